@@ -1,0 +1,39 @@
+"""Text normalisation shared by extraction and the store (pure, no dependencies).
+
+Text is normalised before hashing so that invisible differences never make a new version:
+Unicode NFC, whitespace collapsed inside a paragraph, zero-width characters dropped, empty
+paragraphs dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_paragraph(text: str) -> str:
+    """NFC, zero-width characters and soft hyphens dropped, whitespace collapsed and trimmed."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """Normalise each paragraph and drop the ones left empty."""
+    out = []
+    for p in paragraphs:
+        n = normalize_paragraph(p)
+        if n:
+            out.append(n)
+    return out
+
+
+def text_hash(title: str, paragraphs: Iterable[str]) -> str:
+    """SHA-256 of the normalised headline and paragraphs (one paragraph per line)."""
+    body = "\n".join(normalize_paragraphs(paragraphs))
+    data = normalize_paragraph(title) + "\n\n" + body
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
