@@ -37,3 +37,16 @@ def text_hash(title: str, paragraphs: Iterable[str]) -> str:
     body = "\n".join(normalize_paragraphs(paragraphs))
     data = normalize_paragraph(title) + "\n\n" + body
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+_CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
+_CONTROL[0x7F] = 0x2421
+_CONTROL[0x1B] = 0x241B
+
+
+def printable(text: str) -> str:
+    """Untrusted text made safe for a terminal: control characters become visible symbols
+    (ESC shows as ``␛``), so ANSI escapes in an article are shown, never interpreted."""
+    out = text.translate(_CONTROL)
+    # C1 controls (0x80-0x9f) can also start escape sequences on some terminals.
+    return "".join(ch if not 0x80 <= ord(ch) <= 0x9F else f"\\x{ord(ch):02x}" for ch in out)

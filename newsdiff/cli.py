@@ -1,0 +1,262 @@
+"""The command line: each command parses, calls one library function, formats the result.
+
+Exit status: 0 done, 1 failed, 2 bad usage or bad config (one line naming the key or argument).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsdiff import __version__
+from newsdiff.config import Settings, load_settings
+from newsdiff.errors import ConfigError, NewsdiffError
+from newsdiff.text import printable
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class State:
+    config_path: str | None = None
+    verbose: int = 0
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+
+def _set_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).config_path = value
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    if value:
+        state = ctx.ensure_object(State)
+        state.verbose = max(state.verbose, value)
+        level = logging.DEBUG if state.verbose > 1 else logging.INFO
+        logging.basicConfig(
+            level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+        )
+
+
+def common(func: F) -> F:
+    """``--config`` and ``-v`` on every command (they also work before the command name)."""
+    func = click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        expose_value=False,
+        callback=_set_config,
+        is_eager=True,
+        help="Config file (default: $NEWSDIFF_CONFIG or the user config dir).",
+    )(func)
+    func = click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_set_verbose,
+        help="Log what happens (-vv for debug).",
+    )(func)
+    return func
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def safe(text: object) -> str:
+    """Untrusted text (titles, URLs from the web) for the terminal."""
+    return printable("" if text is None else str(text))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsdiff")
+@common
+def cli() -> None:
+    """newsdiff: watch how news reporting changes.
+
+    Poll feeds, store every version of every article, diff versions word by word, and follow a
+    story's events through its coverage. Start with `newsdiff demo`, or:
+
+    \b
+      newsdiff init
+      newsdiff feeds add https://example.org/rss.xml --outlet "Example News"
+      newsdiff poll
+      newsdiff articles --changed
+      newsdiff diff ARTICLE
+    """
+
+
+def open_db(state: State, *, check: bool = True) -> Any:
+    from newsdiff.store.db import Database
+
+    return Database(state.settings.database.url, check=check)
+
+
+@cli.command()
+@common
+@pass_state
+def init(state: State) -> None:
+    """Create the data directory and the database, and bring its schema up to date."""
+    from newsdiff.store.db import migrate, safe_url
+
+    url = state.settings.database.url
+    before, after = migrate(url)
+    what = "created" if before is None else ("upgraded" if before != after else "already up to date")
+    click.echo(f"database {safe_url(url)}: {what} (schema {after})")
+    if state.settings.source is None:
+        click.echo("no config file; defaults apply (see config.example.toml for every key)")
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@common
+@pass_state
+def db_upgrade(state: State) -> None:
+    """Run pending migrations (safe to run any number of times)."""
+    from newsdiff.store.db import migrate, safe_url
+
+    url = state.settings.database.url
+    before, after = migrate(url)
+    if before == after:
+        click.echo(f"database {safe_url(url)}: already at schema {after}")
+    else:
+        click.echo(f"database {safe_url(url)}: upgraded from {before or 'empty'} to {after}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--outlet", help="Outlet name (default: the URL's host).")
+@common
+@pass_state
+def track(state: State, url: str, outlet: str | None) -> None:
+    """Track one article without a feed (it is fetched on the next poll)."""
+    from newsdiff.collect.articles import track_url
+
+    database = open_db(state)
+    article, created = track_url(database, url, outlet=outlet)
+    verb = "tracking" if created else "already tracked"
+    click.echo(f"{verb}: article {article.id} {safe(article.url)}")
+
+
+@cli.command()
+@click.option("--outlet", help="Only this outlet (name or slug).")
+@click.option("--changed", is_flag=True, help="Only articles with two versions or more.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@common
+@pass_state
+def articles(
+    state: State, outlet: str | None, changed: bool, limit: int | None, as_json: bool
+) -> None:
+    """List tracked articles, newest first."""
+    from newsdiff.store.articles import list_articles
+
+    database = open_db(state)
+    with database.read() as session:
+        rows = list_articles(session, outlet=outlet, changed=changed, limit=limit)
+    if as_json:
+        echo_json([r.to_dict() for r in rows])
+        return
+    if not rows:
+        click.echo("no articles yet: add a feed (`newsdiff feeds add URL`) and run `newsdiff poll`")
+        return
+    for r in rows:
+        when = (r.published_at or r.first_seen_at).strftime("%Y-%m-%d")
+        title = safe(r.title or r.url)
+        click.echo(f"{r.id:>6}  {when}  v{r.versions:<3} {safe(r.outlet or '-'):<20.20}  {title}")
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@common
+@pass_state
+def versions(state: State, article: str, as_json: bool) -> None:
+    """List the versions of ARTICLE (an id or any URL it is known under)."""
+    from newsdiff.collect.articles import resolve_article
+    from newsdiff.store.versions import list_versions
+
+    database = open_db(state)
+    with database.read() as session:
+        found = resolve_article(session, article)
+        rows = list_versions(session, found.id)
+        data = [
+            {
+                "number": v.number,
+                "captured_at": v.captured_at.isoformat(),
+                "title": v.title,
+                "title_changed": v.title_changed,
+                "words_added": v.words_added,
+                "words_removed": v.words_removed,
+                "paragraphs": len(v.paragraph_list),
+                "source": v.source,
+                "extractor": f"{v.extractor} {v.extractor_version}",
+            }
+            for v in rows
+        ]
+        header = f"article {found.id} {found.url}"
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(safe(header))
+    if not data:
+        click.echo("no versions yet (run `newsdiff poll`)")
+    for d in data:
+        mark = "H" if d["title_changed"] else " "
+        click.echo(
+            f"  v{d['number']:<3} {d['captured_at'][:16]}  +{d['words_added']:<5}"
+            f" -{d['words_removed']:<5} {mark} {safe(d['title'])}"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn errors into one line and the documented exit status."""
+    try:
+        cli.main(args=argv, prog_name="newsdiff", standalone_mode=False)
+    except ConfigError as exc:
+        click.echo(f"newsdiff: {exc}", err=True)
+        sys.exit(2)
+    except NewsdiffError as exc:
+        click.echo(f"newsdiff: error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+_ = Path  # re-exported for commands added later

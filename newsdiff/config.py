@@ -1,0 +1,292 @@
+"""Configuration: a TOML file turned into typed, validated settings.
+
+Every key has a default, so no file is needed. The file is found at ``--config PATH``, else
+``$NEWSDIFF_CONFIG``, else ``<user config dir>/newsdiff/config.toml`` when it exists.
+``$NEWSDIFF_DATABASE_URL`` overrides ``[database] url``. Every mistake raises :class:`ConfigError`
+with one line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from newsdiff.errors import ConfigError
+
+APP_NAME = "newsdiff"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: str | int | float) -> timedelta:
+    """Parse ``"15m"``, ``"24h"``, ``"30d"``, ``"90s"``, ``"2w"`` (or a number of seconds)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration like '15m', got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"expected a duration like '15m', '24h' or '30d', got {value!r}")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"a duration must be positive, got {value!r}")
+    return timedelta(seconds=seconds)
+
+
+def data_dir() -> Path:
+    """Where newsdiff keeps its database by default (platformdirs' user data dir)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'newsdiff.sqlite'}"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = field(default_factory=default_database_url)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    user_agent: str = "newsdiff/0.1 (+https://example.org/contact)"
+    concurrency: int = 8
+    per_host_concurrency: int = 2
+    timeout_s: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 10
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    min_interval: timedelta = timedelta(minutes=15)
+    max_interval: timedelta = timedelta(hours=24)
+    growth: float = 1.5
+    stop_after: timedelta = timedelta(days=30)
+    feed_interval: timedelta = timedelta(minutes=10)
+    gone_after: int = 2
+    min_chars: int = 200
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    url: str
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class OutletRules:
+    body_selector: str | None = None
+    exclude_selectors: tuple[str, ...] = ()
+    headline_selector: str | None = None
+    drop_paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkingSettings:
+    days_before: int = 1
+    max_days_after: int = 400
+    min_score: float = 0.3
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    base_url: str = "http://localhost:8000/"
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    cdx_url: str = "https://web.archive.org/cdx/search/cdx"
+    replay_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
+    requests_per_minute: int = 20
+
+
+@dataclass(frozen=True)
+class TuiSettings:
+    bindings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; every field has a default."""
+
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    feeds: tuple[FeedSettings, ...] = ()
+    outlets: dict[str, OutletRules] = field(default_factory=dict)
+    linking: LinkingSettings = field(default_factory=LinkingSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    tui: TuiSettings = field(default_factory=TuiSettings)
+    source: Path | None = None
+
+    def with_database_url(self, url: str) -> Settings:
+        return dataclasses.replace(self, database=DatabaseSettings(url=normalize_database_url(url)))
+
+
+def normalize_database_url(url: str) -> str:
+    """Expand ``~`` in SQLite URLs and make ``postgresql://`` use psycopg 3."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = url[len("sqlite:///") :]
+        if path.startswith("~"):
+            return f"sqlite:///{Path(path).expanduser()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class _Invalid(Exception):
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def _convert(value: Any, tp: Any, key: str) -> Any:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        non_none = [a for a in args if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(value, non_none[0], key)
+    if tp is timedelta:
+        try:
+            return parse_duration(value)
+        except (ValueError, TypeError) as exc:
+            raise _Invalid(key, str(exc)) from exc
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise _Invalid(key, f"expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid(key, f"expected an integer, got {value!r}")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Invalid(key, f"expected a number, got {value!r}")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise _Invalid(key, f"expected a string, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise _Invalid(key, f"expected a list, got {value!r}")
+        return tuple(_convert(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _Invalid(key, f"expected a table, got {value!r}")
+        return {str(k): _convert(v, args[1], f"{key}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _build(tp, value, key)
+    raise _Invalid(key, f"unsupported setting type {tp!r}")  # pragma: no cover
+
+
+def _build(cls: type[Any], raw: Any, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise _Invalid(prefix, f"expected a table, got {raw!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
+    kwargs: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            what = "section" if isinstance(value, dict) and not prefix else "key"
+            raise _Invalid(key, f"unknown {what} (known: {known})")
+        kwargs[name] = _convert(value, hints[name], key)
+    missing = [
+        n
+        for n, f in fields.items()
+        if n not in kwargs
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise _Invalid(f"{prefix}.{missing[0]}" if prefix else missing[0], "is required")
+    return cls(**kwargs)
+
+
+def _validate(settings: Settings) -> None:
+    s, f = settings.schedule, settings.fetch
+    checks: list[tuple[bool, str, str]] = [
+        (s.growth >= 1.0, "schedule.growth", "must be at least 1.0"),
+        (s.min_interval <= s.max_interval, "schedule.min_interval", "must not exceed max_interval"),
+        (s.gone_after >= 1, "schedule.gone_after", "must be at least 1"),
+        (f.concurrency >= 1, "fetch.concurrency", "must be at least 1"),
+        (f.per_host_concurrency >= 1, "fetch.per_host_concurrency", "must be at least 1"),
+        (f.timeout_s > 0, "fetch.timeout_s", "must be positive"),
+        (f.max_bytes > 0, "fetch.max_bytes", "must be positive"),
+        (f.max_redirects >= 0, "fetch.max_redirects", "must not be negative"),
+        (bool(f.user_agent.strip()), "fetch.user_agent", "must not be empty"),
+    ]
+    for ok, key, message in checks:
+        if not ok:
+            raise _Invalid(key, message)
+    for i, feed in enumerate(settings.feeds):
+        if not feed.url.startswith(("http://", "https://")):
+            raise _Invalid(f"feeds[{i}].url", f"expected an http(s) URL, got {feed.url!r}")
+    for name, rules in settings.outlets.items():
+        for j, pattern in enumerate(rules.drop_paragraphs):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise _Invalid(f"outlets.{name}.drop_paragraphs[{j}]", f"bad regex: {exc}") from exc
+    if "://" not in settings.database.url:
+        raise _Invalid("database.url", f"expected a URL like sqlite:///path, got {settings.database.url!r}")
+
+
+def settings_from_dict(raw: dict[str, Any], source: str = "<config>") -> Settings:
+    """Build validated settings from a parsed TOML document."""
+    try:
+        settings: Settings = _build(Settings, raw, "")
+        settings = dataclasses.replace(
+            settings, database=DatabaseSettings(url=normalize_database_url(settings.database.url))
+        )
+        _validate(settings)
+    except _Invalid as exc:
+        raise ConfigError(f"{source}: {exc.key}: {exc.message}") from None
+    return settings
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Load settings from ``path``, ``$NEWSDIFF_CONFIG`` or the default location (if present)."""
+    explicit = path is not None or bool(os.environ.get("NEWSDIFF_CONFIG"))
+    chosen = Path(path if path is not None else os.environ.get("NEWSDIFF_CONFIG") or default_config_path())
+    chosen = chosen.expanduser()
+    raw: dict[str, Any] = {}
+    if chosen.exists() or explicit:
+        try:
+            raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{chosen}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{chosen}: cannot read config file: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
+    settings = settings_from_dict(raw, str(chosen))
+    settings = dataclasses.replace(settings, source=chosen if raw or explicit else None)
+    env_url = os.environ.get("NEWSDIFF_DATABASE_URL")
+    if env_url:
+        settings = settings.with_database_url(env_url)
+    return settings

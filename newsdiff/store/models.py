@@ -1,0 +1,253 @@
+"""SQLAlchemy 2 typed models: the data model of DESIGN.md.
+
+Every constraint and index is named (see ``NAMING``) so that Alembic's batch mode on SQLite and
+plain ALTERs on PostgreSQL agree. Datetimes are stored in UTC and always come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC (SQLite keeps no zone; this puts it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: newsdiff stores aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Outlet(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+
+
+class Feed(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    added_at: Mapped[datetime]
+    next_poll_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_polled_at: Mapped[datetime | None]
+    last_status: Mapped[int | None]
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_warning: Mapped[str | None] = mapped_column(Text)
+
+    outlet: Mapped[Outlet | None] = relationship()
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_status_next_check_at", "status", "next_check_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outlet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outlets.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    first_seen_at: Mapped[datetime]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="tracking")
+    next_check_at: Mapped[datetime | None]
+    check_interval: Mapped[int | None] = mapped_column(Integer)  # seconds
+    last_checked_at: Mapped[datetime | None]
+    last_changed_at: Mapped[datetime | None]
+    last_body_hash: Mapped[str | None] = mapped_column(String(64))
+    failure_count: Mapped[int] = mapped_column(Integer, default=0)
+    version_count: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str | None] = mapped_column(Text)  # latest headline (or the feed's before v1)
+
+    outlet: Mapped[Outlet | None] = relationship()
+
+
+class ArticleURL(Base):
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # alias / redirect / canonical / feed
+    first_seen_at: Mapped[datetime]
+
+
+class FeedEntry(Base):
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    entry_url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("article_id", "number"),
+        Index("ix_versions_captured_at", "captured_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    captured_at: Mapped[datetime]
+    title: Mapped[str] = mapped_column(Text)
+    headlines: Mapped[dict[str, Any] | None]  # {"h1", "og", "html", "feed"}
+    byline: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    modified_at: Mapped[datetime | None]
+    paragraphs: Mapped[str] = mapped_column(Text)  # one paragraph per line
+    text_hash: Mapped[str] = mapped_column(String(64))
+    extractor: Mapped[str] = mapped_column(String(50))
+    extractor_version: Mapped[str] = mapped_column(String(50))
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    http_status: Mapped[int | None]
+    source: Mapped[str] = mapped_column(String(200), default="live")  # or "archive:<ts>"
+    title_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    words_added: Mapped[int] = mapped_column(Integer, default=0)
+    words_removed: Mapped[int] = mapped_column(Integer, default=0)
+    paragraphs_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    paragraphs_modified: Mapped[int] = mapped_column(Integer, default=0)
+    paragraphs_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    paragraphs_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    paragraphs_moved: Mapped[int] = mapped_column(Integer, default=0)
+
+    article: Mapped[Article] = relationship()
+
+    @property
+    def paragraph_list(self) -> list[str]:
+        return self.paragraphs.split("\n") if self.paragraphs else []
+
+
+class Check(Base):
+    __tablename__ = "checks"
+    __table_args__ = (Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime]
+    # new_version / unchanged / not_modified / error / gone / blocked / skipped
+    outcome: Mapped[str] = mapped_column(String(16))
+    http_status: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None]
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(200), default="live")
+
+
+class Story(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    events: Mapped[list[Event]] = relationship(
+        back_populates="story", order_by="Event.date", cascade="all, delete-orphan"
+    )
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("story_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(50))
+    date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(8), default="day")  # day / month / year
+    description: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    story: Mapped[Story] = relationship(back_populates="events")
+
+
+class Coverage(Base):
+    __tablename__ = "coverage"
+    __table_args__ = (UniqueConstraint("event_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    origin: Mapped[str] = mapped_column(String(8))  # auto / manual
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)  # a manual unlink
+    score: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
