@@ -10,7 +10,6 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -117,7 +116,9 @@ def init(state: State) -> None:
 
     url = state.settings.database.url
     before, after = migrate(url)
-    what = "created" if before is None else ("upgraded" if before != after else "already up to date")
+    what = (
+        "created" if before is None else ("upgraded" if before != after else "already up to date")
+    )
     click.echo(f"database {safe_url(url)}: {what} (schema {after})")
     if state.settings.source is None:
         click.echo("no config file; defaults apply (see config.example.toml for every key)")
@@ -151,7 +152,9 @@ def db_upgrade(state: State) -> None:
 def track(state: State, url: str, outlet: str | None) -> None:
     """Track one article without a feed (it is fetched on the next poll)."""
     from newsdiff.collect.articles import track_url
+    from newsdiff.collect.urls import canonical_url
 
+    canonical_url(url)  # a bad URL is bad usage, before the database is touched
     database = open_db(state)
     article, created = track_url(database, url, outlet=outlet)
     verb = "tracking" if created else "already tracked"
@@ -257,6 +260,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-_ = Path  # re-exported for commands added later

@@ -253,7 +253,9 @@ def _validate(settings: Settings) -> None:
             except re.error as exc:
                 raise _Invalid(f"outlets.{name}.drop_paragraphs[{j}]", f"bad regex: {exc}") from exc
     if "://" not in settings.database.url:
-        raise _Invalid("database.url", f"expected a URL like sqlite:///path, got {settings.database.url!r}")
+        raise _Invalid(
+            "database.url", f"expected a URL like sqlite:///path, got {settings.database.url!r}"
+        )
 
 
 def settings_from_dict(raw: dict[str, Any], source: str = "<config>") -> Settings:
@@ -272,7 +274,9 @@ def settings_from_dict(raw: dict[str, Any], source: str = "<config>") -> Setting
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Load settings from ``path``, ``$NEWSDIFF_CONFIG`` or the default location (if present)."""
     explicit = path is not None or bool(os.environ.get("NEWSDIFF_CONFIG"))
-    chosen = Path(path if path is not None else os.environ.get("NEWSDIFF_CONFIG") or default_config_path())
+    chosen = Path(
+        path if path is not None else os.environ.get("NEWSDIFF_CONFIG") or default_config_path()
+    )
     chosen = chosen.expanduser()
     raw: dict[str, Any] = {}
     if chosen.exists() or explicit:

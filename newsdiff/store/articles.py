@@ -52,7 +52,9 @@ def get_or_create_outlet(session: Session, name: str, domain: str | None = None)
     while session.scalars(select(Outlet.id).where(Outlet.slug == slug)).first() is not None:
         slug, n = f"{base}-{n}", n + 1
     outlet, _ = _insert_or_get(
-        session, Outlet(name=name, slug=slug, domain=domain), select(Outlet).where(Outlet.name == name)
+        session,
+        Outlet(name=name, slug=slug, domain=domain),
+        select(Outlet).where(Outlet.name == name),
     )
     return outlet
 
@@ -172,7 +174,8 @@ def list_articles(
     changed: bool = False,
     limit: int | None = None,
 ) -> list[ArticleRow]:
-    """Articles, newest first; ``outlet`` matches name or slug; ``changed``: two versions or more."""
+    """Articles, newest first. ``outlet`` matches name or slug; ``changed`` keeps articles
+    with two versions or more."""
     stmt = select(Article, Outlet.name).outerjoin(Outlet, Article.outlet_id == Outlet.id)
     if outlet:
         stmt = stmt.where(or_(func.lower(Outlet.name) == outlet.lower(), Outlet.slug == outlet))

@@ -95,7 +95,9 @@ class Database:
             raise StoreError(f"cannot open database {safe_url(url)}: {exc}") from exc
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         write_engine = (
-            self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
         )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine, expire_on_commit=False)

@@ -38,12 +38,12 @@ def latest_version(session: Session, article_id: int, *, lock: bool = False) -> 
 
 
 def _apply_stats(version: Version, previous: Version | None) -> None:
-    from newsdiff.diff import Document, compare
-
     if previous is None:
         version.paragraphs_inserted = len(version.paragraph_list)
         version.words_added = sum(len(p.split()) for p in version.paragraph_list)
         return
+    from newsdiff.diff import Document, compare
+
     result = compare(
         Document(previous.title, previous.paragraph_list),
         Document(version.title, version.paragraph_list),
