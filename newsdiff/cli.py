@@ -232,6 +232,128 @@ def versions(state: State, article: str, as_json: bool) -> None:
         )
 
 
+@cli.group()
+def feeds() -> None:
+    """Manage the feeds polled (besides the config's [[feeds]])."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--outlet", help="Outlet name (default: the feed's host).")
+@common
+@pass_state
+def feeds_add(state: State, url: str, outlet: str | None) -> None:
+    """Add a feed; it is polled on the next `newsdiff poll`."""
+    from newsdiff.collect.sources import add_feed_url
+
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="URL")
+    feed, created = add_feed_url(open_db(state), url, outlet=outlet)
+    click.echo(f"{'added' if created else 'already known'}: feed {feed.id} {safe(feed.url)}")
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@common
+@pass_state
+def feeds_list(state: State, as_json: bool) -> None:
+    """List feeds with their last status."""
+    from newsdiff.collect.sources import feed_rows
+
+    rows = feed_rows(open_db(state))
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no feeds: add one with `newsdiff feeds add URL --outlet NAME`")
+    for r in rows:
+        status = r["last_error"] or (
+            f"HTTP {r['last_status']}" if r["last_status"] else "never polled"
+        )
+        click.echo(
+            f"{r['id']:>4}  {safe(r['outlet'] or '-'):<20.20}  {r['articles']:>5} articles  "
+            f"{safe(r['url'])}  [{safe(status)}]"
+        )
+
+
+@feeds.command("remove")
+@click.argument("url")
+@common
+@pass_state
+def feeds_remove(state: State, url: str) -> None:
+    """Stop polling a feed (URL or id). Its articles and versions are kept."""
+    from newsdiff.store.feeds import remove_feed
+
+    database = open_db(state)
+    with database.write() as session:
+        feed = remove_feed(session, url)
+        click.echo(f"removed: feed {feed.id} {safe(feed.url)} (articles and versions kept)")
+
+
+@cli.command()
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Ignore the schedule: poll every feed, check every tracked article.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only problems.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@common
+@pass_state
+def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
+    """One poll cycle: due feeds, new articles, due re-checks.
+
+    Safe under cron: a second poll started while one runs exits at once (status 0). Failed
+    fetches are recorded as checks and reported; the run still exits 0.
+    """
+    from newsdiff.collect.poll import run_poll
+    from newsdiff.errors import PollLocked
+
+    database = open_db(state)
+    interactive = sys.stderr.isatty() and not quiet and not as_json
+    try:
+        if interactive:
+            summary = _poll_with_progress(state, database, force)
+        else:
+            summary = run_poll(state.settings, database, force=force)
+    except PollLocked as exc:
+        if not quiet:
+            click.echo(f"newsdiff: {exc}", err=True)
+        return
+    if as_json:
+        echo_json(summary.to_dict())
+        return
+    if not quiet or summary.failures or summary.feeds_failed:
+        for problem in summary.problems[:50]:
+            click.echo(f"  {safe(problem)}", err=True)
+        if len(summary.problems) > 50:
+            click.echo(f"  ... and {len(summary.problems) - 50} more", err=True)
+    if not quiet:
+        click.echo(summary.line())
+
+
+def _poll_with_progress(state: State, database: Any, force: bool) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsdiff.collect.poll import run_poll
+
+    with Progress(
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(kind: str, done: int, total: int) -> None:
+            if kind not in tasks:
+                tasks[kind] = bar.add_task(kind, total=total)
+            bar.update(tasks[kind], completed=done, total=total)
+
+        return run_poll(state.settings, database, force=force, progress=progress)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into one line and the documented exit status."""
     try:

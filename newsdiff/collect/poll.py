@@ -1,0 +1,547 @@
+"""The poll cycle, built from two unit operations that are safe to run in any process at any
+time: :func:`poll_feed` (one feed) and :func:`check_article` (one article). Each reads what it
+needs, does its network I/O with no transaction open, then writes in one short transaction, so a
+poll killed at any moment leaves a consistent database. :func:`run_poll` is one driver of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from newsdiff.collect import schedule
+from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
+from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
+from newsdiff.collect.urls import canonical_url, host_of, same_site, url_variants
+from newsdiff.config import Settings
+from newsdiff.errors import (
+    BlockedByRobots,
+    ConfigError,
+    ExtractionError,
+    FeedError,
+    FetchError,
+    HTTPStatusError,
+    NewsdiffError,
+    UnsupportedContent,
+)
+from newsdiff.store.articles import (
+    add_alias,
+    find_article_by_urls,
+    get_or_create_outlet,
+    track_article,
+)
+from newsdiff.store.db import Database
+from newsdiff.store.feeds import add_feed, due_feeds, list_feeds, record_entry
+from newsdiff.store.models import Article, ArticleURL, Feed, FeedEntry, Outlet, utcnow
+from newsdiff.store.versions import add_version, record_check
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, int, int], None]
+_CANONICAL = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
+_HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>]+)[\"']", re.IGNORECASE)
+
+
+@dataclass
+class PollContext:
+    """What the unit operations share: settings, the database, a fetcher, a clock, an executor
+    for CPU-bound extraction (``None``: the event loop's default thread pool)."""
+
+    settings: Settings
+    database: Database
+    fetcher: Fetcher
+    clock: Clock = utcnow
+    executor: Executor | None = None
+    extractor: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    feed_url: str
+    status: str  # ok / not_modified / error
+    entries: int = 0
+    new_articles: int = 0
+    warning: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    article_id: int
+    url: str
+    outcome: str
+    http_status: int | None = None
+    version: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class PollSummary:
+    feeds_polled: int = 0
+    feeds_failed: int = 0
+    new_articles: int = 0
+    checks: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.feeds_polled} feeds polled ({self.feeds_failed} failed), "
+            f"{self.new_articles} new articles, {self.checks} checks, "
+            f"{self.new_versions} new versions, {self.failures} failures "
+            f"in {self.seconds:.1f}s"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feeds_polled": self.feeds_polled,
+            "feeds_failed": self.feeds_failed,
+            "new_articles": self.new_articles,
+            "checks": self.checks,
+            "new_versions": self.new_versions,
+            "unchanged": self.unchanged,
+            "failures": self.failures,
+            "seconds": round(self.seconds, 3),
+            "problems": self.problems,
+        }
+
+
+def _outlet_for(session: Any, outlet_name: str | None, url: str) -> Outlet:
+    host = host_of(url)
+    return get_or_create_outlet(session, outlet_name or host, host)
+
+
+def sync_config_feeds(settings: Settings, database: Database, now: datetime) -> int:
+    """Add the config's ``[[feeds]]`` to the database. Returns how many were new."""
+    added = 0
+    if not settings.feeds:
+        return 0
+    with database.write() as session:
+        for item in settings.feeds:
+            outlet = _outlet_for(session, item.outlet, item.url)
+            _, created = add_feed(session, item.url, now=now, outlet=outlet)
+            added += created
+    return added
+
+
+async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
+    """Fetch one feed (conditional GET) and track the articles it lists."""
+    with ctx.database.read() as session:
+        feed = session.get(Feed, feed_id)
+        if feed is None:
+            return FeedOutcome(f"feed {feed_id}", "error", error="feed removed")
+        url, etag, last_modified = feed.url, feed.etag, feed.last_modified
+        outlet_name = feed.outlet.name if feed.outlet else None
+    interval = ctx.settings.schedule.feed_interval
+    try:
+        result = await ctx.fetcher.fetch(
+            url, etag=etag, last_modified=last_modified, accept_header=FEED_ACCEPT
+        )
+        parsed = (
+            None
+            if result.not_modified
+            else parse_feed(result.body, result.headers, result.final_url)
+        )
+    except (FetchError, FeedError) as exc:
+        now = ctx.clock()
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        with ctx.database.write() as session:
+            feed = session.get(Feed, feed_id)
+            if feed is not None:
+                feed.error_count = (feed.error_count or 0) + 1
+                feed.last_error = str(exc)
+                feed.last_status = status
+                feed.last_polled_at = now
+                backoff = interval * min(2 ** (feed.error_count - 1), 36)
+                if isinstance(exc, HTTPStatusError) and exc.retry_after:
+                    backoff = max(backoff, timedelta(seconds=exc.retry_after))
+                feed.next_poll_at = now + backoff
+        logger.warning("feed %s: %s", url, exc)
+        return FeedOutcome(url, "error", error=str(exc))
+
+    now = ctx.clock()
+    entries = new = 0
+    with ctx.database.write() as session:
+        feed = session.get(Feed, feed_id)
+        if feed is None:
+            return FeedOutcome(url, "error", error="feed removed while polling")
+        feed.last_polled_at = now
+        feed.last_status = result.status
+        feed.next_poll_at = now + interval
+        feed.error_count = 0
+        feed.last_error = None
+        if parsed is None:
+            return FeedOutcome(url, "not_modified")
+        feed.etag = result.headers.get("etag")
+        feed.last_modified = result.headers.get("last-modified")
+        if parsed.title:
+            feed.title = parsed.title
+        feed.last_warning = parsed.warning
+        outlet = (
+            session.get(Outlet, feed.outlet_id)
+            if feed.outlet_id
+            else _outlet_for(session, outlet_name, result.final_url)
+        )
+        for item in parsed.items:
+            try:
+                canonical = canonical_url(item.link)
+            except ConfigError:
+                continue
+            entries += 1
+            article, created = track_article(
+                session,
+                canonical,
+                now=now,
+                outlet=outlet,
+                variants=url_variants(canonical),
+                published_at=item.published_at,
+                title=item.title,
+            )
+            new += created
+            if item.link != canonical:
+                add_alias(session, article, item.link, "feed", now)
+            record_entry(session, feed, article, entry_url=item.link, title=item.title, now=now)
+    if parsed.warning:
+        logger.warning("feed %s: %s", url, parsed.warning)
+    return FeedOutcome(url, "ok", entries=entries, new_articles=new, warning=parsed.warning)
+
+
+def _canonical_link(body: bytes, base: str) -> str | None:
+    head = body[:200_000]
+    for tag in _CANONICAL.finditer(head):
+        href = _HREF.search(tag.group(0))
+        if href:
+            from urllib.parse import urljoin
+
+            try:
+                return str(urljoin(base, href.group(1).decode("utf-8", "replace").strip()))
+            except ValueError:
+                return None
+    return None
+
+
+def _merge_duplicate(session: Any, article: Article, other: Article, now: datetime) -> Article:
+    """``article`` turned out to be ``other`` under another URL. If it has no versions of its
+    own, fold it into ``other`` (entries and aliases move; its URL becomes an alias)."""
+    if article.version_count:
+        return article
+    for entry in session.scalars(select(FeedEntry).where(FeedEntry.article_id == article.id)):
+        exists = session.scalars(
+            select(FeedEntry).where(
+                FeedEntry.article_id == other.id, FeedEntry.feed_id == entry.feed_id
+            )
+        ).first()
+        if exists is None:
+            entry.article_id = other.id
+        else:
+            session.delete(entry)
+    for alias in session.scalars(select(ArticleURL).where(ArticleURL.article_id == article.id)):
+        alias.article_id = other.id
+    old_url = article.url
+    session.delete(article)
+    session.flush()
+    add_alias(session, other, old_url, "alias", now)
+    return other
+
+
+def _learn_urls(
+    session: Any, article: Article, result: FetchResult, body: bytes, now: datetime
+) -> Article:
+    """Redirect targets and rel=canonical on the same site become aliases of the article."""
+    candidates: list[tuple[str, str]] = []
+    if result.final_url != article.url:
+        candidates.append((result.final_url, "redirect"))
+    canonical = _canonical_link(body, result.final_url)
+    if canonical:
+        candidates.append((canonical, "canonical"))
+    for raw, kind in candidates:
+        if not same_site(raw, article.url) and kind == "canonical":
+            continue
+        try:
+            url = canonical_url(raw)
+        except ConfigError:
+            continue
+        if url == article.url:
+            continue
+        known = find_article_by_urls(session, url_variants(url))
+        if known is None:
+            add_alias(session, article, url, kind, now)
+        elif known.id != article.id:
+            article = _merge_duplicate(session, article, known, now)
+    return article
+
+
+def _body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _default_extractor() -> Callable[..., Any]:
+    from newsdiff.collect.extract import extract_article
+
+    return extract_article
+
+
+async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
+    """Fetch one article, store a new version if its text changed, record the check, and
+    schedule the next one."""
+    s = ctx.settings.schedule
+    with ctx.database.read() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            return CheckOutcome(article_id, "?", "error", error="article removed")
+        url, last_hash = article.url, article.last_body_hash
+        feed_title = session.scalars(
+            select(FeedEntry.title)
+            .where(FeedEntry.article_id == article_id)
+            .order_by(FeedEntry.last_seen_at.desc())
+            .limit(1)
+        ).first()
+    started = time.monotonic()
+    extraction = None
+    error: NewsdiffError | None = None
+    result: FetchResult | None = None
+    try:
+        result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
+        if _body_hash(result.body) != last_hash:
+            extract = ctx.extractor or _default_extractor()
+            loop = asyncio.get_running_loop()
+            extraction = await loop.run_in_executor(
+                ctx.executor,
+                _run_extract,
+                extract,
+                result.body,
+                result.final_url,
+                feed_title,
+                s.min_chars,
+                result.charset,
+            )
+    except (FetchError, ExtractionError) as exc:
+        error = exc
+    duration_ms = int((time.monotonic() - started) * 1000)
+    now = ctx.clock()
+
+    with ctx.database.write() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            return CheckOutcome(article_id, url, "error", error="article removed while checking")
+        status = result.status if result is not None else None
+        if error is not None:
+            return _record_failure(session, article, error, now, duration_ms, s)
+        assert result is not None
+        body_hash = _body_hash(result.body)
+        article = _learn_urls(session, article, result, result.body, now)
+        article.failure_count = 0
+        if extraction is None:
+            record_check(
+                session,
+                article,
+                checked_at=now,
+                outcome="unchanged",
+                http_status=status,
+                duration_ms=duration_ms,
+                final_url=result.final_url,
+                body_hash=body_hash,
+            )
+            _apply(
+                article,
+                schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
+            )
+            return CheckOutcome(article.id, url, "unchanged", status)
+        added = add_version(
+            session,
+            article,
+            title=extraction.title,
+            paragraphs=list(extraction.paragraphs),
+            captured_at=now,
+            extractor=extraction.extractor,
+            extractor_version=extraction.extractor_version,
+            byline=extraction.byline,
+            published_at=extraction.published_at,
+            modified_at=extraction.modified_at,
+            headlines=dict(extraction.headlines),
+            final_url=result.final_url,
+            http_status=status,
+        )
+        article.last_body_hash = body_hash
+        outcome = "new_version" if added.created else "unchanged"
+        record_check(
+            session,
+            article,
+            checked_at=now,
+            outcome=outcome,
+            http_status=status,
+            duration_ms=duration_ms,
+            version=added.version if added.created else None,
+            final_url=result.final_url,
+            body_hash=body_hash,
+        )
+        if added.created:
+            _apply(article, schedule.after_change(now, article.first_seen_at, s))
+        else:
+            _apply(
+                article,
+                schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
+            )
+        return CheckOutcome(article.id, url, outcome, status, version=added.version.number)
+
+
+def _run_extract(
+    extract: Callable[..., Any],
+    body: bytes,
+    url: str,
+    feed_title: str | None,
+    min_chars: int,
+    charset: str | None,
+) -> Any:
+    try:
+        return extract(body, url, feed_title=feed_title, min_chars=min_chars, encoding=charset)
+    except TypeError:
+        return extract(body, url, feed_title=feed_title, min_chars=min_chars)
+
+
+def _apply(article: Article, nxt: schedule.Next) -> None:
+    article.status = nxt.status
+    article.next_check_at = nxt.next_check_at
+    article.check_interval = nxt.interval
+
+
+def _record_failure(
+    session: Any,
+    article: Article,
+    error: NewsdiffError,
+    now: datetime,
+    duration_ms: int,
+    s: Any,
+) -> CheckOutcome:
+    status = error.status if isinstance(error, HTTPStatusError) else None
+    first_seen, interval = article.first_seen_at, article.check_interval
+    final_url = getattr(error, "url", None)
+    if isinstance(error, HTTPStatusError) and error.status in (404, 410):
+        article.failure_count = (article.failure_count or 0) + 1
+        outcome = "gone"
+        nxt = schedule.after_missing(now, first_seen, interval, article.failure_count, s)
+    elif isinstance(error, BlockedByRobots):
+        outcome = "blocked"
+        nxt = schedule.after_unchanged(now, first_seen, interval, s)
+    elif isinstance(error, UnsupportedContent):
+        outcome = "skipped"
+        nxt = schedule.Next(schedule.STOPPED, None, interval or 0)
+    else:
+        article.failure_count = (article.failure_count or 0) + 1
+        outcome = "error"
+        retry = error.retry_after if isinstance(error, HTTPStatusError) else None
+        nxt = schedule.after_failure(now, first_seen, interval, s, retry_after=retry)
+    record_check(
+        session,
+        article,
+        checked_at=now,
+        outcome=outcome,
+        http_status=status,
+        error=str(error),
+        duration_ms=duration_ms,
+        final_url=final_url,
+    )
+    _apply(article, nxt)
+    logger.info("article %s: %s: %s", article.url, outcome, error)
+    return CheckOutcome(article.id, article.url, outcome, status, error=str(error))
+
+
+async def run_poll_async(
+    ctx: PollContext, *, force: bool = False, progress: Progress | None = None
+) -> PollSummary:
+    """One cycle: due feeds, then due articles (all tracked articles with ``force``)."""
+    started = time.monotonic()
+    summary = PollSummary()
+    now = ctx.clock()
+    sync_config_feeds(ctx.settings, ctx.database, now)
+    with ctx.database.read() as session:
+        feeds = list_feeds(session) if force else due_feeds(session, now)
+        feed_ids = [f.id for f in feeds]
+    done = 0
+    if progress:
+        progress("feeds", 0, len(feed_ids))
+
+    async def one_feed(fid: int) -> FeedOutcome:
+        nonlocal done
+        outcome = await poll_feed(ctx, fid)
+        done += 1
+        if progress:
+            progress("feeds", done, len(feed_ids))
+        return outcome
+
+    for f in await asyncio.gather(*(one_feed(fid) for fid in feed_ids)):
+        summary.feeds_polled += 1
+        summary.new_articles += f.new_articles
+        if f.status == "error":
+            summary.feeds_failed += 1
+            summary.problems.append(f"feed {f.feed_url}: {f.error}")
+        elif f.warning:
+            summary.problems.append(f"feed {f.feed_url}: warning: {f.warning}")
+
+    now = ctx.clock()
+    with ctx.database.read() as session:
+        stmt = select(Article.id).where(Article.status == schedule.TRACKING)
+        if not force:
+            stmt = stmt.where(Article.next_check_at <= now)
+        article_ids = list(session.scalars(stmt.order_by(Article.next_check_at, Article.id)))
+    done = 0
+    if progress:
+        progress("articles", 0, len(article_ids))
+
+    async def one_article(aid: int) -> CheckOutcome:
+        nonlocal done
+        try:
+            outcome = await check_article(ctx, aid)
+        except NewsdiffError as exc:  # a store problem on one article must not stop the cycle
+            outcome = CheckOutcome(aid, "?", "error", error=str(exc))
+        done += 1
+        if progress:
+            progress("articles", done, len(article_ids))
+        return outcome
+
+    for c in await asyncio.gather(*(one_article(aid) for aid in article_ids)):
+        summary.checks += 1
+        if c.outcome == "new_version":
+            summary.new_versions += 1
+        elif c.outcome in ("unchanged", "not_modified"):
+            summary.unchanged += 1
+        else:
+            summary.failures += 1
+            summary.problems.append(f"{c.url}: {c.outcome}: {c.error}")
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def run_poll(
+    settings: Settings,
+    database: Database,
+    *,
+    force: bool = False,
+    clock: Clock = utcnow,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> PollSummary:
+    """Run one poll cycle under the poll lock (raises :class:`PollLocked` if one is running)."""
+    from newsdiff.collect.lock import poll_lock
+
+    async def go() -> PollSummary:
+        async with Fetcher(settings.fetch) as fetcher:
+            ctx = PollContext(settings, database, fetcher, clock=clock, executor=executor)
+            return await run_poll_async(ctx, force=force, progress=progress)
+
+    with poll_lock(database):
+        return asyncio.run(go())

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from newsdiff.config import Settings, settings_from_dict
+from tests.collect.server import Site
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    s = Site()
+    s.set("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    s.start()
+    yield s
+    s.stop()
+
+
+class Clock:
+    """An injectable clock the tests move forward."""
+
+    def __init__(self) -> None:
+        # starts a little ahead of the wall clock, so what tracking set up just now is due
+        self.now = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def make_settings(db_url: str, **sections: dict[str, Any]) -> Settings:
+    raw: dict[str, Any] = {
+        "database": {"url": db_url},
+        "fetch": {"timeout_s": 5, "user_agent": "newsdiff-test/1.0"},
+    }
+    for name, values in sections.items():
+        raw.setdefault(name, {}).update(values)
+    return settings_from_dict(raw)
