@@ -102,7 +102,7 @@ class OutletRules:
 @dataclass(frozen=True)
 class LinkingSettings:
     days_before: int = 1
-    max_days_after: int = 400
+    max_days_after: int = 3650
     min_score: float = 0.3
 
 

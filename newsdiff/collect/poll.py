@@ -292,7 +292,8 @@ def _body_hash(body: bytes) -> str:
 def _default_extractor() -> Callable[..., Any]:
     from newsdiff.collect.extract import extract_article
 
-    return extract_article
+    fn: Callable[..., Any] = extract_article
+    return fn
 
 
 async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
