@@ -158,7 +158,9 @@ def test_bad_story_files_name_the_key(tmp_path: Path) -> None:
     cases = {
         "[story]\ntitle='x'": "story.slug",
         "[story]\nslug='x'\ntitle='t'\n[[events]]\nslug='a'\ntitle='A'": "events[0].date",
-        "[story]\nslug='x'\ntitle='t'\n[[events]]\nslug='a'\ntitle='A'\ndate='soon'": "events[0].date",
+        "[story]\nslug='x'\ntitle='t'\n[[events]]\nslug='a'\ntitle='A'\ndate='soon'": (
+            "events[0].date"
+        ),
         "[story]\nslug='x'\ntitle='t'\ncolour='red'": "story.colour",
         "[story]\nslug='x'\ntitle='t'\n[[events]]\nslug='a'\ntitle='A'\ndate=2008-01-02\n"
         "end_date=2008-01-01": "events[0].end_date",
