@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -488,6 +489,89 @@ def unlink(state: State, event: str, article: str) -> None:
     database = open_db(state)
     ev, art = manual_link(database, event, _article_id(database, article), linked=False)
     click.echo(f"unlinked article {art} from {ev}")
+
+
+def _parse_since(value: str | None) -> Any:
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date like 2008-11-11 or 2008-11-11T09:00, got {value!r}",
+            param_hint="--since",
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@cli.group()
+def export() -> None:
+    """Exports for analysis: tables (CSV/JSONL), a NewsEdits-layout database, HTML pages."""
+
+
+_TABLE_HELP = {
+    "versions": "One row per version: article, outlet, URL, number, capture time, headline, "
+    "byline, text.",
+    "changes": "One row per consecutive pair of versions: change stats, headline before/after, "
+    "the change window.",
+    "checks": "Every check: time, outcome, HTTP status, error, duration.",
+}
+
+
+def _table_export(kind: str) -> Any:
+    @export.command(kind, help=_TABLE_HELP[kind])
+    @click.option(
+        "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+    )
+    @click.option(
+        "--out",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to FILE (default: standard output).",
+    )
+    @click.option("--story", help="Only articles covering this story's events.")
+    @click.option("--since", help="Only rows from this date or time on (UTC unless given).")
+    @common
+    @pass_state
+    def command(
+        state: State, fmt: str, out: str | None, story: str | None, since: str | None
+    ) -> None:
+        from newsdiff.export.tables import export_rows
+
+        start = _parse_since(since)
+        database = open_db(state)
+        with database.read() as session:
+            if out is None:
+                count = export_rows(session, kind, sys.stdout, fmt=fmt, story=story, since=start)
+            else:
+                target = Path(out)
+                tmp = target.with_name(target.name + ".partial")
+                with tmp.open("w", encoding="utf-8", newline="") as handle:
+                    count = export_rows(session, kind, handle, fmt=fmt, story=story, since=start)
+                tmp.replace(target)
+                click.echo(f"wrote {count} {kind} rows to {out}", err=True)
+
+    return command
+
+
+for _kind in ("versions", "changes", "checks"):
+    _table_export(_kind)
+
+
+@export.command("newsedits")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
+@click.option("--outlet", help="Only this outlet (the corpus ships one file per outlet).")
+@common
+@pass_state
+def export_newsedits_cmd(state: State, out: str, outlet: str | None) -> None:
+    """An SQLite file in the NewsEdits corpus layout (tables entry and entryversion)."""
+    from newsdiff.export.newsedits import export_newsedits
+
+    database = open_db(state)
+    with database.read() as session:
+        entries, count = export_newsedits(session, Path(out), outlet=outlet)
+    click.echo(f"wrote {entries} entries and {count} versions to {out}")
 
 
 def main(argv: list[str] | None = None) -> None:
