@@ -46,7 +46,7 @@ class ParsedFeed:
 
 def _when(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # plain dict lookup: no deprecated key aliasing
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
@@ -64,8 +64,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     except Exception as exc:  # noqa: BLE001 - feedparser can raise anything on hostile input
         raise FeedError(f"cannot parse feed {url}: {exc}") from exc
     warning = None
-    if parsed.get("bozo"):
-        problem = parsed.get("bozo_exception")
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not isinstance(problem, feedparser.NonXMLContentType):
         warning = f"malformed feed: {problem.__class__.__name__}: {problem}".strip()
     items: list[FeedItem] = []
     skipped = 0
@@ -86,8 +86,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
             FeedItem(link=link, title=title.strip() if title else None, published_at=_when(entry))
         )
     title = parsed.feed.get("title") if parsed.get("feed") else None
-    if not items and warning and not title:
-        raise FeedError(f"not a feed: {warning}")
+    if not parsed.entries and not parsed.get("version") and not title:
+        raise FeedError(f"not a feed: {warning or 'no feed elements found'}")
     if skipped:
         note = f"{skipped} entries without a usable link skipped"
         warning = f"{warning}; {note}" if warning else note
