@@ -152,13 +152,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
-        try:
-            async with asyncio.timeout(self.settings.timeout_s):
-                result = await self._follow(url, headers, accept)
-        except TimeoutError:
-            raise FetchTimeout(
-                f"no complete response within {self.settings.timeout_s:g}s", url=url
-            ) from None
+        result = await self._follow(url, headers, accept)
         duration = int((time.monotonic() - started) * 1000)
         return FetchResult(
             url=url,
@@ -203,8 +197,13 @@ class Fetcher:
         host = self._host(url)
         async with self._global, host.semaphore:
             await self._wait_crawl_delay(host)
+            # The total timeout covers the response only, not the wait for a free slot: a
+            # fetch queued behind slow ones must not time out before it has started.
             try:
-                async with self.client.stream("GET", url, headers=headers) as response:
+                async with (
+                    asyncio.timeout(self.settings.timeout_s),
+                    self.client.stream("GET", url, headers=headers) as response,
+                ):
                     lower = {k.lower(): v for k, v in response.headers.items()}
                     status = response.status_code
                     if status in REDIRECT_CODES or status == 304 or status >= 400:
@@ -232,6 +231,10 @@ class Fetcher:
                             )
                         chunks.append(chunk)
                     return status, lower, b"".join(chunks), None
+            except TimeoutError:
+                raise FetchTimeout(
+                    f"no complete response within {self.settings.timeout_s:g}s", url=url
+                ) from None
             except httpx.TimeoutException as exc:
                 raise FetchTimeout(f"timed out: {exc.__class__.__name__}", url=url) from exc
             except httpx.DecodingError as exc:
