@@ -7,6 +7,7 @@ poll killed at any moment leaves a consistent database. :func:`run_poll` is one 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import re
@@ -305,6 +306,7 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         if article is None:
             return CheckOutcome(article_id, "?", "error", error="article removed")
         url, last_hash = article.url, article.last_body_hash
+        rules = ctx.settings.outlets.get(article.outlet.name) if article.outlet else None
         feed_title = session.scalars(
             select(FeedEntry.title)
             .where(FeedEntry.article_id == article_id)
@@ -322,13 +324,15 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             loop = asyncio.get_running_loop()
             extraction = await loop.run_in_executor(
                 ctx.executor,
-                _run_extract,
-                extract,
-                result.body,
-                result.final_url,
-                feed_title,
-                s.min_chars,
-                result.charset,
+                functools.partial(
+                    extract,
+                    result.body,
+                    result.final_url,
+                    feed_title=feed_title,
+                    min_chars=s.min_chars,
+                    encoding=result.charset,
+                    rules=rules,
+                ),
             )
     except (FetchError, ExtractionError) as exc:
         error = exc
@@ -385,6 +389,8 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             checked_at=now,
             outcome=outcome,
             http_status=status,
+            # extraction warnings (a rule that matched nothing...) on a successful check
+            error="; ".join(extraction.warnings) or None,
             duration_ms=duration_ms,
             version=added.version if added.created else None,
             final_url=result.final_url,
@@ -398,20 +404,6 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
                 schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
             )
         return CheckOutcome(article.id, url, outcome, status, version=added.version.number)
-
-
-def _run_extract(
-    extract: Callable[..., Any],
-    body: bytes,
-    url: str,
-    feed_title: str | None,
-    min_chars: int,
-    charset: str | None,
-) -> Any:
-    try:
-        return extract(body, url, feed_title=feed_title, min_chars=min_chars, encoding=charset)
-    except TypeError:
-        return extract(body, url, feed_title=feed_title, min_chars=min_chars)
 
 
 def _apply(article: Article, nxt: schedule.Next) -> None:
