@@ -1,0 +1,403 @@
+"""Paragraph alignment: which old paragraph became which new one, then the word diff of each pair.
+
+1. **Anchors.** Identical paragraphs (or identical up to the ignored differences) are matched
+   by a longest common subsequence of paragraph hashes (diff-match-patch on paragraphs encoded as
+   characters).
+2. **Gaps.** Between two anchors, an order-preserving alignment pairs related paragraphs as
+   ``modified``: the chain of pairs with the highest total similarity (a heaviest increasing
+   subsequence over candidate pairs), where a pair is a candidate only if the paragraphs share
+   enough of their words. Unrelated paragraphs are never paired because of their position.
+3. **Moves.** Leftover deleted and inserted paragraphs that are similar enough become ``moved``
+   (possibly also edited); the rest are ``deleted``/``inserted``.
+4. **Splits and merges.** An inserted paragraph whose words were removed from the modified
+   paragraph next to it was split off it (``split_from``); a deleted paragraph whose words were
+   added to its neighbour was merged into it (``merged_into``). Their shared words are not counted
+   as added or removed.
+
+Similarity between paragraphs is a Dice coefficient over their sets of (case-folded) words,
+each word weighted by its length, so that short function words ("the", "of") weigh little and
+names and numbers much. Large gaps only score the pairs that share a rare word (or lie near the
+gap's diagonal), so the alignment stays close to linear in the number of paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from diff_match_patch import diff_match_patch
+
+from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
+from newsdiff.diff.tokens import WORD_RE, Codec, is_punctuation, strip_punctuation, tokenize
+from newsdiff.diff.words import TokenDiff, TokenDMP, diff_encoded, diff_ignoring
+
+PAIR_MIN = 0.5  # Dice needed to pair two paragraphs of a gap as "modified"
+CONTAIN_MIN = 0.8  # ...or this share of the smaller one found in the larger one
+CONTAIN_DICE_MIN = 0.3  # ...with at least this Dice (a paragraph split in three, say)
+MOVE_MIN = 0.6  # Dice needed to call a deleted + inserted pair "moved"
+SPLIT_MIN = 0.6  # share of a split-off/merged paragraph's words found in its partner's change
+DENSE_LIMIT = 1600  # gaps up to this many pairs are scored in full
+TOP_CANDIDATES = 8  # in larger gaps, each old paragraph is scored against this many at most
+WINDOW = 3  # ...plus the new paragraphs this close to the gap's diagonal
+
+
+class _Para:
+    """A paragraph with what the alignment needs, computed on demand."""
+
+    __slots__ = ("_codes", "_tokens", "_words", "text", "weight")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tokens: list[str] | None = None
+        self._codes: str | None = None
+        self._words: frozenset[str] | None = None
+        self.weight = 0
+
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = tokenize(self.text)
+        return self._tokens
+
+    def codes(self, codec: Codec) -> str:
+        if self._codes is None:
+            self._codes = codec.encode(self.tokens())
+        return self._codes
+
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(WORD_RE.findall(self.text.casefold()))
+            self.weight = sum(map(len, self._words))
+        return self._words
+
+
+def _key(text: str, ignore_whitespace: bool, ignore_punctuation: bool) -> str:
+    """What must be equal for two paragraphs to count as the same under the ignore options."""
+    if not (ignore_whitespace or ignore_punctuation):
+        return text
+    parts: list[str] = []
+    for token in tokenize(text):
+        if token.isspace():
+            if ignore_whitespace or (parts and parts[-1] == " "):
+                continue
+            parts.append(" " if ignore_punctuation else token)
+        elif ignore_punctuation:
+            if not is_punctuation(token):
+                parts.append(strip_punctuation(token) or token)
+        else:
+            parts.append(token)
+    return "\x00".join(parts)
+
+
+def _similarity(a: _Para, b: _Para) -> tuple[float, float]:
+    """(Dice, containment) of two paragraphs' length-weighted word sets."""
+    wa, wb = a.words(), b.words()
+    if not wa or not wb:
+        return (1.0, 1.0) if a.text == b.text else (0.0, 0.0)
+    shared = sum(map(len, wa & wb))
+    return 2 * shared / (a.weight + b.weight), shared / min(a.weight, b.weight)
+
+
+def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[int, int]]:
+    """Matched indices of a longest common subsequence of two key lists."""
+    chars: dict[str, str] = {}
+    for key in (*old_keys, *new_keys):
+        if key not in chars:
+            chars[key] = chr(len(chars) + 0x100)
+    a = "".join(map(chars.__getitem__, old_keys))
+    b = "".join(map(chars.__getitem__, new_keys))
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    for op, chunk in dmp.diff_main(a, b, False):
+        n = len(chunk)
+        if op == 0:
+            pairs.extend((i + k, j + k) for k in range(n))
+            i += n
+            j += n
+        elif op < 0:
+            i += n
+        else:
+            j += n
+    return pairs
+
+
+def _accept(dice: float, contain: float, moves: bool) -> bool:
+    if moves:
+        return dice >= MOVE_MIN
+    return dice >= PAIR_MIN or (contain >= CONTAIN_MIN and dice >= CONTAIN_DICE_MIN)
+
+
+def _candidates(
+    olds: Sequence[int], news: Sequence[int], old: list[_Para], new: list[_Para], moves: bool
+) -> list[tuple[int, int, float]]:
+    """Pairs (old index, new index, Dice) similar enough to be paired (or, with ``moves``, to
+    be one moved paragraph)."""
+    floor = MOVE_MIN if moves else CONTAIN_DICE_MIN
+    out: list[tuple[int, int, float]] = []
+    if not olds or not news:
+        return out
+    if len(olds) * len(news) <= DENSE_LIMIT:
+        for i in olds:
+            a = old[i]
+            a.words()
+            for j in news:
+                b = new[j]
+                b.words()
+                lo, hi = sorted((a.weight, b.weight))
+                # Dice can reach at most 2*lo/(lo+hi): skip pairs too unequal in length.
+                if hi and 2 * lo / (lo + hi) < floor:
+                    continue
+                dice, contain = _similarity(a, b)
+                if _accept(dice, contain, moves):
+                    out.append((i, j, dice))
+        return out
+    # Large gap: index the new side by its rarer words, score only pairs sharing some.
+    postings: dict[str, list[int]] = {}
+    for j in news:
+        for word in new[j].words():
+            postings.setdefault(word, []).append(j)
+    limit = max(4, len(news) // 20)
+    scale = len(news) / len(olds)
+    for pos, i in enumerate(olds):
+        a = old[i]
+        hits: Counter[int] = Counter()
+        for word in a.words():
+            found = postings.get(word)
+            if found is not None and len(found) <= limit:
+                hits.update(dict.fromkeys(found, len(word)))
+        chosen = {j for j, _ in hits.most_common(TOP_CANDIDATES)}
+        centre = int(pos * scale)
+        chosen.update(news[max(0, centre - WINDOW) : centre + WINDOW + 1])
+        for j in sorted(chosen):
+            dice, contain = _similarity(a, new[j])
+            if _accept(dice, contain, moves):
+                out.append((i, j, dice))
+    return out
+
+
+def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The order-preserving subset of edges (i and j both increasing) with the largest weight."""
+    if not edges:
+        return []
+    js = sorted({j for _, j, _ in edges})
+    rank = {j: r + 1 for r, j in enumerate(js)}
+    size = len(js)
+    tree_score = [0.0] * (size + 1)
+    tree_edge = [-1] * (size + 1)
+    ordered = sorted(range(len(edges)), key=lambda e: (edges[e][0], -edges[e][1]))
+    score = [0.0] * len(edges)
+    back = [-1] * len(edges)
+    best, best_edge = 0.0, -1
+    for e in ordered:
+        _, j, w = edges[e]
+        # Prefix maximum over ranks < rank[j] (a Fenwick tree of maxima).
+        r = rank[j] - 1
+        prev_score, prev_edge = 0.0, -1
+        while r > 0:
+            if tree_score[r] > prev_score:
+                prev_score, prev_edge = tree_score[r], tree_edge[r]
+            r -= r & -r
+        score[e] = w + prev_score
+        back[e] = prev_edge
+        if score[e] > best:
+            best, best_edge = score[e], e
+        r = rank[j]
+        while r <= size:
+            if score[e] > tree_score[r]:
+                tree_score[r], tree_edge[r] = score[e], e
+            r += r & -r
+    chain: list[tuple[int, int, float]] = []
+    while best_edge != -1:
+        chain.append(edges[best_edge])
+        best_edge = back[best_edge]
+    chain.reverse()
+    return chain
+
+
+def _match_moves(
+    olds: list[int], news: list[int], old: list[_Para], new: list[_Para]
+) -> dict[int, int]:
+    """Leftover deleted/inserted paragraphs similar enough to be one moved paragraph: new -> old."""
+    edges = _candidates(olds, news, old, new, moves=True)
+    edges.sort(key=lambda e: (-e[2], abs(e[0] - e[1]), e[0], e[1]))
+    used_old: set[int] = set()
+    moves: dict[int, int] = {}
+    for i, j, _ in edges:
+        if i in used_old or j in moves:
+            continue
+        used_old.add(i)
+        moves[j] = i
+    return moves
+
+
+class _Comparer:
+    def __init__(self, ignore_whitespace: bool, ignore_punctuation: bool) -> None:
+        self.ignore_whitespace = ignore_whitespace
+        self.ignore_punctuation = ignore_punctuation
+        self.ignoring = ignore_whitespace or ignore_punctuation
+        self.codec = Codec()
+        self.engine = TokenDMP(self.codec)
+
+    def diff(self, a: _Para, b: _Para) -> TokenDiff:
+        if self.ignoring:
+            return diff_ignoring(
+                self.engine,
+                a.tokens(),
+                b.tokens(),
+                ignore_whitespace=self.ignore_whitespace,
+                ignore_punctuation=self.ignore_punctuation,
+            )
+        return diff_encoded(self.engine, a.codes(self.codec), b.codes(self.codec))
+
+    def pair(self, a: _Para, b: _Para, i: int, j: int, moved: bool) -> ParagraphDiff:
+        if a.text == b.text:
+            ops = [("=", a.text)] if a.text else []
+            return ParagraphDiff("moved" if moved else "unchanged", i, j, 1.0, ops)
+        result = self.diff(a, b)
+        similarity = result.similarity(len(a.text), len(b.text))
+        kind = "moved" if moved else ("modified" if result.changed else "unchanged")
+        return ParagraphDiff(kind, i, j, similarity, result.ops, ignored=result.ignored)
+
+    def title(self, old: str, new: str) -> TitleDiff:
+        if old == new:
+            return TitleDiff(False, [("=", old)] if old else [])
+        result = self.diff(_Para(old), _Para(new))
+        return TitleDiff(result.changed, result.ops, result.ignored)
+
+    def compare(self, old_doc: Document, new_doc: Document) -> DocumentDiff:
+        old = [_Para(t) for t in old_doc.paragraphs]
+        new = [_Para(t) for t in new_doc.paragraphs]
+        flags = (self.ignore_whitespace, self.ignore_punctuation)
+        old_keys = [_key(p.text, *flags) for p in old]
+        new_keys = [_key(p.text, *flags) for p in new]
+
+        spine: list[tuple[int, int]] = []  # order-preserving pairs: anchors and gap pairs
+        prev_i = prev_j = 0
+        for i, j in [*_lcs_pairs(old_keys, new_keys), (len(old), len(new))]:
+            if i > prev_i and j > prev_j:
+                edges = _candidates(range(prev_i, i), range(prev_j, j), old, new, moves=False)
+                spine.extend((a, b) for a, b, _ in _heaviest_chain(edges))
+            if i < len(old):
+                spine.append((i, j))
+            prev_i, prev_j = i + 1, j + 1
+
+        paired_old = {i for i, _ in spine}
+        paired_new = {j for _, j in spine}
+        left_old = [i for i in range(len(old)) if i not in paired_old]
+        left_new = [j for j in range(len(new)) if j not in paired_new]
+        moves = _match_moves(left_old, left_new, old, new)
+        moved_old = set(moves.values())
+
+        entries: list[ParagraphDiff] = []
+        prev_i = prev_j = 0
+        for i, j in [*spine, (len(old), len(new))]:
+            for d in range(prev_i, i):
+                if d not in moved_old:
+                    entries.append(ParagraphDiff("deleted", d, None, 0.0, _ops("-", old[d].text)))
+            for n in range(prev_j, j):
+                if n in moves:
+                    m = moves[n]
+                    entries.append(self.pair(old[m], new[n], m, n, moved=True))
+                else:
+                    entries.append(ParagraphDiff("inserted", None, n, 0.0, _ops("+", new[n].text)))
+            if i < len(old):
+                entries.append(self.pair(old[i], new[j], i, j, moved=False))
+            prev_i, prev_j = i + 1, j + 1
+
+        entries, shared = _link_splits(entries)
+        return DocumentDiff(
+            self.title(old_doc.title, new_doc.title), entries, _stats(entries, shared)
+        )
+
+
+def _ops(tag: str, text: str) -> list[tuple[str, str]]:
+    return [(tag, text)] if text else []
+
+
+def _changed_words(entry: ParagraphDiff, tag: str) -> Counter[str]:
+    ignored = set(entry.ignored)
+    return Counter(
+        w
+        for k, (t, text) in enumerate(entry.ops)
+        if t == tag and k not in ignored
+        for w in WORD_RE.findall(text)
+    )
+
+
+def _link_splits(entries: list[ParagraphDiff]) -> tuple[list[ParagraphDiff], int]:
+    """Mark inserted paragraphs split off a neighbour and deleted ones merged into one.
+
+    Returns the entries and the number of words they share with their partners."""
+    out = list(entries)
+    shared_total = 0
+    linked: set[int] = set()
+    for k, entry in enumerate(entries):
+        if entry.kind not in ("modified", "moved"):
+            continue
+        pools = {"inserted": _changed_words(entry, "-"), "deleted": _changed_words(entry, "+")}
+        if not pools["inserted"] and not pools["deleted"]:
+            continue
+        for step in (1, -1):
+            n = k + step
+            while 0 <= n < len(entries) and entries[n].kind in ("inserted", "deleted"):
+                other = entries[n]
+                pool = pools[other.kind]
+                if n not in linked and pool:
+                    mine = Counter(WORD_RE.findall(other.new_text or other.old_text))
+                    total = sum(mine.values())
+                    common = mine & pool
+                    found = sum(common.values())
+                    if total and found >= SPLIT_MIN * total:
+                        pool.subtract(common)
+                        pools[other.kind] = +pool
+                        shared_total += found
+                        linked.add(n)
+                        if other.kind == "inserted":
+                            out[n] = replace(other, split_from=entry.old_index)
+                        else:
+                            out[n] = replace(other, merged_into=entry.new_index)
+                n += step
+    return out, shared_total
+
+
+def _stats(entries: list[ParagraphDiff], shared: int) -> DiffStats:
+    counts = Counter(e.kind for e in entries)
+    added = removed = 0
+    for e in entries:
+        ignored = set(e.ignored)
+        for k, (tag, text) in enumerate(e.ops):
+            if tag == "=" or k in ignored:
+                continue
+            n = len(WORD_RE.findall(text))
+            if tag == "+":
+                added += n
+            else:
+                removed += n
+    return DiffStats(
+        words_added=added - shared,
+        words_removed=removed - shared,
+        paragraphs_unchanged=counts["unchanged"],
+        paragraphs_modified=counts["modified"],
+        paragraphs_inserted=counts["inserted"],
+        paragraphs_deleted=counts["deleted"],
+        paragraphs_moved=counts["moved"],
+    )
+
+
+def compare(
+    old: Document,
+    new: Document,
+    *,
+    ignore_whitespace: bool = False,
+    ignore_punctuation: bool = False,
+) -> DocumentDiff:
+    """Compare two versions: headline diff, paragraph alignment, word diffs, stats.
+
+    With ``ignore_whitespace``/``ignore_punctuation``, paragraphs that differ only in whitespace
+    or punctuation count as unchanged, and such differences inside a changed paragraph are not
+    shown as changes (they stay in the ops, listed in ``ParagraphDiff.ignored``, so the ops still
+    rebuild both texts exactly).
+    """
+    return _Comparer(ignore_whitespace, ignore_punctuation).compare(old, new)

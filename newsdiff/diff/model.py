@@ -1,0 +1,145 @@
+"""The result of comparing two versions: documents in, a :class:`DocumentDiff` out.
+
+``DocumentDiff.to_dict()`` is exactly the diff JSON of DESIGN.md. Its invariants: the ``=`` and
+``-`` texts of a paragraph's ops rebuild its old text, the ``=`` and ``+`` texts its new text;
+every old and every new paragraph appears in exactly one entry; entries follow the new
+version's order, with deleted paragraphs where they stood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Op = tuple[str, str]  # ("=", text) | ("-", text) | ("+", text)
+
+KINDS = ("unchanged", "modified", "inserted", "deleted", "moved")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One version of an article: its headline and its paragraphs."""
+
+    title: str
+    paragraphs: Sequence[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
+
+
+def _rebuild(ops: Sequence[Op], keep: str) -> str:
+    return "".join(text for tag, text in ops if tag == "=" or tag == keep)
+
+
+@dataclass(frozen=True)
+class ParagraphDiff:
+    """One entry of the paragraph alignment.
+
+    ``split_from`` (on an inserted paragraph) is the old paragraph it was split off; ``merged_into``
+    (on a deleted paragraph) is the new paragraph it was merged into. The words such a paragraph
+    shares with its partner are not counted as added or removed. ``ignored`` lists the indices of
+    ops that differ only in ways the comparison was told to ignore (whitespace, punctuation).
+    Neither is part of the JSON.
+    """
+
+    kind: str
+    old_index: int | None
+    new_index: int | None
+    similarity: float
+    ops: list[Op]
+    split_from: int | None = None
+    merged_into: int | None = None
+    ignored: tuple[int, ...] = ()
+
+    @property
+    def old_text(self) -> str:
+        return _rebuild(self.ops, "-")
+
+    @property
+    def new_text(self) -> str:
+        return _rebuild(self.ops, "+")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "old_index": self.old_index,
+            "new_index": self.new_index,
+            "similarity": self.similarity,
+            "ops": [[tag, text] for tag, text in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class TitleDiff:
+    """The headline, diffed on its own."""
+
+    changed: bool
+    ops: list[Op]
+    ignored: tuple[int, ...] = ()
+
+    @property
+    def old_text(self) -> str:
+        return _rebuild(self.ops, "-")
+
+    @property
+    def new_text(self) -> str:
+        return _rebuild(self.ops, "+")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changed": self.changed, "ops": [[tag, text] for tag, text in self.ops]}
+
+
+@dataclass(frozen=True)
+class DiffStats:
+    """Counts of a comparison. Words are words (not whitespace or punctuation) of the body."""
+
+    words_added: int = 0
+    words_removed: int = 0
+    paragraphs_unchanged: int = 0
+    paragraphs_modified: int = 0
+    paragraphs_inserted: int = 0
+    paragraphs_deleted: int = 0
+    paragraphs_moved: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "words_added": self.words_added,
+            "words_removed": self.words_removed,
+            "paragraphs_unchanged": self.paragraphs_unchanged,
+            "paragraphs_modified": self.paragraphs_modified,
+            "paragraphs_inserted": self.paragraphs_inserted,
+            "paragraphs_deleted": self.paragraphs_deleted,
+            "paragraphs_moved": self.paragraphs_moved,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentDiff:
+    """Headline diff, paragraph entries (new order, deleted ones where they stood), stats."""
+
+    title: TitleDiff
+    paragraphs: list[ParagraphDiff]
+    stats: DiffStats = field(default_factory=DiffStats)
+
+    @property
+    def title_changed(self) -> bool:
+        return self.title.changed
+
+    @property
+    def changed(self) -> bool:
+        """Anything changed: the headline, or any paragraph that is not unchanged."""
+        return self.title.changed or any(p.kind != "unchanged" for p in self.paragraphs)
+
+    def to_dict(
+        self, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The diff JSON of DESIGN.md; ``old``/``new`` are the ``{"number", "captured_at"}``
+        blocks of the two versions (``None`` gives ``null``)."""
+        return {
+            "old": old,
+            "new": new,
+            "title": self.title.to_dict(),
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "stats": self.stats.to_dict(),
+        }

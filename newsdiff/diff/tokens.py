@@ -1,0 +1,128 @@
+"""Tokens: the units the word diff works on.
+
+A text splits into words (letters, digits and combining marks, with apostrophes and hyphens
+inside a word kept: ``children's``, ``long-awaited``; numbers like ``1,000.5`` whole), runs of
+whitespace, and single punctuation or symbol characters (an emoji with its modifiers and
+zero-width joiners stays one token). Scripts written without spaces (Chinese, Japanese kana,
+Thai, Lao, Khmer, Myanmar) fall back to one token per character. The tokens of a text always
+join back to the text exactly.
+
+:class:`Codec` maps tokens to single characters (diff-match-patch's "lines to chars" trick
+applied to tokens), so a character diff of the encoded strings is a token diff.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+# Scripts written without spaces between words: one token per character.
+_NOSPACE = (
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u2e80-\u2fdf"
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3040-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+# Combining marks (Unicode category M) of the BMP outside the scripts above, as ranges; a range
+# may also cover letters and digits between marks (they are word characters anyway). Generated
+# from unicodedata 14.0. Python's \w does not match marks, so without them "हिन्दी" or a
+# decomposed "é" would fall apart.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1-\u05c2\u05c4-\u05c5\u05c7"
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0711-\u07f3"
+    "\u07fd\u0816-\u082d\u0859-\u085b\u0898-\u08e1\u08e3-\u0963\u0981-\u09e3\u09fe-\u0a75"
+    "\u0a81-\u0ae3\u0afa-\u0b63\u0b82-\u0bd7\u0c00-\u0c63\u0c81-\u0c83\u0cbc-\u0d4d"
+    "\u0d57-\u0d63\u0d81-\u0df3\u0f18-\u0f19\u0f35\u0f37\u0f39\u0f3e-\u0f84\u0f86-\u0fbc"
+    "\u0fc6\u135d-\u135f\u1712-\u1734\u1752-\u1773\u180b-\u180d\u180f-\u193b\u1a17-\u1a1b"
+    "\u1a55-\u1a7f\u1ab0-\u1b44\u1b6b-\u1b73\u1b80-\u1bf3\u1c24-\u1c37\u1cd0-\u1cd2"
+    "\u1cd4-\u1dff\u20d0-\u20f0\u2cef-\u2cf1\u2d7f-\u2dff\u302a-\u302f\ua66f-\ua672"
+    "\ua674-\ua67d\ua69e-\ua6f1\ua802-\ua827\ua82c\ua880-\ua8c5\ua8e0-\ua8f1\ua8ff-\ua92d"
+    "\ua947-\ua953\ua980-\ua9c0\ua9e5-\uaa4d\uaa7b-\uaac1\uaaeb-\uaaef\uaaf5-\uaaf6"
+    "\uabe3-\uabea\uabec-\uabed\ufb1e\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef"
+)
+_WORD_CHAR = f"(?:[^\\W{_NOSPACE}]|[{_MARKS}])"
+_INNER = "'\u2019\u02bc\\-\u2010\u2011"  # apostrophes and hyphens kept inside a word
+_NUMBER = r"\d+(?:[.,]\d+)+"
+_WORD = f"{_WORD_CHAR}+(?:[{_INNER}]{_WORD_CHAR}+)*"
+_SINGLE = f"[{_NOSPACE}][{_MARKS}]*"
+# Anything else is one character, with what visually belongs to it (marks, variation
+# selectors, skin tones, zero-width-joined sequences such as family emoji).
+_OTHER = f"[^\\s](?:\u200d[^\\s]|[\U0001f3fb-\U0001f3ff{_MARKS}])*"
+
+TOKEN_RE = re.compile(f"{_NUMBER}|{_WORD}|{_SINGLE}|\\s+|{_OTHER}")
+WORD_RE = re.compile(f"{_NUMBER}|{_WORD}|{_SINGLE}")
+_WORD_START = re.compile(f"[^\\W_]|[{_NOSPACE}{_MARKS}]")
+_PUNCT = frozenset("PS")
+
+
+def tokenize(text: str) -> list[str]:
+    """The tokens of ``text``; ``"".join(tokenize(text)) == text``."""
+    return TOKEN_RE.findall(text)
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``text`` (what word counts count)."""
+    return WORD_RE.findall(text)
+
+
+def count_words(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def is_word(token: str) -> bool:
+    """A word (or a number, or a character of a script without spaces)."""
+    return _WORD_START.match(token) is not None or (token[:1] == "_" and token.strip("_") != "")
+
+
+def is_space(token: str) -> bool:
+    return token.isspace()
+
+
+def is_punctuation(token: str) -> bool:
+    """Punctuation or a symbol (emoji included)."""
+    return bool(token) and not token.isspace() and not is_word(token)
+
+
+def strip_punctuation(token: str) -> str:
+    """A word without the apostrophes and hyphens inside it (``don’t`` -> ``dont``)."""
+    return "".join(ch for ch in token if unicodedata.category(ch)[0] not in _PUNCT)
+
+
+class Codec:
+    """Tokens <-> single characters, consistent across every text of one comparison.
+
+    ``encode`` gives each distinct token a character of its own, so a diff of the encoded strings
+    (with diff-match-patch) is a diff of token sequences; ``decode`` turns encoded text back.
+    """
+
+    __slots__ = ("_chars", "_tokens", "_words")
+
+    def __init__(self) -> None:
+        self._chars: dict[str, str] = {}
+        self._tokens: dict[str, str] = {}
+        self._words: set[str] = set()
+
+    def encode(self, tokens: Sequence[str]) -> str:
+        chars = self._chars
+        missing = set(tokens).difference(chars)
+        if missing:
+            for token in missing:
+                char = chr(len(chars) + 0x100)
+                chars[token] = char
+                self._tokens[char] = token
+                if is_word(token):
+                    self._words.add(char)
+        return "".join(map(chars.__getitem__, tokens))
+
+    def encode_keys(self, keys: Iterable[str]) -> str:
+        return self.encode(list(keys))
+
+    def decode(self, encoded: str) -> str:
+        return "".join(map(self._tokens.__getitem__, encoded))
+
+    def token(self, char: str) -> str:
+        return self._tokens[char]
+
+    def word_count(self, encoded: str) -> int:
+        """How many of the encoded tokens are words."""
+        return sum(map(self._words.__contains__, encoded))
