@@ -15,9 +15,20 @@ from newsdiff.diff.model import (
     ParagraphDiff,
     TitleDiff,
 )
+from newsdiff.diff.render_html import DIFF_CSS, html_table, render_html
+from newsdiff.diff.render_text import (
+    display_ops,
+    paragraph_note,
+    render_inline,
+    render_json,
+    render_side_by_side,
+    summary_line,
+    visible,
+)
 from newsdiff.diff.words import word_diff
 
 __all__ = [
+    "DIFF_CSS",
     "DiffStats",
     "Document",
     "DocumentDiff",
@@ -25,5 +36,14 @@ __all__ = [
     "ParagraphDiff",
     "TitleDiff",
     "compare",
+    "display_ops",
+    "html_table",
+    "paragraph_note",
+    "render_html",
+    "render_inline",
+    "render_json",
+    "render_side_by_side",
+    "summary_line",
+    "visible",
     "word_diff",
 ]
