@@ -547,9 +547,14 @@ def _table_export(kind: str) -> Any:
             else:
                 target = Path(out)
                 tmp = target.with_name(target.name + ".partial")
-                with tmp.open("w", encoding="utf-8", newline="") as handle:
-                    count = export_rows(session, kind, handle, fmt=fmt, story=story, since=start)
-                tmp.replace(target)
+                try:
+                    with tmp.open("w", encoding="utf-8", newline="") as handle:
+                        count = export_rows(
+                            session, kind, handle, fmt=fmt, story=story, since=start
+                        )
+                    tmp.replace(target)
+                finally:
+                    tmp.unlink(missing_ok=True)
                 click.echo(f"wrote {count} {kind} rows to {out}", err=True)
 
     return command
@@ -572,6 +577,341 @@ def export_newsedits_cmd(state: State, out: str, outlet: str | None) -> None:
     with database.read() as session:
         entries, count = export_newsedits(session, Path(out), outlet=outlet)
     click.echo(f"wrote {entries} entries and {count} versions to {out}")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--file",
+    "url_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read URLs from this file, one a line ('-': stdin; blank lines and # comments skipped).",
+)
+@click.option("--from", "since", metavar="DATE", help="Only captures from DATE (2008, 2008-11...).")
+@click.option("--to", "until", metavar="DATE", help="Only captures up to DATE, inclusive.")
+@click.option("--outlet", help="Outlet of new articles (default: the URL's host).")
+@click.option("--story", "story_slug", metavar="SLUG", help="Backfill a story's URLs (--prefix).")
+@click.option("--prefix", metavar="URL-PREFIX", help="With --story: where to look in the archive.")
+@click.option(
+    "--max-urls",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="With --story: examine at most this many archived URLs.",
+)
+@click.option("--retry-errors", is_flag=True, help="Take again captures that failed before.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only problems.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@common
+@pass_state
+def backfill(
+    state: State,
+    urls: tuple[str, ...],
+    url_file: Any,
+    since: str | None,
+    until: str | None,
+    outlet: str | None,
+    story_slug: str | None,
+    prefix: str | None,
+    max_urls: int,
+    retry_errors: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Versions from before tracking began, from a web archive ([archive] in the config).
+
+    Lists each URL's captures in the archive's CDX index (the Wayback Machine by default),
+    fetches each capture's original bytes, and stores the texts that differ as versions dated
+    by their capture, merged with live versions in time order. Interrupted? Run it again:
+    captures already recorded are skipped.
+
+    \b
+      newsdiff backfill https://www.example.org/news/story --from 2008 --to 2009
+      newsdiff backfill --file urls.txt
+      newsdiff backfill --story baby-p --prefix https://www.example.org/news/ --max-urls 50
+    """
+    from newsdiff.collect.archive import archive_date
+    from newsdiff.collect.backfill import run_backfill
+
+    dates: dict[str, str | None] = {"--from": None, "--to": None}
+    for name, value in (("--from", since), ("--to", until)):
+        if value:
+            try:
+                dates[name] = archive_date(value)
+            except ConfigError as exc:
+                raise click.BadParameter(str(exc), param_hint=name) from None
+    targets = list(urls)
+    if url_file is not None:
+        targets += [s for s in (line.strip() for line in url_file) if s and not s.startswith("#")]
+    if bool(story_slug) != bool(prefix):
+        raise click.UsageError("--story and --prefix go together")
+    if story_slug and targets:
+        raise click.UsageError("give URLs or --story, not both")
+    if not story_slug and not targets:
+        raise click.UsageError("give at least one URL, --file LIST, or --story SLUG --prefix URL")
+    database = open_db(state)
+    story = None
+    if story_slug and prefix:
+        story = (story_slug, prefix, _story_matcher(database, story_slug))
+    interactive = sys.stderr.isatty() and not quiet and not as_json
+
+    def go(progress: Any = None) -> Any:
+        return run_backfill(
+            state.settings,
+            database,
+            targets,
+            since=dates["--from"],
+            until=dates["--to"],
+            outlet=outlet,
+            retry_errors=retry_errors,
+            story=story,
+            max_urls=max_urls,
+            progress=progress,
+        )
+
+    summary = _with_backfill_progress(go) if interactive else go()
+    if as_json:
+        echo_json(summary.to_dict())
+        return
+    if not quiet or summary.errors or summary.urls_failed:
+        for problem in summary.problems[:50]:
+            click.echo(f"  {safe(problem)}", err=True)
+        if len(summary.problems) > 50:
+            click.echo(f"  ... and {len(summary.problems) - 50} more", err=True)
+    if not quiet:
+        if summary.story_line():
+            click.echo(safe(summary.story_line()))
+        click.echo(summary.line())
+
+
+def _story_matcher(database: Any, slug: str) -> Callable[[str, str], bool]:
+    """Is a page about the story? The timeline's rule: two story keywords, or one in the
+    headline with one of an event's."""
+    from newsdiff.store.models import Event
+    from newsdiff.timeline.linking import score_article
+    from newsdiff.timeline.stories import get_story, story_events
+
+    with database.read() as session:
+        found = get_story(session, slug)
+        events = story_events(session, found) or [Event(keywords=[])]
+
+    def about(headline: str, text: str) -> bool:
+        return any(score_article(found, event, headline, text)[0] for event in events)
+
+    return about
+
+
+def _with_backfill_progress(go: Callable[[Any], Any]) -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("captures"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[url]}", markup=False),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("captures", total=None, url="")
+
+        def progress(done: int, total: int, url: str) -> None:
+            bar.update(task, completed=done, total=total or None, url=safe(url)[-60:])
+
+        return go(progress)
+
+
+@cli.command()
+@click.option("--story", "story_slug", help="Open this story (default: the most recent one).")
+@common
+@pass_state
+def tui(state: State, story_slug: str | None) -> None:
+    """Review a story's timeline, its coverage and side-by-side diffs in the terminal."""
+    from newsdiff.tui.app import make_app
+
+    database = open_db(state)
+    try:
+        make_app(state.settings, database, story=story_slug).run()
+    finally:
+        database.dispose()
+
+
+@cli.command()
+@click.option("--no-tui", is_flag=True, help="Print a summary instead of opening the TUI.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the demo database in this file. An existing file is replaced only when it is an "
+    "earlier demo database; anything else is refused. Default: a new temp file.",
+)
+@common
+@pass_state
+def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
+    """The whole pipeline offline, in about ten seconds.
+
+    Serves a local news site (three fictional outlets, 127.0.0.1 only) whose articles about the
+    Baby P case change between polls, polls it over twelve rounds with a simulated clock
+    (2007-2010), imports the bundled baby-p story and links its coverage. Then opens the TUI on
+    the result when run in a terminal; otherwise, or with --no-tui, prints a summary: events and
+    their coverage, and the most-edited article with its last change side by side.
+    """
+    import os
+    import shutil
+
+    from newsdiff.demo.run import run_demo
+    from newsdiff.demo.summary import build_summary, next_steps, summary_text
+
+    if sys.stderr.isatty():
+        result = _demo_with_progress(state.settings, db_path)
+    else:
+        result = run_demo(state.settings, db_path)
+    if result.replaced:
+        click.echo(f"replaced the earlier demo database {safe(result.db_path)}", err=True)
+    summary = build_summary(result)
+    app = None if no_tui else _demo_app(state.settings, result.database_url)
+    if app is not None:
+        app.run()
+    else:
+        width = min(shutil.get_terminal_size((100, 24)).columns, 160)
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(summary_text(summary, width=width, color=color), color=color)
+        click.echo()
+    for line in next_steps(summary):
+        click.echo(safe(line))
+
+
+def _demo_with_progress(settings: Settings, db_path: Path | None) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsdiff.demo.run import run_demo
+
+    with Progress(
+        TextColumn("demo {task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_demo(settings, db_path, report=report)
+
+
+def _demo_app(settings: Settings, url: str) -> Any:
+    """The TUI on the demo database, or None (with a note) when it cannot be shown here."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo("not a terminal: printing a summary instead of opening the TUI", err=True)
+        return None
+    try:
+        from newsdiff.tui.app import make_app
+    except ImportError as exc:
+        click.echo(f"the TUI is not available ({exc}): printing a summary", err=True)
+        return None
+    from newsdiff.demo.run import STORY
+    from newsdiff.store.db import Database
+
+    return make_app(settings.with_database_url(url), Database(url), story=STORY)
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--headline", is_flag=True, help="Files: the first line of each is the headline.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["side", "inline", "json", "html"]),
+    default="side",
+    show_default=True,
+    help="Side by side, inline ([-old-]{+new+}), the diff JSON, or a standalone HTML page.",
+)
+@click.option("--from", "from_n", type=click.IntRange(min=1), help="Old version number.")
+@click.option("--to", "to_n", type=click.IntRange(min=1), help="New version number.")
+@click.option(
+    "--width",
+    type=click.IntRange(min=20),
+    help="Width of the side-by-side view (default: the terminal's).",
+)
+@click.option("--ignore-whitespace", is_flag=True, help="Ignore whitespace-only changes.")
+@click.option("--ignore-punctuation", is_flag=True, help="Ignore punctuation-only changes.")
+@common
+@pass_state
+def diff_command(
+    state: State,
+    old: str,
+    new: str | None,
+    headline: bool,
+    fmt: str,
+    from_n: int | None,
+    to_n: int | None,
+    width: int | None,
+    ignore_whitespace: bool,
+    ignore_punctuation: bool,
+) -> None:
+    """Show what changed between two versions of ARTICLE (id or URL; default: the last two),
+    or between two plain-text files OLD NEW (each non-blank line is a paragraph)."""
+    import os
+    import shutil
+
+    from newsdiff import diff as nd
+
+    options = {"ignore_whitespace": ignore_whitespace, "ignore_punctuation": ignore_punctuation}
+    refs: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None)
+    labels: tuple[str, str]
+    if new is not None:
+        if from_n is not None or to_n is not None:
+            raise click.UsageError("--from/--to apply to an ARTICLE, not to two files")
+        docs = []
+        for name, path in (("OLD", old), ("NEW", new)):
+            if not Path(path).is_file():
+                raise click.BadParameter(f"no such file: {path!r}", param_hint=name)
+            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+            docs.append(nd.Document.from_text(text, headline=headline))
+        result = nd.compare(docs[0], docs[1], **options)
+        header = f"{old} -> {new}"
+        labels = (old, new)
+    else:
+        from newsdiff.collect.articles import resolve_article
+        from newsdiff.timeline.compare import diff_versions, version_ref
+
+        database = open_db(state)
+        with database.read() as session:
+            found = resolve_article(session, old)
+            result, v_old, v_new = diff_versions(session, found.id, from_n, to_n, **options)
+            refs = (version_ref(v_old), version_ref(v_new))
+            labels = (
+                f"v{v_old.number} {v_old.captured_at:%Y-%m-%d %H:%M}",
+                f"v{v_new.number} {v_new.captured_at:%Y-%m-%d %H:%M}",
+            )
+            header = f"article {found.id} {found.url}: {labels[0]} -> {labels[1]}"
+    if fmt == "json":
+        click.echo(nd.render_json(result, *refs))
+        return
+    if fmt == "html":
+        heading = result.title.new_text or header
+        click.echo(
+            nd.render_html(result, heading=heading, old_label=labels[0], new_label=labels[1]),
+            nl=False,
+        )
+        return
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(safe(header))
+    if fmt == "inline":
+        click.echo(nd.render_inline(result, color=color), nl=False, color=color)
+        return
+    columns = width or max(20, shutil.get_terminal_size((100, 24)).columns)
+    click.echo(nd.render_side_by_side(result, width=columns, color=color), nl=False, color=color)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,15 @@ class Document:
     def __post_init__(self) -> None:
         object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
 
+    @classmethod
+    def from_text(cls, text: str, *, headline: bool = False) -> Document:
+        """A plain text: each non-blank line is a paragraph (trimmed); with ``headline`` the
+        first non-blank line is the headline."""
+        lines = [line.strip() for line in text.splitlines()]
+        paragraphs = [line for line in lines if line]
+        title = paragraphs.pop(0) if headline and paragraphs else ""
+        return cls(title, paragraphs)
+
 
 def _rebuild(ops: Sequence[Op], keep: str) -> str:
     return "".join(text for tag, text in ops if tag == "=" or tag == keep)

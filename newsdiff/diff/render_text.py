@@ -144,9 +144,10 @@ def render_inline(diff: DocumentDiff, *, color: bool = False) -> str:
     """The whole diff as text with changes inline, like ``git diff --word-diff``:
     ``[-old-]{+new+}``; one paragraph per line, a blank line between paragraphs."""
     lines: list[Text] = []
-    head = Text("# ", style=HEAD_STYLE if color else "")
-    head.append_text(_inline_text(display_ops(diff.title.ops, diff.title.ignored), color))
-    lines += [head, Text()]
+    if diff.title.ops:
+        head = Text("# ", style=HEAD_STYLE if color else "")
+        head.append_text(_inline_text(display_ops(diff.title.ops, diff.title.ignored), color))
+        lines += [head, Text()]
     for entry in diff.paragraphs:
         note = paragraph_note(entry)
         if note:
@@ -197,7 +198,8 @@ def render_side_by_side(diff: DocumentDiff, *, width: int = 100, color: bool = F
     old_title.stylize(style)
     new_title = _side_text(title, "+", color)
     new_title.stylize(style)
-    _columns(_wrap(old_title, col, console), _wrap(new_title, col, console), col, sep, lines)
+    if title:
+        _columns(_wrap(old_title, col, console), _wrap(new_title, col, console), col, sep, lines)
     lines.append(Text("─" * width, style="dim" if color else ""))
     for n, entry in enumerate(diff.paragraphs):
         if n:
