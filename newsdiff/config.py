@@ -115,7 +115,9 @@ class ExportSettings:
 class ArchiveSettings:
     cdx_url: str = "https://web.archive.org/cdx/search/cdx"
     replay_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
-    requests_per_minute: int = 20
+    requests_per_minute: int = 20  # CDX queries
+    replay_per_second: float = 2.0  # replay fetches
+    max_retries: int = 5  # per request, on 429/5xx/timeouts, with exponential backoff
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,14 @@ def _validate(settings: Settings) -> None:
         (f.max_bytes > 0, "fetch.max_bytes", "must be positive"),
         (f.max_redirects >= 0, "fetch.max_redirects", "must not be negative"),
         (bool(f.user_agent.strip()), "fetch.user_agent", "must not be empty"),
+        (settings.archive.requests_per_minute >= 1, "archive.requests_per_minute", "must be >= 1"),
+        (settings.archive.replay_per_second > 0, "archive.replay_per_second", "must be positive"),
+        (settings.archive.max_retries >= 0, "archive.max_retries", "must not be negative"),
+        (
+            "{timestamp}" in settings.archive.replay_url and "{url}" in settings.archive.replay_url,
+            "archive.replay_url",
+            "must contain {timestamp} and {url}",
+        ),
     ]
     for ok, key, message in checks:
         if not ok:

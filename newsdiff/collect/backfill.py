@@ -1,0 +1,726 @@
+"""Backfill: versions from before tracking began, taken from a web archive's captures.
+
+The unit operation is :func:`backfill_url`: list one URL's captures in the CDX index, then take
+them oldest first. Each capture becomes one recorded check dated by the capture (``checked_at`` =
+the capture's timestamp, ``source = "archive:<timestamp>"``), so every change found has a known
+window, exactly as with live checks:
+
+* a text that differs from the version in force at that time is stored as a version
+  (``captured_at`` = the capture's timestamp, aware UTC; ``source = "archive:<timestamp>"``);
+* the same text as that version: an ``unchanged`` check;
+* an archived error page, a failed extraction, a failed replay: an ``error`` check (no version);
+  a capture that is not HTML: a ``skipped`` check (it is not even fetched);
+* a capture whose replay redirects is followed: the text is dated by the capture actually served
+  (an archive answers a missing timestamp with the nearest one) and the check's ``final_url`` is
+  the archived URL it led to. A redirect to *another* page (an article moved to a section front)
+  stores no version: it is an ``error`` check naming where it led.
+
+**Resuming.** A capture that already has a check with its source is skipped (``--retry-errors``
+takes again those whose check was an error), so an interrupted backfill picks up where it
+stopped and a repeated one costs one CDX query per URL. Network I/O and extraction happen with
+no transaction open; each capture is written in its own short transaction.
+
+**Merging with live versions.** Versions are numbered 1..n in ``captured_at`` order. A capture
+newer than the latest version is appended as the poller appends. A capture older than some
+version is merged in one short write transaction, with the article's versions locked:
+
+1. find the version in force at the capture's time (``P``, the last one captured at or before
+   it) and the one after it (``S``);
+2. same text as ``P``: nothing to store (an ``unchanged`` check);
+3. same text as ``S``: the archive saw ``S``'s text earlier than we did, so ``S`` moves back to
+   the capture's time and its ``source`` becomes ``archive:<timestamp>`` (its first evidence);
+   numbers and stats stay as they are;
+4. otherwise the new version is inserted between them: ``S`` and every later version shift up by
+   one (in two steps, through negative numbers, so that the ``(article_id, number)`` unique
+   constraint holds at every statement on SQLite and PostgreSQL), the new version gets
+   ``P.number + 1`` with stats against ``P``, and ``S``'s stats are recomputed against the new
+   version (``newsdiff.diff.compare``). No other version's stats change, since only ``S`` gets a
+   new predecessor.
+
+So ``A`` archived in 2008 then ``B`` polled live today reads v1 ``A`` (archive), v2 ``B`` (live)
+whichever was stored first. Renumbering means a version's number can change when older captures
+arrive: refer to versions by ``captured_at`` in anything long-lived. Checks point at versions by
+id and are unaffected. ``article.last_checked_at`` is never moved back by an archived check.
+
+**Story discovery.** :func:`backfill_story` lists the archived URLs under a prefix, examines at
+most ``max_urls`` of them (the first capture of each, or the stored text of an article already
+known), keeps those whose text matches the story (a predicate the caller builds, e.g. from the
+timeline's scoring) and backfills them, counting what it skipped and why.
+
+Articles created by a backfill are tracked like ``newsdiff track``: the next poll fetches their
+live page once (a later version if the text changed since), and the usual schedule applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import dataclasses
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsdiff.collect.archive import ArchiveClient, ArchiveRateLimited, Capture, Replay, Sleep
+from newsdiff.collect.http import Fetcher
+from newsdiff.collect.urls import canonical_url, host_of, url_variants
+from newsdiff.config import OutletRules, Settings
+from newsdiff.errors import (
+    ConfigError,
+    EmptyText,
+    ExtractionError,
+    FetchError,
+    HTTPStatusError,
+    NewsdiffError,
+)
+from newsdiff.store.articles import find_article_by_urls, get_or_create_outlet, track_article
+from newsdiff.store.db import Database
+from newsdiff.store.models import Article, Check, FeedEntry, Outlet, Version, utcnow
+from newsdiff.store.versions import _apply_stats as apply_stats
+from newsdiff.store.versions import add_version, record_check
+from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
+
+logger = logging.getLogger(__name__)
+
+Matcher = Callable[[str, str], bool]  # (headline, text) -> about the story?
+Progress = Callable[[int, int, str], None]  # (captures done, captures known, current URL)
+
+
+# -- merging a version into an article's history ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What :func:`merge_version` did. ``outcome`` is the check outcome to record."""
+
+    version: Version
+    outcome: str  # new_version / unchanged
+    placement: str  # appended / inserted / moved_earlier / same_as_previous
+
+
+def merge_version(
+    session: Session,
+    article: Article,
+    *,
+    title: str,
+    paragraphs: Sequence[str],
+    captured_at: datetime,
+    source: str,
+    extractor: str,
+    extractor_version: str,
+    byline: str | None = None,
+    published_at: datetime | None = None,
+    modified_at: datetime | None = None,
+    headlines: dict[str, Any] | None = None,
+    final_url: str | None = None,
+    http_status: int | None = None,
+) -> MergeResult:
+    """Put a text seen at ``captured_at`` into the article's history in time order (see the
+    module docstring). Raises :class:`EmptyText` for an empty text."""
+    clean = normalize_paragraphs(list(paragraphs))
+    if not clean:
+        raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
+    clean_title = normalize_paragraph(title)
+    digest = text_hash(clean_title, clean)
+    session.get(Article, article.id, with_for_update=True)
+    versions = list(
+        session.scalars(
+            select(Version)
+            .where(Version.article_id == article.id)
+            .order_by(Version.number)
+            .with_for_update()
+        )
+    )
+    at = bisect.bisect_right([v.captured_at for v in versions], captured_at)
+    previous = versions[at - 1] if at else None
+    following = versions[at] if at < len(versions) else None
+    if previous is not None and previous.text_hash == digest:
+        return MergeResult(previous, "unchanged", "same_as_previous")
+    if following is None:
+        added = add_version(
+            session,
+            article,
+            title=title,
+            paragraphs=list(paragraphs),
+            captured_at=captured_at,
+            extractor=extractor,
+            extractor_version=extractor_version,
+            byline=byline,
+            published_at=published_at,
+            modified_at=modified_at,
+            headlines=headlines,
+            final_url=final_url,
+            http_status=http_status,
+            source=source,
+        )
+        return MergeResult(added.version, "new_version", "appended")
+    if following.text_hash == digest:
+        following.captured_at = captured_at
+        following.source = source
+        session.flush()
+        return MergeResult(following, "unchanged", "moved_earlier")
+
+    later = versions[at:]
+    for v in later:  # two steps through negative numbers: (article_id, number) stays unique
+        v.number = -(v.number + 1)
+    session.flush()
+    for v in later:
+        v.number = -v.number
+    session.flush()
+    version = Version(
+        article_id=article.id,
+        number=(previous.number + 1) if previous else 1,
+        captured_at=captured_at,
+        title=clean_title,
+        headlines=headlines,
+        byline=byline,
+        published_at=published_at,
+        modified_at=modified_at,
+        paragraphs="\n".join(clean),
+        text_hash=digest,
+        extractor=extractor,
+        extractor_version=extractor_version,
+        final_url=final_url,
+        http_status=http_status,
+        source=source,
+    )
+    apply_stats(version, previous)
+    session.add(version)
+    session.flush()
+    apply_stats(following, version)
+    article.version_count = len(versions) + 1
+    if article.published_at is None and published_at is not None:
+        article.published_at = published_at
+    session.flush()
+    return MergeResult(version, "new_version", "inserted")
+
+
+# -- reports -------------------------------------------------------------------------------------
+
+
+@dataclass
+class UrlReport:
+    """What backfilling one URL did."""
+
+    url: str
+    article_id: int | None = None
+    captures: int = 0
+    already_done: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    moved_earlier: int = 0
+    errors: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    error: str | None = None  # the URL could not be listed at all
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BackfillSummary:
+    urls: int = 0
+    urls_failed: int = 0
+    captures: int = 0
+    already_done: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    moved_earlier: int = 0
+    errors: int = 0
+    skipped: int = 0
+    malformed_lines: int = 0
+    cdx_requests: int = 0
+    replay_requests: int = 0
+    retries: int = 0
+    waited_s: float = 0.0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    # story discovery
+    story: str | None = None
+    prefix: str | None = None
+    discovered: int = 0
+    examined: int = 0
+    matched: int = 0
+    off_story: int = 0
+    unreadable: int = 0
+    over_limit: int = 0
+    more_under_prefix: bool = False
+
+    def add(self, report: UrlReport) -> None:
+        self.urls += 1
+        self.urls_failed += report.error is not None
+        for name in (
+            "captures",
+            "already_done",
+            "new_versions",
+            "unchanged",
+            "moved_earlier",
+            "errors",
+            "skipped",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(report, name))
+        self.malformed_lines += report.malformed
+        if report.error:
+            self.problems.append(f"{report.url}: {report.error}")
+        self.problems.extend(report.problems)
+
+    def line(self) -> str:
+        parts = [
+            f"{self.urls} URLs ({self.urls_failed} failed)",
+            f"{self.captures} captures ({self.already_done} already done)",
+            f"{self.new_versions} new versions",
+            f"{self.unchanged} unchanged",
+            f"{self.errors} errors",
+            f"{self.skipped} skipped",
+        ]
+        text = "backfill: " + ", ".join(parts)
+        if self.moved_earlier:
+            text += f"; {self.moved_earlier} versions found earlier in the archive"
+        if self.malformed_lines:
+            text += f"; {self.malformed_lines} malformed CDX lines skipped"
+        return text + f" in {self.seconds:.1f}s"
+
+    def story_line(self) -> str | None:
+        if self.story is None:
+            return None
+        more = "; more remain under the prefix" if self.more_under_prefix else ""
+        return (
+            f"story {self.story}: {self.discovered} URLs found under {self.prefix}, "
+            f"{self.examined} examined, {self.matched} matched the story; skipped: "
+            f"{self.off_story} off-story, {self.unreadable} unreadable, "
+            f"{self.over_limit} over --max-urls{more}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        data["waited_s"] = round(self.waited_s, 3)
+        return data
+
+
+# -- the unit operation --------------------------------------------------------------------------
+
+
+@dataclass
+class BackfillContext:
+    """What backfilling needs: settings, the database, an archive client, the extractor."""
+
+    settings: Settings
+    database: Database
+    archive: ArchiveClient
+    extractor: Callable[..., Any] | None = None
+    progress: Progress | None = None
+    done: int = 0
+    total: int = 0
+
+    def tick(self, url: str, *, more: int = 0, done: int = 0) -> None:
+        self.total += more
+        self.done += done
+        if self.progress is not None:
+            self.progress(self.done, self.total, url)
+
+
+def _extract(ctx: BackfillContext) -> Callable[..., Any]:
+    if ctx.extractor is not None:
+        return ctx.extractor
+    from newsdiff.collect.extract import extract_article
+
+    fn: Callable[..., Any] = extract_article
+    return fn
+
+
+def _rules_for(settings: Settings, outlet: Outlet | None) -> OutletRules | None:
+    if outlet is None:
+        return None
+    for key in (outlet.name, outlet.slug, outlet.domain):
+        if key and key in settings.outlets:
+            return settings.outlets[key]
+    return None
+
+
+@dataclass(frozen=True)
+class _Known:
+    article_id: int | None
+    done: frozenset[str]
+    feed_title: str | None
+    rules: OutletRules | None
+
+
+def _known(ctx: BackfillContext, canonical: str, retry_errors: bool) -> _Known:
+    with ctx.database.read() as session:
+        article = find_article_by_urls(session, url_variants(canonical))
+        if article is None:
+            return _Known(None, frozenset(), None, None)
+        stmt = select(Check.source).where(
+            Check.article_id == article.id, Check.source.like("archive:%")
+        )
+        if retry_errors:
+            stmt = stmt.where(Check.outcome != "error")
+        done = frozenset(session.scalars(stmt))
+        feed_title = session.scalars(
+            select(FeedEntry.title)
+            .where(FeedEntry.article_id == article.id)
+            .order_by(FeedEntry.last_seen_at.desc())
+            .limit(1)
+        ).first()
+        outlet = session.get(Outlet, article.outlet_id) if article.outlet_id else None
+        return _Known(article.id, done, feed_title, _rules_for(ctx.settings, outlet))
+
+
+def _ensure_article(ctx: BackfillContext, canonical: str, outlet: str | None) -> int:
+    host = host_of(canonical)
+    with ctx.database.write() as session:
+        record = get_or_create_outlet(session, outlet or host, host)
+        article, _ = track_article(
+            session, canonical, now=utcnow(), outlet=record, variants=url_variants(canonical)
+        )
+        return article.id
+
+
+async def backfill_url(
+    ctx: BackfillContext,
+    url: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    retry_errors: bool = False,
+) -> UrlReport:
+    """Backfill one article from the archive's captures of ``url`` (see the module docstring).
+
+    A URL the archive cannot list is reported in ``UrlReport.error``; :class:`ArchiveRateLimited`
+    propagates (the whole backfill stops)."""
+    url = url.strip()
+    report = UrlReport(url)
+    try:
+        canonical = canonical_url(url)
+    except ConfigError as exc:
+        report.error = str(exc)
+        return report
+    known = _known(ctx, canonical, retry_errors)
+    try:
+        listing = await ctx.archive.captures(url, since=since, until=until)
+    except ArchiveRateLimited:
+        raise
+    except FetchError as exc:
+        report.error = f"cannot list captures: {exc}"
+        return report
+    report.captures = len(listing.captures)
+    report.malformed = listing.malformed
+    ctx.tick(url, more=len(listing.captures))
+    if not listing.captures:
+        return report
+    article_id = known.article_id or _ensure_article(ctx, canonical, outlet)
+    report.article_id = article_id
+    rules = known.rules
+    if known.article_id is None:
+        rules = _known(ctx, canonical, retry_errors).rules
+    for capture in listing.captures:
+        if capture.source in known.done:
+            report.already_done += 1
+        else:
+            outcome = await _backfill_capture(ctx, article_id, canonical, capture, known, rules)
+            _count(report, outcome, capture)
+        ctx.tick(url, done=1)
+    return report
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    outcome: str
+    placement: str | None = None
+    error: str | None = None
+
+
+def _count(report: UrlReport, outcome: _Outcome, capture: Capture) -> None:
+    if outcome.outcome == "new_version":
+        report.new_versions += 1
+    elif outcome.placement == "moved_earlier":
+        report.moved_earlier += 1
+        report.unchanged += 1
+    elif outcome.outcome == "unchanged":
+        report.unchanged += 1
+    elif outcome.outcome == "skipped":
+        report.skipped += 1
+    else:
+        report.errors += 1
+        report.problems.append(f"{capture.original} @ {capture.timestamp}: {outcome.error}")
+
+
+def _same_article(a: str, b: str) -> bool:
+    try:
+        return canonical_url(b) in url_variants(canonical_url(a))
+    except ConfigError:
+        return False
+
+
+def _run_extract(
+    extract: Callable[..., Any], replay: Replay, feed_title: str | None, min_chars: int, rules: Any
+) -> Any:
+    return extract(
+        replay.body,
+        replay.original_url,
+        feed_title=feed_title,
+        min_chars=min_chars,
+        encoding=replay.charset,
+        rules=rules,
+    )
+
+
+async def _backfill_capture(
+    ctx: BackfillContext,
+    article_id: int,
+    canonical: str,
+    capture: Capture,
+    known: _Known,
+    rules: OutletRules | None,
+) -> _Outcome:
+    started = time.monotonic()
+    replay: Replay | None = None
+    extraction: Any = None
+    error: NewsdiffError | None = None
+    outcome = "error"
+    if not capture.is_html:
+        error, outcome = FetchError(f"not a page: {capture.mimetype}"), "skipped"
+    else:
+        try:
+            replay = await ctx.archive.replay(capture)
+            if not _same_article(canonical, replay.original_url):
+                raise FetchError(f"the capture redirects to another page: {replay.original_url}")
+            extraction = await asyncio.to_thread(
+                _run_extract,
+                _extract(ctx),
+                replay,
+                known.feed_title,
+                ctx.settings.schedule.min_chars,
+                rules,
+            )
+        except ArchiveRateLimited:
+            raise
+        except (FetchError, ExtractionError) as exc:
+            error = exc
+    duration_ms = int((time.monotonic() - started) * 1000)
+    checked_at = replay.captured_at if replay is not None else capture.captured_at
+    final_url = replay.original_url if replay is not None else None
+    status = replay.status if replay is not None else None
+    if isinstance(error, HTTPStatusError):
+        status = error.status
+
+    with ctx.database.write() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            return _Outcome("error", error="article removed while backfilling")
+        last_checked = article.last_checked_at
+        result: MergeResult | None = None
+        if error is None and extraction is not None and replay is not None:
+            try:
+                result = merge_version(
+                    session,
+                    article,
+                    title=extraction.title,
+                    paragraphs=list(extraction.paragraphs),
+                    captured_at=replay.captured_at,
+                    source=f"archive:{replay.timestamp}",
+                    extractor=extraction.extractor,
+                    extractor_version=extraction.extractor_version,
+                    byline=extraction.byline,
+                    published_at=extraction.published_at,
+                    modified_at=extraction.modified_at,
+                    headlines=dict(extraction.headlines),
+                    final_url=replay.original_url,
+                    http_status=replay.status,
+                )
+            except EmptyText as exc:
+                error = exc
+        if result is not None:
+            outcome = result.outcome
+        elif outcome != "skipped":
+            outcome = "error"
+        record_check(
+            session,
+            article,
+            checked_at=checked_at,
+            outcome=outcome,
+            http_status=status,
+            error=str(error) if error is not None else None,
+            duration_ms=duration_ms,
+            version=result.version if result is not None and outcome == "new_version" else None,
+            final_url=final_url,
+            body_hash=hashlib.sha256(replay.body).hexdigest() if replay is not None else None,
+            source=capture.source,
+        )
+        # an archived check is history: it never moves the article's last check back
+        article.last_checked_at = max(
+            (t for t in (last_checked, checked_at) if t is not None), default=checked_at
+        )
+        if error is not None:
+            logger.info("backfill %s @ %s: %s", capture.original, capture.timestamp, error)
+        return _Outcome(
+            outcome,
+            result.placement if result is not None else None,
+            str(error) if error is not None else None,
+        )
+
+
+# -- drivers -------------------------------------------------------------------------------------
+
+
+async def backfill_urls(
+    ctx: BackfillContext,
+    urls: Sequence[str],
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    retry_errors: bool = False,
+) -> BackfillSummary:
+    """Backfill each URL in turn (duplicates once)."""
+    started = time.monotonic()
+    summary = BackfillSummary()
+    for url in dict.fromkeys(u.strip() for u in urls if u.strip()):
+        report = await backfill_url(
+            ctx, url, since=since, until=until, outlet=outlet, retry_errors=retry_errors
+        )
+        summary.add(report)
+    _finish(ctx, summary, started)
+    return summary
+
+
+def _finish(ctx: BackfillContext, summary: BackfillSummary, started: float) -> None:
+    stats = ctx.archive.stats
+    summary.cdx_requests = stats.cdx_requests
+    summary.replay_requests = stats.replay_requests
+    summary.retries = stats.retries
+    summary.waited_s = stats.waited_s
+    summary.seconds = time.monotonic() - started
+
+
+def _stored_text(ctx: BackfillContext, url: str) -> tuple[str, str] | None:
+    try:
+        canonical = canonical_url(url)
+    except ConfigError:
+        return None
+    with ctx.database.read() as session:
+        article = find_article_by_urls(session, url_variants(canonical))
+        if article is None:
+            return None
+        version = session.scalars(
+            select(Version)
+            .where(Version.article_id == article.id)
+            .order_by(Version.number.desc())
+            .limit(1)
+        ).first()
+        return (version.title, version.paragraphs) if version is not None else None
+
+
+async def backfill_story(
+    ctx: BackfillContext,
+    prefix: str,
+    matcher: Matcher,
+    *,
+    story: str,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    max_urls: int = 100,
+    retry_errors: bool = False,
+) -> BackfillSummary:
+    """Discover archived URLs under ``prefix``, keep those ``matcher`` says are about the story,
+    and backfill them. At most ``max_urls`` URLs are examined; the rest are counted."""
+    started = time.monotonic()
+    summary = BackfillSummary(story=story, prefix=prefix)
+    found = await ctx.archive.discover(prefix, since=since, until=until, limit=max_urls)
+    summary.discovered = len(found.captures) + found.over_limit
+    summary.over_limit = found.over_limit
+    summary.more_under_prefix = found.more
+    summary.malformed_lines += found.malformed
+    keep: list[str] = []
+    for capture in found.captures:
+        summary.examined += 1
+        ctx.tick(capture.original)
+        stored = _stored_text(ctx, capture.original)
+        if stored is None:
+            try:
+                replay = await ctx.archive.replay(capture)
+                extraction = await asyncio.to_thread(
+                    _run_extract,
+                    _extract(ctx),
+                    replay,
+                    None,
+                    ctx.settings.schedule.min_chars,
+                    None,
+                )
+                stored = (extraction.title, "\n".join(extraction.paragraphs))
+            except ArchiveRateLimited:
+                raise
+            except (FetchError, ExtractionError) as exc:
+                summary.unreadable += 1
+                logger.info("backfill story: %s unreadable: %s", capture.original, exc)
+                continue
+        if matcher(*stored):
+            keep.append(capture.original)
+        else:
+            summary.off_story += 1
+    summary.matched = len(keep)
+    for url in keep:
+        report = await backfill_url(
+            ctx, url, since=since, until=until, outlet=outlet, retry_errors=retry_errors
+        )
+        summary.add(report)
+    _finish(ctx, summary, started)
+    return summary
+
+
+def run_backfill(
+    settings: Settings,
+    database: Database,
+    urls: Sequence[str] = (),
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    retry_errors: bool = False,
+    story: tuple[str, str, Matcher] | None = None,
+    max_urls: int = 100,
+    progress: Progress | None = None,
+    extractor: Callable[..., Any] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
+) -> BackfillSummary:
+    """Backfill ``urls`` (or, with ``story=(slug, prefix, matcher)``, the story's URLs found
+    under the prefix) from the configured archive. Raises :class:`ArchiveRateLimited` when the
+    archive keeps refusing, and :class:`FetchError` when no URL at all could be listed."""
+    # The archive's own endpoints are an API paced by the token buckets; robots.txt rules are for
+    # crawlers of the pages, which backfill never touches.
+    fetch_settings = dataclasses.replace(settings.fetch, respect_robots=False)
+
+    async def go() -> BackfillSummary:
+        async with Fetcher(fetch_settings) as fetcher:
+            client = ArchiveClient(settings.archive, fetcher, clock=clock, sleep=sleep)
+            ctx = BackfillContext(settings, database, client, extractor, progress)
+            if story is not None:
+                slug, prefix, matcher = story
+                return await backfill_story(
+                    ctx,
+                    prefix,
+                    matcher,
+                    story=slug,
+                    since=since,
+                    until=until,
+                    outlet=outlet,
+                    max_urls=max_urls,
+                    retry_errors=retry_errors,
+                )
+            return await backfill_urls(
+                ctx, urls, since=since, until=until, outlet=outlet, retry_errors=retry_errors
+            )
+
+    summary = asyncio.run(go())
+    if summary.urls and summary.urls_failed == summary.urls:
+        raise FetchError(f"no URL could be listed in the archive: {summary.problems[0]}")
+    return summary
