@@ -772,7 +772,7 @@ def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
     else:
         result = run_demo(state.settings, db_path)
     if result.replaced:
-        click.echo(f"replaced the earlier demo database {safe(result.db_path)}", err=True)
+        click.echo(f"replaced {safe(result.db_path)}: it held an earlier demo", err=True)
     summary = build_summary(result)
     app = None if no_tui else _demo_app(state.settings, result.database_url)
     if app is not None:
