@@ -1,0 +1,67 @@
+"""The newsdiff TUI: review a story's timeline, its coverage and side-by-side diffs.
+
+Build it with :func:`make_app` (tests pass a temporary database)::
+
+    make_app(settings, Database(url), story="baby-p").run()
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from newsdiff.config import Settings
+from newsdiff.store.db import Database
+from newsdiff.tui.commands import JumpProvider
+from newsdiff.tui.screens.main import MainScreen
+
+
+class NewsdiffApp(App[None]):
+    """The app: one main screen; keys remapped by binding id from ``[tui.bindings]``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsdiff"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+
+    def __init__(self, settings: Settings, database: Database, story: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.database = database
+        self.story = story
+        self.unknown_bindings = sorted(set(settings.tui.bindings) - known_binding_ids())
+        self.set_keymap(
+            {k: v for k, v in settings.tui.bindings.items() if k not in self.unknown_bindings}
+        )
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.database, self.story)
+
+    def on_mount(self) -> None:
+        if self.unknown_bindings:
+            known = ", ".join(sorted(known_binding_ids()))
+            self.notify(
+                f"[tui.bindings]: unknown binding id(s) {', '.join(self.unknown_bindings)}; "
+                f"known: {known}",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id that ``[tui.bindings]`` may remap."""
+    from newsdiff.tui.widgets.diff_view import DiffView
+    from newsdiff.tui.widgets.table import PaneTable
+
+    ids: set[str] = set()
+    for owner in (MainScreen, DiffView, PaneTable):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+def make_app(settings: Settings, database: Database, story: str | None = None) -> NewsdiffApp:
+    """The TUI on ``database``, opening ``story`` (a slug; default: the most recent story)."""
+    return NewsdiffApp(settings, database, story)

@@ -1,0 +1,78 @@
+"""The command palette's provider: jump to an event of the story or to an article."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from newsdiff.timeline.browse import JumpTarget, jump_targets
+from newsdiff.tui.safe import safe_content
+from newsdiff.tui.screens.main import MainScreen
+
+MAX_ARTICLES = 3000  # palette candidates beyond the story's own coverage
+MAX_HITS = 50
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` with the matched letters styled, shown literally (the stock
+    ``Matcher.highlight`` would parse the headline as markup)."""
+    content = safe_content(text)
+    plain = content.plain
+    _, offsets = matcher.fuzzy_search.match(matcher.query, plain)
+    for offset in offsets:
+        if offset < len(plain) and not plain[offset].isspace():
+            content = content.stylize("bold reverse", offset, offset + 1)
+    return content
+
+
+class JumpProvider(Provider):
+    """Events and articles, loaded once (in a thread) when the palette opens."""
+
+    targets: list[JumpTarget]
+
+    async def startup(self) -> None:
+        self.targets = []
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+        slug = None if screen.all_articles else screen.story_slug
+
+        def load() -> list[JumpTarget]:
+            with screen.database.read() as session:
+                return jump_targets(session, slug, limit=MAX_ARTICLES)
+
+        self.targets = await asyncio.to_thread(load)
+
+    def _go(self, target: JumpTarget) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.jump(target)
+
+    async def discover(self) -> Hits:
+        for target in [t for t in self.targets if t.article_id is None][:MAX_HITS]:
+            yield DiscoveryHit(
+                safe_content(target.label),
+                partial(self._go, target),
+                text=target.label,
+                help=target.help,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        scored = []
+        for target in self.targets:
+            score = matcher.match(target.label)
+            if score > 0:
+                scored.append((score, target))
+        scored.sort(key=lambda st: -st[0])
+        for score, target in scored[:MAX_HITS]:
+            yield Hit(
+                score,
+                highlight(matcher, target.label),
+                partial(self._go, target),
+                text=target.label,
+                help=target.help,
+            )

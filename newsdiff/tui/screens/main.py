@@ -1,0 +1,405 @@
+"""The main screen: timeline, coverage and versions on top, the diff below.
+
+The screen wires the panes together: the selected timeline row loads its coverage, the selected
+article its versions, the selected version the diff against the one before it. Every load runs
+in a thread worker of the pane that shows it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from newsdiff.store.db import Database
+from newsdiff.timeline.browse import (
+    GroupKey,
+    JumpTarget,
+    Overview,
+    article_group,
+    load_overview,
+    toggle_link,
+)
+from newsdiff.tui.jobs import deliver
+from newsdiff.tui.messages import (
+    ArticleSelected,
+    Failed,
+    GroupSelected,
+    Loaded,
+    Opened,
+    PairSelected,
+)
+from newsdiff.tui.screens.find import FindScreen
+from newsdiff.tui.screens.help import HelpScreen
+from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
+from newsdiff.tui.screens.version_picker import VersionPicker
+from newsdiff.tui.widgets.coverage import CoveragePane
+from newsdiff.tui.widgets.diff_view import DiffView
+from newsdiff.tui.widgets.timeline import TimelinePane
+from newsdiff.tui.widgets.versions import VersionsPane
+
+EMPTY_DATABASE = """\
+Nothing to show yet: this database tracks no article and holds no story.
+
+Add a news feed and poll it (run the poll again later, e.g. from cron, to catch changes):
+
+    newsdiff feeds add URL --outlet "Outlet name"
+    newsdiff poll
+
+or track a single article:      newsdiff track URL
+or see it all offline first:    newsdiff demo
+
+Import a story to follow its events:   newsdiff story import FILE.toml
+
+Then press r here to reload, or q to quit."""
+
+NO_COVERAGE = [
+    "No article is linked to this event.",
+    "",
+    "Link one: open the command palette (ctrl+p), pick an article, press l.",
+    "Or re-run the automatic linking: newsdiff story link SLUG.",
+]
+
+
+class MainScreen(Screen[None]):
+    """Panes and the keys that act across them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_prev"),
+        Binding("left_square_bracket", "prev_pair", "Prev pair", id="prev_pair"),
+        Binding("right_square_bracket", "next_pair", "Next pair", id="next_pair"),
+        Binding("n", "next_change", "Next change", id="next_change"),
+        Binding("p", "prev_change", "Prev change", id="prev_change"),
+        Binding("v", "compare", "Compare", id="compare"),
+        Binding("i", "toggle_inline", "Inline", id="toggle_inline"),
+        Binding("u", "toggle_fold", "Fold", id="toggle_fold"),
+        Binding("slash", "find", "Find", id="find"),
+        Binding("l", "link", "Link", id="link"),
+        Binding("s", "switch_story", "Story", id="switch_story"),
+        Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    DESCRIPTIONS: ClassVar[dict[str, str]] = {
+        "focus_next": "next pane",
+        "focus_prev": "previous pane",
+        "down": "down (row, or line in the diff)",
+        "up": "up (row, or line in the diff)",
+        "page_down": "page down in the diff",
+        "open": "open: move on to the next pane",
+        "prev_pair": "previous pair of versions",
+        "next_pair": "next pair of versions",
+        "next_change": "next change in the diff",
+        "prev_change": "previous change in the diff",
+        "compare": "compare any two versions",
+        "toggle_inline": "inline / side by side",
+        "toggle_fold": "fold / unfold unchanged paragraphs",
+        "find": "find text in the diff (enter again: next)",
+        "link": "link / unlink the article and the selected event",
+        "switch_story": "switch story (or all articles)",
+        "reload": "reload from the database",
+        "help": "this help",
+        "quit": "quit",
+    }
+
+    def __init__(self, database: Database, story: str | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.story_slug = story
+        self.all_articles = False
+        self.overview: Overview | None = None
+        self.tokens = {"overview": 0, "link": 0, "jump": 0}
+        self.group: GroupKey | None = None
+        self.article_id: int | None = None
+        self.pending_article: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Vertical(id="panes"):
+            with Horizontal(id="top"):
+                yield TimelinePane(self.database, id="timeline")
+                yield CoveragePane(self.database, id="coverage")
+                yield VersionsPane(self.database, id="versions")
+            yield DiffView(self.database, id="diff")
+        yield Static(Text(EMPTY_DATABASE), id="empty")
+        yield Footer()
+
+    @property
+    def timeline(self) -> TimelinePane:
+        return self.query_one(TimelinePane)
+
+    @property
+    def coverage(self) -> CoveragePane:
+        return self.query_one(CoveragePane)
+
+    @property
+    def versions(self) -> VersionsPane:
+        return self.query_one(VersionsPane)
+
+    @property
+    def diff(self) -> DiffView:
+        return self.query_one(DiffView)
+
+    def on_mount(self) -> None:
+        self.query_one("#empty").display = False
+        self.timeline.focus()
+        self.load(self.story_slug)
+
+    # -- loading the overview (story and timeline) --------------------------------------------
+
+    def _next(self, kind: str) -> int:
+        self.tokens[kind] += 1
+        return self.tokens[kind]
+
+    def load(self, slug: str | None, *, all_articles: bool = False) -> None:
+        self._fetch_overview(self._next("overview"), slug, all_articles)
+
+    @work(thread=True, exclusive=True, group="overview")
+    def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
+        def job() -> Overview:
+            with self.database.read() as session:
+                return load_overview(session, slug, all_articles=all_articles)
+
+        deliver(self, token, job)
+
+    def on_loaded(self, message: Loaded) -> None:
+        payload = message.payload
+        if isinstance(payload, Overview):
+            if message.token == self.tokens["overview"]:
+                self._show_overview(payload)
+        elif isinstance(payload, GroupKey):  # an article reached from the palette
+            if message.token == self.tokens["jump"]:
+                self._show_group(payload)
+        elif isinstance(payload, tuple):  # a link toggled
+            if message.token == self.tokens["link"]:
+                self._show_link(*payload)
+
+    def on_failed(self, message: Failed) -> None:
+        self.notify(str(message.error), severity="error", markup=False)
+
+    def _show_group(self, key: GroupKey) -> None:
+        if key == self.group:
+            self.coverage.load(key, select=self.pending_article)
+            self.pending_article = None
+        elif not self.timeline.select_key(key):
+            self.pending_article = None
+            self.notify("that article is not in the timeline", severity="warning")
+
+    def _show_overview(self, overview: Overview) -> None:
+        self.overview = overview
+        empty = overview.empty
+        self.query_one("#panes").display = not empty
+        self.query_one("#empty").display = empty
+        story = overview.story
+        self.story_slug = story.slug if story else None
+        self.all_articles = story is None
+        if story is not None:
+            self.app.title = story.title
+            self.app.sub_title = f"{story.events} events · {story.articles} articles"
+        else:
+            self.app.title = "All tracked articles"
+            self.app.sub_title = f"{overview.articles} articles" if not empty else "empty database"
+        if empty:
+            return
+        keep = self.group if self.group in {i.key for i in overview.items} else None
+        self.timeline.show(overview.items, events=story is not None, select=keep)
+        if not overview.items:
+            self.diff.show_message(["This story has no events."])
+
+    # -- the chain timeline -> coverage -> versions -> diff -----------------------------------
+
+    def on_group_selected(self, message: GroupSelected) -> None:
+        self.group = message.item.key if message.item else None
+        self.coverage.load(self.group, select=self.pending_article)
+        self.pending_article = None
+
+    def on_article_selected(self, message: ArticleSelected) -> None:
+        self.article_id = message.item.article_id if message.item else None
+        self.versions.load(self.article_id)
+        if message.item is None:
+            self.diff.show_message(
+                NO_COVERAGE if self.group is not None and self.group.is_event else []
+            )
+
+    def on_pair_selected(self, message: PairSelected) -> None:
+        if message.article_id != self.article_id:
+            return
+        if message.new is None:
+            self.diff.show_message(["No version of this article has been captured yet."])
+            return
+        self.diff.show_pair(message.article_id, message.old, message.new)
+
+    def on_opened(self, message: Opened) -> None:
+        following: dict[str, Widget] = {
+            "timeline": self.coverage,
+            "coverage": self.versions,
+            "versions": self.diff,
+        }
+        target = following.get(message.pane)
+        if target is not None:
+            target.focus()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_prev_pair(self) -> None:
+        if not self.versions.step(-1):
+            self.notify("this is the first version", severity="warning", timeout=2)
+
+    def action_next_pair(self) -> None:
+        if not self.versions.step(1):
+            self.notify("this is the latest version", severity="warning", timeout=2)
+
+    def action_next_change(self) -> None:
+        if not self.diff.next_change(1):
+            self.notify("no further change", timeout=2)
+
+    def action_prev_change(self) -> None:
+        if not self.diff.next_change(-1):
+            self.notify("no earlier change", timeout=2)
+
+    def action_toggle_inline(self) -> None:
+        self.diff.toggle_inline()
+
+    def action_toggle_fold(self) -> None:
+        self.diff.toggle_fold()
+
+    def action_compare(self) -> None:
+        items = self.versions.items
+        if self.article_id is None or len(items) < 2:
+            self.notify("select an article with two versions or more", severity="warning")
+            return
+        request = self.diff.request
+        article_id = self.article_id
+
+        def chosen(result: tuple[int, int] | None) -> None:
+            if result is None or self.article_id != article_id:
+                return
+            old, new = result
+            self.versions.point_at(new)
+            self.diff.show_pair(article_id, old, new)
+
+        self.app.push_screen(
+            VersionPicker(
+                items, request.old if request else None, request.new if request else None
+            ),
+            chosen,
+        )
+
+    def action_find(self) -> None:
+        def chosen(query: str | None) -> None:
+            if query is not None:
+                self.diff.find(query)
+
+        self.app.push_screen(FindScreen(self.diff.find_query), chosen)
+
+    def action_link(self) -> None:
+        group = self.group
+        article = self.coverage.current
+        if group is None or group.event_id is None:
+            self.notify("select an event in the timeline first (l links to an event)")
+            return
+        if article is None:
+            self.notify("select an article first", severity="warning")
+            return
+        self._toggle_link(self._next("link"), group.event_id, article.article_id)
+
+    @work(thread=True, exclusive=True, group="link")
+    def _toggle_link(self, token: int, event_id: int, article_id: int) -> None:
+        def job() -> tuple[int, int, bool]:
+            with self.database.write() as session:
+                return event_id, article_id, toggle_link(session, event_id, article_id)
+
+        deliver(self, token, job)
+
+    def _show_link(self, event_id: int, article_id: int, linked: bool) -> None:
+        self.coverage.set_linked(article_id, linked)
+        self.timeline.adjust_count(GroupKey(event_id=event_id), 1 if linked else -1)
+        self.notify(
+            "linked by hand (kept by re-linking)" if linked else "unlinked by hand (kept)",
+            timeout=3,
+        )
+
+    def action_switch_story(self) -> None:
+        stories = self.overview.stories if self.overview else []
+
+        def chosen(slug: str | None) -> None:
+            if slug is None:
+                return
+            self.group = None
+            if slug == ALL_ARTICLES:
+                self.load(None, all_articles=True)
+            else:
+                self.load(slug)
+
+        self.app.push_screen(StorySwitcher(stories, self.story_slug), chosen)
+
+    def action_reload(self) -> None:
+        self.load(self.story_slug, all_articles=self.all_articles)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.key_table()))
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def key_table(self) -> list[tuple[str, str, str]]:
+        """(keys, what they do, binding id) for every binding with an id, as remapped."""
+        keymap = self.app._keymap  # the ids the config remapped
+        out: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        extra = [
+            Binding("j,down", "", id="down"),
+            Binding("k,up", "", id="up"),
+            Binding("space", "", id="page_down"),
+            Binding("enter", "", id="open"),
+        ]
+        for binding in [*extra, *self.BINDINGS]:
+            assert isinstance(binding, Binding) and binding.id is not None
+            if binding.id in seen:
+                continue
+            seen.add(binding.id)
+            keys = keymap.get(binding.id, binding.key)
+            shown = ", ".join(
+                self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
+            )
+            out.append((shown, self.DESCRIPTIONS.get(binding.id, binding.description), binding.id))
+        return out
+
+    # -- the command palette's jumps ----------------------------------------------------------
+
+    def jump(self, target: JumpTarget) -> None:
+        """Go to an event (and one of its articles) or to an article."""
+        if target.event_id is not None and not self.all_articles:
+            key = GroupKey(event_id=target.event_id)
+            if key == self.group:
+                self.coverage.load(key, select=target.article_id)
+            else:
+                self.pending_article = target.article_id
+                if not self.timeline.select_key(key):
+                    self.pending_article = None
+            return
+        if target.article_id is None:
+            return
+        if not self.all_articles:
+            # Show the article under the selected event (marked when not linked): l links it.
+            self.coverage.load(self.group, select=target.article_id)
+            return
+        self.pending_article = target.article_id
+        self._find_group(self._next("jump"), target.article_id)
+
+    @work(thread=True, exclusive=True, group="jump")
+    def _find_group(self, token: int, article_id: int) -> None:
+        def job() -> GroupKey:
+            with self.database.read() as session:
+                return article_group(session, article_id)
+
+        deliver(self, token, job)

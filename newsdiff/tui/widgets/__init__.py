@@ -1,0 +1,3 @@
+"""The panes of the main screen, one widget per module."""
+
+from __future__ import annotations

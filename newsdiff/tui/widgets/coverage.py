@@ -1,0 +1,102 @@
+"""The coverage pane: the articles of the selected event (or outlet day): outlet, latest
+headline, number of versions, time of the last change."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import replace
+from typing import cast
+
+from rich.text import Text
+from textual import work
+from textual.coordinate import Coordinate
+
+from newsdiff.timeline.browse import ArticleItem, GroupKey, article_item, group_articles
+from newsdiff.tui.jobs import deliver
+from newsdiff.tui.messages import ArticleSelected, Loaded
+from newsdiff.tui.safe import safe_text, when
+from newsdiff.tui.widgets.table import PaneTable
+
+
+class CoveragePane(PaneTable[ArticleItem]):
+    """Articles covering the selected event; articles unlinked by hand are shown dimmed and
+    struck through (``l`` links them again), an article reached from the command palette that
+    is not linked is shown the same way until it is."""
+
+    PANE = "coverage"
+
+    DEFAULT_CSS = """
+    CoveragePane { height: 1fr; }
+    """
+
+    key: GroupKey | None = None
+
+    def on_mount(self) -> None:
+        self.border_title = "Coverage"
+        self.add_column(" ", key="mark")
+        self.add_column("Outlet", key="outlet", width=14)
+        self.add_column(Text("v", justify="right"), key="versions")
+        self.add_column("Last change", key="changed")
+        self.add_column("Headline (latest)", key="title")
+
+    def key_of(self, item: ArticleItem) -> Hashable:
+        return item.article_id
+
+    def announce(self, item: ArticleItem | None) -> None:
+        self.post_message(ArticleSelected(item))
+
+    def load(self, key: GroupKey | None, *, select: int | None = None) -> None:
+        """Load the articles of ``key``; select article ``select`` (added when missing)."""
+        self.key = key
+        token = self.next_token()
+        if key is None:
+            self.fill([], [])
+            return
+        self.border_subtitle = "loading…"
+        self._fetch(token, key, select)
+
+    @work(thread=True, exclusive=True, group="coverage")
+    def _fetch(self, token: int, key: GroupKey, select: int | None) -> None:
+        def job() -> tuple[list[ArticleItem], int | None]:
+            with self.database.read() as session:
+                items = group_articles(session, key)
+                if select is not None and all(i.article_id != select for i in items):
+                    extra = article_item(session, select, key.event_id)
+                    items.append(replace(extra, linked=False) if key.is_event else extra)
+            return items, select
+
+        deliver(self, token, job)
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.token != self.token:
+            return
+        items, select = cast(tuple[list[ArticleItem], int | None], message.payload)
+        self.border_subtitle = f"{len(items)} articles"
+        index = 0
+        if select is not None:
+            index = next((i for i, it in enumerate(items) if it.article_id == select), 0)
+        self.fill(items, [self._row(it) for it in items], select=index)
+
+    @staticmethod
+    def _row(item: ArticleItem) -> list[Text]:
+        unlinked = item.linked is False
+        style = "dim strike" if unlinked else ""
+        mark = "✗" if unlinked else ("✓" if item.origin == "manual" else " ")
+        return [
+            Text(mark, style="red" if unlinked else "green"),
+            safe_text(item.outlet or "-", style=style),
+            Text(str(item.versions), justify="right", style="bold" if item.versions > 1 else ""),
+            Text(when(item.last_changed_at), style="dim", no_wrap=True),
+            safe_text(item.title or item.url, style=style),
+        ]
+
+    def set_linked(self, article_id: int, linked: bool) -> None:
+        """Show the new link state of an article after ``l``."""
+        index = self.index_of(article_id)
+        if index is None:
+            return
+        item = replace(self.items[index], linked=linked, origin="manual")
+        self.items[index] = item
+        for column, cell in enumerate(self._row(item)):
+            if column in (0, 1, 4):
+                self.update_cell_at(Coordinate(index, column), cell)

@@ -1,0 +1,343 @@
+"""The diff pane: two versions side by side (old left, new right) or inline, on the Line API.
+
+One ScrollView renders both columns of each line, so the two sides scroll together by
+construction. Loading the versions, diffing them and wrapping the result into Strips all happen
+in a thread worker; ``render_line`` only picks pre-computed Strips, so a 2,000-paragraph
+article scrolls as fast as a short one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, cast
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+
+from newsdiff.diff import Document, DocumentDiff, compare
+from newsdiff.store.db import Database
+from newsdiff.timeline.browse import VersionPair, load_pair
+from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff, message_layout
+from newsdiff.tui.jobs import deliver
+from newsdiff.tui.messages import Failed, Loaded
+
+MARGIN = 2  # lines kept above a change or a match when jumping to it
+
+WELCOME = [
+    "Select an article to see how it changed.",
+    "",
+    "j/k move, tab changes pane, enter opens, ? shows every key.",
+]
+
+
+@dataclass(frozen=True)
+class _Request:
+    article_id: int
+    old: int | None
+    new: int
+
+
+@dataclass(frozen=True)
+class _Result:
+    request: _Request
+    pair: VersionPair
+    diff: DocumentDiff
+    layout: DiffLayout
+    options: LayoutOptions
+
+
+def compute_diff(pair: VersionPair) -> DocumentDiff:
+    """The diff of a version pair (the first version against nothing)."""
+    new = Document(pair.new.title, pair.new.paragraphs)
+    old = Document(pair.old.title, pair.old.paragraphs) if pair.old else Document("", ())
+    return compare(old, new)
+
+
+class DiffView(ScrollView, can_focus=True):
+    """The diff of the selected pair of versions."""
+
+    ALLOW_SELECT = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="down"),
+        Binding("k", "scroll_up", "Up", show=False, id="up"),
+        Binding("space", "page_down", "Page down", show=False, id="page_down"),
+    ]
+
+    DEFAULT_CSS = """
+    DiffView {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+    }
+    """
+
+    def __init__(self, database: Database, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.database = database
+        self.token = 0
+        self.inline = False
+        self.fold = False
+        self.find_query = ""
+        self.request: _Request | None = None
+        self.pair: VersionPair | None = None
+        self.diff: DocumentDiff | None = None
+        self.laid = message_layout(WELCOME, 80)
+        self._message: list[str] = WELCOME
+        self._change = -1  # index in layout.changes of the last change jumped to
+        self._jumped_to: int | None = None  # scroll_y set by that jump
+        self._match = -1
+        self._pending_find = False
+        self._line_cache: dict[int, Strip] = {}
+
+    # -- what to show -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.border_title = "Diff"
+        self._set_layout(message_layout(self._message, self._width()))
+
+    def _width(self) -> int:
+        width = self.scrollable_content_region.width
+        return width if width > 0 else 100
+
+    def _options(self) -> LayoutOptions:
+        return LayoutOptions(
+            width=self._width(), inline=self.inline, fold=self.fold, query=self.find_query
+        )
+
+    def show_message(self, lines: Sequence[str]) -> None:
+        """Show a message instead of a diff (no article, no version...)."""
+        self.token += 1
+        self.request = None
+        self.pair = None
+        self.diff = None
+        self._message = list(lines)
+        self._set_layout(message_layout(self._message, self._width()))
+        self.border_subtitle = None
+
+    def show_pair(self, article_id: int, old: int | None, new: int) -> None:
+        """Compare versions ``old`` (None: nothing) and ``new`` of an article."""
+        request = _Request(article_id, old, new)
+        if request == self.request and self.pair is not None:
+            return
+        self.request = request
+        self.token += 1
+        self.border_subtitle = "loading…"
+        self._compute(self.token, request, None, self._options(), top=True)
+
+    def relayout(self, *, keep: bool = True) -> None:
+        """Lay the current diff out again (new width, inline, folding or find)."""
+        if self.request is None or self.pair is None or self.diff is None:
+            self._set_layout(message_layout(self._message, self._width()))
+            return
+        self.token += 1
+        cached = (self.pair, self.diff)
+        self._compute(self.token, self.request, cached, self._options(), top=not keep)
+
+    @work(thread=True, exclusive=True, group="diff")
+    def _compute(
+        self,
+        token: int,
+        request: _Request,
+        cached: tuple[VersionPair, DocumentDiff] | None,
+        options: LayoutOptions,
+        top: bool,
+    ) -> None:
+        def job() -> tuple[_Result, bool]:
+            if cached is None:
+                with self.database.read() as session:
+                    pair = load_pair(session, request.article_id, request.old, request.new)
+                diff = compute_diff(pair)
+            else:
+                pair, diff = cached
+            return _Result(request, pair, diff, layout_diff(pair, diff, options), options), top
+
+        deliver(self, token, job)
+
+    def on_loaded(self, message: Loaded) -> None:
+        message.stop()
+        if message.token != self.token:
+            return
+        result, top = cast(tuple[_Result, bool], message.payload)
+        self.pair = result.pair
+        self.diff = result.diff
+        anchor = self._anchor()
+        self._set_layout(result.layout)
+        if top:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        elif anchor is not None and anchor < len(self.laid.changes):
+            self._scroll_line(self.laid.changes[anchor])
+        if self._pending_find:
+            self._pending_find = False
+            self.next_match(from_top=True)
+        self._update_status()
+
+    def on_failed(self, message: Failed) -> None:
+        message.stop()
+        if message.token == self.token:
+            self.border_subtitle = None
+            self.notify(str(message.error), severity="error", markup=False)
+
+    def _anchor(self) -> int | None:
+        """The change the reader is at, to come back to after a relayout."""
+        if not self.laid.changes:
+            return None
+        top = round(self.scroll_y) + MARGIN
+        before = [i for i, line in enumerate(self.laid.changes) if line <= top]
+        return before[-1] if before else None
+
+    def _set_layout(self, layout: DiffLayout) -> None:
+        self.laid = layout
+        self._line_cache.clear()
+        self._change = -1
+        self._jumped_to = None
+        self._match = -1
+        self.virtual_size = Size(layout.width, len(layout))
+        self.refresh()
+
+    def _update_status(self) -> None:
+        if self.pair is None or self.diff is None:
+            self.border_subtitle = None
+            return
+        parts = []
+        changes = len(self.laid.changes)
+        if changes:
+            at = f"{self._change + 1}/{changes}" if self._change >= 0 else f"{changes}"
+            parts.append(f"change {at}" if self._change >= 0 else f"{at} changes")
+        else:
+            parts.append("no change")
+        parts.append("inline" if self.inline else "side by side")
+        if self.laid.folded:
+            parts.append(f"{self.laid.folded} ¶ folded")
+        if self.find_query:
+            parts.append(f"{self.laid.match_count} matches for “{self.find_query}”")
+        self.border_subtitle = Content(" · ".join(parts))
+
+    def on_resize(self, event: Resize) -> None:
+        if self._width() != self.laid.width:
+            self.relayout()
+
+    # -- moving around ------------------------------------------------------------------------
+
+    def _scroll_line(self, line: int) -> None:
+        target = max(0, line - MARGIN)
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._jumped_to = round(self.scroll_y)
+
+    def _step(self, lines: list[int], current: int, delta: int) -> int | None:
+        """The index in ``lines`` of the next (delta 1) or previous (-1) target: from the last
+        jump when the reader has not scrolled since, otherwise from the top of the pane."""
+        if not lines:
+            return None
+        if current >= 0 and self._jumped_to == round(self.scroll_y):
+            index = current + delta
+        else:
+            top = round(self.scroll_y) + MARGIN
+            if delta > 0:
+                index = next((i for i, line in enumerate(lines) if line > top), len(lines))
+            else:
+                index = max((i for i, line in enumerate(lines) if line < top), default=-1)
+        return index if 0 <= index < len(lines) else None
+
+    def next_change(self, delta: int = 1) -> bool:
+        """Jump to the next (or, with ``delta=-1``, previous) change. False when none."""
+        index = self._step(self.laid.changes, self._change, delta)
+        if index is None:
+            return False
+        self._change = index
+        self._scroll_line(self.laid.changes[index])
+        self._update_status()
+        return True
+
+    def find(self, query: str) -> None:
+        """Highlight ``query`` in the diff and jump to its next occurrence."""
+        if query == self.find_query and query:
+            if not self.next_match():
+                self.notify(f"no more matches for “{query}”", markup=False)
+            return
+        self.find_query = query
+        self._pending_find = bool(query)
+        self.relayout()
+
+    def next_match(self, *, from_top: bool = False) -> bool:
+        matches = self.laid.matches
+        if not matches:
+            if self.find_query:
+                self.notify(f"“{self.find_query}” is not in this diff", markup=False)
+            return False
+        if from_top:
+            top = round(self.scroll_y) + MARGIN
+            index = next((i for i, line in enumerate(matches) if line >= top), 0)
+        else:
+            step = self._step(matches, self._match, 1)
+            if step is None:
+                return False
+            index = step
+        self._match = index
+        self._scroll_line(matches[index])
+        return True
+
+    def toggle_inline(self) -> None:
+        self.inline = not self.inline
+        self.relayout()
+
+    def toggle_fold(self) -> None:
+        self.fold = not self.fold
+        self.relayout()
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= line < len(self.laid):
+            return Strip.blank(width, base)
+        selection = self.text_selection
+        strip = self._line_cache.get(line) if selection is None else None
+        if strip is None:
+            strip = self.laid.strip(line).apply_style(base)
+            if selection is not None:
+                strip = self._select(strip, selection, line)
+            else:
+                if len(self._line_cache) > 2048:
+                    self._line_cache.clear()
+                self._line_cache[line] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
+
+    def _select(self, strip: Strip, selection: Selection, line: int) -> Strip:
+        span = selection.get_span(line)
+        if span is None:
+            return strip
+        start, end = span
+        if end == -1:
+            end = strip.cell_length
+        style: Style = self.screen.get_component_rich_style("screen--selection")
+        middle = strip.crop(start, end)
+        selected = Strip(Segment.apply_style(list(middle), post_style=style), middle.cell_length)
+        return Strip.join([strip.crop(0, start), selected, strip.crop(end)])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract("\n".join(self.laid.texts)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    @property
+    def plain_text(self) -> str:
+        """The whole laid-out diff as plain text (for tests and copying)."""
+        return "\n".join(self.laid.texts)

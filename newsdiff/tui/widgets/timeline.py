@@ -1,0 +1,80 @@
+"""The timeline pane: a story's events (date, title, articles covering it), or, with no story,
+every tracked article grouped by outlet and day."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+from rich.text import Text
+from textual.coordinate import Coordinate
+
+from newsdiff.timeline.browse import GroupKey, TimelineItem
+from newsdiff.tui.messages import GroupSelected
+from newsdiff.tui.safe import safe_text
+from newsdiff.tui.widgets.table import PaneTable
+
+
+class TimelinePane(PaneTable[TimelineItem]):
+    """Events in date order; the selected one drives the coverage pane."""
+
+    PANE = "timeline"
+
+    DEFAULT_CSS = """
+    TimelinePane { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Timeline"
+        self._columns(events=True)
+
+    def _columns(self, *, events: bool) -> None:
+        self.clear(columns=True)
+        self.add_column("Date", key="date")
+        self.add_column(Text("Art.", justify="right"), key="count")
+        self.add_column("Event" if events else "Outlet", key="title")
+
+    def key_of(self, item: TimelineItem) -> Hashable:
+        return item.key
+
+    def announce(self, item: TimelineItem | None) -> None:
+        self.post_message(GroupSelected(item))
+
+    def show(self, items: Sequence[TimelineItem], *, events: bool, select: GroupKey | None) -> None:
+        """Show ``items`` (events, or outlet days) and select ``select`` or the first row with
+        coverage."""
+        self._columns(events=events)
+        self.border_title = "Timeline" if events else "Articles by day and outlet"
+        index = 0
+        if select is not None:
+            found = next((i for i, it in enumerate(items) if it.key == select), None)
+            index = found if found is not None else 0
+        elif events:
+            index = next((i for i, it in enumerate(items) if it.count), 0)
+        self.fill(items, [self._row(it) for it in items], select=index)
+
+    @staticmethod
+    def _row(item: TimelineItem) -> list[Text]:
+        return [
+            Text(item.when, style="dim", no_wrap=True),
+            Text(str(item.count), justify="right", style="" if item.count else "dim"),
+            safe_text(item.title),
+        ]
+
+    def select_key(self, key: GroupKey) -> bool:
+        """Move the cursor to the row of ``key``. False when it is not shown."""
+        index = self.index_of(key)
+        if index is None:
+            return False
+        self.move_cursor(row=index, animate=False)
+        self._announce_row(index)
+        return True
+
+    def adjust_count(self, key: GroupKey, delta: int) -> None:
+        """Change the number of articles shown for ``key`` (after a manual link or unlink)."""
+        index = self.index_of(key)
+        if index is None:
+            return
+        old = self.items[index]
+        item = TimelineItem(old.key, old.when, old.title, max(0, old.count + delta), old.kind)
+        self.items[index] = item
+        self.update_cell_at(Coordinate(index, 1), self._row(item)[1])

@@ -1,0 +1,103 @@
+"""The versions pane: the versions of the selected article (number, capture time, words added
+and removed, a mark when the headline changed). The selected version is compared with the one
+before it."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import cast
+
+from rich.text import Text
+from textual import work
+
+from newsdiff.timeline.browse import VersionItem, article_versions
+from newsdiff.tui.jobs import deliver
+from newsdiff.tui.messages import Loaded, PairSelected
+from newsdiff.tui.safe import when
+from newsdiff.tui.widgets.table import PaneTable
+
+
+class VersionsPane(PaneTable[VersionItem]):
+    PANE = "versions"
+
+    DEFAULT_CSS = """
+    VersionsPane { height: 1fr; }
+    """
+
+    article_id: int | None = None
+
+    def on_mount(self) -> None:
+        self.border_title = "Versions"
+        self.add_column(Text("v", justify="right"), key="number")
+        self.add_column("Captured (UTC)", key="captured")
+        self.add_column(Text("+words", justify="right"), key="added")
+        self.add_column(Text("−words", justify="right"), key="removed")
+        self.add_column("H", key="headline")
+
+    def key_of(self, item: VersionItem) -> Hashable:
+        return item.number
+
+    def announce(self, item: VersionItem | None) -> None:
+        if self.article_id is None:
+            return
+        if item is None:
+            self.post_message(PairSelected(self.article_id, None, None))
+            return
+        old = item.number - 1 if item.number > 1 else None
+        self.post_message(PairSelected(self.article_id, old, item.number))
+
+    def load(self, article_id: int | None, *, select: int | None = None) -> None:
+        """Load the versions of ``article_id`` and select ``select`` (default: the latest)."""
+        self.article_id = article_id
+        token = self.next_token()
+        if article_id is None:
+            self.border_subtitle = ""
+            self.fill([], [])
+            return
+        self.border_subtitle = "loading…"
+        self._fetch(token, article_id, select)
+
+    @work(thread=True, exclusive=True, group="versions")
+    def _fetch(self, token: int, article_id: int, select: int | None) -> None:
+        def job() -> tuple[list[VersionItem], int | None]:
+            with self.database.read() as session:
+                return article_versions(session, article_id), select
+
+        deliver(self, token, job)
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.token != self.token:
+            return
+        items, select = cast(tuple[list[VersionItem], int | None], message.payload)
+        self.border_subtitle = f"{len(items)} versions"
+        index = len(items) - 1
+        if select is not None:
+            index = next((i for i, it in enumerate(items) if it.number == select), index)
+        self.fill(items, [self._row(it) for it in items], select=index)
+
+    @staticmethod
+    def _row(item: VersionItem) -> list[Text]:
+        first = item.number == 1
+        return [
+            Text(str(item.number), justify="right"),
+            Text(when(item.captured_at), no_wrap=True),
+            Text("" if first else f"+{item.words_added}", justify="right", style="green"),
+            Text("" if first else f"−{item.words_removed}", justify="right", style="red"),
+            Text("H" if item.title_changed else "", style="bold yellow"),
+        ]
+
+    def step(self, delta: int) -> bool:
+        """Select the version ``delta`` rows away (``[`` and ``]``). False at either end."""
+        row = self.cursor_row + delta
+        if not self.items or not 0 <= row < len(self.items):
+            return False
+        self.move_cursor(row=row, animate=False)
+        self._announce_row(row)
+        return True
+
+    def point_at(self, number: int) -> None:
+        """Put the cursor on version ``number`` without announcing it (after ``v``)."""
+        index = self.index_of(number)
+        if index is not None:
+            self._announced = number
+            self.move_cursor(row=index, animate=False)
