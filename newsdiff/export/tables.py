@@ -1,7 +1,9 @@
 """Streaming exports of versions, changes and checks as CSV or JSON Lines.
 
-Rows are read with ``yield_per`` (server-side cursors on PostgreSQL) and written as they come, so
-memory stays constant on millions of rows. Columns are documented in the README.
+Rows are plain column tuples (no ORM objects) read with ``yield_per``: SQLAlchemy then asks for
+``stream_results``, a server-side cursor on PostgreSQL, and SQLite steps its cursor lazily anyway.
+Each row is written as soon as it is read, so memory stays flat however many rows there are.
+Columns are documented in the README ("Research outputs").
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO, TypeVar
 
 from sqlalchemy import Select, and_, func, select
@@ -45,6 +47,7 @@ CHANGE_COLUMNS = [
     "url",
     "from_version",
     "to_version",
+    "from_captured_at",
     "window_start",
     "window_end",
     "title_before",
@@ -61,6 +64,7 @@ CHANGE_COLUMNS = [
 CHECK_COLUMNS = [
     "check_id",
     "article_id",
+    "outlet",
     "url",
     "checked_at",
     "outcome",
@@ -72,6 +76,15 @@ CHECK_COLUMNS = [
     "source",
 ]
 KINDS = {"versions": VERSION_COLUMNS, "changes": CHANGE_COLUMNS, "checks": CHECK_COLUMNS}
+FORMATS = ("csv", "jsonl")
+
+# Outcomes of checks that saw the text then current: the last one before a new version opens the
+# window in which the change happened (same rule as store.versions.change_window).
+SAW_TEXT = ("new_version", "unchanged", "not_modified")
+
+# Characters that JSON allows raw in strings but that many "line" readers (Python's
+# str.splitlines among them) treat as line breaks: escape them so one row stays one line.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
 def _iso(value: Any) -> Any:
@@ -80,23 +93,47 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _story_filter(stmt: S, article_id_col: Any, story: str | None) -> S:
-    if not story:
-        return stmt
-    covered = (
+def covering_story(story: str) -> Select[int]:
+    """Ids of the articles covering any event of the story ``story`` (manual unlinks left out)."""
+    return (
         select(Coverage.article_id)
         .join(Event, Event.id == Coverage.event_id)
         .join(Story, Story.id == Event.story_id)
         .where(Story.slug == story, Coverage.excluded.is_(False))
     )
-    return stmt.where(article_id_col.in_(covered))
+
+
+def _story_filter(stmt: S, article_id_col: Any, story: str | None) -> S:
+    if not story:
+        return stmt
+    return stmt.where(article_id_col.in_(covering_story(story)))
+
+
+def _stream(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
+    return iter(session.execute(stmt.execution_options(yield_per=BATCH)))
 
 
 def _versions(
     session: Session, story: str | None, since: dt.datetime | None
 ) -> Iterator[dict[str, Any]]:
     stmt = (
-        select(Version, Article.url, Outlet.name)
+        select(
+            Version.article_id,
+            Outlet.name,
+            Article.url,
+            Version.number,
+            Version.captured_at,
+            Version.title,
+            Version.byline,
+            Version.published_at,
+            Version.modified_at,
+            Version.paragraphs,
+            Version.text_hash,
+            Version.extractor,
+            Version.extractor_version,
+            Version.source,
+            Version.final_url,
+        )
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(Version.article_id, Version.number)
@@ -104,24 +141,25 @@ def _versions(
     if since:
         stmt = stmt.where(Version.captured_at >= since)
     stmt = _story_filter(stmt, Version.article_id, story)
-    for v, url, outlet in session.execute(stmt.execution_options(yield_per=BATCH)):
+    for row in _stream(session, stmt):
+        text = row[9] or ""
         yield {
-            "article_id": v.article_id,
-            "outlet": outlet,
-            "url": url,
-            "version": v.number,
-            "captured_at": v.captured_at,
-            "title": v.title,
-            "byline": v.byline,
-            "published_at": v.published_at,
-            "modified_at": v.modified_at,
-            "text": v.paragraphs,
-            "paragraphs": len(v.paragraph_list),
-            "text_hash": v.text_hash,
-            "extractor": v.extractor,
-            "extractor_version": v.extractor_version,
-            "source": v.source,
-            "final_url": v.final_url,
+            "article_id": row[0],
+            "outlet": row[1],
+            "url": row[2],
+            "version": row[3],
+            "captured_at": row[4],
+            "title": row[5],
+            "byline": row[6],
+            "published_at": row[7],
+            "modified_at": row[8],
+            "text": text,
+            "paragraphs": text.count("\n") + 1 if text else 0,
+            "text_hash": row[10],
+            "extractor": row[11],
+            "extractor_version": row[12],
+            "source": row[13],
+            "final_url": row[14],
         }
 
 
@@ -134,13 +172,31 @@ def _changes(
         .where(
             Check.article_id == Version.article_id,
             Check.checked_at < Version.captured_at,
-            Check.outcome.in_(("new_version", "unchanged", "not_modified")),
+            Check.outcome.in_(SAW_TEXT),
         )
         .correlate(Version)
         .scalar_subquery()
     )
     stmt = (
-        select(Version, prev.title, Article.url, Outlet.name, window_start)
+        select(
+            Version.article_id,
+            Outlet.name,
+            Article.url,
+            Version.number,
+            prev.captured_at,
+            window_start,
+            Version.captured_at,
+            prev.title,
+            Version.title,
+            Version.title_changed,
+            Version.words_added,
+            Version.words_removed,
+            Version.paragraphs_unchanged,
+            Version.paragraphs_modified,
+            Version.paragraphs_inserted,
+            Version.paragraphs_deleted,
+            Version.paragraphs_moved,
+        )
         .join(prev, and_(prev.article_id == Version.article_id, prev.number == Version.number - 1))
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
@@ -149,27 +205,29 @@ def _changes(
     if since:
         stmt = stmt.where(Version.captured_at >= since)
     stmt = _story_filter(stmt, Version.article_id, story)
-    for v, before, url, outlet, start in session.execute(stmt.execution_options(yield_per=BATCH)):
-        if start is not None and start.tzinfo is None:
+    for row in _stream(session, stmt):
+        start = row[5]
+        if isinstance(start, dt.datetime) and start.tzinfo is None:
             start = start.replace(tzinfo=dt.UTC)
         yield {
-            "article_id": v.article_id,
-            "outlet": outlet,
-            "url": url,
-            "from_version": v.number - 1,
-            "to_version": v.number,
+            "article_id": row[0],
+            "outlet": row[1],
+            "url": row[2],
+            "from_version": row[3] - 1,
+            "to_version": row[3],
+            "from_captured_at": row[4],
             "window_start": start,
-            "window_end": v.captured_at,
-            "title_before": before,
-            "title_after": v.title,
-            "title_changed": v.title_changed,
-            "words_added": v.words_added,
-            "words_removed": v.words_removed,
-            "paragraphs_unchanged": v.paragraphs_unchanged,
-            "paragraphs_modified": v.paragraphs_modified,
-            "paragraphs_inserted": v.paragraphs_inserted,
-            "paragraphs_deleted": v.paragraphs_deleted,
-            "paragraphs_moved": v.paragraphs_moved,
+            "window_end": row[6],
+            "title_before": row[7],
+            "title_after": row[8],
+            "title_changed": bool(row[9]),
+            "words_added": row[10],
+            "words_removed": row[11],
+            "paragraphs_unchanged": row[12],
+            "paragraphs_modified": row[13],
+            "paragraphs_inserted": row[14],
+            "paragraphs_deleted": row[15],
+            "paragraphs_moved": row[16],
         }
 
 
@@ -177,31 +235,72 @@ def _checks(
     session: Session, story: str | None, since: dt.datetime | None
 ) -> Iterator[dict[str, Any]]:
     stmt = (
-        select(Check, Article.url, Version.number)
+        select(
+            Check.id,
+            Check.article_id,
+            Outlet.name,
+            Article.url,
+            Check.checked_at,
+            Check.outcome,
+            Check.http_status,
+            Check.error,
+            Check.duration_ms,
+            Version.number,
+            Check.final_url,
+            Check.source,
+        )
         .join(Article, Article.id == Check.article_id)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .outerjoin(Version, Version.id == Check.version_id)
         .order_by(Check.checked_at, Check.id)
     )
     if since:
         stmt = stmt.where(Check.checked_at >= since)
     stmt = _story_filter(stmt, Check.article_id, story)
-    for c, url, number in session.execute(stmt.execution_options(yield_per=BATCH)):
-        yield {
-            "check_id": c.id,
-            "article_id": c.article_id,
-            "url": url,
-            "checked_at": c.checked_at,
-            "outcome": c.outcome,
-            "http_status": c.http_status,
-            "error": c.error,
-            "duration_ms": c.duration_ms,
-            "version": number,
-            "final_url": c.final_url,
-            "source": c.source,
-        }
+    for row in _stream(session, stmt):
+        yield dict(zip(CHECK_COLUMNS, row, strict=True))
 
 
-_SOURCES = {"versions": _versions, "changes": _changes, "checks": _checks}
+_SOURCES: dict[
+    str, Callable[[Session, str | None, dt.datetime | None], Iterator[dict[str, Any]]]
+] = {"versions": _versions, "changes": _changes, "checks": _checks}
+
+
+def iter_rows(
+    session: Session,
+    kind: str,
+    *,
+    story: str | None = None,
+    since: dt.datetime | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``kind`` (versions/changes/checks) as dicts, streamed from the database.
+
+    ``story`` keeps articles covering any event of that story; ``since`` keeps rows captured
+    (versions; changes: the new version) or checked (checks) at or after that time.
+    """
+    if kind not in _SOURCES:
+        raise ConfigError(f"unknown export {kind!r} (known: {', '.join(_SOURCES)})")
+    if since is not None and since.tzinfo is None:
+        raise ConfigError(f"--since: give an aware datetime, got {since.isoformat()}")
+    if story:
+        from newsdiff.timeline.stories import get_story
+
+        get_story(session, story)  # NotFound with a clear message
+    return _SOURCES[kind](session, story, since)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    line = json.dumps(row, ensure_ascii=False, default=_json_default)
+    if any(c in line for c in _LINE_BREAKS):
+        for char, escaped in _LINE_BREAKS.items():
+            line = line.replace(char, escaped)
+    return line
 
 
 def export_rows(
@@ -212,28 +311,33 @@ def export_rows(
     fmt: str = "csv",
     story: str | None = None,
     since: dt.datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write ``kind`` (versions/changes/checks) to ``out`` as csv or jsonl; returns the count."""
-    if kind not in _SOURCES:
-        raise ConfigError(f"unknown export {kind!r} (known: {', '.join(_SOURCES)})")
-    if fmt not in ("csv", "jsonl"):
-        raise ConfigError(f"unknown format {fmt!r} (known: csv, jsonl)")
-    if story:
-        from newsdiff.timeline.stories import get_story
+    """Write ``kind`` (versions/changes/checks) to ``out`` as csv or jsonl; returns the count.
 
-        get_story(session, story)  # NotFound with a clear message
-    columns = KINDS[kind]
-    rows = _SOURCES[kind](session, story, since)
+    CSV: a header row, RFC 4180 quoting (fields with commas, quotes or line breaks are quoted;
+    the ``text`` column keeps one paragraph per line inside its quotes), datetimes in ISO 8601
+    with their UTC offset, empty cells for NULL. JSONL: one JSON object per line, UTF-8.
+    ``progress`` is called with the running count every ``BATCH`` rows.
+    """
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    rows = iter_rows(session, kind, story=story, since=since)
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
+        columns = KINDS[kind]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow({k: _iso(v) for k, v in row.items()})
+            writer.writerow([_iso(row[c]) for c in columns])
             count += 1
+            if progress and count % BATCH == 0:
+                progress(count)
     else:
         for row in rows:
-            out.write(json.dumps({k: _iso(v) for k, v in row.items()}, ensure_ascii=False))
+            out.write(_json_line(row))
             out.write("\n")
             count += 1
+            if progress and count % BATCH == 0:
+                progress(count)
     return count

@@ -1,0 +1,469 @@
+"""An Atom 1.0 feed of changes: one entry per new version, newest first.
+
+Each entry says *what* changed, not only that something did: the headline before and after, the
+word and paragraph counts, and the first changed passages with the deleted words marked
+``[-like this-]`` and the inserted ones ``{+like this+}`` (in the HTML content: struck through in
+red and bold in green, as in the terminal). Its link is the version's diff page in the site that
+``newsdiff export html`` writes, published under ``[export] base_url``.
+
+The XML is built with ElementTree, so every text is escaped; characters XML cannot carry
+(control characters, ANSI escapes) are shown as visible symbols, never passed through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsdiff import __version__
+from newsdiff.diff import Document, DocumentDiff, Op, ParagraphDiff, compare
+from newsdiff.errors import ConfigError, NotFound
+from newsdiff.export import layout
+from newsdiff.export.tables import covering_story
+from newsdiff.store.models import Article, Outlet, Version, utcnow
+from newsdiff.text import printable
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_LIMIT = 100
+MAX_PASSAGES = 3
+CONTEXT = 80  # characters of unchanged text kept around a change
+GAP = 120  # unchanged runs longer than this between two changes are shortened
+
+ET.register_namespace("", ATOM)
+
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_MINUS = "\u2212"
+_SPACES = re.compile(" {2,}")
+
+
+def display(text: str | None) -> str:
+    """Untrusted text made safe to show anywhere: control characters as visible symbols, and
+    nothing XML 1.0 cannot carry."""
+    return _NOT_XML.sub("\ufffd", printable(text or ""))
+
+
+def display_document(title: str, paragraphs: list[str]) -> Document:
+    return Document(display(title), [display(p) for p in paragraphs])
+
+
+def diff_versions(old: Version | None, new: Version) -> DocumentDiff:
+    """The diff of two stored versions, on their displayable text (v1: against nothing)."""
+    before = display_document(old.title, old.paragraph_list) if old else Document("", [])
+    return compare(before, display_document(new.title, new.paragraph_list))
+
+
+# --- what changed, in words ----------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def stats_line(diff: DocumentDiff) -> str:
+    """``+12 −3 words · 1 paragraph added, 2 modified`` (what the counts say)."""
+    s = diff.stats
+    counts = [
+        (n, what)
+        for n, what in (
+            (s.paragraphs_inserted, "added"),
+            (s.paragraphs_modified, "modified"),
+            (s.paragraphs_deleted, "removed"),
+            (s.paragraphs_moved, "moved"),
+        )
+        if n
+    ]
+    line = f"+{s.words_added} {_MINUS}{s.words_removed} words"
+    if counts:
+        # "1 paragraph added, 2 modified": the noun once, after the first count
+        (n, what), rest = counts[0], counts[1:]
+        phrases = [f"{_plural(n, 'paragraph')} {what}", *(f"{m} {w}" for m, w in rest)]
+        line += " · " + ", ".join(phrases)
+    return line
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a passage: ``=`` unchanged, ``-`` deleted, ``+`` inserted, ``…`` elided."""
+
+    tag: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One changed paragraph, shortened to the sentences around its changes."""
+
+    kind: str  # modified / inserted / deleted / moved
+    index: int  # 1-based paragraph number (new version; old for deleted)
+    pieces: list[Piece]
+    moved_from: int | None = None
+
+
+def _sentence_start(text: str, limit: int) -> int:
+    """Where to start showing ``text`` (unchanged text before a change): the start of the
+    sentence the change is in, at most ``limit`` characters back."""
+    floor = max(0, len(text) - limit)
+    cut = max(text.rfind(". ", floor), text.rfind("? ", floor), text.rfind("! ", floor))
+    if cut >= 0:
+        return cut + 2
+    if floor == 0:
+        return 0
+    space = text.find(" ", floor)
+    return space + 1 if space >= 0 else floor
+
+
+def _sentence_end(text: str, limit: int) -> int:
+    """Where to stop showing ``text`` (unchanged text after a change)."""
+    ends = [i for i in (text.find(". "), text.find("? "), text.find("! ")) if 0 <= i < limit]
+    if ends:
+        return min(ends) + 1
+    if len(text) <= limit:
+        return len(text)
+    space = text.rfind(" ", 0, limit)
+    return space if space > 0 else limit
+
+
+def _shorten(ops: list[Op], budget: int = 400) -> list[Piece]:
+    pieces: list[Piece] = []
+    changed = [i for i, (tag, _) in enumerate(ops) if tag != "="]
+    if not changed:
+        return [Piece("=", text) for _, text in ops]
+    first, last = changed[0], changed[-1]
+    used = 0
+    for i, (tag, text) in enumerate(ops):
+        if i < first:
+            if i == first - 1:
+                start = _sentence_start(text, CONTEXT)
+                if start > 0:
+                    pieces.append(Piece("…", ""))
+                pieces.append(Piece("=", text[start:]))
+            elif i == 0 and first > 1:
+                pieces.append(Piece("…", ""))
+            continue
+        if i > last:
+            if i == last + 1:
+                end = _sentence_end(text, CONTEXT)
+                pieces.append(Piece("=", text[:end]))
+                if end < len(text.rstrip()) or i < len(ops) - 1:
+                    pieces.append(Piece("…", ""))
+            break
+        if used > budget:
+            pieces.append(Piece("…", ""))
+            break
+        if tag == "=" and len(text) > GAP:
+            keep = GAP // 3
+            pieces += [Piece("=", text[:keep]), Piece("…", ""), Piece("=", text[-keep:])]
+        else:
+            pieces.append(Piece(tag, text))
+        used += len(text)
+    return pieces
+
+
+def _clip(text: str, limit: int = 300) -> list[Piece]:
+    if len(text) <= limit:
+        return [Piece("=", text)]
+    cut = text.rfind(" ", 0, limit)
+    return [Piece("=", text[: cut if cut > 0 else limit]), Piece("…", "")]
+
+
+def passages(diff: DocumentDiff, limit: int = MAX_PASSAGES) -> tuple[list[Passage], int]:
+    """The first ``limit`` changed paragraphs, shortened; and how many more there are."""
+    out: list[Passage] = []
+    changed = [p for p in diff.paragraphs if p.kind != "unchanged"]
+    for p in changed[:limit]:
+        out.append(_passage(p))
+    return out, max(0, len(changed) - limit)
+
+
+def _passage(p: ParagraphDiff) -> Passage:
+    number = (p.new_index if p.new_index is not None else p.old_index or 0) + 1
+    if p.kind == "inserted":
+        return Passage("inserted", number, [Piece("+", q.text) for q in _clip(p.new_text)])
+    if p.kind == "deleted":
+        return Passage("deleted", number, [Piece("-", q.text) for q in _clip(p.old_text)])
+    moved_from = (p.old_index + 1) if p.kind == "moved" and p.old_index is not None else None
+    has_changes = any(tag != "=" for tag, _ in p.ops)
+    pieces = _shorten(list(p.ops)) if has_changes else _clip(p.new_text)
+    return Passage(p.kind, number, pieces, moved_from)
+
+
+def _label(passage: Passage) -> str:
+    if passage.kind == "inserted":
+        return f"¶{passage.index} added"
+    if passage.kind == "deleted":
+        return f"¶{passage.index} removed"
+    if passage.kind == "moved":
+        return f"¶{passage.index} ↕ moved from ¶{passage.moved_from}"
+    return f"¶{passage.index}"
+
+
+def _pieces_text(pieces: list[Piece]) -> str:
+    out = []
+    for piece in pieces:
+        if piece.tag == "-":
+            out.append(f"[-{piece.text}-]")
+        elif piece.tag == "+":
+            out.append(f"{{+{piece.text}+}}")
+        elif piece.tag == "…":
+            out.append(" … ")
+        else:
+            out.append(piece.text)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+_DEL = "color:#b00;background:#fdd;text-decoration:line-through"
+_INS = "color:#070;background:#dfd;font-weight:bold;text-decoration:none"
+
+
+def _pieces_html(pieces: list[Piece]) -> str:
+    out = []
+    for piece in pieces:
+        text = html.escape(piece.text, quote=False)
+        if piece.tag == "-":
+            out.append(f'<del style="{_DEL}">{text}</del>')
+        elif piece.tag == "+":
+            out.append(f'<ins style="{_INS}">{text}</ins>')
+        elif piece.tag == "…":
+            out.append(" … ")
+        else:
+            out.append(text)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What changed between two versions, as plain text and as HTML."""
+
+    text: str
+    html: str
+
+
+def describe_change(diff: DocumentDiff, *, first: bool = False) -> ChangeSummary:
+    """A readable account of ``diff``: headline before -> after, counts, first changed passages.
+
+    ``first``: the diff is of a first version against nothing ("first seen").
+    """
+    if first:
+        words = diff.stats.words_added
+        n = diff.stats.paragraphs_inserted
+        line = f"First seen: {_plural(n, 'paragraph')}, {_plural(words, 'word')}."
+        lead = _clip(diff.paragraphs[0].new_text, 300) if diff.paragraphs else []
+        text = line + ("\n" + _pieces_text(lead) if lead else "")
+        body = f"<p>{html.escape(line)}</p>"
+        if lead:
+            body += f"<blockquote>{_pieces_html(lead)}</blockquote>"
+        return ChangeSummary(text, body)
+    lines: list[str] = []
+    parts: list[str] = []
+    if diff.title_changed:
+        before, after = diff.title.old_text, diff.title.new_text
+        lines.append(f"Headline: “{before}” → “{after}”")
+        parts.append(
+            "<p><b>Headline:</b> "
+            f'<del style="{_DEL}">{html.escape(before)}</del> → '
+            f'<ins style="{_INS}">{html.escape(after)}</ins></p>'
+        )
+    counts = stats_line(diff)
+    lines.append(counts)
+    parts.append(f"<p>{html.escape(counts)}</p>")
+    shown, more = passages(diff)
+    for passage in shown:
+        lines.append(f"{_label(passage)}: {_pieces_text(passage.pieces)}")
+        parts.append(
+            f"<p><b>{html.escape(_label(passage))}:</b> {_pieces_html(passage.pieces)}</p>"
+        )
+    if more:
+        tail = f"… and {more} more changed {'paragraph' if more == 1 else 'paragraphs'}"
+        lines.append(tail)
+        parts.append(f"<p>{html.escape(tail)}</p>")
+    if not diff.changed:
+        lines.append("No visible change (the stored text differs only in normalisation).")
+    return ChangeSummary("\n".join(lines), "".join(parts))
+
+
+# --- the feed ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of the feed."""
+
+    article_id: int
+    number: int
+    captured_at: dt.datetime
+    title: str
+    headline: str
+    outlet: str | None
+    article_url: str
+    link: str
+    summary: ChangeSummary
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def feed_items(
+    session: Session,
+    *,
+    base_url: str,
+    story: str | None = None,
+    article: int | None = None,
+    limit: int | None = FEED_LIMIT,
+    changes_only: bool = False,
+) -> list[FeedItem]:
+    """The newest versions (all articles, a story's coverage or one article), newest first,
+    each with an account of what changed since the version before."""
+    stmt = (
+        select(Version, Article.url, Outlet.name)
+        .join(Article, Article.id == Version.article_id)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(Version.captured_at.desc(), Version.id.desc())
+    )
+    if story:
+        stmt = stmt.where(Version.article_id.in_(covering_story(story)))
+    if article is not None:
+        stmt = stmt.where(Version.article_id == article)
+    if changes_only:
+        stmt = stmt.where(Version.number > 1)
+    if limit:
+        stmt = stmt.limit(limit)
+    items = []
+    for version, url, outlet in session.execute(stmt).all():
+        previous = None
+        if version.number > 1:
+            previous = session.scalars(
+                select(Version).where(
+                    Version.article_id == version.article_id,
+                    Version.number == version.number - 1,
+                )
+            ).one()
+        diff = diff_versions(previous, version)
+        headline = display(version.title) or display(url)
+        items.append(
+            FeedItem(
+                article_id=version.article_id,
+                number=version.number,
+                captured_at=version.captured_at,
+                title=f"v{version.number}: {headline}",
+                headline=headline,
+                outlet=outlet,
+                article_url=url,
+                link=layout.absolute(
+                    base_url, layout.version_page(version.article_id, version.number)
+                ),
+                summary=describe_change(diff, first=previous is None),
+            )
+        )
+    return items
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def render_feed(
+    items: list[FeedItem],
+    *,
+    feed_id: str,
+    title: str,
+    self_url: str,
+    alternate_url: str,
+    subtitle: str | None = None,
+    updated: dt.datetime | None = None,
+) -> bytes:
+    """The Atom document (UTF-8 bytes with an XML declaration)."""
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "id", feed_id)
+    _sub(feed, "title", display(title))
+    if subtitle:
+        _sub(feed, "subtitle", display(subtitle))
+    newest = max((i.captured_at for i in items), default=None)
+    _sub(feed, "updated", _iso(newest or updated or utcnow()))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=alternate_url)
+    author = _sub(feed, "author")
+    _sub(author, "name", "newsdiff")
+    _sub(feed, "generator", "newsdiff", version=__version__)
+    for item in items:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", item.link)
+        _sub(entry, "title", item.title, type="text")
+        _sub(entry, "updated", _iso(item.captured_at))
+        _sub(entry, "link", rel="alternate", type="text/html", href=item.link)
+        _sub(entry, "link", rel="related", type="text/html", href=display(item.article_url))
+        if item.outlet:
+            who = _sub(entry, "author")
+            _sub(who, "name", display(item.outlet))
+            _sub(entry, "category", term=display(item.outlet))
+        _sub(entry, "summary", item.summary.text, type="text")
+        _sub(entry, "content", item.summary.html, type="html")
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data
+
+
+def build_feed(
+    session: Session,
+    *,
+    base_url: str,
+    story: str | None = None,
+    article: int | None = None,
+    limit: int | None = FEED_LIMIT,
+    changes_only: bool = False,
+) -> bytes:
+    """The Atom feed of changes: site-wide, for one story's coverage, or for one article."""
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"export.base_url: expected an http(s) URL, got {base_url!r}")
+    if story and article is not None:
+        raise ConfigError("give --story or --article, not both")
+    kwargs: dict[str, Any] = {}
+    if story:
+        from newsdiff.timeline.stories import get_story
+
+        found = get_story(session, story)
+        path = layout.story_feed(found.slug)
+        kwargs = {
+            "title": f"newsdiff: changes in coverage of {found.title}",
+            "alternate_url": layout.absolute(base_url, layout.story_page(found.slug)),
+        }
+    elif article is not None:
+        row = session.get(Article, article)
+        if row is None:
+            raise NotFound(f"no article with id {article}")
+        path = f"{layout.article_dir(article)}/feed.xml"
+        kwargs = {
+            "title": f"newsdiff: versions of {row.title or row.url}",
+            "alternate_url": layout.absolute(base_url, layout.article_page(article)),
+        }
+    else:
+        path = layout.FEED
+        kwargs = {
+            "title": "newsdiff: changes",
+            "alternate_url": layout.absolute(base_url, layout.INDEX),
+        }
+    items = feed_items(
+        session,
+        base_url=base_url,
+        story=story,
+        article=article,
+        limit=limit,
+        changes_only=changes_only,
+    )
+    url = layout.absolute(base_url, path)
+    return render_feed(
+        items,
+        feed_id=url,
+        self_url=url,
+        subtitle="New versions of tracked articles, and what changed in each",
+        **kwargs,
+    )

@@ -1,0 +1,522 @@
+"""A static HTML site of the archive that opens offline: plain files, relative links, one local
+stylesheet, no JavaScript.
+
+The index lists the stories, the latest changes and every article; a story page shows the
+story's timeline of events with the coverage of each; an article page its version history; a
+version page the side-by-side diff against the version before (the diff engine's ``html_table``,
+with the same colours and marks as the terminal). The layout is in :mod:`newsdiff.export.layout`.
+Every piece of text is escaped, and control characters are shown as visible symbols.
+
+Pages are written one article at a time (its versions and checks loaded, diffed, written, then
+dropped), so memory does not grow with the size of the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from newsdiff import __version__
+from newsdiff.diff import DIFF_CSS, html_table
+from newsdiff.errors import ConfigError, StoreError
+from newsdiff.export import layout
+from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_versions, display, stats_line
+from newsdiff.export.tables import SAW_TEXT, covering_story
+from newsdiff.store.models import Article, Check, Outlet, Story, Version
+from newsdiff.timeline.show import story_timeline
+from newsdiff.timeline.stories import get_story
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 500
+RECENT = 50
+
+SITE_CSS = """\
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
+  max-width: 78em; padding: 0 1.2em 2em; line-height: 1.45; color: #1d1d1d; background: #fff; }
+header.nd-site { border-bottom: 1px solid #ddd; padding: .8em 0; margin-bottom: 1em;
+  font-size: .95em; }
+header.nd-site a.nd-home { font-weight: 700; text-decoration: none; }
+a { color: #0645ad; }
+h1 { font-size: 1.5em; margin: .4em 0; }
+h2 { font-size: 1.2em; margin: 1.4em 0 .4em; }
+.nd-meta { color: #555; font-size: .92em; }
+.nd-nav { margin: .8em 0; }
+.nd-nav a, .nd-nav span { margin-right: 1.2em; }
+table.nd-list { border-collapse: collapse; width: 100%; margin: .4em 0 1em; }
+table.nd-list th, table.nd-list td { text-align: left; vertical-align: top;
+  padding: .3em .6em; border-bottom: 1px solid #e6e6e6; }
+table.nd-list th { background: #f4f4f4; font-weight: 600; }
+table.nd-list td.nd-n { text-align: right; white-space: nowrap; }
+.nd-event { border-left: 3px solid #c9c9c9; padding-left: 1em; margin: 1.2em 0; }
+.nd-event time { color: #555; font-variant-numeric: tabular-nums; margin-right: .6em; }
+.nd-added { color: #0a6b1f; } .nd-removed { color: #b00020; }
+.nd-text p { max-width: 46em; }
+footer { margin-top: 3em; color: #777; font-size: .85em; border-top: 1px solid #eee;
+  padding-top: .6em; }
+"""
+
+
+def _e(text: object) -> str:
+    """Untrusted text for HTML: control characters made visible, then escaped."""
+    return html.escape(display(None if text is None else str(text)), quote=True)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "–"
+
+
+def _href(target: str, page: str) -> str:
+    """The escaped relative link from site page ``page`` to site path ``target``."""
+    return html.escape(layout.relative(target, page), quote=True)
+
+
+def _external(url: str, label: str | None = None) -> str:
+    """A link out of the site: only http(s) URLs become links."""
+    text = _e(label or url)
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{_e(url)}" rel="nofollow noopener noreferrer">{text}</a>'
+    return text
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What ``export_site`` wrote."""
+
+    out: Path
+    stories: int
+    articles: int
+    versions: int
+    pages: int
+
+
+class _Site:
+    def __init__(self, out: Path, feed: str | None) -> None:
+        self.out = out
+        self.feed = feed
+        self.pages = 0
+
+    def write(
+        self, path: str, title: str, body: str, crumbs: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Write page ``path`` (a site path) with ``body`` (already escaped HTML)."""
+        trail = "".join(f' › <a href="{_href(href, path)}">{label}</a>' for href, label in crumbs)
+        feed_link = (
+            f'<link rel="alternate" type="application/atom+xml" title="Changes" '
+            f'href="{_href(self.feed, path)}">\n'
+            if self.feed
+            else ""
+        )
+        page = (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{title}</title>\n"
+            f'<link rel="stylesheet" href="{_href(layout.STYLE, path)}">\n'
+            f"{feed_link}"
+            "</head>\n<body>\n"
+            f'<header class="nd-site"><a class="nd-home" href="{_href(layout.INDEX, path)}">'
+            "newsdiff</a>"
+            f"{trail}</header>\n<main>\n{body}\n</main>\n"
+            f"<footer>Written by newsdiff {html.escape(__version__)}. Times are UTC. "
+            "Deleted words are struck through in red, inserted words bold in green.</footer>\n"
+            "</body>\n</html>\n"
+        )
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        self.pages += 1
+
+
+def _article_rows_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
+    stmt = (
+        select(
+            Article.id,
+            Outlet.name,
+            Article.title,
+            Article.url,
+            Article.version_count,
+            Article.first_seen_at,
+            Article.published_at,
+            Article.last_changed_at,
+        )
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(func.coalesce(Article.published_at, Article.first_seen_at).desc(), Article.id)
+    )
+    if story:
+        stmt = stmt.where(Article.id.in_(covering_story(story)))
+    return stmt
+
+
+def _article_table(rows: Iterable[Sequence[Any]], page: str) -> str:
+    out = [
+        '<table class="nd-list"><thead><tr><th>Outlet</th><th>Headline</th>'
+        "<th>Versions</th><th>Published / first seen</th><th>Last change</th></tr></thead><tbody>"
+    ]
+    for aid, outlet, title, url, count, first_seen, published, changed in rows:
+        assert isinstance(aid, int) and isinstance(count, int)
+        href = _href(layout.article_page(aid), page)
+        when = published if isinstance(published, dt.datetime) else first_seen
+        last = changed if count > 1 and isinstance(changed, dt.datetime) else None
+        out.append(
+            f"<tr><td>{_e(outlet or '–')}</td>"
+            f'<td><a href="{href}">{_e(title or url)}</a></td>'
+            f'<td class="nd-n">{count}</td>'
+            f"<td>{_when(when if isinstance(when, dt.datetime) else None)}</td>"
+            f"<td>{_when(last)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _recent_changes(session: Session, story: str | None, page: str) -> str:
+    stmt = (
+        select(
+            Version.article_id,
+            Version.number,
+            Version.captured_at,
+            Version.title,
+            Version.words_added,
+            Version.words_removed,
+            Version.title_changed,
+            Outlet.name,
+        )
+        .join(Article, Article.id == Version.article_id)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .where(Version.number > 1)
+        .order_by(Version.captured_at.desc(), Version.id.desc())
+        .limit(RECENT)
+    )
+    if story:
+        stmt = stmt.where(Version.article_id.in_(covering_story(story)))
+    rows = session.execute(stmt).all()
+    if not rows:
+        return "<p>No changes recorded yet.</p>"
+    out = [
+        '<table class="nd-list"><thead><tr><th>When</th><th>Outlet</th><th>Version</th>'
+        "<th>Words</th></tr></thead><tbody>"
+    ]
+    for aid, number, captured, title, added, removed, title_changed, outlet in rows:
+        href = _href(layout.version_page(aid, number), page)
+        mark = " <em>(headline changed)</em>" if title_changed else ""
+        out.append(
+            f"<tr><td>{_when(captured)}</td><td>{_e(outlet or '–')}</td>"
+            f'<td><a href="{href}">v{number}: {_e(title)}</a>{mark}</td>'
+            f'<td class="nd-n"><span class="nd-added">+{added}</span> '
+            f'<span class="nd-removed">\u2212{removed}</span></td></tr>'
+        )
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def _story_page(site: _Site, session: Session, story: Story, feed: str | None) -> None:
+    path = layout.story_page(story.slug)
+
+    def rel(target: str) -> str:
+        return _href(target, path)
+
+    parts = [f"<h1>{_e(story.title)}</h1>"]
+    if story.description:
+        parts.append(f"<p>{_e(story.description)}</p>")
+    if story.keywords:
+        parts.append(f'<p class="nd-meta">Keywords: {_e(", ".join(story.keywords))}</p>')
+    if feed:
+        parts.append(f'<p class="nd-meta"><a href="{rel(feed)}">Atom feed of changes</a></p>')
+    events = story_timeline(session, story)
+    if not events:
+        parts.append("<p>This story has no events.</p>")
+    for event in events:
+        kind = f" <span class='nd-meta'>({_e(event.kind)})</span>" if event.kind else ""
+        parts.append(
+            f'<section class="nd-event" id="event-{_e(event.slug)}">'
+            f"<h2><time>{_e(event.when)}</time>{_e(event.title)}{kind}</h2>"
+        )
+        if event.description:
+            parts.append(f"<p>{_e(event.description)}</p>")
+        if not event.coverage:
+            parts.append('<p class="nd-meta">No coverage linked.</p>')
+        else:
+            parts.append(
+                '<table class="nd-list"><thead><tr><th>Outlet</th><th>Headline</th>'
+                "<th>Versions</th><th>Last change</th></tr></thead><tbody>"
+            )
+            for c in event.coverage:
+                latest = (
+                    f' (<a href="{rel(layout.version_page(c.article_id, c.versions))}">latest</a>)'
+                    if c.versions
+                    else ""
+                )
+                parts.append(
+                    f"<tr><td>{_e(c.outlet or '–')}</td>"
+                    f'<td><a href="{rel(layout.article_page(c.article_id))}">'
+                    f"{_e(c.title or c.url)}</a></td>"
+                    f'<td class="nd-n">{c.versions}{latest}</td>'
+                    f"<td>{_when(c.last_changed_at)}</td></tr>"
+                )
+            parts.append("</tbody></table>")
+        parts.append("</section>")
+    site.write(path, _e(story.title), "\n".join(parts), [(path, _e(story.title))])
+
+
+def _windows(versions: list[Version], checks: list[tuple[dt.datetime, str]]) -> list[str]:
+    """For each version, when its change happened (after the last check that saw the text
+    before, by its capture)."""
+    out = []
+    for v in versions:
+        if v.number == 1:
+            out.append(f"first seen {_when(v.captured_at)}")
+            continue
+        before = [at for at, outcome in checks if at < v.captured_at and outcome in SAW_TEXT]
+        start = max(before) if before else None
+        out.append(f"changed between {_when(start)} and {_when(v.captured_at)}")
+    return out
+
+
+def _article_pages(site: _Site, session: Session, article: Article, outlet: str | None) -> int:
+    versions = list(
+        session.scalars(
+            select(Version).where(Version.article_id == article.id).order_by(Version.number)
+        )
+    )
+    checks = [
+        (at, outcome)
+        for at, outcome in session.execute(
+            select(Check.checked_at, Check.outcome).where(Check.article_id == article.id)
+        )
+    ]
+    windows = _windows(versions, checks)
+    home = layout.article_page(article.id)
+    headline = _e(article.title or article.url)
+    crumbs = [(home, headline)]
+
+    def rel(target: str, page: str = home) -> str:
+        return _href(target, page)
+
+    meta = [
+        f"Outlet: {_e(outlet or '–')}",
+        f"URL: {_external(article.url)}",
+        f"first seen {_when(article.first_seen_at)}",
+    ]
+    if article.published_at:
+        meta.append(f"published {_when(article.published_at)}")
+    meta.append(f"last checked {_when(article.last_checked_at)}")
+    meta.append(f"status: {_e(article.status)}")
+    parts = [f"<h1>{headline}</h1>", f'<p class="nd-meta">{" · ".join(meta)}</p>']
+    if not versions:
+        parts.append("<p>No version stored yet.</p>")
+    else:
+        parts.append(
+            '<table class="nd-list"><thead><tr><th>Version</th><th>Captured</th>'
+            "<th>Headline</th><th>Words</th><th>Paragraphs</th></tr></thead><tbody>"
+        )
+        for v, window in zip(versions, windows, strict=True):
+            paragraphs = (
+                f"{len(v.paragraph_list)}"
+                if v.number == 1
+                else ", ".join(
+                    f"{n} {what}"
+                    for n, what in (
+                        (v.paragraphs_modified, "modified"),
+                        (v.paragraphs_inserted, "added"),
+                        (v.paragraphs_deleted, "removed"),
+                        (v.paragraphs_moved, "moved"),
+                    )
+                    if n
+                )
+                or "–"
+            )
+            mark = " <em>(headline changed)</em>" if v.title_changed else ""
+            parts.append(
+                f'<tr><td><a href="{rel(layout.version_page(article.id, v.number))}">'
+                f"v{v.number}</a></td><td>{_when(v.captured_at)}<br>"
+                f'<span class="nd-meta">{window}</span></td>'
+                f"<td>{_e(v.title)}{mark}</td>"
+                f'<td class="nd-n"><span class="nd-added">+{v.words_added}</span> '
+                f'<span class="nd-removed">\u2212{v.words_removed}</span></td>'
+                f"<td>{paragraphs}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+    site.write(home, headline, "\n".join(parts), crumbs)
+
+    previous: Version | None = None
+    for i, v in enumerate(versions):
+        page = layout.version_page(article.id, v.number)
+        nav = []
+        if previous is not None:
+            nav.append(
+                f'<a href="{rel(layout.version_page(article.id, previous.number), page)}">'
+                f"← v{previous.number}</a>"
+            )
+        nav.append(f'<a href="{rel(home, page)}">all {len(versions)} versions</a>')
+        if i + 1 < len(versions):
+            nxt = versions[i + 1].number
+            nav.append(f'<a href="{rel(layout.version_page(article.id, nxt), page)}">v{nxt} →</a>')
+        source = "" if v.source == "live" else f" · from {_e(v.source)}"
+        body = [
+            f"<h1>v{v.number}: {_e(v.title)}</h1>",
+            f'<p class="nd-meta">{_e(outlet or "–")} · {windows[i]}{source} · '
+            f"{_external(v.final_url or article.url, 'original')}</p>",
+            f'<nav class="nd-nav">{" ".join(nav)}</nav>',
+        ]
+        if previous is None:
+            if v.byline:
+                body.append(f'<p class="nd-meta">{_e(v.byline)}</p>')
+            body.append('<div class="nd-text">')
+            body.extend(f"<p>{_e(p)}</p>" for p in v.paragraph_list)
+            body.append("</div>")
+        else:
+            diff = diff_versions(previous, v)
+            body.append(f'<p class="nd-summary">{_e(stats_line(diff))}</p>')
+            body.append(
+                html_table(
+                    diff,
+                    old_label=f"v{previous.number} · {_when(previous.captured_at)}",
+                    new_label=f"v{v.number} · {_when(v.captured_at)}",
+                )
+            )
+        site.write(
+            page, f"v{v.number}: {_e(v.title)}", "\n".join(body), [*crumbs, (page, f"v{v.number}")]
+        )
+        previous = v
+    return len(versions)
+
+
+def export_site(
+    session: Session,
+    out: Path,
+    *,
+    story: str | None = None,
+    base_url: str | None = None,
+    feed_limit: int = FEED_LIMIT,
+    progress: Callable[[int, int], None] | None = None,
+) -> SiteResult:
+    """Write the site into directory ``out`` (created; files of an earlier export replaced).
+
+    ``story``: only that story and the articles covering it. ``base_url``: where the site will
+    be published; when given, Atom feeds (feed.xml, stories/<slug>.xml) are written with links
+    under it. ``progress(done, total)`` is called after each article.
+    """
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {out}: {exc}") from exc
+    stories = (
+        [get_story(session, story)]
+        if story
+        else list(session.scalars(select(Story).order_by(Story.slug)))
+    )
+    feed: str | None = None
+    story_feeds: dict[str, str] = {}
+    if base_url:
+        for s in stories:
+            story_feeds[s.slug] = layout.story_feed(s.slug)
+            (out / "stories").mkdir(exist_ok=True)
+            (out / story_feeds[s.slug]).write_bytes(
+                build_feed(session, base_url=base_url, story=s.slug, limit=feed_limit)
+            )
+        if story:
+            feed = story_feeds[story]
+        else:
+            feed = layout.FEED
+            (out / feed).write_bytes(build_feed(session, base_url=base_url, limit=feed_limit))
+    site = _Site(out, feed)
+    (out / layout.STYLE).write_text(SITE_CSS + DIFF_CSS, encoding="utf-8")
+
+    for s in stories:
+        _story_page(site, session, s, story_feeds.get(s.slug))
+
+    total = (
+        session.scalar(select(func.count()).select_from(_article_rows_stmt(story).subquery())) or 0
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    result = session.execute(_article_rows_stmt(story).execution_options(yield_per=PAGE_SIZE))
+    try:
+        chunks: Iterable[Sequence[Any]] = result.partitions(PAGE_SIZE) if total else [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            path = layout.articles_page(number)
+            _index_page(site, session, path, number, pages, total, stories, story, chunk)
+    finally:
+        result.close()
+
+    versions = done = 0
+    stmt = (
+        select(Article, Outlet.name)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(Article.id)
+    )
+    if story:
+        stmt = stmt.where(Article.id.in_(covering_story(story)))
+    for article, outlet in session.execute(stmt.execution_options(yield_per=100)):
+        versions += _article_pages(site, session, article, outlet)
+        done += 1
+        if progress:
+            progress(done, total)
+    logger.info("site: %d pages, %d articles, %d versions in %s", site.pages, done, versions, out)
+    return SiteResult(out, len(stories), done, versions, site.pages)
+
+
+def _index_page(
+    site: _Site,
+    session: Session,
+    path: str,
+    number: int,
+    pages: int,
+    total: int,
+    stories: list[Story],
+    story: str | None,
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    def rel(target: str) -> str:
+        return _href(target, path)
+
+    parts = []
+    if number == 1:
+        parts.append("<h1>newsdiff archive</h1>")
+        if site.feed:
+            parts.append(
+                f'<p class="nd-meta"><a href="{rel(site.feed)}">Atom feed of changes</a></p>'
+            )
+        parts.append("<h2>Stories</h2>")
+        if not stories:
+            parts.append("<p>No stories (import one with <code>newsdiff story import</code>).</p>")
+        else:
+            parts.append("<ul>")
+            for s in stories:
+                events = list(s.events)
+                span = (
+                    f"{events[0].date.isoformat()} – {events[-1].date.isoformat()}"
+                    if events
+                    else "no events"
+                )
+                parts.append(
+                    f'<li><a href="{rel(layout.story_page(s.slug))}">{_e(s.title)}</a> '
+                    f'<span class="nd-meta">{len(events)} events, {span}</span></li>'
+                )
+            parts.append("</ul>")
+        parts.append("<h2>Latest changes</h2>")
+        parts.append(_recent_changes(session, story, path))
+    else:
+        parts.append(f"<h1>Articles, page {number} of {pages}</h1>")
+    heading = "Articles covering the story" if story else "All articles"
+    parts.append(f"<h2>{heading} ({total})</h2>")
+    parts.append(_article_table(list(rows), path))
+    if pages > 1:
+        links = []
+        for n in range(1, pages + 1):
+            if n == number:
+                links.append(f"<span>{n}</span>")
+            else:
+                links.append(f'<a href="{rel(layout.articles_page(n))}">{n}</a>')
+        parts.append(f'<nav class="nd-nav">Pages: {" ".join(links)}</nav>')
+    title = "newsdiff archive" if number == 1 else f"Articles, page {number}"
+    site.write(path, title, "\n".join(parts))
