@@ -10,7 +10,8 @@ are translated at the boundary with ``raise ... from exc``::
     │   ├── HTTPStatusError    4xx/5xx (carries the status and any Retry-After)
     │   ├── TooLarge           the body exceeded fetch.max_bytes while streaming
     │   ├── BlockedByRobots    robots.txt disallows the URL for our user agent
-    │   └── UnsupportedContent the response is not HTML (PDF, image...)
+    │   ├── UnsupportedContent the response is not HTML (PDF, image...)
+    │   └── ArchiveRateLimited a web archive keeps refusing (429): the backfill stops
     ├── FeedError              a feed could not be parsed at all
     ├── ExtractionError        no plausible article text in a page
     ├── StoreError             the database refused or is unusable
@@ -73,6 +74,10 @@ class UnsupportedContent(FetchError):
     def __init__(self, message: str, *, content_type: str, url: str | None = None) -> None:
         super().__init__(message, url=url)
         self.content_type = content_type
+
+
+class ArchiveRateLimited(FetchError):
+    """The archive keeps refusing (429) or asks to wait too long: the backfill stops."""
 
 
 class FeedError(NewsdiffError):

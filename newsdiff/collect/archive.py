@@ -43,6 +43,7 @@ from urllib.parse import urlencode
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
 from newsdiff.config import ArchiveSettings
 from newsdiff.errors import (
+    ArchiveRateLimited,
     BlockedByRobots,
     ConfigError,
     FetchError,
@@ -65,10 +66,6 @@ CACHE_SIZE = 4
 
 Sleep = Callable[[float], Awaitable[None]]
 MonoClock = Callable[[], float]
-
-
-class ArchiveRateLimited(FetchError):
-    """The archive keeps refusing (429) or asks to wait too long: the backfill stops."""
 
 
 # -- timestamps and dates ------------------------------------------------------------------------

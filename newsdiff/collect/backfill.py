@@ -67,11 +67,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsdiff.collect.archive import ArchiveClient, ArchiveRateLimited, Capture, Replay, Sleep
+from newsdiff.collect.archive import ArchiveClient, Capture, Replay, Sleep
 from newsdiff.collect.http import Fetcher
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import (
+    ArchiveRateLimited,
     ConfigError,
     EmptyText,
     ExtractionError,
@@ -82,8 +83,7 @@ from newsdiff.errors import (
 from newsdiff.store.articles import find_article_by_urls, get_or_create_outlet, track_article
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, FeedEntry, Outlet, Version, utcnow
-from newsdiff.store.versions import _apply_stats as apply_stats
-from newsdiff.store.versions import add_version, record_check
+from newsdiff.store.versions import add_version, apply_stats, record_check
 from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
 
 logger = logging.getLogger(__name__)

@@ -37,7 +37,8 @@ def latest_version(session: Session, article_id: int, *, lock: bool = False) -> 
     return session.scalars(stmt.limit(1)).first()
 
 
-def _apply_stats(version: Version, previous: Version | None) -> None:
+def apply_stats(version: Version, previous: Version | None) -> None:
+    """Set ``version``'s change stats against ``previous`` (the whole text is new without one)."""
     if previous is None:
         version.paragraphs_inserted = len(version.paragraph_list)
         version.words_added = sum(len(p.split()) for p in version.paragraph_list)
@@ -102,7 +103,7 @@ def add_version(
         http_status=http_status,
         source=source,
     )
-    _apply_stats(version, previous)
+    apply_stats(version, previous)
     session.add(version)
     article.version_count = version.number
     article.title = clean_title or article.title

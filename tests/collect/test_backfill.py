@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from newsdiff.cli import main
 from newsdiff.collect.archive import (
-    ArchiveRateLimited,
     TokenBucket,
     archive_date,
     parse_cdx,
@@ -25,7 +24,7 @@ from newsdiff.collect.archive import (
 )
 from newsdiff.collect.backfill import BackfillSummary, merge_version, run_backfill
 from newsdiff.config import Settings, settings_from_dict
-from newsdiff.errors import ConfigError
+from newsdiff.errors import ArchiveRateLimited, ConfigError
 from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, Version
