@@ -14,12 +14,11 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import warnings
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsdiff import __version__
 from newsdiff.collect.headlines import (
     byline_from_page,
     choose_title,
@@ -27,31 +26,14 @@ from newsdiff.collect.headlines import (
     page_dates,
     parse_datetime,
 )
-from newsdiff.collect.paragraphs import html_paragraphs, xml_paragraphs
+from newsdiff.collect.paragraphs import html_paragraphs
 from newsdiff.collect.rules import apply_page_rules, drop_paragraphs
+from newsdiff.collect.strategies import Candidate, choose, rescue, run_trafilatura
 from newsdiff.config import OutletRules
 from newsdiff.errors import ExtractionError
 from newsdiff.text import normalize_paragraph
 
-with warnings.catch_warnings():
-    # trafilatura probes urllib3's optional SOCKS support when imported; newsdiff never uses it
-    warnings.filterwarnings("ignore", message="SOCKS support")
-    import trafilatura
-
 logger = logging.getLogger(__name__)
-
-# Options of the main trafilatura run (bench/extract.py measures them against the default).
-TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "include_links": False,
-    "deduplicate": False,
-}
-LONG_PARAGRAPH = 1500  # characters: longer is taken as merged paragraphs
-FEW_PARAGRAPHS = 3  # fewer than 1/FEW_PARAGRAPHS of the page's <p> elements is suspect
-MIN_P_CHARS = 60  # a page <p> shorter than this is not counted as a paragraph
-AGREEMENT = 0.85  # word overlap another strategy needs with trafilatura's text to replace it
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
@@ -59,6 +41,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# "By Martin Hale, Social Affairs Reporter" (two capitalised words, no closing full stop)
+_BYLINE = re.compile(r"^(?:By|BY|by)\s+([A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*.*[^.])$")
+_DATELINE = re.compile(r"\s+(?:published|updated|posted|last updated)\b", re.IGNORECASE)
 _LATIN = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso-8859-1", "us-ascii"}
 
 
@@ -93,22 +78,6 @@ class Extraction:
             "extractor_version": self.extractor_version,
             "warnings": list(self.warnings),
         }
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    strategy: str
-    extractor: str
-    version: str
-    paragraphs: list[str]
-
-    @property
-    def chars(self) -> int:
-        return sum(len(p) for p in self.paragraphs)
-
-    @property
-    def longest(self) -> int:
-        return max((len(p) for p in self.paragraphs), default=0)
 
 
 def _codec(name: str | None) -> str | None:
@@ -164,99 +133,26 @@ def parse_html(text: str) -> Any:
     return tree
 
 
-def _trafilatura_version() -> str:
-    return str(trafilatura.__version__)
-
-
-def _run_trafilatura(tree: Any, url: str, strategy: str, **options: Any) -> tuple[_Candidate, Any]:
-    opts = {**TRAFILATURA_OPTIONS, **options}
-    doc: Any = trafilatura.bare_extraction(tree, url=url, output_format="python", **opts)
-    paragraphs = xml_paragraphs(doc.body) if doc is not None and doc.body is not None else []
-    return _Candidate(strategy, "trafilatura", _trafilatura_version(), paragraphs), doc
-
-
-def _run_readability(tree: Any) -> _Candidate:
-    from importlib.metadata import version
-
-    from lxml import html as lxml_html
-    from readability import Document
-
-    summary = Document(lxml_html.tostring(tree, encoding="unicode")).summary(html_partial=True)
-    paragraphs = html_paragraphs(lxml_html.fromstring(summary)) if summary.strip() else []
-    return _Candidate("readability", "readability-lxml", version("readability-lxml"), paragraphs)
-
-
-def _words(paragraphs: list[str]) -> Counter[str]:
-    return Counter(w for p in paragraphs for w in re.findall(r"\w+", p.lower()))
-
-
-def _agrees(a: list[str], b: list[str]) -> bool:
-    wa, wb = _words(a), _words(b)
-    common = sum((wa & wb).values())
-    total_a, total_b = sum(wa.values()), sum(wb.values())
-    return bool(total_a and total_b) and min(common / total_a, common / total_b) >= AGREEMENT
-
-
-def _page_paragraph_count(tree: Any) -> int:
-    return sum(
-        1 for p in tree.iter("p") if len(normalize_paragraph(" ".join(p.itertext()))) >= MIN_P_CHARS
-    )
-
-
-def _boundary_trouble(candidate: _Candidate, page_ps: int) -> str | None:
-    if candidate.longest >= LONG_PARAGRAPH:
-        return f"a paragraph of {candidate.longest} characters"
-    if page_ps >= 2 * FEW_PARAGRAPHS and len(candidate.paragraphs) * FEW_PARAGRAPHS < page_ps:
-        return f"{len(candidate.paragraphs)} paragraphs for {page_ps} <p> elements on the page"
-    return None
-
-
-def _better_boundaries(tree: Any, url: str, primary: _Candidate) -> tuple[_Candidate, str | None]:
-    """Try other strategies on a result with suspect paragraph boundaries; keep the one whose
-    text agrees with trafilatura's and whose longest paragraph is shortest."""
-    page_ps = _page_paragraph_count(tree)
-    trouble = _boundary_trouble(primary, page_ps)
-    if trouble is None:
-        return primary, None
-    others = [
-        _run_trafilatura(tree, url, "trafilatura without tables", include_tables=False)[0],
-        _run_trafilatura(tree, url, "trafilatura favouring recall", favor_recall=True)[0],
-        _run_readability(tree),
-    ]
-    best = primary
-    for other in others:
-        if not other.paragraphs or not _agrees(primary.paragraphs, other.paragraphs):
-            continue
-        if (other.longest, -len(other.paragraphs)) < (best.longest, -len(best.paragraphs)):
-            best = other
-    if best is primary:
-        return primary, f"paragraph boundaries suspect ({trouble}); no other strategy did better"
-    return best, (
-        f"paragraph boundaries: {best.strategy} won ({len(best.paragraphs)} paragraphs) over "
-        f"trafilatura ({len(primary.paragraphs)} paragraphs; {trouble})"
-    )
-
-
-def _rescue(tree: Any, url: str, min_chars: int) -> _Candidate | None:
-    """When trafilatura finds too little text: try recall-oriented trafilatura, then
-    readability."""
-    recall, _ = _run_trafilatura(tree, url, "trafilatura favouring recall", favor_recall=True)
-    if recall.chars >= min_chars:
-        return recall
-    other = _run_readability(tree)
-    return other if other.chars >= min_chars else None
-
-
-def _drop_repeated_headline(
+def _strip_head(
     paragraphs: list[str], headlines: list[str], byline: str | None
-) -> list[str]:
+) -> tuple[list[str], str | None]:
+    """Drop the headline and the byline line that extractors leave at the top of the text;
+    a "By ..." line there gives the byline when the page had none."""
     known = {h.casefold() for h in headlines if h}
     if byline:
         known |= {byline.casefold(), f"by {byline}".casefold()}
     start = 0
-    while start < min(len(paragraphs), 3) and paragraphs[start].casefold() in known:
-        start += 1
-    return paragraphs[start:]
+    while start < min(len(paragraphs), 3):
+        line = paragraphs[start]
+        match = _BYLINE.match(line)
+        if line.casefold() in known:
+            start += 1
+        elif match and len(line) <= 120:
+            byline = byline or _DATELINE.split(match.group(1))[0].strip(" ,;-|")
+            start += 1
+        else:
+            break
+    return paragraphs[start:], byline
 
 
 def extract_article(
@@ -285,16 +181,16 @@ def extract_article(
     doc: Any = None
     if applied.body is not None:
         paragraphs = [p for el in applied.body for p in html_paragraphs(el)]
-        chosen = _Candidate("body_selector", "newsdiff-selector", _selector_version(), paragraphs)
+        chosen = Candidate("body_selector", "newsdiff-selector", __version__, paragraphs)
     else:
-        chosen, doc = _run_trafilatura(tree, url, "trafilatura", with_metadata=True)
+        chosen, doc = run_trafilatura(tree, url, "trafilatura", with_metadata=True)
         if chosen.chars < min_chars:
-            rescued = _rescue(tree, url, min_chars)
+            rescued = rescue(tree, url, min_chars)
             if rescued is not None:
                 warnings.append(f"trafilatura found too little text; {rescued.strategy} used")
                 chosen = rescued
         else:
-            chosen, note = _better_boundaries(tree, url, chosen)
+            chosen, note = choose(tree, url, chosen)
             if note:
                 warnings.append(note)
 
@@ -302,8 +198,8 @@ def extract_article(
     byline = normalize_paragraph(byline) if byline else None
     if published is None and doc is not None and doc.date:
         published = parse_datetime(doc.date)
-    title = choose_title(variants, fallback=doc.title if doc is not None else None)
-    paragraphs = _drop_repeated_headline(
+    title = choose_title(variants, tree, fallback=doc.title if doc is not None else None)
+    paragraphs, byline = _strip_head(
         chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline
     )
     paragraphs = drop_paragraphs(paragraphs, rules, warnings)
@@ -323,9 +219,3 @@ def extract_article(
         extractor_version=chosen.version,
         warnings=tuple(warnings),
     )
-
-
-def _selector_version() -> str:
-    from newsdiff import __version__
-
-    return __version__

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_KEYS = ("h1", "og", "html", "feed")
 _FURNITURE = "ancestor-or-self::*[self::header or self::nav or self::footer or self::aside]"
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
 _SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 
 _PUBLISHED_META = (
@@ -109,15 +110,26 @@ def strip_site_suffix(title: str) -> str:
     return stripped if len(stripped) >= 10 else title
 
 
-def choose_title(variants: dict[str, str | None], fallback: str | None = None) -> str:
-    """The headline a reader sees: the article's ``<h1>``, else ``og:title``, else ``<title>``
+def choose_title(
+    variants: dict[str, str | None], tree: Any = None, fallback: str | None = None
+) -> str:
+    """The headline a reader sees: the article's ``<h1>``, else ``og:title``, else the part of
+    ``<title>`` that the page shows (the longest, so not the site name), else ``<title>``
     without its site suffix, else the feed's title."""
     if variants.get("h1"):
         return variants["h1"] or ""
     if variants.get("og"):
         return variants["og"] or ""
-    if variants.get("html"):
-        return strip_site_suffix(variants["html"] or "")
+    html_title = variants.get("html")
+    if html_title:
+        parts = [p for p in _SEPARATOR.split(html_title) if len(p) >= 3]
+        body = tree.find("body") if tree is not None and len(parts) > 1 else None
+        if body is not None:
+            shown = normalize_paragraph(" ".join(body.itertext()))
+            found = [p for p in parts if p in shown]
+            if found:
+                return max(found, key=len)
+        return strip_site_suffix(html_title)
     return variants.get("feed") or fallback or ""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsdiff.text import normalize_paragraph
 
+_BLOCKS = frozenset(("p", "list", "head", "quote", "table"))
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 
 # HTML elements whose start or end is a paragraph boundary.
@@ -61,8 +62,14 @@ def xml_paragraphs(body: Any) -> list[str]:
                 out.extend(_split(_xml_text(item)))
         elif tag == "table":
             for row in child.iter("row"):
-                cells = [normalize_paragraph(_xml_text(c)) for c in row.iter("cell")]
-                line = " | ".join(c for c in cells if c)
+                cells = list(row.iter("cell"))
+                if any(x.tag in _BLOCKS for c in cells for x in c):  # layout cells, not data
+                    for cell in cells:
+                        out.extend(xml_paragraphs(cell))
+                    continue
+                line = " | ".join(
+                    t for t in (normalize_paragraph(_xml_text(c)) for c in cells) if t
+                )
                 if line:
                     out.append(line)
         elif tag == "quote" and any(c.tag in ("p", "list") for c in child):

@@ -22,7 +22,10 @@ from newsdiff.errors import ConfigError
 BOILERPLATE_MAX_CHARS = 80
 _BOILERPLATE = re.compile(
     r"""^(?:
-        advert(?:isement)?s? | sponsored(?:\ content)? | promoted |
+        advert(?:isement)?s? | e-?mail | print | tweet | facebook | twitter | whatsapp |
+        linkedin | pinterest | reddit | copy\ link | (?:<<\s*)?back\ to\ \w+(?:\ \w+)? |
+        (?:print|e-?mail)\ this\ (?:article|story|page) | e-?mail\ (?:a\ friend|us) |
+        sponsored(?:\ content)? | promoted |
         share(?:\ this(?:\ (?:article|story|page))?)?(?:\ (?:on|via)\ \w+)? |
         (?:share|tweet|email|print)(?:\s*[|/·•,]\s*(?:share|tweet|email|print|facebook|twitter))+ |
         (?:read|see)\ (?:more|also)(?::.*)? | continue\ reading |
@@ -33,11 +36,14 @@ _BOILERPLATE = re.compile(
         [\d,.]+\s*(?:k\s*)?(?:views?|reads?|shares?|comments?) |
         (?:views?|comments?|shares?)\s*:?\s*[\d,.]+ |
         page\ (?:generated|last\ updated)\ (?:at|on)\ .* |
+        (?:(?:last|first)\ )?(?:updated|published|posted|modified)\b[^.!?]{0,60}\d[^.!?]{0,40} |
         back\ to\ top | skip\ to\ (?:main\ )?content | image\ (?:source|caption),?.{0,40} |
         copyright\ .{0,60} | ©.{0,60} | all\ rights\ reserved\.?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+_BAR = re.compile(r"\s*[|·•]\s*")
 
 Selector = Callable[[Any], list[Any]]
 
@@ -65,8 +71,11 @@ class RuleResult:
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    """A short line of page furniture (share buttons, view counters, "Most read"...)."""
-    return len(paragraph) <= BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.match(paragraph))
+    """A short line of page furniture (share buttons, view counters, "Most read"...), alone or
+    several joined by ``|``."""
+    if len(paragraph) > BOILERPLATE_MAX_CHARS:
+        return False
+    return all(_BOILERPLATE.match(part) for part in _BAR.split(paragraph.strip(" |·•")))
 
 
 def apply_page_rules(tree: Any, rules: OutletRules | None) -> RuleResult:
