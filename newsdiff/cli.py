@@ -753,7 +753,7 @@ def tui(state: State, story_slug: str | None) -> None:
 @common
 @pass_state
 def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
-    """The whole pipeline offline, in about ten seconds.
+    """The whole pipeline offline, in about fifteen seconds.
 
     Serves a local news site (three fictional outlets, 127.0.0.1 only) whose articles about the
     Baby P case change between polls, polls it over twelve rounds with a simulated clock
@@ -912,6 +912,125 @@ def diff_command(
         return
     columns = width or max(20, shutil.get_terminal_size((100, 24)).columns)
     click.echo(nd.render_side_by_side(result, width=columns, color=color), nl=False, color=color)
+
+
+@cli.command()
+@click.option("--story", help="Only articles covering this story's events.")
+@click.option("--article", type=int, help="Only this article (id).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--changes-only", is_flag=True, help="Leave out first versions (v1).")
+@common
+@pass_state
+def feed(
+    state: State,
+    story: str | None,
+    article: int | None,
+    out: str | None,
+    limit: int,
+    changes_only: bool,
+) -> None:
+    """Atom feed of changes, newest first: one entry per new version, saying what changed.
+
+    Entries link to the version's diff page of `newsdiff export html`, published under the
+    config's [export] base_url.
+    """
+    from newsdiff.export.atom import build_feed
+
+    database = open_db(state)
+    with database.read() as session:
+        data = build_feed(
+            session,
+            base_url=state.settings.export.base_url,
+            story=story,
+            article=article,
+            limit=limit,
+            changes_only=changes_only,
+        )
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(out)
+    tmp = target.with_name(target.name + ".partial")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    click.echo(f"wrote {data.count(b'<entry>')} entries to {out}", err=True)
+
+
+@export.command("html")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory.")
+@click.option("--story", help="Only this story and the articles covering it.")
+@click.option("--no-feed", is_flag=True, help="Do not write the Atom feeds.")
+@common
+@pass_state
+def export_html_cmd(state: State, out: str, story: str | None, no_feed: bool) -> None:
+    """A static site that opens offline: stories, version histories, side-by-side diffs."""
+    from newsdiff.export.site import export_site
+
+    database = open_db(state)
+    base_url = None if no_feed else state.settings.export.base_url
+    with database.read() as session:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            with Progress(
+                "articles", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+            ) as bar:
+                task = bar.add_task("articles", total=None)
+                result = export_site(
+                    session,
+                    Path(out),
+                    story=story,
+                    base_url=base_url,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:
+            result = export_site(session, Path(out), story=story, base_url=base_url)
+    click.echo(
+        f"wrote {result.pages} pages ({result.stories} stories, {result.articles} articles, "
+        f"{result.versions} versions) to {out}; open {Path(out) / 'index.html'}"
+    )
+
+
+@cli.command("extract")
+@click.argument("source", metavar="URL|FILE")
+@click.option("--url", "page_url", metavar="URL", help="Treat FILE as fetched from URL.")
+@click.option("--outlet", help="Apply this outlet's rules (default: found from the URL).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@common
+@pass_state
+def extract_command(
+    state: State, source: str, page_url: str | None, outlet: str | None, as_json: bool
+) -> None:
+    """Show what the collector would store for a page (URL or saved FILE, gzip too); stores
+    nothing."""
+    from newsdiff.collect.preview import preview_extraction
+
+    preview = preview_extraction(state.settings, source, url=page_url, outlet=outlet)
+    result = preview.extraction
+    if as_json:
+        echo_json(result.to_dict())
+        return
+
+    def when(value: Any) -> str:
+        return value.isoformat() if value else "-"
+
+    click.echo(f"title:      {safe(result.title)}")
+    for key, value in result.headlines.items():
+        click.echo(f"  {key + ':':<9} {safe(value) if value else '-'}")
+    click.echo(f"byline:     {safe(result.byline) if result.byline else '-'}")
+    click.echo(f"published:  {when(result.published_at)}")
+    click.echo(f"modified:   {when(result.modified_at)}")
+    click.echo(f"extractor:  {result.extractor} {result.extractor_version}")
+    click.echo(f"url:        {safe(preview.url)}")
+    click.echo(f"rules:      {safe(preview.outlet) if preview.outlet else 'none'}")
+    for warning in result.warnings:
+        click.echo(f"warning:    {safe(warning)}")
+    click.echo(f"paragraphs: {len(result.paragraphs)}")
+    for number, paragraph in enumerate(result.paragraphs, 1):
+        click.echo(f"\n[{number}] {safe(paragraph)}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -229,6 +229,22 @@ def _build(cls: type[Any], raw: Any, prefix: str) -> Any:
     return cls(**kwargs)
 
 
+def _validate_selectors(name: str, rules: OutletRules) -> None:
+    from cssselect import GenericTranslator, SelectorError
+
+    selectors = [
+        ("body_selector", rules.body_selector),
+        ("headline_selector", rules.headline_selector),
+    ]
+    selectors += [(f"exclude_selectors[{j}]", css) for j, css in enumerate(rules.exclude_selectors)]
+    for key, css in selectors:
+        try:
+            if css is not None:
+                GenericTranslator().css_to_xpath(css)
+        except SelectorError as exc:
+            raise _Invalid(f"outlets.{name}.{key}", f"bad CSS selector: {exc}") from exc
+
+
 def _validate(settings: Settings) -> None:
     s, f = settings.schedule, settings.fetch
     checks: list[tuple[bool, str, str]] = [
@@ -262,6 +278,7 @@ def _validate(settings: Settings) -> None:
                 re.compile(pattern)
             except re.error as exc:
                 raise _Invalid(f"outlets.{name}.drop_paragraphs[{j}]", f"bad regex: {exc}") from exc
+        _validate_selectors(name, rules)
     if "://" not in settings.database.url:
         raise _Invalid(
             "database.url", f"expected a URL like sqlite:///path, got {settings.database.url!r}"

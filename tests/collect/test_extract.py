@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from newsdiff.collect.extract import Extraction, decode_html, extract_article
 from newsdiff.collect.paragraphs import html_paragraphs
 from newsdiff.collect.rules import is_boilerplate
 from newsdiff.config import OutletRules
 from newsdiff.errors import ConfigError, ExtractionError
+from tests.collect.server import Site
 from tests.conftest import CORPORA
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
@@ -262,3 +264,92 @@ def test_corpus_quality_floor() -> None:
         recall = common / max(1, sum(t.values()))
         scores.append(2 * precision * recall / (precision + recall) if common else 0.0)
     assert sum(scores) / len(scores) >= 0.9
+
+
+# -- newsdiff extract ------------------------------------------------------------------------------
+
+
+def newsdiff(*args: str, env: dict[str, str] | None = None) -> Result:
+    from tests.test_cli import run
+
+    return run(*args, env=env)
+
+
+def write_config(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_cli_extract_file_json_and_nothing_stored(tmp_path: Path) -> None:
+    db = tmp_path / "never.sqlite"
+    env = {"NEWSDIFF_DATABASE_URL": f"sqlite:///{db}"}
+    result = newsdiff("extract", str(PAGES / "baby-p-review-2015.html"), "--json", env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["title"] == HEADLINE and data["paragraphs"] == PARAGRAPHS
+    assert set(data["headlines"]) == {"h1", "og", "html", "feed"}
+    assert data["warnings"] == [] and data["extractor"] == "trafilatura"
+    assert not db.exists()
+
+
+def test_cli_extract_gzip_file_with_outlet_rules_from_url(tmp_path: Path) -> None:
+    saved = tmp_path / "page.html.gz"
+    saved.write_bytes(gzip.compress(page("baby-p-review-2015.html")))
+    config = write_config(
+        tmp_path,
+        '[[feeds]]\nurl = "https://www.northgate-chronicle.example/rss"\noutlet = "Chronicle"\n'
+        '[outlets."Chronicle"]\nbody_selector = "div.article-body"\n'
+        'exclude_selectors = [".inline-promo", ".gone-box"]\n',
+    )
+    result = newsdiff("extract", str(saved), "--url", URL, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "rules:      Chronicle" in result.output
+    assert "warning:    outlet rule exclude_selectors '.gone-box' matched nothing" in result.output
+    assert "extractor:  newsdiff-selector" in result.output
+    assert f"[6] {PARAGRAPHS[5]}" in result.output
+    # without --url the file is not on the outlet's site: the generic extractor, no warning
+    plain = newsdiff("extract", str(saved), "--config", config)
+    assert "rules:      none" in plain.output and "warning" not in plain.output
+
+
+def test_cli_extract_shows_hostile_text_literally(tmp_path: Path) -> None:
+    saved = tmp_path / "page.html"
+    saved.write_bytes(
+        page("baby-p-review-2015.html").replace(
+            b"Opposition members", b"\x1b[2J\x1b[31m[red]Opposition[/red] members"
+        )
+    )
+    result = newsdiff("extract", str(saved))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output
+    assert "␛[2J␛[31m[red]Opposition[/red] members" in result.output
+
+
+def test_cli_extract_errors(tmp_path: Path) -> None:
+    missing = newsdiff("extract", str(tmp_path / "missing.html"))
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    short = tmp_path / "short.html"
+    short.write_text("<html><body><p>Nothing much.</p></body></html>", encoding="utf-8")
+    failed = newsdiff("extract", str(short))
+    assert failed.exit_code == 1 and "no plausible article text" in failed.output
+    unknown = newsdiff("extract", str(PAGES / "baby-p-review-2015.html"), "--outlet", "Nobody")
+    assert unknown.exit_code == 2 and "--outlet" in unknown.output
+
+
+def test_cli_extract_url_through_the_fetcher(site: Site, tmp_path: Path) -> None:
+    site.set("/uk/baby-p", page("baby-p-review-2008.html"))
+    site.set("/report.pdf", b"%PDF-1.4", headers={"Content-Type": "application/pdf"})
+    result = newsdiff("extract", site.url("/uk/baby-p"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["paragraphs"] == PARAGRAPHS
+    assert any("newsdiff/" in h.get("user-agent", "") for _, h in site.requests)
+    pdf = newsdiff("extract", site.url("/report.pdf"))
+    assert pdf.exit_code == 1
+
+
+def test_bad_selector_in_config_names_the_key(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[outlets."Chronicle"]\nexclude_selectors = ["div", "p[["]\n')
+    result = newsdiff("extract", str(PAGES / "baby-p-review-2015.html"), "--config", config)
+    assert result.exit_code == 2
+    assert "outlets.Chronicle.exclude_selectors[1]: bad CSS selector" in result.output
