@@ -29,6 +29,7 @@ from newsdiff.export import layout
 from newsdiff.export.tables import covering_story
 from newsdiff.store.models import Article, Outlet, Version, utcnow
 from newsdiff.text import printable
+from newsdiff.timeline.compare import version_document
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 100
@@ -49,14 +50,9 @@ def display(text: str | None) -> str:
     return _NOT_XML.sub("\ufffd", printable(text or ""))
 
 
-def display_document(title: str, paragraphs: list[str]) -> Document:
-    return Document(display(title), [display(p) for p in paragraphs])
-
-
-def diff_versions(old: Version | None, new: Version) -> DocumentDiff:
-    """The diff of two stored versions, on their displayable text (v1: against nothing)."""
-    before = display_document(old.title, old.paragraph_list) if old else Document("", [])
-    return compare(before, display_document(new.title, new.paragraph_list))
+def diff_pair(old: Version | None, new: Version) -> DocumentDiff:
+    """The diff of two stored versions (a first version: against an empty document)."""
+    return compare(version_document(old) if old else Document("", []), version_document(new))
 
 
 # --- what changed, in words ----------------------------------------------------------------
@@ -207,14 +203,15 @@ def _label(passage: Passage) -> str:
 def _pieces_text(pieces: list[Piece]) -> str:
     out = []
     for piece in pieces:
+        text = display(piece.text)
         if piece.tag == "-":
-            out.append(f"[-{piece.text}-]")
+            out.append(f"[-{text}-]")
         elif piece.tag == "+":
-            out.append(f"{{+{piece.text}+}}")
+            out.append(f"{{+{text}+}}")
         elif piece.tag == "…":
             out.append(" … ")
         else:
-            out.append(piece.text)
+            out.append(text)
     return _SPACES.sub(" ", "".join(out)).strip()
 
 
@@ -225,7 +222,7 @@ _INS = "color:#070;background:#dfd;font-weight:bold;text-decoration:none"
 def _pieces_html(pieces: list[Piece]) -> str:
     out = []
     for piece in pieces:
-        text = html.escape(piece.text, quote=False)
+        text = html.escape(display(piece.text), quote=False)
         if piece.tag == "-":
             out.append(f'<del style="{_DEL}">{text}</del>')
         elif piece.tag == "+":
@@ -263,7 +260,7 @@ def describe_change(diff: DocumentDiff, *, first: bool = False) -> ChangeSummary
     lines: list[str] = []
     parts: list[str] = []
     if diff.title_changed:
-        before, after = diff.title.old_text, diff.title.new_text
+        before, after = display(diff.title.old_text), display(diff.title.new_text)
         lines.append(f"Headline: “{before}” → “{after}”")
         parts.append(
             "<p><b>Headline:</b> "
@@ -345,7 +342,7 @@ def feed_items(
                     Version.number == version.number - 1,
                 )
             ).one()
-        diff = diff_versions(previous, version)
+        diff = diff_pair(previous, version)
         headline = display(version.title) or display(url)
         items.append(
             FeedItem(

@@ -28,7 +28,7 @@ from newsdiff import __version__
 from newsdiff.diff import DIFF_CSS, html_table
 from newsdiff.errors import ConfigError, StoreError
 from newsdiff.export import layout
-from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_versions, display, stats_line
+from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, display, stats_line
 from newsdiff.export.tables import SAW_TEXT, covering_story
 from newsdiff.store.models import Article, Check, Outlet, Story, Version
 from newsdiff.timeline.show import story_timeline
@@ -373,7 +373,7 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
             body.extend(f"<p>{_e(p)}</p>" for p in v.paragraph_list)
             body.append("</div>")
         else:
-            diff = diff_versions(previous, v)
+            diff = diff_pair(previous, v)
             body.append(f'<p class="nd-summary">{_e(stats_line(diff))}</p>')
             body.append(
                 html_table(

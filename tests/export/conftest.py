@@ -28,6 +28,19 @@ TRICKY = [
 ]
 
 
+# Article a1's three texts: a word changed and a paragraph added (v2), a paragraph removed (v3).
+A1_V1 = [
+    "Inspectors begin a review of the council's children's services on Monday, officials said.",
+    "The council has declined to comment on the timing of the review.",
+]
+A1_V2 = [
+    "Inspectors begin a review of the council's children's services on Tuesday, officials said.",
+    "The council has declined to comment on the timing of the review.",
+    "A spokesperson promised full cooperation with the inspectors.",
+]
+A1_V3 = [A1_V2[0], A1_V2[2]]
+
+
 @dataclass
 class Sample:
     outlet_a: int
@@ -124,9 +137,7 @@ def build_sample(database: Database) -> Sample:
             return a
 
         a1 = article("https://daily.example/news/council-review", oa, T0)
-        v = put_version(
-            s, a1, 1, T0, "Council faces review", ["First paragraph.", "Second paragraph."]
-        )
+        v = put_version(s, a1, 1, T0, "Council faces review", A1_V1)
         put_check(s, a1, T0, "new_version", v)
         put_check(s, a1, T0 + H, "unchanged")
         put_check(s, a1, T0 + 1.5 * H, "error", error="timeout")
@@ -136,7 +147,7 @@ def build_sample(database: Database) -> Sample:
             2,
             T0 + 2 * H,
             "Council review ordered",
-            ["First paragraph, revised.", "Second paragraph.", "A third one."],
+            A1_V2,
             title_changed=True,
             words_added=4,
             words_removed=1,
@@ -152,7 +163,7 @@ def build_sample(database: Database) -> Sample:
             3,
             T0 + 5 * H,
             "Council review ordered",
-            ["First paragraph, revised.", "A third one."],
+            A1_V3,
             words_removed=2,
             paragraphs_unchanged=2,
             paragraphs_deleted=1,

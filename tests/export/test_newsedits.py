@@ -11,7 +11,7 @@ import pytest
 from newsdiff.errors import ConfigError, NotFound
 from newsdiff.export.newsedits import archive_url, export_newsedits, summary_html
 from newsdiff.store.db import Database
-from tests.export.conftest import TRICKY, Sample
+from tests.export.conftest import A1_V1, TRICKY, Sample
 
 ENTRYVERSION = [
     "id",
@@ -74,7 +74,7 @@ def test_all_outlets_in_one_file_with_source(
             (sample.a1, 1, 2),
             (sample.a2, 0, 1),
         ]
-        assert paragraphs(pairs[0][3]) == ["First paragraph.", "Second paragraph."]
+        assert paragraphs(pairs[0][3]) == A1_V1
         assert pairs[0][5] == "Daily Example"
         # markup in the text is escaped in the summary, and comes back exactly
         tricky = pairs[2][4]

@@ -1,0 +1,201 @@
+"""The Atom feed of changes: valid (feedparser, no bozo), newest first, saying what changed."""
+
+from __future__ import annotations
+
+import calendar
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from newsdiff.diff import Document, compare
+from newsdiff.errors import ConfigError, NotFound
+from newsdiff.export.atom import build_feed, describe_change, display
+from newsdiff.store.db import Database
+from newsdiff.store.models import Article
+from tests.export.conftest import A1_V3, T0, H, Sample, put_version
+
+BASE = "https://archive.example.org/newsdiff/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed(database: Database, **kw: Any) -> tuple[bytes, Any]:
+    with database.read() as session:
+        data = build_feed(session, base_url=BASE, **kw)
+    parsed = feedparser.parse(data)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return data, parsed
+
+
+def test_site_wide_feed(database: Database, sample: Sample) -> None:
+    data, parsed = feed(database)
+    assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    assert parsed.version == "atom10"
+    assert parsed.feed.title == "newsdiff: changes"
+    assert parsed.feed.id == BASE + "feed.xml"
+    assert parsed.feed.author == "newsdiff"
+    assert {link.rel: link.href for link in parsed.feed.links} == {
+        "self": BASE + "feed.xml",
+        "alternate": BASE + "index.html",
+    }
+    entries = parsed.entries
+    assert len(entries) == 5  # every version, first versions as "first seen"
+    times = [calendar.timegm(e.updated_parsed) for e in entries]
+    assert times == sorted(times, reverse=True)  # newest first
+    assert times[0] == int((T0 + 24.5 * H).timestamp())
+    assert calendar.timegm(parsed.feed.updated_parsed) == times[0]
+    top = entries[0]
+    assert top.title == 'v2: Headline with "quotes", commas & <tags>'
+    assert top.link == f"{BASE}articles/{sample.a2}/v2.html"
+    assert top.id == top.link
+    assert top.author == "The Other, Paper"
+    assert any(
+        link.rel == "related" and link.href == "https://other.example/2008/11/12/story"
+        for link in top.links
+    )
+    assert "1 paragraph added" in top.summary
+
+
+def test_entries_say_what_changed(database: Database, sample: Sample) -> None:
+    _, parsed = feed(database, story=sample.story)
+    by_title = {e.title: e for e in parsed.entries}
+    assert list(by_title) == [
+        "v3: Council review ordered",
+        "v2: Council review ordered",
+        "v1: Council faces review",
+    ]
+    v2 = by_title["v2: Council review ordered"].summary
+    assert "Headline: “Council faces review” → “Council review ordered”" in v2
+    assert "+9 \u22121 words · 1 paragraph added, 1 modified" in v2
+    assert (
+        "¶1: Inspectors begin a review of the council's children's services on "
+        "[-Monday-]{+Tuesday+}, officials said."
+    ) in v2
+    assert "¶3 added: {+A spokesperson promised full cooperation with the inspectors.+}" in v2
+    v3 = by_title["v3: Council review ordered"].summary
+    assert "¶2 removed: [-The council has declined to comment on the timing of the review.-]" in v3
+    assert by_title["v1: Council faces review"].summary.startswith("First seen: 2 paragraphs")
+    # the HTML content marks deletions and insertions like the terminal
+    content = by_title["v2: Council review ordered"].content[0]
+    assert content.type == "text/html"
+    assert "<ins" in content.value and "Tuesday" in content.value
+
+
+def test_story_and_article_feeds(database: Database, sample: Sample) -> None:
+    _, parsed = feed(database, story=sample.story)
+    assert parsed.feed.title == "newsdiff: changes in coverage of The council story"
+    assert parsed.feed.id == BASE + "stories/council.xml"
+    assert {e.link.rsplit("/", 2)[1] for e in parsed.entries} == {str(sample.a1)}
+    _, parsed = feed(database, article=sample.a2, changes_only=True)
+    assert [e.title.split(":")[0] for e in parsed.entries] == ["v2"]
+    _, parsed = feed(database, limit=2)
+    assert len(parsed.entries) == 2
+
+
+def test_untrusted_text_is_escaped_and_xml_safe(database: Database, sample: Sample) -> None:
+    with database.write() as session:
+        article = session.get(Article, sample.a1)
+        assert article is not None
+        put_version(
+            session,
+            article,
+            4,
+            T0 + 48 * H,
+            "Breaking: <script>alert(1)</script> \x1b[31mred\x1b[0m & \x01soh",
+            [*A1_V3, "Added: </content></entry> ]]> \x07"],
+        )
+    data, parsed = feed(database, limit=1)
+    assert b"\x1b" not in data and b"\x01" not in data and b"\x07" not in data
+    assert b"<script>" not in data
+    entry = ET.fromstring(data).find(f"{ATOM}entry")
+    assert entry is not None
+    title = entry.findtext(f"{ATOM}title")
+    assert title == "v4: Breaking: <script>alert(1)</script> ␛[31mred␛[0m & ␁soh"
+    content = entry.findtext(f"{ATOM}content") or ""
+    assert "<script>" not in content  # the HTML content escapes the text once more
+    assert "&lt;script&gt;" in content
+    assert "&lt;/content&gt;&lt;/entry&gt; ]]&gt; ␇" in content
+    assert parsed.entries[0].title == title
+
+
+def test_passages_keep_the_changed_sentence() -> None:
+    filler = "The committee met on several occasions during the year. " * 3
+    others = [
+        f"Paragraph {n} tells the reader about the events of the week in detail." for n in (3, 4, 5)
+    ]
+    old = Document(
+        "Title",
+        [
+            filler + "The chair said on Monday that the plan would go ahead. " + filler,
+            "Unchanged.",
+            *others,
+        ],
+    )
+    new = Document(
+        "Title",
+        [
+            filler + "The chair said on Tuesday that the plan would go ahead. " + filler,
+            "Unchanged.",
+            *(p.replace("week", "month") for p in others),
+        ],
+    )
+    summary = describe_change(compare(old, new))
+    first = summary.text.splitlines()[1]
+    assert first == (
+        "¶1: … The chair said on [-Monday-]{+Tuesday+} that the plan would go ahead. …"
+    )
+    assert summary.text.splitlines()[-1] == "… and 1 more changed paragraph"
+    assert "Headline" not in summary.text
+    assert '<del style="' in summary.html and '<ins style="' in summary.html
+
+
+def test_moved_paragraph_is_labelled() -> None:
+    a, b, c = "Alpha paragraph here.", "Beta paragraph there.", "Gamma paragraph everywhere."
+    diff = compare(Document("T", [a, b, c]), Document("T", [c, a, b]))
+    if not any(p.kind == "moved" for p in diff.paragraphs):
+        pytest.skip("the diff engine did not report a move here")
+    assert "moved from ¶" in describe_change(diff).text
+
+
+def test_display_makes_controls_visible() -> None:
+    assert display("a\x1b[1mb\x00\ufffe") == "a␛[1mb␀\ufffd"
+    assert display(None) == ""
+
+
+def test_errors(database: Database, sample: Sample) -> None:
+    with pytest.raises(NotFound):
+        feed(database, story="nope")
+    with pytest.raises(NotFound):
+        feed(database, article=999)
+    with pytest.raises(ConfigError, match="base_url"):
+        with database.read() as session:
+            build_feed(session, base_url="ftp://x")
+
+
+def test_cli(tmp_path: Path) -> None:
+    from tests.export.conftest import build_sample
+    from tests.test_cli import run
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[export]\nbase_url = "{BASE}"\n', encoding="utf-8")
+    env = {"NEWSDIFF_DATABASE_URL": url, "NEWSDIFF_CONFIG": str(config)}
+    assert run("init", env=env).exit_code == 0
+    database = Database(url)
+    build_sample(database)
+    database.dispose()
+    out = tmp_path / "feed.xml"
+    result = run("feed", "--story", "council", "--out", str(out), env=env)
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 entries" in result.output
+    parsed = feedparser.parse(out.read_bytes())
+    assert parsed.bozo == 0
+    assert parsed.entries[0].link.startswith(BASE + "articles/")
+    to_stdout = run("feed", "--changes-only", env=env)
+    assert to_stdout.exit_code == 0
+    assert feedparser.parse(to_stdout.stdout_bytes).bozo == 0
+    assert to_stdout.stdout_bytes.count(b"<entry>") == 3
+    missing = run("feed", "--story", "nope", env=env)
+    assert missing.exit_code == 1

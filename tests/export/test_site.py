@@ -1,0 +1,269 @@
+"""The static HTML site: files, links that resolve, escaped text, and a real browser's view."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import feedparser
+import pytest
+
+from newsdiff.export import site as site_module
+from newsdiff.export.site import SiteResult, export_site
+from newsdiff.store.db import Database
+from tests.export.conftest import Sample, build_sample
+
+BASE = "https://archive.example.org/nd/"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+
+
+def broken_links(root: Path) -> list[str]:
+    """Every href/src of every page that points inside the site at a missing file."""
+    broken = []
+    pages = list(root.rglob("*.html"))
+    assert pages
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme, f"{page}: unexpected link {link}"
+            assert not link.startswith("/"), f"{page}: absolute path {link} does not open offline"
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or not target.is_relative_to(root.resolve()):
+                broken.append(f"{page.relative_to(root)} -> {link}")
+    return broken
+
+
+def export(database: Database, out: Path, **kw: object) -> SiteResult:
+    with database.read() as session:
+        return export_site(session, out, **kw)  # type: ignore[arg-type]
+
+
+def test_site_files_and_links(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    calls: list[tuple[int, int]] = []
+    result = export(database, out, base_url=BASE, progress=lambda d, t: calls.append((d, t)))
+    assert (result.stories, result.articles, result.versions) == (1, 3, 5)
+    assert calls[-1] == (3, 3)
+    expected = [
+        "index.html",
+        "style.css",
+        "feed.xml",
+        "stories/council.html",
+        "stories/council.xml",
+        f"articles/{sample.a1}/index.html",
+        f"articles/{sample.a1}/v1.html",
+        f"articles/{sample.a1}/v2.html",
+        f"articles/{sample.a1}/v3.html",
+        f"articles/{sample.a2}/v2.html",
+        f"articles/{sample.a3}/index.html",
+    ]
+    for path in expected:
+        assert (out / path).is_file(), path
+    assert broken_links(out) == []
+    assert result.pages == len(list(out.rglob("*.html")))
+    # the feeds link to pages that exist in the site
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert parsed.bozo == 0
+    for entry in parsed.entries:
+        assert (out / entry.link.removeprefix(BASE)).is_file()
+
+
+def test_pages_show_history_and_diff(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    export(database, out)
+    assert not (out / "feed.xml").exists()  # no base URL, no feed
+    css = (out / "style.css").read_text(encoding="utf-8")
+    assert "table.nd-diff del" in css and "table.nd-diff ins" in css
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "The council story" in index
+    assert "Council review ordered" in index
+    story = (out / "stories/council.html").read_text(encoding="utf-8")
+    assert "Review ordered" in story and "2008-11-11" in story
+    assert f"../articles/{sample.a1}/index.html" in story
+    assert "No coverage linked." in story  # the event whose only article was unlinked
+    history = (out / f"articles/{sample.a1}/index.html").read_text(encoding="utf-8")
+    for n in (1, 2, 3):
+        assert f'href="v{n}.html"' in history
+    assert "changed between 2008-11-11 10:00 UTC and 2008-11-11 11:00 UTC" in history
+    diff = (out / f"articles/{sample.a1}/v2.html").read_text(encoding="utf-8")
+    assert '<table class="nd-diff">' in diff
+    assert "<del>Monday</del>" in diff and "<ins>Tuesday</ins>" in diff
+    assert 'href="v1.html"' in diff and 'href="v3.html"' in diff
+    first = (out / f"articles/{sample.a1}/v1.html").read_text(encoding="utf-8")
+    assert "on Monday, officials said." in first and "nd-diff" not in first
+
+
+def test_article_text_is_escaped(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    export(database, out, base_url=BASE)
+    pages = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
+    for path, text in pages.items():
+        assert "<script" not in text, path
+        assert "<b>bold" not in text, path
+        assert "\x1b" not in text, path
+    tricky = pages[out / f"articles/{sample.a2}/v1.html"]
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in tricky
+    assert "[red]not markup[/red] ␛[31mescape" in tricky
+    assert "Headline with &quot;quotes&quot;, commas &amp; &lt;tags&gt;" in tricky
+
+
+def test_story_only_site(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "story-site"
+    result = export(database, out, story=sample.story, base_url=BASE)
+    assert (result.articles, result.versions) == (1, 3)
+    assert not (out / f"articles/{sample.a2}").exists()
+    assert not (out / "feed.xml").exists()
+    assert (out / "stories/council.xml").is_file()
+    assert broken_links(out) == []
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Articles covering the story (1)" in index
+    assert "stories/council.xml" in index
+
+
+def test_article_list_is_paginated(
+    database: Database, sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 2)
+    out = tmp_path / "site"
+    export(database, out)
+    assert (out / "articles-2.html").is_file()
+    assert not (out / "articles-3.html").exists()
+    assert 'href="articles-2.html"' in (out / "index.html").read_text(encoding="utf-8")
+    assert broken_links(out) == []
+
+
+def test_empty_archive(database: Database, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = export(database, out, base_url=BASE)
+    assert result.articles == 0
+    assert "No stories" in (out / "index.html").read_text(encoding="utf-8")
+    assert feedparser.parse((out / "feed.xml").read_bytes()).bozo == 0
+    assert broken_links(out) == []
+
+
+def test_cli(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    env = {"NEWSDIFF_DATABASE_URL": url}
+    assert run("init", env=env).exit_code == 0
+    database = Database(url)
+    build_sample(database)
+    database.dispose()
+    out = tmp_path / "site"
+    result = run("export", "html", "--out", str(out), "--story", "council", env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 stories, 1 articles, 3 versions" in result.output
+    assert (out / "stories/council.xml").is_file()
+    (tmp_path / "file").write_text("x")
+    bad = run("export", "html", "--out", str(tmp_path / "file"), env=env)
+    assert bad.exit_code == 2
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
+    """A minimal PNG decoder (8-bit RGB/RGBA, non-interlaced): width, height, RGB pixels."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and color in (2, 6) and interlace == 0, (depth, color, interlace)
+    bpp = 3 if color == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    prev = bytearray(stride)
+    pixels: list[tuple[int, int, int]] = []
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + b) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xFF
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 0xFF
+        pixels.extend((line[x], line[x + 1], line[x + 2]) for x in range(0, stride, bpp))
+        prev = line
+    return width, height, pixels
+
+
+@pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
+def test_diff_page_in_headless_chromium(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    export(database, out)
+    page = out / f"articles/{sample.a1}/v2.html"
+    shot = tmp_path / "diff.png"
+    browser = chromium()
+    assert browser is not None
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1200,900",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.is_file()
+    width, height, pixels = png_pixels(shot.read_bytes())
+    assert (width, height) == (1200, 900)
+    assert len(set(pixels)) > 50  # not blank
+    # deleted words in red, inserted words in green (the diff CSS), the page styled from the
+    # local stylesheet
+    red = sum(1 for r, g, b in pixels if r > 140 and g < 80 and b < 90)
+    green = sum(1 for r, g, b in pixels if g > 80 and r < 70 and b < 90 and g > r + 40)
+    assert red > 30, red
+    assert green > 30, green
