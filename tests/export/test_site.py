@@ -229,9 +229,12 @@ def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
 
 
 @pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
-def test_diff_page_in_headless_chromium(database: Database, sample: Sample, tmp_path: Path) -> None:
+def test_diff_page_in_headless_chromium(sqlite_url: str, tmp_path: Path) -> None:
+    database = Database(sqlite_url)  # one backend is enough for what a browser shows
+    sample = build_sample(database)
     out = tmp_path / "site"
     export(database, out)
+    database.dispose()
     page = out / f"articles/{sample.a1}/v2.html"
     shot = tmp_path / "diff.png"
     browser = chromium()
