@@ -29,45 +29,69 @@ from dataclasses import replace
 from diff_match_patch import diff_match_patch
 
 from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
-from newsdiff.diff.tokens import WORD_RE, Codec, is_punctuation, strip_punctuation, tokenize
-from newsdiff.diff.words import TokenDiff, TokenDMP, diff_encoded, diff_ignoring
+from newsdiff.diff.tokens import (
+    WORD_RE,
+    Codec,
+    count_words,
+    is_punctuation,
+    strip_punctuation,
+    tokenize,
+)
+from newsdiff.diff.words import TokenDiff, TokenDMP, diff_chunked, diff_ignoring
 
 PAIR_MIN = 0.5  # Dice needed to pair two paragraphs of a gap as "modified"
 CONTAIN_MIN = 0.8  # ...or this share of the smaller one found in the larger one
 CONTAIN_DICE_MIN = 0.3  # ...with at least this Dice (a paragraph split in three, say)
 MOVE_MIN = 0.6  # Dice needed to call a deleted + inserted pair "moved"
 SPLIT_MIN = 0.6  # share of a split-off/merged paragraph's words found in its partner's change
-DENSE_LIMIT = 1600  # gaps up to this many pairs are scored in full
-TOP_CANDIDATES = 8  # in larger gaps, each old paragraph is scored against this many at most
-WINDOW = 3  # ...plus the new paragraphs this close to the gap's diagonal
+DENSE_LIMIT = 36  # gaps up to this many pairs are scored in full
+BAND = 2  # in larger ones, first the new paragraphs this close to the diagonal
+STRONG = 0.6  # a Dice this high near the diagonal settles an old paragraph's partner
+ROW_LIMIT = 4000  # unsettled paragraphs are scored against all others up to this many pairs
+TOP_CANDIDATES = 8  # beyond, against the new paragraphs sharing most rare chunks with them
+LONG_CHUNK = 30  # a paragraph with a chunk longer than this is compared by tokens
+_SPACES = frozenset(("", " "))
 
 
 class _Para:
     """A paragraph with what the alignment needs, computed on demand."""
 
-    __slots__ = ("_codes", "_tokens", "_words", "text", "weight")
+    __slots__ = ("_chunks", "_codes", "_tokens", "_words", "text", "weight")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._tokens: list[str] | None = None
+        self._chunks: list[str] | None = None
         self._codes: str | None = None
+        self._tokens: list[str] | None = None
         self._words: frozenset[str] | None = None
         self.weight = 0
+
+    def chunks(self) -> list[str]:
+        if self._chunks is None:
+            self._chunks = self.text.split(" ")
+        return self._chunks
+
+    def codes(self, codec: Codec) -> str:
+        if self._codes is None:
+            self._codes = codec.encode(self.chunks())
+        return self._codes
 
     def tokens(self) -> list[str]:
         if self._tokens is None:
             self._tokens = tokenize(self.text)
         return self._tokens
 
-    def codes(self, codec: Codec) -> str:
-        if self._codes is None:
-            self._codes = codec.encode(self.tokens())
-        return self._codes
-
     def words(self) -> frozenset[str]:
+        """The paragraph's space-separated chunks (its tokens when it has long runs without
+        spaces, as Chinese text has), for similarity."""
         if self._words is None:
-            self._words = frozenset(WORD_RE.findall(self.text.casefold()))
-            self.weight = sum(map(len, self._words))
+            chunks = self.chunks()
+            if max(map(len, chunks)) > LONG_CHUNK:
+                units = frozenset(self.tokens()).difference(_SPACES)
+            else:
+                units = frozenset(chunks).difference(_SPACES)
+            self._words = units
+            self.weight = sum(map(len, units))
         return self._words
 
 
@@ -133,47 +157,71 @@ def _candidates(
     olds: Sequence[int], news: Sequence[int], old: list[_Para], new: list[_Para], moves: bool
 ) -> list[tuple[int, int, float]]:
     """Pairs (old index, new index, Dice) similar enough to be paired (or, with ``moves``, to
-    be one moved paragraph)."""
-    floor = MOVE_MIN if moves else CONTAIN_DICE_MIN
+    be one moved paragraph).
+
+    Small gaps are scored in full. In larger ones each old paragraph is first scored against
+    the new paragraphs near the gap's diagonal (where an edited paragraph usually is); only
+    when none of those is clearly its partner is it scored against the rest: all of them in
+    a moderate gap, or those sharing one of its rarer chunks in a large one.
+    """
     out: list[tuple[int, int, float]] = []
-    if not olds or not news:
+    n, m = len(olds), len(news)
+    if not n or not m:
         return out
-    if len(olds) * len(news) <= DENSE_LIMIT:
+    floor = MOVE_MIN if moves else CONTAIN_DICE_MIN
+    for p in (*(old[i] for i in olds), *(new[j] for j in news)):
+        p.words()
+
+    def score(i: int, j: int) -> float:
+        a, b = old[i], new[j]
+        lo, hi = (a.weight, b.weight) if a.weight <= b.weight else (b.weight, a.weight)
+        # Dice can reach at most 2*lo/(lo+hi): skip pairs too unequal in length.
+        if hi and 2 * lo < floor * (lo + hi):
+            return 0.0
+        dice, contain = _similarity(a, b)
+        if _accept(dice, contain, moves):
+            out.append((i, j, dice))
+            return dice
+        return 0.0
+
+    if n * m <= DENSE_LIMIT:
         for i in olds:
-            a = old[i]
-            a.words()
             for j in news:
-                b = new[j]
-                b.words()
-                lo, hi = sorted((a.weight, b.weight))
-                # Dice can reach at most 2*lo/(lo+hi): skip pairs too unequal in length.
-                if hi and 2 * lo / (lo + hi) < floor:
-                    continue
-                dice, contain = _similarity(a, b)
-                if _accept(dice, contain, moves):
-                    out.append((i, j, dice))
+                score(i, j)
         return out
-    # Large gap: index the new side by its rarer words, score only pairs sharing some.
+    scale = m / n
+    weak: list[tuple[int, int, int]] = []  # (old index, band start, band end) of unpaired rows
+    for pos, i in enumerate(olds):
+        centre = int(pos * scale + 0.5)
+        lo, hi = max(0, centre - BAND), min(m, centre + BAND + 1)
+        best = 0.0
+        for j in news[lo:hi]:
+            best = max(best, score(i, j))
+        if best < STRONG:
+            weak.append((i, lo, hi))
+    if not weak:
+        return out
+    if len(weak) * m <= ROW_LIMIT:
+        for i, lo, hi in weak:
+            for j in (*news[:lo], *news[hi:]):
+                score(i, j)
+        return out
+    # Large gap: index the new side by its rarer chunks, score only pairs sharing some.
     postings: dict[str, list[int]] = {}
     for j in news:
         for word in new[j].words():
             postings.setdefault(word, []).append(j)
-    limit = max(4, len(news) // 20)
-    scale = len(news) / len(olds)
-    for pos, i in enumerate(olds):
-        a = old[i]
+    limit = max(4, m // 20)
+    for i, lo, hi in weak:
         hits: Counter[int] = Counter()
-        for word in a.words():
+        for word in old[i].words():
             found = postings.get(word)
             if found is not None and len(found) <= limit:
                 hits.update(dict.fromkeys(found, len(word)))
-        chosen = {j for j, _ in hits.most_common(TOP_CANDIDATES)}
-        centre = int(pos * scale)
-        chosen.update(news[max(0, centre - WINDOW) : centre + WINDOW + 1])
-        for j in sorted(chosen):
-            dice, contain = _similarity(a, new[j])
-            if _accept(dice, contain, moves):
-                out.append((i, j, dice))
+        band = set(news[lo:hi])
+        for j, _ in hits.most_common(TOP_CANDIDATES):
+            if j not in band:
+                score(i, j)
     return out
 
 
@@ -239,6 +287,7 @@ class _Comparer:
         self.ignoring = ignore_whitespace or ignore_punctuation
         self.codec = Codec()
         self.engine = TokenDMP(self.codec)
+        self.added = self.removed = 0
 
     def diff(self, a: _Para, b: _Para) -> TokenDiff:
         if self.ignoring:
@@ -249,16 +298,34 @@ class _Comparer:
                 ignore_whitespace=self.ignore_whitespace,
                 ignore_punctuation=self.ignore_punctuation,
             )
-        return diff_encoded(self.engine, a.codes(self.codec), b.codes(self.codec))
+        return diff_chunked(
+            self.engine,
+            a.text,
+            b.text,
+            a.chunks(),
+            b.chunks(),
+            a.codes(self.codec),
+            b.codes(self.codec),
+        )
 
     def pair(self, a: _Para, b: _Para, i: int, j: int, moved: bool) -> ParagraphDiff:
         if a.text == b.text:
             ops = [("=", a.text)] if a.text else []
             return ParagraphDiff("moved" if moved else "unchanged", i, j, 1.0, ops)
         result = self.diff(a, b)
+        self.added += result.words_added
+        self.removed += result.words_removed
         similarity = result.similarity(len(a.text), len(b.text))
         kind = "moved" if moved else ("modified" if result.changed else "unchanged")
         return ParagraphDiff(kind, i, j, similarity, result.ops, ignored=result.ignored)
+
+    def inserted(self, j: int, text: str) -> ParagraphDiff:
+        self.added += count_words(text)
+        return ParagraphDiff("inserted", None, j, 0.0, [("+", text)] if text else [])
+
+    def deleted(self, i: int, text: str) -> ParagraphDiff:
+        self.removed += count_words(text)
+        return ParagraphDiff("deleted", i, None, 0.0, [("-", text)] if text else [])
 
     def title(self, old: str, new: str) -> TitleDiff:
         if old == new:
@@ -290,33 +357,39 @@ class _Comparer:
         moves = _match_moves(left_old, left_new, old, new)
         moved_old = set(moves.values())
 
+        self.added = self.removed = 0
         entries: list[ParagraphDiff] = []
         prev_i = prev_j = 0
         for i, j in [*spine, (len(old), len(new))]:
             for d in range(prev_i, i):
                 if d not in moved_old:
-                    entries.append(ParagraphDiff("deleted", d, None, 0.0, _ops("-", old[d].text)))
+                    entries.append(self.deleted(d, old[d].text))
             for n in range(prev_j, j):
                 if n in moves:
                     m = moves[n]
                     entries.append(self.pair(old[m], new[n], m, n, moved=True))
                 else:
-                    entries.append(ParagraphDiff("inserted", None, n, 0.0, _ops("+", new[n].text)))
+                    entries.append(self.inserted(n, new[n].text))
             if i < len(old):
                 entries.append(self.pair(old[i], new[j], i, j, moved=False))
             prev_i, prev_j = i + 1, j + 1
 
-        entries, shared = _link_splits(entries)
-        return DocumentDiff(
-            self.title(old_doc.title, new_doc.title), entries, _stats(entries, shared)
+        shared = _link_splits(entries)
+        kinds = Counter(e.kind for e in entries)
+        stats = DiffStats(
+            words_added=self.added - shared,
+            words_removed=self.removed - shared,
+            paragraphs_unchanged=kinds["unchanged"],
+            paragraphs_modified=kinds["modified"],
+            paragraphs_inserted=kinds["inserted"],
+            paragraphs_deleted=kinds["deleted"],
+            paragraphs_moved=kinds["moved"],
         )
-
-
-def _ops(tag: str, text: str) -> list[tuple[str, str]]:
-    return [(tag, text)] if text else []
+        return DocumentDiff(self.title(old_doc.title, new_doc.title), entries, stats)
 
 
 def _changed_words(entry: ParagraphDiff, tag: str) -> Counter[str]:
+    """The words of an entry's deletions (``-``) or insertions (``+``)."""
     ignored = set(entry.ignored)
     return Counter(
         w
@@ -326,64 +399,40 @@ def _changed_words(entry: ParagraphDiff, tag: str) -> Counter[str]:
     )
 
 
-def _link_splits(entries: list[ParagraphDiff]) -> tuple[list[ParagraphDiff], int]:
-    """Mark inserted paragraphs split off a neighbour and deleted ones merged into one.
+_PARTNER = {"inserted": "-", "deleted": "+"}  # where a split-off / merged paragraph's words are
 
-    Returns the entries and the number of words they share with their partners."""
-    out = list(entries)
+
+def _link_splits(entries: list[ParagraphDiff]) -> int:
+    """Mark inserted paragraphs split off a changed neighbour, and deleted ones merged into
+    one (in place). Returns the number of words they share with their partners."""
     shared_total = 0
     linked: set[int] = set()
     for k, entry in enumerate(entries):
         if entry.kind not in ("modified", "moved"):
             continue
-        pools = {"inserted": _changed_words(entry, "-"), "deleted": _changed_words(entry, "+")}
-        if not pools["inserted"] and not pools["deleted"]:
-            continue
+        pools: dict[str, Counter[str]] = {}
         for step in (1, -1):
             n = k + step
-            while 0 <= n < len(entries) and entries[n].kind in ("inserted", "deleted"):
+            while 0 <= n < len(entries) and entries[n].kind in _PARTNER:
                 other = entries[n]
-                pool = pools[other.kind]
-                if n not in linked and pool:
+                if n not in linked:
+                    pool = pools.get(other.kind)
+                    if pool is None:
+                        pool = pools[other.kind] = _changed_words(entry, _PARTNER[other.kind])
                     mine = Counter(WORD_RE.findall(other.new_text or other.old_text))
                     total = sum(mine.values())
                     common = mine & pool
                     found = sum(common.values())
                     if total and found >= SPLIT_MIN * total:
-                        pool.subtract(common)
-                        pools[other.kind] = +pool
+                        pools[other.kind] = pool - common
                         shared_total += found
                         linked.add(n)
                         if other.kind == "inserted":
-                            out[n] = replace(other, split_from=entry.old_index)
+                            entries[n] = replace(other, split_from=entry.old_index)
                         else:
-                            out[n] = replace(other, merged_into=entry.new_index)
+                            entries[n] = replace(other, merged_into=entry.new_index)
                 n += step
-    return out, shared_total
-
-
-def _stats(entries: list[ParagraphDiff], shared: int) -> DiffStats:
-    counts = Counter(e.kind for e in entries)
-    added = removed = 0
-    for e in entries:
-        ignored = set(e.ignored)
-        for k, (tag, text) in enumerate(e.ops):
-            if tag == "=" or k in ignored:
-                continue
-            n = len(WORD_RE.findall(text))
-            if tag == "+":
-                added += n
-            else:
-                removed += n
-    return DiffStats(
-        words_added=added - shared,
-        words_removed=removed - shared,
-        paragraphs_unchanged=counts["unchanged"],
-        paragraphs_modified=counts["modified"],
-        paragraphs_inserted=counts["inserted"],
-        paragraphs_deleted=counts["deleted"],
-        paragraphs_moved=counts["moved"],
-    )
+    return shared_total
 
 
 def compare(

@@ -1,0 +1,305 @@
+"""Benchmark the diff engine against difflib and git's word diff, on realistic edit pairs.
+
+Each case is an article written by this script (sentences of news-like words, paragraphs of
+two to four sentences) and an edited copy: a share of the words edited at scattered places
+(replaced, deleted, or with a word or short phrase inserted), plus one paragraph inserted and
+one moved. For each case, in one run:
+
+* ``compare()`` in-process (newsdiff),
+* ``difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()``,
+* ``git diff --no-index --word-diff=porcelain`` on two temporary files (a process each run),
+
+with medians, ratios against difflib, and quality: the words each reports as changed (removed +
+added) against the minimum, the words the generator actually changed (a moved paragraph changes
+none; the word-level LCS, which cannot express moves, is shown too). Never asserts anything.
+
+    python bench/diff.py [--quick] [--profile] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import difflib
+import io
+import pstats
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from diff_match_patch import diff_match_patch  # noqa: E402
+
+from newsdiff.diff import Document, compare  # noqa: E402
+
+FUNCTION = (
+    "the the the the of of of to to to and and and a a in in is was that for on it with as "
+    "by at from his her their they he she said has have had be been not but which who this an "
+    "are were would will after before its also more than into over"
+).split()
+CONTENT = (
+    "council inspectors report children services review social workers police hospital doctors "
+    "family court evidence failures minister statement government department management borough "
+    "director officials investigation inquiry safeguarding agencies Haringey Ofsted serious case "
+    "mother partner lodger injuries death toddler London north protection plan visits nurse "
+    "paediatrician warnings missed chances judge trial jury sentence appeal leaders reforms staff "
+    "caseloads training budget cuts spending year month week Monday Tuesday Wednesday Thursday "
+    "Friday morning evening spokesman spokeswoman confirmed denied announced published released "
+    "found concluded criticised praised improved failed expected later earlier today yesterday "
+    "progress improvement concerns weaknesses standards inspection framework unannounced visit "
+    "records files assessments referrals thresholds schools health trust general practitioner "
+    "parliament committee chair member secretary education local authority national figures data "
+    "rose fell doubled number cases hundreds thousands percent million pounds funding agency"
+).split()
+NUMBERS = ["50", "17", "2008", "2009", "12", "3", "40", "1,000", "60", "8"]
+
+
+def _word(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.45:
+        return rng.choice(FUNCTION)
+    if r < 0.97:
+        return rng.choice(CONTENT)
+    return rng.choice(NUMBERS)
+
+
+def _sentence(rng: random.Random) -> list[str]:
+    words = [_word(rng) for _ in range(rng.randint(10, 28))]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    if rng.random() < 0.4:
+        k = rng.randint(2, len(words) - 3)
+        words[k] += ","
+    if rng.random() < 0.2:
+        words[1] = "'" + words[1]
+        words[-2] += "'"
+    words[-1] += "."
+    return words
+
+
+def _paragraph(rng: random.Random) -> list[list[str]]:
+    return [_sentence(rng) for _ in range(rng.randint(2, 4))]
+
+
+def make_article(rng: random.Random, n_words: int) -> list[list[str]]:
+    """Paragraphs as lists of words (punctuation attached), about ``n_words`` in all."""
+    paragraphs: list[list[str]] = []
+    total = 0
+    while total < n_words:
+        para = [w for s in _paragraph(rng) for w in s]
+        paragraphs.append(para)
+        total += len(para)
+    return paragraphs
+
+
+@dataclass
+class Case:
+    name: str
+    old: Document
+    new: Document
+    changed: int  # words the generator removed + added
+
+
+def edit_article(
+    rng: random.Random, paragraphs: list[list[str]], rate: float
+) -> tuple[list[list[str]], int]:
+    """An edited copy: ``rate`` of the words edited, one paragraph inserted and one moved."""
+    new = [list(p) for p in paragraphs]
+    total = sum(len(p) for p in new)
+    changed = 0
+    slots = [(i, k) for i, p in enumerate(new) for k in range(len(p))]
+    picked = rng.sample(slots, int(total * rate))
+    picked.sort(reverse=True)  # edit from the end so indices stay valid
+    last: tuple[int, int] | None = None
+    for i, k in picked:
+        if last is not None and last[0] == i and last[1] - k < 2:
+            continue  # keep edits scattered: never two on neighbouring words
+        last = (i, k)
+        kind = rng.random()
+        word = new[i][k]
+        tail = "".join(ch for ch in word if not ch.isalnum())
+        if kind < 0.6:  # replace a word
+            core = word.rstrip(",.'")
+            repl = core
+            while repl.lower() == core.lower():
+                repl = _word(rng)
+            new[i][k] = repl + tail if word[-1:] in ",.'" else repl
+            changed += 2
+        elif kind < 0.75 and len(new[i]) > 12 and not tail:  # delete a word
+            del new[i][k]
+            changed += 1
+        elif kind < 0.9:  # insert a word
+            new[i].insert(k, _word(rng).lower())
+            changed += 1
+        else:  # insert a short phrase
+            phrase = [rng.choice(CONTENT).lower() for _ in range(rng.randint(2, 4))]
+            new[i][k:k] = phrase
+            changed += len(phrase)
+    inserted = [w for s in _paragraph(rng) for w in s]
+    new.insert(rng.randint(0, len(new)), inserted)
+    changed += len(inserted)
+    src = rng.randrange(len(new))
+    moved = new.pop(src)
+    dst = rng.randrange(len(new) + 1)
+    while abs(dst - src) < 2 and len(new) > 4:
+        dst = rng.randrange(len(new) + 1)
+    new.insert(dst, moved)
+    return new, changed
+
+
+def make_case(name: str, n_words: int, rate: float, seed: int) -> Case:
+    rng = random.Random(seed)
+    old = make_article(rng, n_words)
+    new, changed = edit_article(rng, old, rate)
+    title = "Inspectors report on Haringey children's services"
+    return Case(
+        name,
+        Document(title, [" ".join(p) for p in old]),
+        Document(title, [" ".join(p) for p in new]),
+        changed,
+    )
+
+
+def doc_words(doc: Document) -> list[str]:
+    return " ".join(doc.paragraphs).split()
+
+
+def median_time(func: Callable[[], object], repeat: int, budget: float = 5.0) -> float:
+    times: list[float] = []
+    start = time.perf_counter()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget and len(times) >= 3:
+            break
+    return statistics.median(times)
+
+
+def difflib_changed(a: list[str], b: list[str]) -> int:
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return sum((i2 - i1) + (j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+
+
+def lcs_changed(a: list[str], b: list[str]) -> int:
+    """Words removed + added by a minimal (LCS) word diff: Myers via dmp, no timeout."""
+    table: dict[str, str] = {}
+    enc_a = "".join(table.setdefault(w, chr(len(table) + 0x100)) for w in a)
+    enc_b = "".join(table.setdefault(w, chr(len(table) + 0x100)) for w in b)
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return sum(len(t) for op, t in dmp.diff_main(enc_a, enc_b, False) if op != 0)
+
+
+class Git:
+    def __init__(self, case: Case, tmp: Path) -> None:
+        self.old = tmp / f"{case.name}-old.txt"
+        self.new = tmp / f"{case.name}-new.txt"
+        self.old.write_text("\n".join(case.old.paragraphs) + "\n", encoding="utf-8")
+        self.new.write_text("\n".join(case.new.paragraphs) + "\n", encoding="utf-8")
+
+    def run(self) -> str:
+        proc = subprocess.run(
+            ["git", "diff", "--no-index", "--word-diff=porcelain", str(self.old), str(self.new)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return proc.stdout
+
+    def changed(self) -> int:
+        n = 0
+        for line in self.run().splitlines():
+            if line.startswith(("---", "+++")):
+                continue
+            if line[:1] in "+-":
+                n += len(line[1:].split())
+        return n
+
+
+def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, float]:
+    a, b = doc_words(case.old), doc_words(case.new)
+    ours = median_time(lambda: compare(case.old, case.new), repeat)
+    base = median_time(
+        lambda: difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), repeat
+    )
+    result = compare(case.old, case.new)
+    stats = result.stats
+    row: dict[str, float] = {
+        "ours": ours,
+        "difflib": base,
+        "ours_changed": stats.words_added + stats.words_removed,
+        "difflib_changed": difflib_changed(a, b),
+        "lcs_changed": lcs_changed(a, b),
+        "moved": stats.paragraphs_moved,
+    }
+    if use_git:
+        git = Git(case, tmp)
+        row["git"] = median_time(git.run, max(3, repeat // 3))
+        row["git_changed"] = git.changed()
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
+    parser.add_argument(
+        "--profile", metavar="CASE", help="profile compare() on one case (e.g. 8000w-5%%)"
+    )
+    parser.add_argument("--repeat", type=int, default=0, help="timing repeats (default 30)")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (5 if args.quick else 30)
+    cases = [
+        make_case("800w-5%", 800, 0.05, 1),
+        make_case("8000w-5%", 8000, 0.05, 2),
+        make_case("800w-30%", 800, 0.30, 3),
+        make_case("8000w-30%", 8000, 0.30, 4),
+    ]
+    if args.profile:
+        case = next(c for c in cases if c.name == args.profile)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            compare(case.old, case.new)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+        print(out.getvalue())
+        return 0
+    use_git = shutil.which("git") is not None
+    print(
+        f"newsdiff compare() vs difflib (word lists, autojunk=False) and git --word-diff; "
+        f"median of up to {repeat} runs"
+    )
+    header = (
+        f"{'case':<10} {'words':>6} {'ours ms':>8} {'difflib ms':>10} {'ratio':>6} "
+        f"{'git ms':>7}  {'changed: ours':>13} {'minimum':>7} {'+%':>6} {'difflib':>7} "
+        f"{'git':>6} {'LCS':>6}"
+    )
+    print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            row = run_case(case, repeat, Path(tmp), use_git)
+            excess = 100 * (row["ours_changed"] - case.changed) / case.changed
+            git_ms = f"{row['git'] * 1000:7.1f}" if use_git else f"{'-':>7}"
+            git_changed = f"{row['git_changed']:6.0f}" if use_git else f"{'-':>6}"
+            print(
+                f"{case.name:<10} {len(doc_words(case.old)):>6} {row['ours'] * 1000:8.2f} "
+                f"{row['difflib'] * 1000:10.2f} {row['ours'] / row['difflib']:5.2f}x "
+                f"{git_ms}  {row['ours_changed']:13.0f} {case.changed:7d} {excess:+5.1f}% "
+                f"{row['difflib_changed']:7.0f} {git_changed} {row['lcs_changed']:6.0f}"
+            )
+    print("ratio = ours / difflib; changed = words removed + added; minimum = words the generator")
+    print("changed (a moved paragraph counts 0; difflib, git and LCS count it twice)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
