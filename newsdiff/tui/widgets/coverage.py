@@ -34,7 +34,7 @@ class CoveragePane(PaneTable[ArticleItem]):
     def on_mount(self) -> None:
         self.border_title = "Coverage"
         self.add_column(" ", key="mark")
-        self.add_column("Outlet", key="outlet", width=14)
+        self.add_column("Outlet", key="outlet", width=12)
         self.add_column(Text("v", justify="right"), key="versions")
         self.add_column("Last change", key="changed")
         self.add_column("Headline (latest)", key="title")

@@ -1,0 +1,73 @@
+"""TUI test helpers: a filled database, the app, and waiting for its workers (no sleeps)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from newsdiff.config import Settings
+from newsdiff.store.db import Database
+from newsdiff.tui.app import NewsdiffApp, make_app
+from newsdiff.tui.screens.main import MainScreen
+from tests.tui.data import Filled, fill
+
+SIZE = (160, 50)
+
+
+@pytest.fixture
+def db(sqlite_url: str) -> Iterator[Database]:
+    """The pilot tests run on SQLite only (the queries behind them run on both backends in
+    test_browse.py): a UI test per backend would double the suite's time for nothing."""
+    database = Database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def filled(db: Database) -> Filled:
+    return fill(db)
+
+
+def build(database: Database, settings: Settings | None = None, **kw: Any) -> NewsdiffApp:
+    app = make_app(settings or Settings(), database, **kw)
+    app.animation_level = "none"
+    return app
+
+
+async def settle(pilot: Pilot[Any], deadline: float = 15.0) -> None:
+    """Wait until no worker runs and no message is pending (the pane chain has finished)."""
+    app = pilot.app
+    end = time.monotonic() + deadline
+    quiet = 0
+    while quiet < 2:
+        assert time.monotonic() < end, "the app did not settle"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(w.is_running for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+
+
+async def until(
+    pilot: Pilot[Any], predicate: Callable[[], bool], what: str, deadline: float = 10.0
+) -> None:
+    end = time.monotonic() + deadline
+    while not predicate():
+        assert time.monotonic() < end, f"timed out waiting for {what}"
+        await settle(pilot)
+
+
+def main(app: NewsdiffApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+def shown(widget: DataTable[Any] | Any) -> str:
+    """What a widget shows now, as text (rendered lines, not the data behind them)."""
+    height = widget.size.height
+    return "\n".join(widget.render_line(y).text for y in range(height))

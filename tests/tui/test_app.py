@@ -1,0 +1,327 @@
+"""Pilot tests of `newsdiff tui` on a database the tests fill."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from newsdiff.config import Settings, TuiSettings
+from newsdiff.store.db import Database
+from newsdiff.store.models import Article
+from newsdiff.timeline.linking import is_linked
+from newsdiff.timeline.stories import get_event
+from newsdiff.tui.screens.help import HelpScreen
+from newsdiff.tui.screens.version_picker import VersionPicker
+from tests.tui.conftest import SIZE, build, main, settle, shown, until
+from tests.tui.data import Filled, fill
+
+pytestmark = pytest.mark.asyncio
+
+
+def linked(database: Database, event: str, article_id: int) -> bool:
+    with database.read() as session:
+        found = session.get(Article, article_id)
+        assert found is not None
+        return is_linked(session, get_event(session, f"bridge/{event}"), found)
+
+
+async def test_opens_the_story_and_walks_the_panes(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert app.title == "The Millbrook bridge closure"
+        # the first event with coverage is selected, its only article, its only version
+        assert screen.timeline.current is not None
+        assert screen.timeline.current.title == "Cracks found in the bridge"
+        assert screen.coverage.current is not None
+        assert screen.coverage.current.article_id == filled.cracks
+        assert "Engineers found cracks on Monday." in screen.diff.plain_text
+        assert "first version" in screen.diff.plain_text
+
+        await pilot.press("j")  # next event: the closure, two articles
+        await settle(pilot)
+        assert screen.timeline.current and screen.timeline.current.title.startswith("Bridge")
+        assert [a.article_id for a in screen.coverage.items] == [filled.closure, filled.untrusted]
+        assert [v.number for v in screen.versions.items] == [1, 2, 3]
+        assert screen.diff.request is not None
+        assert (screen.diff.request.old, screen.diff.request.new) == (2, 3)
+        text = screen.diff.plain_text
+        assert "↕ moved from ¶16" in text and "↕ moved to ¶1" in text
+        assert "last check that saw v2" in text
+
+        await pilot.press("tab")  # focus goes to the coverage pane
+        assert app.focused is screen.coverage
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.diff.request and screen.diff.request.article_id == filled.untrusted
+        await pilot.press("enter")  # enter opens: on to the versions
+        assert app.focused is screen.versions
+        await pilot.press("enter")
+        assert app.focused is screen.diff
+        await pilot.press("shift+tab")
+        assert app.focused is screen.versions
+
+
+async def _closure(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("j")
+    await settle(pilot)
+    assert main(app).coverage.current is not None
+
+
+async def test_version_stepping_and_any_two(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        pair = lambda: (screen.diff.request.old, screen.diff.request.new)  # noqa: E731
+        assert pair() == (2, 3)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert pair() == (1, 2)
+        text = screen.diff.plain_text
+        assert "Bridge closed after cracks found" in text  # old headline, left
+        assert "Bridge closed for months after deep cracks found" in text
+        assert "could last several months" in text and "would last about two weeks" in text
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert pair() == (None, 1)
+        await pilot.press("left_square_bracket")  # already the first: stays
+        await settle(pilot)
+        assert pair() == (None, 1)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert pair() == (2, 3)
+
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, VersionPicker)
+        await pilot.press("home", "enter")  # from: v1
+        await pilot.press("end", "enter")  # to: v3
+        await settle(pilot)
+        assert main(app) is screen
+        assert pair() == (1, 3)
+        assert screen.versions.current is not None and screen.versions.current.number == 3
+        assert "v1 2024-03-06 09:00 UTC  →  v3" in screen.diff.plain_text
+
+
+async def test_changes_folding_inline_and_find(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        diff = screen.diff
+        await pilot.press("left_square_bracket")  # v1 -> v2: edits at the top and the bottom
+        await settle(pilot)
+        assert len(diff.laid.changes) >= 3
+        await pilot.press("n", "n")
+        await settle(pilot)
+        assert diff._change == 1
+        second = diff.laid.changes[1]
+        assert diff.scroll_y <= second < diff.scroll_y + diff.size.height
+        assert "change 2/" in str(diff.border_subtitle)
+        await pilot.press("p")
+        assert diff._change == 0
+
+        lines = len(diff.laid)
+        await pilot.press("u")
+        await settle(pilot)
+        assert diff.laid.folded == 10  # 12 unchanged, one kept next to each change
+        assert "⋯ 10 unchanged paragraphs folded" in diff.plain_text
+        assert "Paragraph 5 of background" not in diff.plain_text
+        assert len(diff.laid) < lines
+        await pilot.press("u")
+        await settle(pilot)
+        assert diff.laid.folded == 0 and "Paragraph 5 of background" in diff.plain_text
+
+        await pilot.press("i")
+        await settle(pilot)
+        assert " │ " not in diff.plain_text
+        assert "about two weeks" in diff.plain_text  # deleted words, inline
+        await pilot.press("i")
+        await settle(pilot)
+        assert " │ " in diff.plain_text
+
+        await pilot.press("slash")
+        await pilot.press(*"footbridge", "enter")
+        await settle(pilot)
+        assert diff.find_query == "footbridge"
+        assert diff.laid.match_count == 1
+        match = diff.laid.matches[0]
+        assert diff.scroll_y <= match < diff.scroll_y + diff.size.height
+        assert "footbridge" in shown(diff)
+        await pilot.press("slash")
+        await pilot.press(*"no such words", "enter")
+        await settle(pilot)
+        assert diff.laid.match_count == 0
+
+
+async def test_link_and_unlink(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        await pilot.press("tab", "down")
+        await settle(pilot)
+        assert screen.coverage.current and screen.coverage.current.article_id == filled.untrusted
+        before = screen.timeline.current.count if screen.timeline.current else -1
+        await pilot.press("l")
+        await until(pilot, lambda: not linked(db, "closure", filled.untrusted), "unlink")
+        await settle(pilot)
+        assert screen.coverage.items[1].linked is False
+        assert "✗" in shown(screen.coverage)
+        assert screen.timeline.items[1].count == before - 1
+        await pilot.press("l")
+        await until(pilot, lambda: linked(db, "closure", filled.untrusted), "link")
+        await settle(pilot)
+        assert screen.coverage.items[1].linked is True
+        assert screen.timeline.items[1].count == before
+
+
+async def test_palette_jumps_to_an_unlinked_article_and_links_it(
+    db: Database, filled: Filled
+) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Rain and wind")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.article_id == filled.loose, "the jump")
+        assert screen.coverage.current is not None
+        assert screen.coverage.current.linked is False
+        assert "Forecasters expect rain and wind all week." in screen.diff.plain_text
+        await pilot.press("l")
+        await until(pilot, lambda: linked(db, "closure", filled.loose), "link")
+
+
+async def test_untrusted_text_is_shown_literally(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        await pilot.press("tab", "down")
+        await until(
+            pilot,
+            lambda: (
+                screen.diff.request is not None
+                and screen.diff.request.article_id == filled.untrusted
+                and screen.diff.pair is not None
+            ),
+            "the untrusted article",
+        )
+        on_screen = shown(screen.diff)
+        assert '"long overdue [sic]"' in on_screen
+        assert "[bold]x[/]" in on_screen
+        assert "␛[31mRED ALERT␛[0m" in on_screen  # the escape made visible, not obeyed
+        assert "\x1b" not in on_screen
+        assert "Mayor [sic] on the bridge" in shown(screen.coverage)
+        assert "\x1b" not in app.export_screenshot()
+
+
+async def test_empty_database_says_how_to_start(db: Database) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        empty = screen.query_one("#empty")
+        assert empty.display and not screen.query_one("#panes").display
+        text = shown(empty)
+        assert "newsdiff feeds add URL" in text and "newsdiff poll" in text
+        assert app.sub_title == "empty database"
+
+
+async def test_no_story_lists_articles_by_outlet_and_day(db: Database) -> None:
+    filled = fill(db, story=False)
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert app.title == "All tracked articles"
+        rows = [(i.when, i.title, i.count) for i in screen.timeline.items]
+        assert rows == [
+            ("2024-03-08", "Millbrook Courier", 1),
+            ("2024-03-07", "Eastfield Ledger", 1),
+            ("2024-03-06", "Millbrook Courier", 1),
+            ("2024-03-04", "Eastfield Ledger", 1),
+        ]
+        assert screen.coverage.current and screen.coverage.current.article_id == filled.loose
+        assert "rain and wind" in screen.diff.plain_text
+        await pilot.press("l")  # no event to link to: a notice, nothing breaks
+        await settle(pilot)
+
+
+async def test_story_switcher(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("home", "enter")  # "All tracked articles"
+        await settle(pilot)
+        screen = main(app)
+        assert screen.all_articles and len(screen.timeline.items) == 4
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert not screen.all_articles and screen.story_slug == "bridge"
+
+
+async def test_bindings_are_remapped_from_the_config(db: Database, filled: Filled) -> None:
+    settings = dataclasses.replace(
+        Settings(), tui=TuiSettings(bindings={"prev_pair": "x", "no_such_key": "y"})
+    )
+    app = build(db, settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _closure(pilot, app)
+        screen = main(app)
+        assert app.unknown_bindings == ["no_such_key"]
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.diff.request and screen.diff.request.new == 2
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = {binding_id: keys for keys, _, binding_id in app.screen.keys}
+        assert keys["prev_pair"] == "x" and keys["next_pair"] == "]"
+        await pilot.press("escape")
+        assert main(app) is screen
+
+
+async def test_a_two_thousand_paragraph_article(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from newsdiff.store.articles import track_article
+    from newsdiff.store.versions import add_version
+
+    old = [f"Paragraph {i} says something about item {i} and its neighbours." for i in range(2000)]
+    new = list(old)
+    new[1500] = "Paragraph 1500 now says something else entirely about the item."
+    with db.write() as session:
+        moment = datetime(2024, 5, 1, tzinfo=UTC)
+        article, _ = track_article(session, "https://big.example/a", now=moment)
+        for n, text in enumerate((old, new)):
+            add_version(
+                session,
+                article,
+                title="Big",
+                paragraphs=text,
+                captured_at=moment.replace(hour=n),
+                extractor="t",
+                extractor_version="1",
+            )
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        diff = main(app).diff
+        assert diff.pair is not None and len(diff.pair.new.paragraphs) == 2000
+        assert len(diff.laid) > 4000
+        await pilot.press("tab", "tab", "tab", "n")
+        await settle(pilot)
+        assert "now says something else entirely" in shown(diff)

@@ -1,0 +1,48 @@
+"""SVG snapshots of the main screen (update with `pytest tests/tui --snapshot-update`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from newsdiff.store.db import Database
+from tests.tui.conftest import SIZE, build, settle
+from tests.tui.data import Filled
+
+
+@pytest.fixture(autouse=True)
+def _colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def test_side_by_side(snap_compare: Any, db: Database, filled: Filled) -> None:
+    async def closure_v1_v2(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=SIZE, run_before=closure_v1_v2)
+
+
+def test_inline_folded_with_a_find(snap_compare: Any, db: Database, filled: Filled) -> None:
+    async def inline(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("left_square_bracket", "i", "u")
+        await settle(pilot)
+        await pilot.press("slash", *"bridge", "enter")
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=SIZE, run_before=inline)
+
+
+def test_empty_database(snap_compare: Any, db: Database) -> None:
+    async def wait(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=SIZE, run_before=wait)
