@@ -27,7 +27,7 @@ from newsdiff.collect.headlines import (
     parse_datetime,
 )
 from newsdiff.collect.paragraphs import html_paragraphs
-from newsdiff.collect.rules import apply_page_rules, drop_paragraphs
+from newsdiff.collect.rules import apply_page_rules, drop_paragraphs, page_link_texts
 from newsdiff.collect.strategies import Candidate, choose, rescue, run_trafilatura
 from newsdiff.config import OutletRules
 from newsdiff.errors import ExtractionError
@@ -202,7 +202,7 @@ def extract_article(
     paragraphs, byline = _strip_head(
         chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline
     )
-    paragraphs = drop_paragraphs(paragraphs, rules, warnings)
+    paragraphs = drop_paragraphs(paragraphs, rules, warnings, page_link_texts(tree))
     chars = sum(len(p) for p in paragraphs)
     if chars < min_chars:
         raise ExtractionError(

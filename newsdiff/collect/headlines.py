@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_KEYS = ("h1", "og", "html", "feed")
 _FURNITURE = "ancestor-or-self::*[self::header or self::nav or self::footer or self::aside]"
-_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+|(?<=\w):\s+")
 _SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 
 _PUBLISHED_META = (

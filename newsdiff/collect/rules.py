@@ -8,7 +8,7 @@ redesign that breaks a selector must show up on the check and in ``newsdiff extr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -38,12 +38,16 @@ _BOILERPLATE = re.compile(
         page\ (?:generated|last\ updated)\ (?:at|on)\ .* |
         (?:(?:last|first)\ )?(?:updated|published|posted|modified)\b[^.!?]{0,60}\d[^.!?]{0,40} |
         back\ to\ top | skip\ to\ (?:main\ )?content | image\ (?:source|caption),?.{0,40} |
-        copyright\ .{0,60} | ©.{0,60} | all\ rights\ reserved\.?
-    )$""",
+        copyright\ .{0,60} | ©.{0,60} | all\ rights\ reserved\.? |
+        # a date (and time) on its own line: "Friday 9 November 2001", "November 9, 2001 10:15"
+        (?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
+        (?:\d{1,2}(?:st|nd|rd|th)?\ MONTH\.?,?|MONTH\.?\ \d{1,2}(?:st|nd|rd|th)?,?)
+        \ \d{4}(?:,?\ (?:at\ )?\d{1,2}[:.]\d{2}(?:\ ?[ap]\.?m\.?)?(?:\ [a-z]{2,4})?)?
+    )$""".replace("MONTH", r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"),
     re.IGNORECASE | re.VERBOSE,
 )
 
-_BAR = re.compile(r"\s*[|·•]\s*")
+_BAR = re.compile(r"\s*(?:[|·•]|::)\s*")
 
 Selector = Callable[[Any], list[Any]]
 
@@ -70,12 +74,19 @@ class RuleResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def is_boilerplate(paragraph: str) -> bool:
-    """A short line of page furniture (share buttons, view counters, "Most read"...), alone or
-    several joined by ``|``."""
+def is_boilerplate(paragraph: str, link_texts: Set[str] = frozenset()) -> bool:
+    """A short line of page furniture (share buttons, view counters, "Most read", a date on
+    its own...), alone or several joined by ``|``; with ``link_texts`` (the texts of the page's
+    links), also a short line made only of links ("More news | Archive")."""
     if len(paragraph) > BOILERPLATE_MAX_CHARS:
         return False
-    return all(_BOILERPLATE.match(part) for part in _BAR.split(paragraph.strip(" |·•")))
+    parts = _BAR.split(paragraph.strip(" |·•:"))
+    return all(part in link_texts or _BOILERPLATE.match(part) for part in parts)
+
+
+def page_link_texts(tree: Any) -> set[str]:
+    """The texts of the page's links, for :func:`is_boilerplate`."""
+    return {text for a in tree.iter("a") if (text := element_text(a))}
 
 
 def apply_page_rules(tree: Any, rules: OutletRules | None) -> RuleResult:
@@ -116,11 +127,14 @@ def apply_page_rules(tree: Any, rules: OutletRules | None) -> RuleResult:
 
 
 def drop_paragraphs(
-    paragraphs: Sequence[str], rules: OutletRules | None, warnings: list[str]
+    paragraphs: Sequence[str],
+    rules: OutletRules | None,
+    warnings: list[str],
+    link_texts: Set[str] = frozenset(),
 ) -> list[str]:
     """Drop generic boilerplate lines and those matching the outlet's ``drop_paragraphs``
     regexes (a regex that matches no paragraph adds a warning)."""
-    kept = [p for p in paragraphs if not is_boilerplate(p)]
+    kept = [p for p in paragraphs if not is_boilerplate(p, link_texts)]
     if rules is None or not rules.drop_paragraphs:
         return kept
     patterns = [(raw, re.compile(raw)) for raw in rules.drop_paragraphs]

@@ -5,11 +5,13 @@ when it has far fewer paragraphs than the page has ``<p>`` elements, or when it 
 table (a 2000s page whose article sits in one ``<td>``). Then the other strategies are tried:
 trafilatura without tables, trafilatura favouring recall, the densest table cell or block, and
 readability-lxml. The first whose text agrees with trafilatura's and which is not suspect itself
-wins; the warning says so.
+wins; the warning says so. When none does, trafilatura's stands (with a warning only when its
+text is a single paragraph: long paragraphs and pages full of other ``<p>`` are real).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from collections import Counter
@@ -20,6 +22,8 @@ from typing import Any
 
 from newsdiff.collect.paragraphs import SKIP_TAGS, html_paragraphs, xml_paragraphs
 from newsdiff.text import normalize_paragraph
+
+logger = logging.getLogger(__name__)
 
 with warnings.catch_warnings():
     # trafilatura probes urllib3's optional SOCKS support when imported; newsdiff never uses it
@@ -200,7 +204,10 @@ def choose(tree: Any, url: str, primary: Candidate) -> tuple[Candidate, str | No
                 f"paragraph boundaries: {other.strategy} won ({len(other.paragraphs)} "
                 f"paragraphs) over trafilatura ({len(primary.paragraphs)}; {problem})"
             )
-    return primary, f"paragraph boundaries suspect ({problem}); no other strategy did better"
+    logger.debug("%s: paragraph boundaries suspect (%s); kept trafilatura's", url, problem)
+    if len(primary.paragraphs) == 1:
+        return primary, f"the text is one paragraph ({problem}); no other strategy did better"
+    return primary, None
 
 
 def rescue(tree: Any, url: str, min_chars: int) -> Candidate | None:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from sqlalchemy import select
 
 from newsdiff.collect.extract import Extraction, decode_html, extract_article
 from newsdiff.collect.paragraphs import html_paragraphs
 from newsdiff.collect.rules import is_boilerplate
 from newsdiff.config import OutletRules
 from newsdiff.errors import ConfigError, ExtractionError
+from tests.collect.conftest import Clock, make_settings
 from tests.collect.server import Site
 from tests.conftest import CORPORA
 
@@ -121,6 +123,21 @@ def test_old_table_layout_page_keeps_paragraphs() -> None:
     assert result.extractor == "newsdiff-densest"
 
 
+def test_br_separated_page_keeps_paragraphs() -> None:
+    """A 2001 page without <p>: paragraphs separated by <br><br> in a <div>, the headline in an
+    <h2> and after the site name in <title>, a date line and a line of links under the text."""
+    result = extract("br-separated-2001.html", url="http://www.harbour-gazette.example/n/1.html")
+    assert result.title == "Ferry service cut to three sailings a day"
+    assert [p.split()[:3] for p in result.paragraphs] == [
+        ["The", "island", "ferry"],
+        ["Passenger", "numbers", "on"],
+        ["The", "board's", "chairman,"],
+        ["Islanders", "have", "organised"],
+        ["The", "operator", "said"],
+    ]
+    assert result.published_at == datetime(2001, 11, 9, tzinfo=UTC)
+
+
 def test_repeated_extraction_is_identical() -> None:
     # trafilatura's deduplicate=True would return nothing the second time
     first, second = extract("baby-p-review-2015.html"), extract("baby-p-review-2015.html")
@@ -219,6 +236,9 @@ def test_bad_selector_is_a_config_error() -> None:
         ("Last updated at 10:42 AM on 13th November 2008", True),
         ("Most read", True),
         ("Advertisement", True),
+        ("Friday 9 November 2001", True),
+        ("November 9, 2001 10:15 am", True),
+        ("On 9 November 2001 the ferry service was cut.", False),
         ("Updated: the council has apologised to the family.", False),
         ("The council said 12 comments were received.", False),
         ("Facebook removed the page on Tuesday.", False),
@@ -226,6 +246,13 @@ def test_bad_selector_is_a_config_error() -> None:
 )
 def test_furniture_lines(line: str, furniture: bool) -> None:
     assert is_boilerplate(line) is furniture
+
+
+def test_lines_made_of_links_are_furniture() -> None:
+    links = {"More news", "Archive", "Council"}
+    assert is_boilerplate("More news | Archive", links)
+    assert not is_boilerplate("More news | Archive")
+    assert not is_boilerplate("Council leader resigns | Archive", links)
 
 
 def test_html_paragraphs_split_on_blank_lines() -> None:
@@ -353,3 +380,42 @@ def test_bad_selector_in_config_names_the_key(tmp_path: Path) -> None:
     result = newsdiff("extract", str(PAGES / "baby-p-review-2015.html"), "--config", config)
     assert result.exit_code == 2
     assert "outlets.Chronicle.exclude_selectors[1]: bad CSS selector" in result.output
+
+
+# -- the poller uses the outlet's rules and records their warnings on the check -------------------
+
+
+def test_poll_applies_outlet_rules_and_records_warnings(
+    site: Site, db_url: str, clock: Clock
+) -> None:
+    from newsdiff.collect.articles import track_url
+    from newsdiff.collect.poll import run_poll
+    from newsdiff.store.db import Database
+    from newsdiff.store.models import Check, Version
+
+    settings = make_settings(
+        db_url,
+        outlets={
+            "Chronicle": {
+                "exclude_selectors": [".inline-promo", ".retired-box"],
+                "drop_paragraphs": ["^Opposition members"],
+            }
+        },
+    )
+    site.set("/uk/baby-p", page("baby-p-review-2015.html"))
+    database = Database(settings.database.url)
+    try:
+        track_url(database, site.url("/uk/baby-p"), outlet="Chronicle")
+        summary = run_poll(settings, database, force=True, clock=clock)
+        assert summary.new_versions == 1 and summary.failures == 0
+        with database.read() as session:
+            version = session.scalars(select(Version)).one()
+            check = session.scalars(select(Check)).one()
+        assert version.paragraph_list == PARAGRAPHS[:-1]
+        assert version.headlines and version.headlines["og"] == (
+            "Baby P: inspectors condemn Haringey council"
+        )
+        assert check.outcome == "new_version"
+        assert check.error == "outlet rule exclude_selectors '.retired-box' matched nothing"
+    finally:
+        database.dispose()
