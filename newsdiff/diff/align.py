@@ -30,6 +30,7 @@ from diff_match_patch import diff_match_patch
 
 from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
 from newsdiff.diff.tokens import (
+    NOSPACE_RE,
     WORD_RE,
     Codec,
     count_words,
@@ -42,6 +43,7 @@ from newsdiff.diff.words import TokenDiff, TokenDMP, diff_chunked, diff_ignoring
 PAIR_MIN = 0.5  # Dice needed to pair two paragraphs of a gap as "modified"
 CONTAIN_MIN = 0.8  # ...or this share of the smaller one found in the larger one
 CONTAIN_DICE_MIN = 0.3  # ...with at least this Dice (a paragraph split in three, say)
+SANDWICH_MIN = 0.4  # Dice enough for a pair standing between two pairs
 MOVE_MIN = 0.6  # Dice needed to call a deleted + inserted pair "moved"
 SPLIT_MIN = 0.6  # share of a split-off/merged paragraph's words found in its partner's change
 DENSE_LIMIT = 36  # gaps up to this many pairs are scored in full
@@ -49,8 +51,8 @@ BAND = 2  # in larger ones, first the new paragraphs this close to the diagonal
 STRONG = 0.6  # a Dice this high near the diagonal settles an old paragraph's partner
 ROW_LIMIT = 4000  # unsettled paragraphs are scored against all others up to this many pairs
 TOP_CANDIDATES = 8  # beyond, against the new paragraphs sharing most rare chunks with them
-LONG_CHUNK = 30  # a paragraph with a chunk longer than this is compared by tokens
 _SPACES = frozenset(("", " "))
+_UNPUNCT = str.maketrans("", "", "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~‘’‚‛“”„‟«»‹›…–—·•¡¿")
 
 
 class _Para:
@@ -82,14 +84,13 @@ class _Para:
         return self._tokens
 
     def words(self) -> frozenset[str]:
-        """The paragraph's space-separated chunks (its tokens when it has long runs without
-        spaces, as Chinese text has), for similarity."""
+        """For similarity: the paragraph's space-separated chunks without their punctuation
+        (its tokens when it is in a script written without spaces, such as Chinese)."""
         if self._words is None:
-            chunks = self.chunks()
-            if max(map(len, chunks)) > LONG_CHUNK:
+            if not self.text.isascii() and NOSPACE_RE.search(self.text):
                 units = frozenset(self.tokens()).difference(_SPACES)
             else:
-                units = frozenset(chunks).difference(_SPACES)
+                units = frozenset(self.text.translate(_UNPUNCT).split(" ")).difference(_SPACES)
             self._words = units
             self.weight = sum(map(len, units))
         return self._words
@@ -147,14 +148,22 @@ def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[i
     return pairs
 
 
-def _accept(dice: float, contain: float, moves: bool) -> bool:
+def _accept(dice: float, contain: float, moves: bool | None) -> bool:
+    """Similar enough to be one moved paragraph (``moves``), a modified pair, or (``None``)
+    a modified pair standing between two other pairs."""
     if moves:
         return dice >= MOVE_MIN
+    if moves is None:
+        return dice >= SANDWICH_MIN
     return dice >= PAIR_MIN or (contain >= CONTAIN_MIN and dice >= CONTAIN_DICE_MIN)
 
 
 def _candidates(
-    olds: Sequence[int], news: Sequence[int], old: list[_Para], new: list[_Para], moves: bool
+    olds: Sequence[int],
+    news: Sequence[int],
+    old: list[_Para],
+    new: list[_Para],
+    moves: bool | None,
 ) -> list[tuple[int, int, float]]:
     """Pairs (old index, new index, Dice) similar enough to be paired (or, with ``moves``, to
     be one moved paragraph).
@@ -168,7 +177,7 @@ def _candidates(
     n, m = len(olds), len(news)
     if not n or not m:
         return out
-    floor = MOVE_MIN if moves else CONTAIN_DICE_MIN
+    floor = MOVE_MIN if moves else SANDWICH_MIN if moves is None else CONTAIN_DICE_MIN
     for p in (*(old[i] for i in olds), *(new[j] for j in news)):
         p.words()
 
@@ -264,6 +273,29 @@ def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int,
     return chain
 
 
+def _align_gap(
+    i0: int, i1: int, j0: int, j1: int, old: list[_Para], new: list[_Para]
+) -> list[tuple[int, int]]:
+    """Order-preserving pairs of related paragraphs between two anchors.
+
+    First the heaviest chain of pairs similar enough on their own (``PAIR_MIN``); then, in
+    the stretches left between two such pairs, pairs that are only fairly similar
+    (``SANDWICH_MIN``): a paragraph with a third of its words replaced, standing where its
+    old self stood."""
+    edges = _candidates(range(i0, i1), range(j0, j1), old, new, moves=False)
+    chain = [(a, b) for a, b, _ in _heaviest_chain(edges)]
+    pairs: list[tuple[int, int]] = []
+    prev_i, prev_j = i0, j0
+    for i, j in [*chain, (i1, j1)]:
+        if i > prev_i and j > prev_j:
+            loose = _candidates(range(prev_i, i), range(prev_j, j), old, new, moves=None)
+            pairs.extend((a, b) for a, b, _ in _heaviest_chain(loose))
+        if i < i1:
+            pairs.append((i, j))
+        prev_i, prev_j = i + 1, j + 1
+    return pairs
+
+
 def _match_moves(
     olds: list[int], news: list[int], old: list[_Para], new: list[_Para]
 ) -> dict[int, int]:
@@ -344,8 +376,7 @@ class _Comparer:
         prev_i = prev_j = 0
         for i, j in [*_lcs_pairs(old_keys, new_keys), (len(old), len(new))]:
             if i > prev_i and j > prev_j:
-                edges = _candidates(range(prev_i, i), range(prev_j, j), old, new, moves=False)
-                spine.extend((a, b) for a, b, _ in _heaviest_chain(edges))
+                spine.extend(_align_gap(prev_i, i, prev_j, j, old, new))
             if i < len(old):
                 spine.append((i, j))
             prev_i, prev_j = i + 1, j + 1

@@ -51,6 +51,7 @@ _OTHER = f"[^\\s](?:\u200d[^\\s]|[\U0001f3fb-\U0001f3ff{_MARKS}])*"
 
 TOKEN_RE = re.compile(f"{_NUMBER}|{_WORD}|{_SINGLE}|\\s+|{_OTHER}")
 WORD_RE = re.compile(f"{_NUMBER}|{_WORD}|{_SINGLE}")
+NOSPACE_RE = re.compile(f"[{_NOSPACE}]")
 _PUNCT = frozenset("PS")
 
 

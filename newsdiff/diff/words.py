@@ -19,6 +19,8 @@ differences in the ignored tokens stay in the ops (so the ops still rebuild both
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -56,14 +58,77 @@ def _boundary_score(left: str, right: str) -> int:
     return 0
 
 
+PATIENCE_MIN = 400  # texts longer than this (in units, both sides) are first cut at anchors
+
+
+def unique_anchors(old: str, new: str) -> list[tuple[int, int, int]]:
+    """Runs ``(i, j, n)`` with ``old[i:i+n] == new[j:j+n]``, built from the characters that
+    occur exactly once in each string, kept in order (a longest increasing subsequence, as in
+    patience diff)."""
+    seen_old = Counter(old)
+    seen_new = Counter(new)
+    once = {ch for ch, n in seen_old.items() if n == 1}
+    once.intersection_update([ch for ch, n in seen_new.items() if n == 1])
+    if not once:
+        return []
+    where_new = {ch: j for j, ch in enumerate(new) if ch in once}
+    pairs = [(i, where_new[ch]) for i, ch in enumerate(old) if ch in once]
+    # Longest increasing subsequence of the new positions (patience sorting).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[pos] = j
+            tail_at[pos] = k
+        back[k] = tail_at[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_at[-1]
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    chain.reverse()
+    runs: list[tuple[int, int, int]] = []
+    for i, j in chain:
+        if runs and runs[-1][0] + runs[-1][2] == i and runs[-1][1] + runs[-1][2] == j:
+            runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((i, j, 1))
+    return runs
+
+
 class TokenDMP(diff_match_patch):  # type: ignore[misc]
-    """diff-match-patch on encoded tokens: no timeout, token-aware semantic cleanup."""
+    """diff-match-patch on encoded tokens: no timeout, token-aware semantic cleanup, and long
+    texts first cut at unique common units (as patience diff does) so that Myers' O(ND)
+    search only runs on short stretches."""
 
     def __init__(self, codec: Codec) -> None:
         super().__init__()
         self.Diff_Timeout = 0.0
         self.codec = codec
         self.spaced = False  # True while cleaning a diff of space-separated chunks
+
+    def diff_bisect(self, text1: str, text2: str, deadline: float) -> list[tuple[int, str]]:
+        """Cut long texts at unique anchors and diff the stretches between them; short ones
+        (or ones without anchors) go to dmp's Myers bisection."""
+        if len(text1) + len(text2) > PATIENCE_MIN:
+            runs = unique_anchors(text1, text2)
+            if runs:
+                diffs: list[tuple[int, str]] = []
+                i = j = 0
+                for a, b, n in runs:
+                    if a > i or b > j:
+                        diffs += self.diff_main(text1[i:a], text2[j:b], False, deadline)
+                    diffs.append((0, text1[a : a + n]))
+                    i, j = a + n, b + n
+                diffs += self.diff_main(text1[i:], text2[j:], False, deadline)
+                return diffs
+        result: list[tuple[int, str]] = super().diff_bisect(text1, text2, deadline)
+        return result
 
     def _score(self, one: str, two: str) -> int:
         if not one or not two:
