@@ -28,6 +28,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -118,31 +119,47 @@ def load(limit: int | None) -> list[tuple[str, bytes, str, str]]:
     return pages
 
 
-def measure(name: str, run: Extractor, pages: list[tuple[str, bytes, str, str]]) -> dict[str, Any]:
-    sp, sr, pp, pr, times = [], [], [], [], []
+@dataclass
+class Tally:
+    setting: str
+    sp: list[float] = field(default_factory=list)
+    sr: list[float] = field(default_factory=list)
+    pp: list[float] = field(default_factory=list)
+    pr: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        precision, recall, score = f1(self.sp, self.sr)
+        return {
+            "setting": self.setting,
+            "pages": len(self.sp),
+            "precision": precision,
+            "recall": recall,
+            "f1": score,
+            "para_f1": f1(self.pp, self.pr)[2],
+            "ms_median": statistics.median(self.times),
+            "ms_mean": statistics.fmean(self.times),
+        }
+
+
+def measure(names: list[str], pages: list[tuple[str, bytes, str, str]]) -> list[dict[str, Any]]:
+    """Every setting on each page in turn, so that load from other processes falls on all
+    settings alike."""
+    tallies = [Tally(name) for name in names]
     for _, body, url, truth in pages:
-        started = time.perf_counter()
-        paragraphs = run(body, url)
-        times.append((time.perf_counter() - started) * 1000)
-        p, r = shingle_pr(truth, "\n".join(paragraphs))
-        sp.append(p)
-        sr.append(r)
         truth_paragraphs = [x for x in re.split(r"\n\s*\n", truth) if x.strip()]
-        if len(truth_paragraphs) > 1:
-            p, r = paragraph_pr(truth_paragraphs, paragraphs)
-            pp.append(p)
-            pr.append(r)
-    precision, recall, score = f1(sp, sr)
-    return {
-        "setting": name,
-        "pages": len(pages),
-        "precision": precision,
-        "recall": recall,
-        "f1": score,
-        "para_f1": f1(pp, pr)[2],
-        "ms_median": statistics.median(times),
-        "ms_mean": statistics.fmean(times),
-    }
+        for tally in tallies:
+            started = time.perf_counter()
+            paragraphs = SETTINGS[tally.setting](body, url)
+            tally.times.append((time.perf_counter() - started) * 1000)
+            p, r = shingle_pr(truth, "\n".join(paragraphs))
+            tally.sp.append(p)
+            tally.sr.append(r)
+            if len(truth_paragraphs) > 1:
+                p, r = paragraph_pr(truth_paragraphs, paragraphs)
+                tally.pp.append(p)
+                tally.pr.append(r)
+    return [t.summary() for t in tallies]
 
 
 def main() -> int:
@@ -158,17 +175,17 @@ def main() -> int:
     pages = load(40 if args.quick else None)
     names = args.setting or (QUICK if args.quick else tuple(SETTINGS))
     SETTINGS[names[0]](pages[0][1], pages[0][2])  # warm-up: imports and caches
-    results = [measure(n, SETTINGS[n], pages) for n in names]
+    results = measure(list(names), pages)
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     base = next((r for r in results if r["setting"] == "trafilatura default"), None)
     print(f"{len(pages)} pages from {CORPUS}")
-    print(f"{'setting':<26} {'P':>6} {'R':>6} {'F1':>6} {'para F1':>8} {'ms/page':>16}")
+    print(f"{'setting':<28} {'P':>6} {'R':>6} {'F1':>6} {'para F1':>8} {'ms/page':>16}")
     for r in results:
         ratio = f" ({r['ms_mean'] / base['ms_mean']:.2f}x)" if base else ""
         print(
-            f"{r['setting']:<26} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
+            f"{r['setting']:<28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
             f"{r['para_f1']:8.3f} {r['ms_median']:6.1f} med {r['ms_mean']:5.1f} mean{ratio}"
         )
     if base:

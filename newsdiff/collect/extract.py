@@ -31,7 +31,6 @@ from newsdiff.collect.rules import apply_page_rules, drop_paragraphs, page_link_
 from newsdiff.collect.strategies import Candidate, choose, rescue, run_trafilatura
 from newsdiff.config import OutletRules
 from newsdiff.errors import ExtractionError
-from newsdiff.text import normalize_paragraph
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +154,17 @@ def _strip_head(
     return paragraphs[start:], byline
 
 
+def _htmldate(tree: Any) -> datetime | None:
+    """The publication date htmldate finds in the page text and URLs (a day, taken as UTC)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, extensive_search=True, original_date=True)
+    except (ValueError, TypeError):  # htmldate is defensive; a bad page must not stop us
+        return None
+    return parse_datetime(found) if found else None
+
+
 def extract_article(
     body: bytes,
     url: str,
@@ -178,12 +188,11 @@ def extract_article(
     if applied.headline:
         variants["h1"] = applied.headline
 
-    doc: Any = None
     if applied.body is not None:
         paragraphs = [p for el in applied.body for p in html_paragraphs(el)]
         chosen = Candidate("body_selector", "newsdiff-selector", __version__, paragraphs)
     else:
-        chosen, doc = run_trafilatura(tree, url, "trafilatura", with_metadata=True)
+        chosen, _ = run_trafilatura(tree, url, "trafilatura")
         if chosen.chars < min_chars:
             rescued = rescue(tree, url, min_chars)
             if rescued is not None:
@@ -194,11 +203,10 @@ def extract_article(
             if note:
                 warnings.append(note)
 
-    byline = (doc.author if doc is not None else None) or byline_from_page(tree)
-    byline = normalize_paragraph(byline) if byline else None
-    if published is None and doc is not None and doc.date:
-        published = parse_datetime(doc.date)
-    title = choose_title(variants, tree, fallback=doc.title if doc is not None else None)
+    byline = byline_from_page(tree)
+    if published is None:
+        published = _htmldate(tree)
+    title = choose_title(variants, tree)
     paragraphs, byline = _strip_head(
         chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline
     )

@@ -23,6 +23,17 @@ logger = logging.getLogger(__name__)
 HEADLINE_KEYS = ("h1", "og", "html", "feed")
 _FURNITURE = "ancestor-or-self::*[self::header or self::nav or self::footer or self::aside]"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+|(?<=\w):\s+")
+BYLINE_MAX_CHARS = 120
+_BY = re.compile(r"^(?:by|von|par|por|door|di)\s+", re.IGNORECASE)
+_AFTER_BYLINE = re.compile(
+    r"\s+(?:published|updated|posted|last updated)\b|\s*\|\s*|\s{2,}", re.IGNORECASE
+)
+_BYLINE_XPATH = (
+    "//*[@itemprop='author' or @rel='author']"
+    " | //*[self::p or self::span or self::div or self::address or self::a][contains("
+    "translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'byline') or contains("
+    "translate(@class, 'ABEHILNORTUY', 'abehilnortuy'), 'author')]"
+)
 _SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
 
 _PUBLISHED_META = (
@@ -201,25 +212,27 @@ def page_dates(tree: Any) -> tuple[datetime | None, datetime | None]:
     return published, modified
 
 
+def _clean_byline(text: str) -> str | None:
+    text = _BY.sub("", normalize_paragraph(text))
+    text = _AFTER_BYLINE.split(text)[0].strip(" ,;|-–—")
+    return text if 2 <= len(text) <= BYLINE_MAX_CHARS else None
+
+
 def byline_from_page(tree: Any) -> str | None:
-    """The author as the page states it (meta, JSON-LD or ``rel=author``), when trafilatura
-    found none."""
-    name = _meta(tree, "author", "article:author", "byl", "parsely-author")
-    if name and not name.startswith("http"):
-        return name
+    """The author as the page states it: JSON-LD, then ``itemprop``/``rel=author``, then a
+    visible byline element, then ``<meta name=author>``."""
     for item in _json_ld(tree):
         author = item.get("author")
         authors = author if isinstance(author, list) else [author]
-        names = [
-            a.get("name") if isinstance(a, dict) else a
-            for a in authors
-            if isinstance(a, dict | str)
-        ]
+        names = [a.get("name") if isinstance(a, dict) else a for a in authors]
         clean = [normalize_paragraph(n) for n in names if isinstance(n, str) and n.strip()]
         if clean:
             return "; ".join(clean)
-    for el in tree.xpath("//*[@rel='author' or @itemprop='author']"):
-        text = element_text(el)
-        if text:
-            return text
+    for el in tree.xpath(_BYLINE_XPATH):
+        found = _clean_byline(" ".join(el.itertext()))
+        if found:
+            return found
+    name = _meta(tree, "author", "article:author", "byl", "parsely-author", "dc.creator")
+    if name and not name.startswith("http"):
+        return _clean_byline(name)
     return None
