@@ -191,7 +191,7 @@ def render_side_by_side(diff: DocumentDiff, *, width: int = 100, color: bool = F
     console = Console(
         width=width, color_system=None, force_terminal=False, file=io.StringIO(), emoji=False
     )
-    lines: list[Text] = [Text(summary_line(diff), style="dim" if color else "")]
+    lines = _wrap(Text(summary_line(diff), style="dim" if color else ""), width, console)
     title = display_ops(diff.title.ops, diff.title.ignored)
     style = HEAD_STYLE if color else ""
     old_title = _side_text(title, "-", color)

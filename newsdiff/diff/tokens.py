@@ -76,7 +76,7 @@ def count_words(text: str) -> int:
     """How many words ``text`` has (whitespace and punctuation are not words)."""
     if text.isascii():
         return len(ASCII_WORD_RE.findall(text))
-    return len(WORD_RE.findall(text))
+    return sum(1 for token in TOKEN_RE.findall(text) if WORD_RE.match(token))
 
 
 def is_word(token: str) -> bool:
