@@ -574,8 +574,12 @@ def export_newsedits_cmd(state: State, out: str, outlet: str | None) -> None:
     from newsdiff.export.newsedits import export_newsedits
 
     database = open_db(state)
+    # the archive's replay URL for people, not its raw-bytes ("id_") form
+    template = state.settings.archive.replay_url.replace("id_/", "/")
     with database.read() as session:
-        entries, count = export_newsedits(session, Path(out), outlet=outlet)
+        entries, count = export_newsedits(
+            session, Path(out), outlet=outlet, archive_template=template
+        )
     click.echo(f"wrote {entries} entries and {count} versions to {out}")
 
 
@@ -949,7 +953,7 @@ def feed(
         )
     if out is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(data + b"\n")
         sys.stdout.buffer.flush()
         return
     target = Path(out)

@@ -92,12 +92,14 @@ def export_newsedits(
     out: Path,
     *,
     outlet: str | None = None,
+    archive_template: str = ARCHIVE_URL,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Write the NewsEdits-layout file ``out`` (replaced if present). Returns (entries, versions).
 
     One streaming query over versions joined to their article, in article order; rows are
-    inserted in batches, so memory stays flat. ``progress`` gets the running version count.
+    inserted in batches, so memory stays flat. ``archive_template`` builds ``archive_url`` from
+    ``{timestamp}`` and ``{url}``. ``progress`` gets the running version count.
     """
     outlet_row = find_outlet(session, outlet) if outlet else None
     if out.is_dir():
@@ -157,7 +159,7 @@ def export_newsedits(
                     final_url or url,
                     count,
                     summary_html(paragraphs),
-                    archive_url(source, final_url or url),
+                    archive_url(source, final_url or url, archive_template),
                 ]
                 version_rows.append([*version, outlet_name] if with_source else version)
                 versions += 1
