@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsdiff import __version__
-from newsdiff.diff import Document, DocumentDiff, Op, ParagraphDiff, compare
+from newsdiff.diff import Document, DocumentDiff, Op, ParagraphDiff, compare, paragraph_note
 from newsdiff.errors import ConfigError, NotFound
 from newsdiff.export import layout
 from newsdiff.export.tables import covering_story
@@ -99,7 +99,7 @@ class Passage:
     kind: str  # modified / inserted / deleted / moved
     index: int  # 1-based paragraph number (new version; old for deleted)
     pieces: list[Piece]
-    moved_from: int | None = None
+    note: str = ""  # "↕ moved from ¶2", "split from ¶1", "merged into ¶3"
 
 
 def _sentence_start(text: str, limit: int) -> int:
@@ -178,26 +178,26 @@ def passages(diff: DocumentDiff, limit: int = MAX_PASSAGES) -> tuple[list[Passag
     return out, max(0, len(changed) - limit)
 
 
+def _marked(tag: str, pieces: list[Piece]) -> list[Piece]:
+    return [Piece(tag, q.text) if q.tag == "=" else q for q in pieces]
+
+
 def _passage(p: ParagraphDiff) -> Passage:
     number = (p.new_index if p.new_index is not None else p.old_index or 0) + 1
+    note = paragraph_note(p)
     if p.kind == "inserted":
-        return Passage("inserted", number, [Piece("+", q.text) for q in _clip(p.new_text)])
+        return Passage("inserted", number, _marked("+", _clip(p.new_text)), note)
     if p.kind == "deleted":
-        return Passage("deleted", number, [Piece("-", q.text) for q in _clip(p.old_text)])
-    moved_from = (p.old_index + 1) if p.kind == "moved" and p.old_index is not None else None
+        return Passage("deleted", number, _marked("-", _clip(p.old_text)), note)
     has_changes = any(tag != "=" for tag, _ in p.ops)
     pieces = _shorten(list(p.ops)) if has_changes else _clip(p.new_text)
-    return Passage(p.kind, number, pieces, moved_from)
+    return Passage(p.kind, number, pieces, note)
 
 
 def _label(passage: Passage) -> str:
-    if passage.kind == "inserted":
-        return f"¶{passage.index} added"
-    if passage.kind == "deleted":
-        return f"¶{passage.index} removed"
-    if passage.kind == "moved":
-        return f"¶{passage.index} ↕ moved from ¶{passage.moved_from}"
-    return f"¶{passage.index}"
+    what = {"inserted": " added", "deleted": " removed"}.get(passage.kind, "")
+    note = f" {passage.note}" if passage.kind == "moved" else f" ({passage.note})"
+    return f"¶{passage.index}{what}{note if passage.note else ''}"
 
 
 def _pieces_text(pieces: list[Piece]) -> str:
