@@ -52,21 +52,22 @@ STRONG = 0.6  # a Dice this high near the diagonal settles an old paragraph's pa
 ROW_LIMIT = 4000  # unsettled paragraphs are scored against all others up to this many pairs
 TOP_CANDIDATES = 8  # beyond, against the new paragraphs sharing most rare chunks with them
 _SPACES = frozenset(("", " "))
+_NONE: frozenset[str] = frozenset()
 _UNPUNCT = str.maketrans("", "", "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~‘’‚‛“”„‟«»‹›…–—·•¡¿")
 
 
 class _Para:
     """A paragraph with what the alignment needs, computed on demand."""
 
-    __slots__ = ("_chunks", "_codes", "_tokens", "_words", "text", "weight")
+    __slots__ = ("_chunks", "_codes", "_tokens", "text", "units", "weight")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._chunks: list[str] | None = None
         self._codes: str | None = None
         self._tokens: list[str] | None = None
-        self._words: frozenset[str] | None = None
-        self.weight = 0
+        self.units: frozenset[str] = _NONE
+        self.weight = -1
 
     def chunks(self) -> list[str]:
         if self._chunks is None:
@@ -83,17 +84,19 @@ class _Para:
             self._tokens = tokenize(self.text)
         return self._tokens
 
-    def words(self) -> frozenset[str]:
-        """For similarity: the paragraph's space-separated chunks without their punctuation
-        (its tokens when it is in a script written without spaces, such as Chinese)."""
-        if self._words is None:
-            if not self.text.isascii() and NOSPACE_RE.search(self.text):
-                units = frozenset(self.tokens()).difference(_SPACES)
-            else:
-                units = frozenset(self.text.translate(_UNPUNCT).split(" ")).difference(_SPACES)
-            self._words = units
-            self.weight = sum(map(len, units))
-        return self._words
+    def prepare(self) -> None:
+        """Set ``units``, what similarity compares: the paragraph's space-separated chunks
+        without their punctuation (its tokens when it is in a script written without spaces,
+        such as Chinese), and ``weight``, their total length."""
+        if self.weight >= 0:
+            return
+        text = self.text
+        if not text.isascii() and NOSPACE_RE.search(text):
+            units = frozenset(self.tokens()).difference(_SPACES)
+        else:
+            units = frozenset(text.translate(_UNPUNCT).split(" ")).difference(_SPACES)
+        self.units = units
+        self.weight = sum(map(len, units))
 
 
 def _key(text: str, ignore_whitespace: bool, ignore_punctuation: bool) -> str:
@@ -115,11 +118,10 @@ def _key(text: str, ignore_whitespace: bool, ignore_punctuation: bool) -> str:
 
 
 def _similarity(a: _Para, b: _Para) -> tuple[float, float]:
-    """(Dice, containment) of two paragraphs' length-weighted word sets."""
-    wa, wb = a.words(), b.words()
-    if not wa or not wb:
+    """(Dice, containment) of two prepared paragraphs' length-weighted word sets."""
+    if not a.weight or not b.weight:
         return (1.0, 1.0) if a.text == b.text else (0.0, 0.0)
-    shared = sum(map(len, wa & wb))
+    shared = sum(map(len, a.units & b.units))
     return 2 * shared / (a.weight + b.weight), shared / min(a.weight, b.weight)
 
 
@@ -179,7 +181,7 @@ def _candidates(
         return out
     floor = MOVE_MIN if moves else SANDWICH_MIN if moves is None else CONTAIN_DICE_MIN
     for p in (*(old[i] for i in olds), *(new[j] for j in news)):
-        p.words()
+        p.prepare()
 
     def score(i: int, j: int) -> float:
         a, b = old[i], new[j]
@@ -201,10 +203,13 @@ def _candidates(
     scale = m / n
     weak: list[tuple[int, int, int]] = []  # (old index, band start, band end) of unpaired rows
     for pos, i in enumerate(olds):
-        centre = int(pos * scale + 0.5)
+        centre = min(m - 1, int(pos * scale + 0.5))
         lo, hi = max(0, centre - BAND), min(m, centre + BAND + 1)
+        # Nearest first: an edited paragraph usually stands where it stood.
+        if score(i, news[centre]) >= STRONG:
+            continue
         best = 0.0
-        for j in news[lo:hi]:
+        for j in (*news[lo:centre], *news[centre + 1 : hi]):
             best = max(best, score(i, j))
         if best < STRONG:
             weak.append((i, lo, hi))
@@ -218,12 +223,12 @@ def _candidates(
     # Large gap: index the new side by its rarer chunks, score only pairs sharing some.
     postings: dict[str, list[int]] = {}
     for j in news:
-        for word in new[j].words():
+        for word in new[j].units:
             postings.setdefault(word, []).append(j)
     limit = max(4, m // 20)
     for i, lo, hi in weak:
         hits: Counter[int] = Counter()
-        for word in old[i].words():
+        for word in old[i].units:
             found = postings.get(word)
             if found is not None and len(found) <= limit:
                 hits.update(dict.fromkeys(found, len(word)))

@@ -107,21 +107,23 @@ class Codec:
     space-separated chunks.
     """
 
-    __slots__ = ("_chars", "_tokens", "_words")
+    __slots__ = ("_chars", "_tokens", "_words", "spans")
 
     def __init__(self) -> None:
         self._chars: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
         self._words: dict[str, bool] = {}
+        self.spans: dict[str, int] = {}  # code -> length of its token + 1 (for a separator)
 
     def encode(self, tokens: Sequence[str]) -> str:
         chars = self._chars
-        missing = set(tokens).difference(chars)
+        missing = list(set(tokens).difference(chars))
         if missing:
             first = len(chars) + 0x100
             codes = list(map(chr, range(first, first + len(missing))))
             chars.update(zip(missing, codes, strict=True))
             self._tokens.update(zip(codes, missing, strict=True))
+            self.spans.update(zip(codes, map((1).__add__, map(len, missing)), strict=True))
         return "".join(map(chars.__getitem__, tokens))
 
     def decode(self, encoded: str) -> str:

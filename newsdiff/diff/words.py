@@ -23,7 +23,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
@@ -99,6 +98,39 @@ def unique_anchors(old: str, new: str) -> list[tuple[int, int, int]]:
         else:
             runs.append((i, j, 1))
     return runs
+
+
+SEED = 3  # units in a run that cuts a diff in two
+SEED_TRIES = 7  # places tried, from the middle outwards
+
+
+def _seed(a: str, b: str) -> tuple[int, int, int] | None:
+    """``(i, j, n)``: a run ``a[i:i+n] == b[j:j+n]`` found exactly once in each text, as near
+    the middle of ``a`` as possible; None if there is none nearby."""
+    n = SEED
+    if len(a) < 2 * n or len(b) < 2 * n:
+        return None
+    middle = len(a) // 2 - n // 2
+    for t in range(SEED_TRIES):
+        i = middle + (t + 1) // 2 * n * (1 if t % 2 else -1)
+        if i < 0 or i + n > len(a):
+            continue
+        run = a[i : i + n]
+        j = b.find(run)
+        if j < 0 or b.find(run, j + 1) >= 0 or a.find(run) != i or a.find(run, i + 1) >= 0:
+            continue
+        return i, j, n
+    return None
+
+
+def _emit(out: list[tuple[int, str]], op: int, text: str) -> None:
+    """Append an op to a raw diff, joining it to the last one if they are the same kind."""
+    if not text:
+        return
+    if out and out[-1][0] == op:
+        out[-1] = (op, out[-1][1] + text)
+    else:
+        out.append((op, text))
 
 
 class TokenDMP(diff_match_patch):  # type: ignore[misc]
@@ -228,7 +260,8 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
             pointer += 1
         if changes:
             self.diff_cleanupMerge(diffs)
-        self.diff_cleanupSemanticLossless(diffs)
+        if not self.spaced:  # between chunks every boundary is a space: nothing to slide to
+            self.diff_cleanupSemanticLossless(diffs)
         self._extract_overlaps(diffs)
 
     def _extract_overlaps(self, diffs: list[tuple[int, str]]) -> None:
@@ -256,6 +289,40 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         # Overlap extraction can leave empty edits behind.
         diffs[:] = [d for d in diffs if d[1]]
 
+    def _split(self, a: str, b: str, out: list[tuple[int, str]]) -> None:
+        """Append the raw diff of ``a`` and ``b`` to ``out`` (equalities merged).
+
+        Common ends are stripped (C-speed string compares); what is left is cut at a short
+        run of units found once in each text near the middle of ``a`` (most edits to a
+        paragraph are a few scattered words, so this splits the problem in a handful of
+        steps), and stretches without such a run go to dmp's Myers diff."""
+        if a == b:
+            _emit(out, 0, a)
+            return
+        head: int = self.diff_commonPrefix(a, b)
+        if head:
+            _emit(out, 0, a[:head])
+            a, b = a[head:], b[head:]
+        tail: int = self.diff_commonSuffix(a, b)
+        suffix = ""
+        if tail:
+            suffix = a[len(a) - tail :]
+            a, b = a[: len(a) - tail], b[: len(b) - tail]
+        if not a or not b or set(a).isdisjoint(b):
+            _emit(out, -1, a)
+            _emit(out, 1, b)
+        else:
+            cut = _seed(a, b)
+            if cut is None:
+                for op, text in self.diff_main(a, b, False):
+                    _emit(out, op, text)
+            else:
+                i, j, n = cut
+                self._split(a[:i], b[:j], out)
+                _emit(out, 0, a[i : i + n])
+                self._split(a[i + n :], b[j + n :], out)
+        _emit(out, 0, suffix)
+
     def diff(self, old: str, new: str, *, spaced: bool = False) -> list[tuple[int, str]]:
         """The cleaned-up diff of two encoded strings (``spaced``: of space-separated chunks)."""
         if old == new:
@@ -271,7 +338,8 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
             if tail:
                 diffs.append((0, old[len(old) - tail :]))
             return diffs
-        result: list[tuple[int, str]] = self.diff_main(old, new, False)
+        result: list[tuple[int, str]] = []
+        self._split(old, new, result)
         self.spaced = spaced
         try:
             self.diff_cleanupSemantic(result)
@@ -334,26 +402,39 @@ class _OpsBuilder:
         self.ops.append(("=", text))
 
     def changed(self, engine: TokenDMP, old: str, new: str) -> None:
-        """A changed stretch between two equal chunks: plain ASCII words are shown as one
-        replacement at once; anything else is diffed token by token."""
+        """A changed stretch between two equal chunks. Shared spaces and punctuation at its
+        ends stay equal; if plain ASCII words with none in common are left, they are one
+        replacement (a token diff would find no more); anything else is diffed token by
+        token."""
         limit = min(len(old), len(new))
         lead = 0
-        while lead < limit and old[lead] == " " == new[lead]:
+        while lead < limit and old[lead] == new[lead] and old[lead] in _EDGE:
             lead += 1
         trail = 0
-        while trail < limit - lead and old[-1 - trail] == " " == new[-1 - trail]:
+        while (
+            trail < limit - lead and old[-1 - trail] == new[-1 - trail] and old[-1 - trail] in _EDGE
+        ):
             trail += 1
         mid_old, mid_new = old[lead : len(old) - trail], new[lead : len(new) - trail]
-        if not (_plain(mid_old) and _plain(mid_new)):
+        if mid_old and mid_new:
+            simple = (
+                _plain(mid_old)
+                and _plain(mid_new)
+                and set(mid_old.split(" ")).isdisjoint(mid_new.split(" "))
+            )
+        else:  # words inserted or deleted, with the space after them ("{+more than +}50")
+            only = mid_old or mid_new
+            simple = _plain(only[:-1] if only.endswith(" ") else only)
+        if not simple:
             self.tokens(engine, old, new)
             return
         self.same(old[:lead])
         if mid_old:
             self.dels.append(mid_old)
-            self.removed += mid_old.count(" ") + 1
+            self.removed += mid_old.count(" ") + (not mid_old.endswith(" "))
         if mid_new:
             self.adds.append(mid_new)
-            self.added += mid_new.count(" ") + 1
+            self.added += mid_new.count(" ") + (not mid_new.endswith(" "))
         self.same(old[len(old) - trail :])
 
     def tokens(self, engine: TokenDMP, old: str, new: str) -> None:
@@ -374,6 +455,11 @@ class _OpsBuilder:
         return TokenDiff(self.ops, (), self.added, self.removed, self.equal)
 
 
+# ASCII spaces and punctuation: each is a token of its own at the edge of a changed stretch
+# (apostrophes and hyphens are only kept inside a word, and a stretch never ends inside one).
+_EDGE = frozenset(" \t!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~")
+
+
 def _plain(text: str) -> bool:
     """ASCII letters and digits in words separated by single spaces (tokens = chunks)."""
     return (
@@ -382,11 +468,6 @@ def _plain(text: str) -> bool:
         and "  " not in text
         and (text[0] != " " and text[-1] != " ")
     )
-
-
-def _starts(chunks: Sequence[str]) -> list[int]:
-    """Offset of each space-separated chunk in the text (and len(text) + 1 at the end)."""
-    return list(accumulate(map((1).__add__, map(len, chunks)), initial=0))
 
 
 def diff_chunked(
@@ -415,27 +496,25 @@ def diff_chunked(
     if old == new:
         out.same(old)
         return out.result()
-    starts_old, starts_new = _starts(old_chunks), _starts(new_chunks)
-    i = k = 0  # chunk indices
+    spans = codec.spans
+    at_old = at_new = 0  # where the next chunk starts in each text
     gap_old = gap_new = 0  # where the current changed stretch starts in each text
     for op, codes in engine.diff(old_codes, new_codes, spaced=True):
-        n = len(codes)
+        span = sum(map(spans.__getitem__, codes))  # the chunks and a space after each
         if op == 0:
-            begin_old, begin_new = starts_old[i], starts_new[k]
-            end_old = starts_old[i + n] - 1
-            changed_old, changed_new = old[gap_old:begin_old], new[gap_new:begin_new]
+            changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
             if changed_old == changed_new:
                 out.same(changed_old)
             else:
                 out.changed(engine, changed_old, changed_new)
-            out.same(old[begin_old:end_old])
-            i += n
-            k += n
-            gap_old, gap_new = end_old, starts_new[k] - 1
+            out.same(old[at_old : at_old + span - 1])
+            at_old += span
+            at_new += span
+            gap_old, gap_new = at_old - 1, at_new - 1
         elif op < 0:
-            i += n
+            at_old += span
         else:
-            k += n
+            at_new += span
     changed_old, changed_new = old[gap_old:], new[gap_new:]
     if changed_old == changed_new:
         out.same(changed_old)
