@@ -19,8 +19,8 @@ from newsdiff.store.articles import find_article
 from newsdiff.store.models import Article, Coverage, Event, Outlet, Story, Version
 from newsdiff.store.versions import ChangeWindow, change_window, get_version
 from newsdiff.timeline.linking import is_linked, require_event, set_link
-from newsdiff.timeline.show import story_timeline
-from newsdiff.timeline.stories import get_story, list_stories
+from newsdiff.timeline.show import format_event_date
+from newsdiff.timeline.stories import get_story, list_stories, story_events
 
 
 @dataclass(frozen=True)
@@ -165,16 +165,26 @@ def load_overview(session: Session, slug: str | None, *, all_articles: bool = Fa
 
 
 def event_items(session: Session, slug: str) -> list[TimelineItem]:
-    story = get_story(session, slug)
+    """The story's events in date order, each with the number of articles covering it (one
+    grouped count, not the coverage rows themselves)."""
+    events = story_events(session, get_story(session, slug))
+    counts: dict[int, int] = {}
+    if events:
+        stmt = (
+            select(Coverage.event_id, func.count(Coverage.id))
+            .where(Coverage.event_id.in_([e.id for e in events]), Coverage.excluded.is_(False))
+            .group_by(Coverage.event_id)
+        )
+        counts = {int(eid): int(n) for eid, n in session.execute(stmt)}
     return [
         TimelineItem(
             key=GroupKey(event_id=e.id),
-            when=e.when,
+            when=format_event_date(e),
             title=e.title,
-            count=len(e.coverage),
+            count=counts.get(e.id, 0),
             kind=e.kind,
         )
-        for e in story_timeline(session, story)
+        for e in events
     ]
 
 

@@ -7,6 +7,8 @@ Build it with :func:`make_app` (tests pass a temporary database)::
 
 from __future__ import annotations
 
+import gc
+
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -38,6 +40,10 @@ class NewsdiffApp(App[None]):
         return MainScreen(self.database, self.story)
 
     def on_mount(self) -> None:
+        # Everything alive once the first frame is up (Textual, SQLAlchemy, our modules) lives
+        # as long as the app: keep it out of the cyclic collector's full passes, which would
+        # otherwise pause the UI for a noticeable time after each large diff.
+        self.call_after_refresh(gc.freeze)
         if self.unknown_bindings:
             known = ", ".join(sorted(known_binding_ids()))
             self.notify(

@@ -57,24 +57,47 @@ class LayoutOptions:
 
 @dataclass
 class DiffLayout:
-    """The lines of a laid-out diff, and where things are in them."""
+    """The lines of a laid-out diff, and where things are in them.
 
-    lines: list[tuple[list[Segment], int]] = field(default_factory=list)  # segments, cells
+    A line is kept as a flat tuple of (text, style number) pairs and its width in cells, not as
+    Segments: tuples of strings and ints are not tracked by the cyclic garbage collector, so a
+    10,000-line diff does not make the UI pause for a full collection. The Strip of a line is
+    made when the line is first shown.
+    """
+
+    lines: list[tuple[tuple[str | int, ...], int]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # plain text per line (selection, tests)
     changes: list[int] = field(default_factory=list)  # first line of each change
     matches: list[int] = field(default_factory=list)  # lines holding a find match
     match_count: int = 0
     folded: int = 0  # paragraphs hidden by folding
     width: int = 0
+    complete: bool = True  # False: only the first entries (a first screenful, shown early)
+    styles: list[Style | None] = field(default_factory=lambda: [None])
+    _style_ids: dict[Style | None, int] = field(default_factory=lambda: {None: 0})
 
     def add(self, segments: list[Segment], plain: str, length: int | None = None) -> None:
-        self.lines.append((segments, cells(plain) if length is None else length))
+        flat: list[str | int] = []
+        ids = self._style_ids
+        for segment in segments:
+            style = segment.style
+            number = ids.get(style)
+            if number is None:
+                number = ids[style] = len(self.styles)
+                self.styles.append(style)
+            flat.append(segment.text)
+            flat.append(number)
+        self.lines.append((tuple(flat), cells(plain) if length is None else length))
         self.texts.append(plain)
 
     def strip(self, index: int) -> Strip:
-        """Line ``index`` as a Strip (made when first shown: most lines never are)."""
-        segments, length = self.lines[index]
-        return Strip(segments, length)
+        """Line ``index`` as a Strip."""
+        flat, length = self.lines[index]
+        styles = self.styles
+        return Strip(
+            [Segment(str(flat[k]), styles[int(flat[k + 1])]) for k in range(0, len(flat), 2)],
+            length,
+        )
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -379,8 +402,12 @@ def _visible(entries: Sequence[ParagraphDiff], fold: bool) -> list[ParagraphDiff
     return out
 
 
-def layout_diff(pair: VersionPair, diff: DocumentDiff, options: LayoutOptions) -> DiffLayout:
-    """Lay out the diff of ``pair`` for a pane ``options.width`` cells wide."""
+def layout_diff(
+    pair: VersionPair, diff: DocumentDiff, options: LayoutOptions, *, limit: int | None = None
+) -> DiffLayout:
+    """Lay out the diff of ``pair`` for a pane ``options.width`` cells wide; with ``limit``,
+    only the first ``limit`` entries (the result is then marked incomplete). The lines of a
+    partial layout are the first lines of the full one."""
     b = _Builder(options)
     inline = options.inline
     new = pair.new
@@ -418,7 +445,10 @@ def layout_diff(pair: VersionPair, diff: DocumentDiff, options: LayoutOptions) -
     else:
         b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
     b.rule()
-    for item in _visible(diff.paragraphs, options.fold):
+    for count, item in enumerate(_visible(diff.paragraphs, options.fold)):
+        if limit is not None and count >= limit:
+            b.layout.complete = False
+            break
         if isinstance(item, int):
             text = f"⋯ {item} unchanged paragraphs folded (u to unfold) ⋯"
             b.layout.add([Segment(" " * GUTTER_WIDTH), Segment(text, FOLD)], " " * 6 + text)

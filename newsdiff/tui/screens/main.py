@@ -95,6 +95,8 @@ class MainScreen(Screen[None]):
         "down": "down (row, or line in the diff)",
         "up": "up (row, or line in the diff)",
         "page_down": "page down in the diff",
+        "first": "first row, or top of the diff",
+        "last": "last row, or end of the diff",
         "open": "open: move on to the next pane",
         "prev_pair": "previous pair of versions",
         "next_pair": "next pair of versions",
@@ -360,6 +362,8 @@ class MainScreen(Screen[None]):
             Binding("j,down", "", id="down"),
             Binding("k,up", "", id="up"),
             Binding("space", "", id="page_down"),
+            Binding("home,g", "", id="first"),
+            Binding("end,G", "", id="last"),
             Binding("enter", "", id="open"),
         ]
         for binding in [*extra, *self.BINDINGS]:

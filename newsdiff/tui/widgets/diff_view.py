@@ -22,6 +22,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.db import Database
@@ -31,6 +32,7 @@ from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
+EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
 
 WELCOME = [
     "Select an article to see how it changed.",
@@ -52,7 +54,6 @@ class _Result:
     pair: VersionPair
     diff: DocumentDiff
     layout: DiffLayout
-    options: LayoutOptions
 
 
 def compute_diff(pair: VersionPair) -> DocumentDiff:
@@ -71,6 +72,8 @@ class DiffView(ScrollView, can_focus=True):
         Binding("j", "scroll_down", "Down", show=False, id="down"),
         Binding("k", "scroll_up", "Up", show=False, id="up"),
         Binding("space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("g", "scroll_home", "Top", show=False, id="first"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="last"),
     ]
 
     DEFAULT_CSS = """
@@ -97,6 +100,7 @@ class DiffView(ScrollView, can_focus=True):
         self._match = -1
         self._pending_find = False
         self._line_cache: dict[int, Strip] = {}
+        self._base_style: Style | None = None  # rich_style walks the DOM: once per style change
 
     # -- what to show -------------------------------------------------------------------------
 
@@ -139,6 +143,7 @@ class DiffView(ScrollView, can_focus=True):
             self._set_layout(message_layout(self._message, self._width()))
             return
         self.token += 1
+        self.border_subtitle = "laying out…"
         cached = (self.pair, self.diff)
         self._compute(self.token, self.request, cached, self._options(), top=not keep)
 
@@ -158,7 +163,13 @@ class DiffView(ScrollView, can_focus=True):
                 diff = compute_diff(pair)
             else:
                 pair, diff = cached
-            return _Result(request, pair, diff, layout_diff(pair, diff, options), options), top
+            if cached is None and len(diff.paragraphs) > EARLY_ENTRIES * 2:
+                # A long article: show its first screens now, the rest when laid out.
+                early = layout_diff(pair, diff, options, limit=EARLY_ENTRIES)
+                if not get_current_worker().is_cancelled:
+                    self.post_message(Loaded(token, (_Result(request, pair, diff, early), top)))
+                return _Result(request, pair, diff, layout_diff(pair, diff, options)), False
+            return _Result(request, pair, diff, layout_diff(pair, diff, options)), top
 
         deliver(self, token, job)
 
@@ -167,15 +178,21 @@ class DiffView(ScrollView, can_focus=True):
         if message.token != self.token:
             return
         result, top = cast(tuple[_Result, bool], message.payload)
+        completes = not self.laid.complete and result.pair is self.pair
         self.pair = result.pair
         self.diff = result.diff
-        anchor = self._anchor()
-        self._set_layout(result.layout)
-        if top:
-            self.scroll_to(y=0, animate=False, immediate=True)
-        elif anchor is not None and anchor < len(self.laid.changes):
-            self._scroll_line(self.laid.changes[anchor])
-        if self._pending_find:
+        if completes:  # the rest of a long article: same first lines, keep the reader's place
+            change, jumped, match = self._change, self._jumped_to, self._match
+            self._set_layout(result.layout)
+            self._change, self._jumped_to, self._match = change, jumped, match
+        else:
+            anchor = self._anchor()
+            self._set_layout(result.layout)
+            if top:
+                self.scroll_to(y=0, animate=False, immediate=True)
+            elif anchor is not None and anchor < len(self.laid.changes):
+                self._scroll_line(self.laid.changes[anchor])
+        if self._pending_find and self.laid.complete:
             self._pending_find = False
             self.next_match(from_top=True)
         self._update_status()
@@ -215,6 +232,8 @@ class DiffView(ScrollView, can_focus=True):
         else:
             parts.append("no change")
         parts.append("inline" if self.inline else "side by side")
+        if not self.laid.complete:
+            parts.append("laying out…")
         if self.laid.folded:
             parts.append(f"{self.laid.folded} ¶ folded")
         if self.find_query:
@@ -299,7 +318,9 @@ class DiffView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if not 0 <= line < len(self.laid):
             return Strip.blank(width, base)
         selection = self.text_selection
@@ -335,6 +356,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._line_cache.clear()
 
     @property

@@ -26,6 +26,8 @@ class PaneTable(DataTable[Any], Generic[T]):
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
         Binding("enter", "select_cursor", "Open", show=False, id="open"),
+        Binding("home,g", "scroll_top", "First", show=False, id="first"),
+        Binding("end,G", "scroll_bottom", "Last", show=False, id="last"),
     ]
 
     PANE = "pane"
