@@ -126,13 +126,18 @@ def _similarity(a: _Para, b: _Para) -> tuple[float, float]:
 
 
 def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[int, int]]:
-    """Matched indices of a longest common subsequence of two key lists."""
-    chars: dict[str, str] = {}
-    for key in (*old_keys, *new_keys):
-        if key not in chars:
-            chars[key] = chr(len(chars) + 0x100)
-    a = "".join(map(chars.__getitem__, old_keys))
-    b = "".join(map(chars.__getitem__, new_keys))
+    """Matched indices of a longest common subsequence of two key lists.
+
+    Keys found on one side only can never match, so they are left out before the search:
+    when most paragraphs were edited, the LCS runs on the few that were not."""
+    common = set(old_keys).intersection(new_keys)
+    if not common:
+        return []
+    old_at = [i for i, key in enumerate(old_keys) if key in common]
+    new_at = [j for j, key in enumerate(new_keys) if key in common]
+    chars = {key: chr(n + 0x100) for n, key in enumerate(common)}
+    a = "".join([chars[old_keys[i]] for i in old_at])
+    b = "".join([chars[new_keys[j]] for j in new_at])
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
     pairs: list[tuple[int, int]] = []
@@ -140,7 +145,7 @@ def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[i
     for op, chunk in dmp.diff_main(a, b, False):
         n = len(chunk)
         if op == 0:
-            pairs.extend((i + k, j + k) for k in range(n))
+            pairs.extend(zip(old_at[i : i + n], new_at[j : j + n], strict=True))
             i += n
             j += n
         elif op < 0:
