@@ -441,7 +441,7 @@ def test_poll_killed_mid_run_then_rerun(site: Site, settings: Settings, clock: C
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsdiff", "poll", "--quiet"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
@@ -458,6 +458,7 @@ def test_poll_killed_mid_run_then_rerun(site: Site, settings: Settings, clock: C
     finally:
         if proc.poll() is None:
             proc.kill()
+        proc.communicate(timeout=30)  # closes the pipe (an open one is a ResourceWarning)
     # what was written is whole; the lock was released with the process
     database = Database(settings.database.url)
     with database.read() as session:
