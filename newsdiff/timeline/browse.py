@@ -19,7 +19,6 @@ from newsdiff.store.articles import find_article
 from newsdiff.store.models import Article, Coverage, Event, Outlet, Story, Version
 from newsdiff.store.versions import ChangeWindow, change_window, get_version
 from newsdiff.timeline.linking import is_linked, require_event, set_link
-from newsdiff.timeline.show import format_event_date
 from newsdiff.timeline.stories import get_story, list_stories, story_events
 
 
@@ -179,13 +178,30 @@ def event_items(session: Session, slug: str) -> list[TimelineItem]:
     return [
         TimelineItem(
             key=GroupKey(event_id=e.id),
-            when=format_event_date(e),
+            when=short_when(e),
             title=e.title,
             count=counts.get(e.id, 0),
             kind=e.kind,
         )
         for e in events
     ]
+
+
+def short_when(event: Event) -> str:
+    """An event's date for a narrow column: ``2008-11-13–26``, ``Mar 2009``, ``2010``."""
+    if event.date_precision == "year":
+        return f"{event.date.year}"
+    if event.date_precision == "month":
+        return event.date.strftime("%b %Y")
+    text = event.date.isoformat()
+    end = event.end_date
+    if end is None or end == event.date:
+        return text
+    if (end.year, end.month) == (event.date.year, event.date.month):
+        return f"{text}–{end.day:02d}"
+    if end.year == event.date.year:
+        return f"{text}–{end.month:02d}-{end.day:02d}"
+    return f"{text}–{end.isoformat()}"
 
 
 def _article_time() -> ColumnElement[datetime]:

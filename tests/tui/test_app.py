@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from textual.geometry import Offset
+from textual.selection import Selection
 
 from newsdiff.config import Settings, TuiSettings
 from newsdiff.store.db import Database
@@ -222,6 +224,15 @@ async def test_untrusted_text_is_shown_literally(db: Database, filled: Filled) -
         assert "\x1b" not in on_screen
         assert "Mayor [sic] on the bridge" in shown(screen.coverage)
         assert "\x1b" not in app.export_screenshot()
+        # text selection copies what is shown
+        selected = screen.diff.get_selection(Selection(None, None))
+        assert selected is not None and "[bold]x[/]" in selected[0]
+        line = next(i for i, t in enumerate(screen.diff.laid.texts) if "The mayor said" in t)
+        start = screen.diff.laid.texts[line].index("The mayor said")
+        part = screen.diff.get_selection(
+            Selection(Offset(start, line), Offset(start + len("The mayor said"), line))
+        )
+        assert part is not None and part[0] == "The mayor said"
 
 
 async def test_empty_database_says_how_to_start(db: Database) -> None:
@@ -257,9 +268,12 @@ async def test_no_story_lists_articles_by_outlet_and_day(db: Database) -> None:
 
 
 async def test_story_switcher(db: Database, filled: Filled) -> None:
-    app = build(db)
-    async with app.run_test(size=SIZE) as pilot:
+    app = build(db, story="no-such-story")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
+        # a mistyped --story: an error notice, and the default story
+        assert main(app).story_slug == "bridge"
+        assert any("no-such-story" in n.message for n in app._notifications)
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("home", "enter")  # "All tracked articles"

@@ -7,6 +7,7 @@ in a thread worker of the pane that shows it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from newsdiff.errors import NotFound
 from newsdiff.store.db import Database
 from newsdiff.timeline.browse import (
     GroupKey,
@@ -66,6 +68,12 @@ NO_COVERAGE = [
     "Link one: open the command palette (ctrl+p), pick an article, press l.",
     "Or re-run the automatic linking: newsdiff story link SLUG.",
 ]
+
+
+@dataclass(frozen=True)
+class _Opened:
+    overview: Overview
+    warning: str | None = None
 
 
 class MainScreen(Screen[None]):
@@ -167,17 +175,25 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
-        def job() -> Overview:
+        def job() -> _Opened:
             with self.database.read() as session:
-                return load_overview(session, slug, all_articles=all_articles)
+                try:
+                    return _Opened(load_overview(session, slug, all_articles=all_articles))
+                except NotFound as exc:
+                    if slug is None:
+                        raise
+                    # a mistyped --story: say so, and show the default story
+                    return _Opened(load_overview(session, None), str(exc))
 
         deliver(self, token, job)
 
     def on_loaded(self, message: Loaded) -> None:
         payload = message.payload
-        if isinstance(payload, Overview):
+        if isinstance(payload, _Opened):
             if message.token == self.tokens["overview"]:
-                self._show_overview(payload)
+                if payload.warning:
+                    self.notify(payload.warning, severity="error", markup=False)
+                self._show_overview(payload.overview)
         elif isinstance(payload, GroupKey):  # an article reached from the palette
             if message.token == self.tokens["jump"]:
                 self._show_group(payload)
