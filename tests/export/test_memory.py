@@ -1,10 +1,12 @@
 """Exports stream: the Python memory they hold stays far below the size of the data.
 
 tracemalloc sees every Python object a result would be buffered into. The control case (reading
-the same texts into a list) shows that the measurement does see the data."""
+the same texts into a list) shows that the measurement does see the data. The 200k-row run takes
+minutes: ``NEWSDIFF_SLOW_TESTS=1 pytest -m slow tests/export/test_memory.py``."""
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -70,5 +72,8 @@ def test_exports_stream(
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("NEWSDIFF_SLOW_TESTS"), reason="takes minutes: set NEWSDIFF_SLOW_TESTS=1"
+)
 def test_exports_stream_200k(database: Database, tmp_path: Path) -> None:
     check_streams(database, tmp_path, articles=20_000, versions=10)  # 200k rows, ~320 MB of text
