@@ -1,8 +1,8 @@
 """Text normalisation shared by extraction and the store (pure, no dependencies).
 
 Text is normalised before hashing so that invisible differences never make a new version:
-Unicode NFC, whitespace collapsed inside a paragraph, zero-width characters dropped, empty
-paragraphs dropped.
+Unicode NFC, whitespace collapsed inside a paragraph, zero-width characters and NUL dropped (NUL
+never carries meaning in an article, and PostgreSQL refuses it in text), empty paragraphs dropped.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"), None)
 _SPACE = re.compile(r"\s+")
 
 
 def normalize_paragraph(text: str) -> str:
-    """NFC, zero-width characters and soft hyphens dropped, whitespace collapsed and trimmed."""
+    """NFC, zero-width characters, soft hyphens and NUL dropped, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     return _SPACE.sub(" ", text).strip()
 

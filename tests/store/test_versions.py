@@ -136,3 +136,13 @@ def test_find_and_list(database: Database) -> None:
         rows = list_articles(session)
         assert [r.id for r in rows] == [aid]
         assert list_articles(session, changed=True) == []
+
+
+def test_control_characters_are_stored_and_nul_dropped(database: Database) -> None:
+    """NUL is dropped (PostgreSQL refuses it); other controls such as ESC are kept as text."""
+    aid = _article(database)
+    _add(database, aid, ["Before\x00after \x1b[31mred\x1b[0m [sic]."], T0, title="A\x00B")
+    with database.read() as session:
+        (version,) = list_versions(session, aid)
+        assert version.paragraph_list == ["Beforeafter \x1b[31mred\x1b[0m [sic]."]
+        assert version.title == "AB"
