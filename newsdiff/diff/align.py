@@ -25,18 +25,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 
 from diff_match_patch import diff_match_patch
 
 from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
 from newsdiff.diff.tokens import (
     NOSPACE_RE,
-    WORD_RE,
     Codec,
     count_words,
     is_punctuation,
     strip_punctuation,
     tokenize,
+    word_list,
 )
 from newsdiff.diff.words import TokenDiff, TokenDMP, diff_chunked, diff_ignoring
 
@@ -49,6 +50,8 @@ SPLIT_MIN = 0.6  # share of a split-off/merged paragraph's words found in its pa
 DENSE_LIMIT = 36  # gaps up to this many pairs are scored in full
 BAND = 2  # in larger ones, first the new paragraphs this close to the diagonal
 STRONG = 0.6  # a Dice this high near the diagonal settles an old paragraph's partner
+QUICK_ACCEPT = 0.7  # share of distinct chunks in common that pairs paragraphs at once
+_NEAREST = (0, 1, -1, 2, -2)  # offsets from the expected place, nearest first (within BAND)
 ROW_LIMIT = 4000  # unsettled paragraphs are scored against all others up to this many pairs
 TOP_CANDIDATES = 8  # beyond, against the new paragraphs sharing most rare chunks with them
 _SPACES = frozenset(("", " "))
@@ -59,7 +62,7 @@ _UNPUNCT = str.maketrans("", "", "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~‘’‚‛�
 class _Para:
     """A paragraph with what the alignment needs, computed on demand."""
 
-    __slots__ = ("_chunks", "_codes", "_tokens", "text", "units", "weight")
+    __slots__ = ("_chunks", "_codes", "_tokens", "code_set", "text", "units", "weight")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -68,6 +71,7 @@ class _Para:
         self._tokens: list[str] | None = None
         self.units: frozenset[str] = _NONE
         self.weight = -1
+        self.code_set: frozenset[str] = _NONE  # its chunk codes, once encoded
 
     def chunks(self) -> list[str]:
         if self._chunks is None:
@@ -76,8 +80,13 @@ class _Para:
 
     def codes(self, codec: Codec) -> str:
         if self._codes is None:
-            self._codes = codec.encode(self.chunks())
+            self.set_codes(codec.encode(self.chunks()))
+        assert self._codes is not None
         return self._codes
+
+    def set_codes(self, codes: str) -> None:
+        self._codes = codes
+        self.code_set = frozenset(codes)
 
     def tokens(self) -> list[str]:
         if self._tokens is None:
@@ -185,11 +194,18 @@ def _candidates(
     if not n or not m:
         return out
     floor = MOVE_MIN if moves else SANDWICH_MIN if moves is None else CONTAIN_DICE_MIN
-    for p in (*(old[i] for i in olds), *(new[j] for j in news)):
-        p.prepare()
 
     def score(i: int, j: int) -> float:
         a, b = old[i], new[j]
+        # Quick accept: most of their chunks, punctuation and all, are the same.
+        codes_a, codes_b = a.code_set, b.code_set
+        if codes_a and codes_b:
+            quick = 2 * len(codes_a & codes_b) / (len(codes_a) + len(codes_b))
+            if quick >= QUICK_ACCEPT:
+                out.append((i, j, quick))
+                return quick
+        a.prepare()
+        b.prepare()
         lo, hi = (a.weight, b.weight) if a.weight <= b.weight else (b.weight, a.weight)
         # Dice can reach at most 2*lo/(lo+hi): skip pairs too unequal in length.
         if hi and 2 * lo < floor * (lo + hi):
@@ -207,16 +223,19 @@ def _candidates(
         return out
     scale = m / n
     weak: list[tuple[int, int, int]] = []  # (old index, band start, band end) of unpaired rows
+    last = -1  # position in ``news`` of the last partner found
     for pos, i in enumerate(olds):
-        centre = min(m - 1, int(pos * scale + 0.5))
+        # An edited paragraph usually stands right after the previous one's partner (or,
+        # before any, where its position in the gap says): try there first, then nearby.
+        centre = last + 1 if last >= 0 else int(pos * scale + 0.5)
+        centre = min(m - 1, centre)
         lo, hi = max(0, centre - BAND), min(m, centre + BAND + 1)
-        # Nearest first: an edited paragraph usually stands where it stood.
-        if score(i, news[centre]) >= STRONG:
-            continue
-        best = 0.0
-        for j in (*news[lo:centre], *news[centre + 1 : hi]):
-            best = max(best, score(i, j))
-        if best < STRONG:
+        for k in _NEAREST:
+            at = centre + k
+            if lo <= at < hi and score(i, news[at]) >= STRONG:
+                last = at
+                break
+        else:
             weak.append((i, lo, hi))
     if not weak:
         return out
@@ -228,11 +247,13 @@ def _candidates(
     # Large gap: index the new side by its rarer chunks, score only pairs sharing some.
     postings: dict[str, list[int]] = {}
     for j in news:
+        new[j].prepare()
         for word in new[j].units:
             postings.setdefault(word, []).append(j)
     limit = max(4, m // 20)
     for i, lo, hi in weak:
         hits: Counter[int] = Counter()
+        old[i].prepare()
         for word in old[i].units:
             found = postings.get(word)
             if found is not None and len(found) <= limit:
@@ -350,6 +371,17 @@ class _Comparer:
             b.codes(self.codec),
         )
 
+    def encode(self, paragraphs: list[_Para]) -> None:
+        """Encode the chunks of many paragraphs in one go (one set difference, one update of
+        the codec's tables, instead of one per paragraph)."""
+        paragraphs = [p for p in paragraphs if p.code_set is _NONE]
+        chunks = [p.chunks() for p in paragraphs]
+        codes = self.codec.encode(list(chain.from_iterable(chunks)))
+        at = 0
+        for paragraph, parts in zip(paragraphs, chunks, strict=True):
+            paragraph.set_codes(codes[at : at + len(parts)])
+            at += len(parts)
+
     def pair(self, a: _Para, b: _Para, i: int, j: int, moved: bool) -> ParagraphDiff:
         if a.text == b.text:
             ops = [("=", a.text)] if a.text else []
@@ -382,9 +414,17 @@ class _Comparer:
         old_keys = [_key(p.text, *flags) for p in old]
         new_keys = [_key(p.text, *flags) for p in new]
 
+        anchors = _lcs_pairs(old_keys, new_keys)
+        if not self.ignoring:  # the paragraphs in gaps will be compared: encode them at once
+            anchored_old = {i for i, _ in anchors}
+            anchored_new = {j for _, j in anchors}
+            self.encode(
+                [p for i, p in enumerate(old) if i not in anchored_old]
+                + [p for j, p in enumerate(new) if j not in anchored_new]
+            )
         spine: list[tuple[int, int]] = []  # order-preserving pairs: anchors and gap pairs
         prev_i = prev_j = 0
-        for i, j in [*_lcs_pairs(old_keys, new_keys), (len(old), len(new))]:
+        for i, j in [*anchors, (len(old), len(new))]:
             if i > prev_i and j > prev_j:
                 spine.extend(_align_gap(prev_i, i, prev_j, j, old, new))
             if i < len(old):
@@ -398,6 +438,13 @@ class _Comparer:
         moves = _match_moves(left_old, left_new, old, new)
         moved_old = set(moves.values())
 
+        if not self.ignoring:
+            self.encode(
+                [old[i] for i, j in spine if old[i].text != new[j].text]
+                + [new[j] for i, j in spine if old[i].text != new[j].text]
+                + [old[m] for m in moves.values()]
+                + [new[n] for n in moves]
+            )
         self.added = self.removed = 0
         entries: list[ParagraphDiff] = []
         prev_i = prev_j = 0
@@ -436,7 +483,7 @@ def _changed_words(entry: ParagraphDiff, tag: str) -> Counter[str]:
         w
         for k, (t, text) in enumerate(entry.ops)
         if t == tag and k not in ignored
-        for w in WORD_RE.findall(text)
+        for w in word_list(text)
     )
 
 
@@ -456,11 +503,14 @@ def _link_splits(entries: list[ParagraphDiff]) -> int:
             n = k + step
             while 0 <= n < len(entries) and entries[n].kind in _PARTNER:
                 other = entries[n]
-                if n not in linked:
+                changed = sum(len(t) for tag, t in entry.ops if tag == _PARTNER[other.kind])
+                text = other.new_text or other.old_text
+                # A partner's change must be about as long as the paragraph, at least.
+                if n not in linked and changed >= SPLIT_MIN / 2 * len(text):
                     pool = pools.get(other.kind)
                     if pool is None:
                         pool = pools[other.kind] = _changed_words(entry, _PARTNER[other.kind])
-                    mine = Counter(WORD_RE.findall(other.new_text or other.old_text))
+                    mine = Counter(word_list(text))
                     total = sum(mine.values())
                     common = mine & pool
                     found = sum(common.values())

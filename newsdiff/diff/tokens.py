@@ -72,6 +72,13 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+def word_list(text: str) -> list[str]:
+    """The words of ``text``, in order."""
+    if text.isascii():
+        return ASCII_WORD_RE.findall(text)
+    return [token for token in TOKEN_RE.findall(text) if WORD_RE.match(token)]
+
+
 def count_words(text: str) -> int:
     """How many words ``text`` has (whitespace and punctuation are not words)."""
     if text.isascii():

@@ -211,16 +211,12 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
                         pointer -= 1
             pointer += 1
 
-    def _size(self, codes: str) -> int:
-        """How much an equality or edit weighs in the semantic cleanup: its words (a chunk
-        is a word), so that whitespace and punctuation tip no balance."""
-        return len(codes) if self.spaced else self.codec.word_count(codes)
-
     def diff_cleanupSemantic(self, diffs: list[tuple[int, str]]) -> None:  # noqa: N802
-        """dmp's semantic cleanup, with sizes counted in words rather than characters:
-        an equality no bigger than the edits on each side of it is folded into them, so
-        changes read as phrases."""
-        size = self._size
+        """dmp's semantic cleanup, with sizes counted in words rather than characters (a
+        chunk is a word), so that whitespace and punctuation tip no balance: an equality no
+        bigger than the edits on each side of it is folded into them, so changes read as
+        phrases."""
+        size = len if self.spaced else self.codec.word_count
         changes = False
         equalities: list[int] = []  # indices of equalities still in play
         last_equality: str | None = None
@@ -269,7 +265,11 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         an equality when it is at least half of either (as dmp does)."""
         pointer = 1
         while pointer < len(diffs):
-            if diffs[pointer - 1][0] == -1 and diffs[pointer][0] == 1:
+            if (
+                diffs[pointer - 1][0] == -1
+                and diffs[pointer][0] == 1
+                and not set(diffs[pointer - 1][1]).isdisjoint(diffs[pointer][1])
+            ):
                 deletion, insertion = diffs[pointer - 1][1], diffs[pointer][1]
                 over1 = self.diff_commonOverlap(deletion, insertion)
                 over2 = self.diff_commonOverlap(insertion, deletion)
@@ -327,19 +327,18 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         """The cleaned-up diff of two encoded strings (``spaced``: of space-separated chunks)."""
         if old == new:
             return [(0, old)] if old else []
-        head: int = self.diff_commonPrefix(old, new)
-        tail: int = self.diff_commonSuffix(old[head:], new[head:])
-        mid_old, mid_new = old[head : len(old) - tail], new[head : len(new) - tail]
-        if mid_old and mid_new and set(mid_old).isdisjoint(mid_new):
-            # Nothing in common in between: one replacement, which no cleanup would change.
-            diffs = [(-1, mid_old), (1, mid_new)]
-            if head:
-                diffs.insert(0, (0, old[:head]))
-            if tail:
-                diffs.append((0, old[len(old) - tail :]))
-            return diffs
         result: list[tuple[int, str]] = []
         self._split(old, new, result)
+        groups = sum(
+            1 for k, (op, _) in enumerate(result) if op and (k == 0 or result[k - 1][0] == 0)
+        )
+        if groups <= 1:
+            # One change: no equality to fold; a lone insertion or deletion may still slide
+            # to a better boundary, and a deletion and insertion may overlap.
+            if not spaced and len(result) == 3:
+                self.diff_cleanupSemanticLossless(result)
+            self._extract_overlaps(result)
+            return result
         self.spaced = spaced
         try:
             self.diff_cleanupSemantic(result)
