@@ -12,7 +12,7 @@ from newsdiff.diff.tokens import ASCII_TOKEN_RE, TOKEN_RE, count_words, is_word,
 
 from .helpers import check_invariants, rebuild
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 WORDS = [

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -113,7 +113,7 @@ texts = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, texts, st.integers(min_value=20, max_value=160), st.booleans())
 def test_side_by_side_lines_fit_the_width(
     old: list[str], new: list[str], width: int, color: bool
