@@ -999,23 +999,47 @@ def export_html_cmd(state: State, out: str, story: str | None, no_feed: bool) ->
 
 
 @cli.command("extract")
-@click.argument("source", metavar="URL|FILE")
+@click.argument("source", metavar="URL|FILE", required=False)
 @click.option("--url", "page_url", metavar="URL", help="Treat FILE as fetched from URL.")
 @click.option("--outlet", help="Apply this outlet's rules (default: found from the URL).")
+@click.option(
+    "--version",
+    "version_ref",
+    metavar="ID",
+    help="Extract a stored version's raw capture again (version id, or ARTICLE:N).",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @common
 @pass_state
 def extract_command(
-    state: State, source: str, page_url: str | None, outlet: str | None, as_json: bool
+    state: State,
+    source: str | None,
+    page_url: str | None,
+    outlet: str | None,
+    version_ref: str | None,
+    as_json: bool,
 ) -> None:
     """Show what the collector would store for a page (URL or saved FILE, gzip too); stores
-    nothing."""
-    from newsdiff.collect.preview import preview_extraction
+    nothing. With --version, extract a stored version's capture again with today's rules and
+    say whether the text differs from the stored one."""
+    from newsdiff.collect.preview import preview_extraction, reextract_version
 
-    preview = preview_extraction(state.settings, source, url=page_url, outlet=outlet)
+    again = None
+    if version_ref is not None:
+        if source is not None or page_url is not None:
+            raise click.UsageError("--version takes no URL|FILE and no --url")
+        again = reextract_version(state.settings, open_db(state), version_ref, outlet=outlet)
+        preview = again.preview
+    elif source is None:
+        raise click.UsageError("give a URL or FILE, or --version ID")
+    else:
+        preview = preview_extraction(state.settings, source, url=page_url, outlet=outlet)
     result = preview.extraction
     if as_json:
-        echo_json(result.to_dict())
+        data = result.to_dict()
+        if again is not None:
+            data["stored"] = again.to_dict()
+        echo_json(data)
         return
 
     def when(value: Any) -> str:
@@ -1030,6 +1054,20 @@ def extract_command(
     click.echo(f"extractor:  {result.extractor} {result.extractor_version}")
     click.echo(f"url:        {safe(preview.url)}")
     click.echo(f"rules:      {safe(preview.outlet) if preview.outlet else 'none'}")
+    if again is not None:
+        click.echo(
+            f"stored:     version {again.version_id} (article {again.article_id} "
+            f"v{again.number}, captured {when(again.captured_at)}, "
+            f"{again.capture.file}@{again.capture.offset})"
+        )
+        if again.same_text:
+            click.echo("today:      same text as stored")
+        else:
+            title = "same headline" if again.same_title else "headline differs"
+            click.echo(
+                f"today:      DIFFERS from stored ({title}; {again.stored_paragraphs} -> "
+                f"{len(result.paragraphs)} paragraphs)"
+            )
     for warning in result.warnings:
         click.echo(f"warning:    {safe(warning)}")
     click.echo(f"paragraphs: {len(result.paragraphs)}")

@@ -126,6 +126,14 @@ class TuiSettings:
 
 
 @dataclass(frozen=True)
+class CaptureSettings:
+    """Raw captures (WARC) of the responses that became new versions."""
+
+    enabled: bool = True
+    dir: str | None = None  # default: captures/ next to a SQLite database, else in the data dir
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; every field has a default."""
 
@@ -138,6 +146,7 @@ class Settings:
     export: ExportSettings = field(default_factory=ExportSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     tui: TuiSettings = field(default_factory=TuiSettings)
+    captures: CaptureSettings = field(default_factory=CaptureSettings)
     source: Path | None = None
 
     def with_database_url(self, url: str) -> Settings:
@@ -260,6 +269,7 @@ def _validate(settings: Settings) -> None:
         (settings.archive.requests_per_minute >= 1, "archive.requests_per_minute", "must be >= 1"),
         (settings.archive.replay_per_second > 0, "archive.replay_per_second", "must be positive"),
         (settings.archive.max_retries >= 0, "archive.max_retries", "must not be negative"),
+        (settings.captures.dir != "", "captures.dir", "must not be empty"),
         (
             "{timestamp}" in settings.archive.replay_url and "{url}" in settings.archive.replay_url,
             "archive.replay_url",

@@ -124,3 +124,34 @@ def test_durations(text: str, expected: timedelta) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ("[captures]\nenable = false", "captures.enable: unknown key"),
+        ("[captures]\nenabled = 'no'", "captures.enabled: expected true or false"),
+        ("[captures]\ndir = 3", "captures.dir: expected a string"),
+        ("[captures]\ndir = ''", "captures.dir: must not be empty"),
+    ],
+)
+def test_bad_captures_section_exits_2(tmp_path: Path, body: str, key: str) -> None:
+    from tests.test_cli import run
+
+    path = _write(tmp_path, body)
+    result = run("extract", "--version", "1", "--config", str(path))
+    assert result.exit_code == 2
+    assert key in result.output and "Traceback" not in result.output
+
+
+def test_captures_dir_defaults(tmp_path: Path) -> None:
+    from newsdiff.collect.warc import capture_dir
+    from newsdiff.config import settings_from_dict
+
+    sqlite = settings_from_dict({"database": {"url": f"sqlite:///{tmp_path / 'db' / 'n.sqlite'}"}})
+    assert capture_dir(sqlite) == tmp_path / "db" / "captures"
+    pg = settings_from_dict({"database": {"url": "postgresql://u@h/db"}})
+    assert capture_dir(pg) == tmp_path / "xdg-data" / "newsdiff" / "captures"
+    chosen = settings_from_dict({"captures": {"dir": "~/warcs"}})
+    assert capture_dir(chosen) == Path.home() / "warcs"
+    assert capture_dir(settings_from_dict({"captures": {"enabled": False}})) is None

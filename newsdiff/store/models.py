@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -175,6 +176,10 @@ class Version(Base):
     paragraphs_inserted: Mapped[int] = mapped_column(Integer, default=0)
     paragraphs_deleted: Mapped[int] = mapped_column(Integer, default=0)
     paragraphs_moved: Mapped[int] = mapped_column(Integer, default=0)
+    # the raw capture: a WARC file inside the captures dir, and its record's byte range
+    warc_file: Mapped[str | None] = mapped_column(String(500))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(Integer)
 
     article: Mapped[Article] = relationship()
 
@@ -194,6 +199,7 @@ class Check(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     http_status: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[str | None] = mapped_column(Text)  # extraction warnings, one per line
     duration_ms: Mapped[int | None]
     version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
     final_url: Mapped[str | None] = mapped_column(String(2000))
