@@ -404,7 +404,6 @@ async def in_process(path: Path, keys: int) -> None:
         await run("timeline j/k (loads coverage...)", screen.timeline, walk)
         await run("coverage j/k (loads versions...)", screen.coverage, walk)
         await run("versions j/k (loads the diff)", screen.versions, ["k", "j"] * (keys // 2))
-        await run("diff j/space (scroll)", screen.diff, ["j", "space"] * (keys // 2))
         await run(
             "] and [ (version pairs)",
             screen.diff,
@@ -454,6 +453,27 @@ async def in_process(path: Path, keys: int) -> None:
                 relaid.append(done_at)
         summary("u / i (fold, inline): next frame", toggles)
         summary("u / i: until laid out again", relaid)
+        # every tracked article by outlet and day (the mode without a story)
+        screen.timeline.focus()
+        await settle(pilot)
+        await key_to_frame(pilot, frames, "s")
+        await key_to_frame(pilot, frames, "home")  # "All tracked articles"
+        await settle(pilot)
+
+        def all_shown() -> bool:
+            return screen.all_articles and screen.diff.pair is not None and not screen.workers
+
+        _, shown_all = await key_to_frame(pilot, frames, "enter", all_shown)
+        shown_all = shown_all if shown_all is not None else float("nan")
+        print("all articles by outlet and day:")
+        print(
+            f"  story switcher to a diff on screen  {shown_all:6.3f} s"
+            f"  ({len(screen.timeline.items)} outlet days)"
+        )
+        walk_all: list[float] = []
+        for key in ["j", "k"] * (keys // 2):
+            walk_all.append((await key_to_frame(pilot, frames, key))[0])
+        summary("outlet days j/k", walk_all)
     database.dispose()
 
 

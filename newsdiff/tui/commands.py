@@ -63,7 +63,9 @@ class JumpProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         scored = []
-        for target in self.targets:
+        for i, target in enumerate(self.targets):
+            if i % 250 == 249:
+                await asyncio.sleep(0)  # let keys and frames through while matching
             score = matcher.match(target.label)
             if score > 0:
                 scored.append((score, target))

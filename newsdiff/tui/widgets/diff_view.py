@@ -135,7 +135,8 @@ class DiffView(ScrollView, can_focus=True):
         self.request = request
         self.token += 1
         self.border_subtitle = "loading…"
-        self._compute(self.token, request, None, self._options(), top=True)
+        # start after the next frame, so the key that asked for it shows at once
+        self.call_after_refresh(self._compute, self.token, request, None, self._options(), True)
 
     def relayout(self, *, keep: bool = True) -> None:
         """Lay the current diff out again (new width, inline, folding or find)."""
@@ -145,7 +146,9 @@ class DiffView(ScrollView, can_focus=True):
         self.token += 1
         self.border_subtitle = "laying out…"
         cached = (self.pair, self.diff)
-        self._compute(self.token, self.request, cached, self._options(), top=not keep)
+        self.call_after_refresh(
+            self._compute, self.token, self.request, cached, self._options(), not keep
+        )
 
     @work(thread=True, exclusive=True, group="diff")
     def _compute(

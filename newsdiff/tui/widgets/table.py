@@ -13,6 +13,7 @@ from newsdiff.store.db import Database
 from newsdiff.tui.messages import Failed, Opened
 
 T = TypeVar("T")
+CHUNK = 150  # rows added per frame when filling a long list
 
 
 class PaneTable(DataTable[Any], Generic[T]):
@@ -37,6 +38,7 @@ class PaneTable(DataTable[Any], Generic[T]):
         self.database = database
         self.items: list[T] = []
         self.token = 0
+        self._fill_token = 0
         self._announced: Hashable | None = None
 
     # Subclasses say what identifies an item and what to announce.
@@ -51,10 +53,17 @@ class PaneTable(DataTable[Any], Generic[T]):
         return self.token
 
     def fill(self, items: Sequence[T], rows: Sequence[Sequence[Text]], select: int = 0) -> None:
-        """Replace the rows, put the cursor on row ``select`` and announce that item."""
+        """Replace the rows, put the cursor on row ``select`` and announce that item.
+
+        Long lists are added in chunks between frames (a DataTable measures every cell it
+        adds), so thousands of rows never freeze the screen."""
         self.items = list(items)
+        self._fill_token += 1
         self.clear()
-        self.add_rows(rows)
+        first = max(CHUNK, select + CHUNK // 2)
+        self.add_rows(rows[:first])
+        if len(rows) > first:
+            self.call_after_refresh(self._add_more, self._fill_token, rows, first)
         self._announced = None
         if self.items:
             select = max(0, min(select, len(self.items) - 1))
@@ -62,6 +71,14 @@ class PaneTable(DataTable[Any], Generic[T]):
             self._announce_row(select)
         else:
             self.announce(None)
+
+    def _add_more(self, token: int, rows: Sequence[Sequence[Text]], start: int) -> None:
+        if token != self._fill_token:  # filled again meanwhile
+            return
+        end = start + CHUNK
+        self.add_rows(rows[start:end])
+        if end < len(rows):
+            self.call_after_refresh(self._add_more, token, rows, end)
 
     def index_of(self, key: Hashable) -> int | None:
         for i, item in enumerate(self.items):
