@@ -111,6 +111,7 @@ def _seed(a: str, b: str) -> tuple[int, int, int] | None:
     if len(a) < 2 * n or len(b) < 2 * n:
         return None
     middle = len(a) // 2 - n // 2
+    slack = 8 + abs(len(a) - len(b)) + max(len(a), len(b)) / 10
     for t in range(SEED_TRIES):
         i = middle + (t + 1) // 2 * n * (1 if t % 2 else -1)
         if i < 0 or i + n > len(a):
@@ -119,6 +120,8 @@ def _seed(a: str, b: str) -> tuple[int, int, int] | None:
         j = b.find(run)
         if j < 0 or b.find(run, j + 1) >= 0 or a.find(run) != i or a.find(run, i + 1) >= 0:
             continue
+        if abs(j - i * len(b) / len(a)) > slack:
+            continue  # found once, but far from where it would be: a coincidence
         return i, j, n
     return None
 
@@ -311,6 +314,13 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         if not a or not b or set(a).isdisjoint(b):
             _emit(out, -1, a)
             _emit(out, 1, b)
+        elif len(a) + len(b) > PATIENCE_MIN and (runs := unique_anchors(a, b)):
+            i = j = 0
+            for x, y, n in runs:
+                self._split(a[i:x], b[j:y], out)
+                _emit(out, 0, a[x : x + n])
+                i, j = x + n, y + n
+            self._split(a[i:], b[j:], out)
         else:
             cut = _seed(a, b)
             if cut is None:

@@ -84,17 +84,17 @@ def _lexicon(rng: random.Random, size: int) -> list[str]:
     return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)]
 
 
-def generate(words: int, seed: int) -> list[str]:
+def generate(words: int, seed: int, lexicon: int = 3000) -> list[str]:
     """Paragraphs of made-up news prose, about ``words`` words in all: common words, and
     names and terms from a few thousand made-up ones (so paragraphs differ as real ones do)."""
     rng = random.Random(seed)
-    lexicon = _lexicon(rng, 3000)
+    names = _lexicon(rng, lexicon)
     paragraphs = []
     total = 0
     while total < words:
         n = rng.randint(25, 70)
         text = " ".join(
-            rng.choice(VOCABULARY) if rng.random() < 0.6 else rng.choice(lexicon) for _ in range(n)
+            rng.choice(VOCABULARY) if rng.random() < 0.6 else rng.choice(names) for _ in range(n)
         )
         paragraphs.append(text[0].upper() + text[1:] + ".")
         total += n
@@ -102,7 +102,8 @@ def generate(words: int, seed: int) -> list[str]:
 
 
 def edit(paragraphs: list[str], rate: float, seed: int) -> tuple[list[str], int]:
-    """``paragraphs`` with about ``rate`` of the words replaced; returns the words replaced."""
+    """``paragraphs`` with about ``rate`` of the words replaced by other common words (so that
+    runs of words recur by chance); returns the number of words replaced."""
     rng = random.Random(seed)
     out = []
     replaced = 0
@@ -110,7 +111,10 @@ def edit(paragraphs: list[str], rate: float, seed: int) -> tuple[list[str], int]
         words = p.split(" ")
         for k in range(len(words)):
             if rng.random() < rate:
-                words[k] = f"edit{rng.randint(0, 999)}"
+                word = words[k]
+                while word == words[k]:
+                    word = rng.choice(VOCABULARY)
+                words[k] = word
                 replaced += 1
         out.append(" ".join(words))
     return out, replaced
