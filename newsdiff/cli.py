@@ -1028,7 +1028,11 @@ def extract_command(
     if version_ref is not None:
         if source is not None or page_url is not None:
             raise click.UsageError("--version takes no URL|FILE and no --url")
-        again = reextract_version(state.settings, open_db(state), version_ref, outlet=outlet)
+        database = open_db(state)
+        try:
+            again = reextract_version(state.settings, database, version_ref, outlet=outlet)
+        finally:
+            database.dispose()
         preview = again.preview
     elif source is None:
         raise click.UsageError("give a URL or FILE, or --version ID")

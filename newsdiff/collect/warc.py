@@ -34,7 +34,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import BufferWARCWriter
+from warcio.warcwriter import WARCWriter
 
 from newsdiff import __version__
 from newsdiff.config import Settings, data_dir
@@ -118,11 +118,17 @@ def _gzip(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def _serialise(writer: BufferWARCWriter, record: object) -> bytes:
-    writer.out.seek(0)
-    writer.out.truncate()
+def _writer() -> WARCWriter:
+    # uncompressed into memory: each record is gzip'd on its own by _serialise
+    return WARCWriter(io.BytesIO(), gzip=False, warc_version="1.1")
+
+
+def _serialise(writer: WARCWriter, record: object) -> bytes:
+    out: io.BytesIO = writer.out
+    out.seek(0)
+    out.truncate()
     writer.write_record(record)
-    return _gzip(bytes(writer.get_contents()))
+    return _gzip(out.getvalue())
 
 
 def _response_records(
@@ -135,7 +141,7 @@ def _response_records(
 ) -> tuple[bytes, bytes]:
     """The gzip'd response record, and the gzip'd request record (empty without
     ``request_headers``)."""
-    writer = BufferWARCWriter(gzip=False, warc_version="1.1")
+    writer = _writer()
     date = _warc_date(captured_at)
     kept = [(_header_name(k), v) for k, v in headers.items() if k.lower() not in _WIRE_HEADERS]
     kept.append(("Content-Length", str(len(body))))
@@ -171,7 +177,7 @@ def _response_records(
 
 
 def _warcinfo(file_name: str) -> bytes:
-    writer = BufferWARCWriter(gzip=False, warc_version="1.1")
+    writer = _writer()
     info = {
         "software": f"newsdiff/{__version__} (warcio)",
         "format": "WARC File Format 1.1",
