@@ -102,7 +102,8 @@ class PaneTable(DataTable[Any], Generic[T]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self._announce_row(event.cursor_row)
+        if event.cursor_row == self.cursor_row:  # else stale (e.g. from the clear() of a fill)
+            self._announce_row(event.cursor_row)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
