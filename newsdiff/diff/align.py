@@ -222,8 +222,9 @@ def _candidates(
                 score(i, j)
         return out
     scale = m / n
-    weak: list[tuple[int, int, int]] = []  # (old index, band start, band end) of unpaired rows
-    last = -1  # position in ``news`` of the last partner found
+    weak: list[tuple[int, int, int]] = []  # (position, band start, band end) of unpaired rows
+    partner = [-1] * n  # position in ``news`` of each row's partner, once found
+    last = -1
     for pos, i in enumerate(olds):
         # An edited paragraph usually stands right after the previous one's partner (or,
         # before any, where its position in the gap says): try there first, then nearby.
@@ -233,15 +234,26 @@ def _candidates(
         for k in _NEAREST:
             at = centre + k
             if lo <= at < hi and score(i, news[at]) >= STRONG:
-                last = at
+                partner[pos] = last = at
                 break
         else:
-            weak.append((i, lo, hi))
+            weak.append((pos, lo, hi))
     if not weak:
         return out
-    if len(weak) * m <= ROW_LIMIT:
-        for i, lo, hi in weak:
-            for j in (*news[:lo], *news[hi:]):
+    # The rest: for a pairing in order, only between the partners of the rows around it
+    # (anything else would be a move, found later); for moves, anywhere.
+    rows: list[tuple[int, list[int]]] = []
+    for pos, lo, hi in weak:
+        start, stop = 0, m
+        if not moves:
+            before = [at for at in partner[:pos] if at >= 0]
+            after = [at for at in partner[pos + 1 :] if at >= 0]
+            start = before[-1] + 1 if before else 0
+            stop = after[0] if after else m
+        rows.append((olds[pos], [news[k] for k in range(start, stop) if not lo <= k < hi]))
+    if sum(len(js) for _, js in rows) <= ROW_LIMIT:
+        for i, js in rows:
+            for j in js:
                 score(i, j)
         return out
     # Large gap: index the new side by its rarer chunks, score only pairs sharing some.
@@ -251,17 +263,17 @@ def _candidates(
         for word in new[j].units:
             postings.setdefault(word, []).append(j)
     limit = max(4, m // 20)
-    for i, lo, hi in weak:
+    for i, js in rows:
         hits: Counter[int] = Counter()
         old[i].prepare()
         for word in old[i].units:
             found = postings.get(word)
             if found is not None and len(found) <= limit:
                 hits.update(dict.fromkeys(found, len(word)))
-        band = set(news[lo:hi])
-        for j, _ in hits.most_common(TOP_CANDIDATES):
-            if j not in band:
-                score(i, j)
+        allowed = set(js)
+        ranked = sorted((j for j in hits if j in allowed), key=hits.__getitem__, reverse=True)
+        for j in ranked[:TOP_CANDIDATES]:
+            score(i, j)
     return out
 
 

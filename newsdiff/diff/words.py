@@ -57,7 +57,7 @@ def _boundary_score(left: str, right: str) -> int:
     return 0
 
 
-PATIENCE_MIN = 400  # texts longer than this (in units, both sides) are first cut at anchors
+PATIENCE_MIN = 120  # texts longer than this (in units, both sides) are first cut at anchors
 
 
 def unique_anchors(old: str, new: str) -> list[tuple[int, int, int]]:
@@ -369,6 +369,8 @@ class TokenDiff:
 
     @property
     def changed(self) -> bool:
+        if not self.ignored:
+            return len(self.ops) > 1 or (bool(self.ops) and self.ops[0][0] != "=")
         ignored = set(self.ignored)
         return any(tag != "=" for i, (tag, _) in enumerate(self.ops) if i not in ignored)
 
