@@ -316,14 +316,20 @@ class Frames:
         app._display = display  # type: ignore[method-assign]
 
 
+def busy(app: NewsdiffApp) -> bool:
+    return any(w.is_running for w in app.workers) or any(
+        getattr(node, "pending", False) for node in app.screen.walk_children(with_self=True)
+    )
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not busy(app):
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if not busy(app):
                 return
 
 

@@ -48,7 +48,9 @@ async def settle(pilot: Pilot[Any], deadline: float = 15.0) -> None:
         assert time.monotonic() < end, "the app did not settle"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        busy = any(w.is_running for w in app.workers)
+        busy = any(w.is_running for w in app.workers) or any(
+            getattr(node, "pending", False) for node in app.screen.walk_children(with_self=True)
+        )
         quiet = 0 if busy else quiet + 1
 
 

@@ -128,6 +128,7 @@ class MainScreen(Screen[None]):
         self.all_articles = False
         self.overview: Overview | None = None
         self.tokens = {"overview": 0, "link": 0, "jump": 0}
+        self.pending = False  # the overview is being loaded
         self.group: GroupKey | None = None
         self.article_id: int | None = None
         self.pending_article: int | None = None
@@ -171,6 +172,7 @@ class MainScreen(Screen[None]):
         return self.tokens[kind]
 
     def load(self, slug: str | None, *, all_articles: bool = False) -> None:
+        self.pending = True
         self._fetch_overview(self._next("overview"), slug, all_articles)
 
     @work(thread=True, exclusive=True, group="overview")
@@ -191,6 +193,7 @@ class MainScreen(Screen[None]):
         payload = message.payload
         if isinstance(payload, _Opened):
             if message.token == self.tokens["overview"]:
+                self.pending = False
                 if payload.warning:
                     self.notify(payload.warning, severity="error", markup=False)
                 self._show_overview(payload.overview)
@@ -202,6 +205,8 @@ class MainScreen(Screen[None]):
                 self._show_link(*payload)
 
     def on_failed(self, message: Failed) -> None:
+        if message.token == self.tokens["overview"]:
+            self.pending = False
         self.notify(str(message.error), severity="error", markup=False)
 
     def _show_group(self, key: GroupKey) -> None:

@@ -50,8 +50,10 @@ class CoveragePane(PaneTable[ArticleItem]):
         self.key = key
         token = self.next_token()
         if key is None:
+            self.pending = False
             self.fill([], [])
             return
+        self.pending = True
         self.border_subtitle = "loading…"
         self._fetch(token, key, select)
 
@@ -70,6 +72,7 @@ class CoveragePane(PaneTable[ArticleItem]):
     def on_loaded(self, message: Loaded) -> None:
         if message.token != self.token:
             return
+        self.pending = False
         items, select = cast(tuple[list[ArticleItem], int | None], message.payload)
         self.border_subtitle = f"{len(items)} articles"
         index = 0

@@ -87,6 +87,7 @@ class DiffView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.database = database
         self.token = 0
+        self.pending = False  # a diff is being loaded or laid out (tests wait on it)
         self.inline = False
         self.fold = False
         self.find_query = ""
@@ -120,6 +121,7 @@ class DiffView(ScrollView, can_focus=True):
     def show_message(self, lines: Sequence[str]) -> None:
         """Show a message instead of a diff (no article, no version...)."""
         self.token += 1
+        self.pending = False
         self.request = None
         self.pair = None
         self.diff = None
@@ -134,6 +136,7 @@ class DiffView(ScrollView, can_focus=True):
             return
         self.request = request
         self.token += 1
+        self.pending = True
         self.border_subtitle = "loading…"
         # start after the next frame, so the key that asked for it shows at once
         self.call_after_refresh(self._compute, self.token, request, None, self._options(), True)
@@ -144,6 +147,7 @@ class DiffView(ScrollView, can_focus=True):
             self._set_layout(message_layout(self._message, self._width()))
             return
         self.token += 1
+        self.pending = True
         self.border_subtitle = "laying out…"
         cached = (self.pair, self.diff)
         self.call_after_refresh(
@@ -181,6 +185,7 @@ class DiffView(ScrollView, can_focus=True):
         if message.token != self.token:
             return
         result, top = cast(tuple[_Result, bool], message.payload)
+        self.pending = not result.layout.complete
         completes = not self.laid.complete and result.pair is self.pair
         self.pair = result.pair
         self.diff = result.diff
@@ -203,6 +208,7 @@ class DiffView(ScrollView, can_focus=True):
     def on_failed(self, message: Failed) -> None:
         message.stop()
         if message.token == self.token:
+            self.pending = False
             self.border_subtitle = None
             self.notify(str(message.error), severity="error", markup=False)
 

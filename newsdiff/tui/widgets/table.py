@@ -38,6 +38,7 @@ class PaneTable(DataTable[Any], Generic[T]):
         self.database = database
         self.items: list[T] = []
         self.token = 0
+        self.pending = False  # a load is under way (tests and benchmarks wait on it)
         self._fill_token = 0
         self._announced: Hashable | None = None
 
@@ -112,4 +113,5 @@ class PaneTable(DataTable[Any], Generic[T]):
 
     def on_failed(self, message: Failed) -> None:
         if message.token == self.token:
+            self.pending = False
             self.notify(str(message.error), severity="error", markup=False)

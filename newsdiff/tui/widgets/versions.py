@@ -51,9 +51,11 @@ class VersionsPane(PaneTable[VersionItem]):
         self.article_id = article_id
         token = self.next_token()
         if article_id is None:
+            self.pending = False
             self.border_subtitle = ""
             self.fill([], [])
             return
+        self.pending = True
         self.border_subtitle = "loading…"
         self._fetch(token, article_id, select)
 
@@ -68,6 +70,7 @@ class VersionsPane(PaneTable[VersionItem]):
     def on_loaded(self, message: Loaded) -> None:
         if message.token != self.token:
             return
+        self.pending = False
         items, select = cast(tuple[list[VersionItem], int | None], message.payload)
         self.border_subtitle = f"{len(items)} versions"
         index = len(items) - 1
