@@ -53,7 +53,15 @@ async def test_opens_the_story_and_walks_the_panes(db: Database, filled: Filled)
         assert "↕ moved from ¶16" in text and "↕ moved to ¶1" in text
         assert "last check that saw v2" in text
 
-        await pilot.press("tab")  # focus goes to the coverage pane
+        # a click selects (row 1 of the coverage: border, header, row 0, row 1)
+        await pilot.click("#coverage", offset=(20, 3))
+        await settle(pilot)
+        assert app.focused is screen.coverage
+        assert screen.diff.request and screen.diff.request.article_id == filled.untrusted
+        await pilot.press("up")
+        await settle(pilot)
+        assert screen.diff.request and screen.diff.request.article_id == filled.closure
+        await pilot.press("shift+tab", "tab")  # focus goes back and forth
         assert app.focused is screen.coverage
         await pilot.press("down")
         await settle(pilot)

@@ -42,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
         width: 90; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 1 2;
     }
+    HelpScreen #help-intro, HelpScreen #help-keys { margin-bottom: 1; }
     """
 
     def __init__(self, keys: Sequence[tuple[str, str, str]]) -> None:
