@@ -57,7 +57,8 @@ def _boundary_score(left: str, right: str) -> int:
     return 0
 
 
-PATIENCE_MIN = 120  # texts longer than this (in units, both sides) are first cut at anchors
+PATIENCE_MIN = 120  # dmp's Myers search on more units than this is first cut at anchors
+LONG_TEXT = 400  # texts this long are cut at anchors before seed runs are tried
 
 
 def unique_anchors(old: str, new: str) -> list[tuple[int, int, int]]:
@@ -314,7 +315,7 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         if not a or not b or set(a).isdisjoint(b):
             _emit(out, -1, a)
             _emit(out, 1, b)
-        elif len(a) + len(b) > PATIENCE_MIN and (runs := unique_anchors(a, b)):
+        elif len(a) + len(b) > LONG_TEXT and (runs := unique_anchors(a, b)):
             i = j = 0
             for x, y, n in runs:
                 self._split(a[i:x], b[j:y], out)
