@@ -116,6 +116,12 @@ async def test_version_stepping_and_any_two(db: Database, filled: Filled) -> Non
         assert screen.versions.current is not None and screen.versions.current.number == 3
         assert "v1 2024-03-06 09:00 UTC  →  v3" in screen.diff.plain_text
 
+        wide = screen.diff.laid.width
+        await pilot.resize_terminal(110, 40)  # the diff is laid out again for the new width
+        await until(pilot, lambda: screen.diff.laid.width < wide, "a narrower layout")
+        assert screen.diff.laid.width == screen.diff.scrollable_content_region.width
+        assert max(len(t) for t in screen.diff.laid.texts) <= screen.diff.laid.width
+
 
 async def test_changes_folding_inline_and_find(db: Database, filled: Filled) -> None:
     app = build(db)
@@ -347,3 +353,19 @@ async def test_a_two_thousand_paragraph_article(db: Database) -> None:
         await pilot.press("tab", "tab", "tab", "n")
         await settle(pilot)
         assert "now says something else entirely" in shown(diff)
+
+
+async def test_an_article_without_versions(db: Database) -> None:
+    from newsdiff.store.articles import track_article
+    from tests.tui.data import at
+
+    with db.write() as session:
+        track_article(session, "https://wire.example/just-seen", now=at(9), title="Just seen")
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.coverage.current is not None
+        assert screen.coverage.current.title == "Just seen"
+        assert screen.versions.items == []
+        assert "No version of this article has been captured yet." in screen.diff.plain_text
