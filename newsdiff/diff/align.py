@@ -14,10 +14,13 @@
    added to its neighbour was merged into it (``merged_into``). Their shared words are not counted
    as added or removed.
 
-Similarity between paragraphs is a Dice coefficient over their sets of (case-folded) words,
-each word weighted by its length, so that short function words ("the", "of") weigh little and
-names and numbers much. Large gaps only score the pairs that share a rare word (or lie near the
-gap's diagonal), so the alignment stays close to linear in the number of paragraphs.
+Similarity between paragraphs is a Dice coefficient over their sets of words (punctuation
+stripped), each word weighted by its length, so that short function words ("the", "of") weigh
+little and names and numbers much; paragraphs sharing most of their chunks outright are paired
+at once. In a gap each old paragraph is first scored where its partner is expected (just after
+the previous paragraph's partner), and only unsettled ones are scored further afield, so the
+alignment stays close to linear in the number of paragraphs. In the stretch between two pairs
+a looser similarity suffices (a paragraph with a third of its words replaced).
 """
 
 from __future__ import annotations

@@ -1,15 +1,24 @@
 """Word-level diff: diff-match-patch over tokens encoded as characters, with semantic cleanup.
 
-diff-match-patch (dmp) diffs characters. Each token (word, whitespace run, punctuation) is encoded
-as one character (:class:`~newsdiff.diff.tokens.Codec`), so dmp's Myers diff and its semantic
-cleanup run on token sequences: changes come out as whole words and read as phrases
-(``[-are expected to say later-]{+say+}``), never as letter soup. ``Diff_Timeout`` is 0, so a
-hard diff is always computed to the end and never degrades to "everything replaced" (dmp's
-default of one second does exactly that on long, heavily edited texts).
+diff-match-patch (dmp) diffs characters. Each unit is encoded as one character
+(:class:`~newsdiff.diff.tokens.Codec`, dmp's "lines to chars" trick applied to words), so dmp's
+Myers diff and its semantic cleanup run on unit sequences: changes come out as whole words and
+read as phrases (``[-are expected to say later-]{+say+}``), never as letter soup.
+``Diff_Timeout`` is 0, so a hard diff is always computed to the end and never degrades to
+"everything replaced" (dmp's default of one second does exactly that on long, heavily edited
+texts).
 
-dmp's "lossless" cleanup, which slides an edit sideways to a word boundary, looks at the
-characters around the edit; on encoded tokens those are meaningless, so it is replaced here by
-the same scoring applied to the tokens the characters stand for.
+Two levels, for speed: first the space-separated chunks of the two texts are diffed (one
+``str.split``, half as many units as tokens); then each changed stretch between two equal chunks
+is diffed token by token (words, whitespace runs, punctuation), so ``said.`` -> ``said,`` shows
+as a changed comma. A stretch of plain words with nothing in common needs no second step.
+
+Before Myers' O(ND) search, common ends are stripped and the texts are cut at a short run of
+units that occurs once in each, near the middle (and near the same relative place, so a chance
+match far away is not taken); long texts are first cut at all units occurring once in each,
+kept in order (patience diff). Semantic cleanup counts sizes in words, so whitespace and
+punctuation tip no balance; dmp's "lossless" step, which slides an edit to a word boundary,
+scores the tokens the characters stand for.
 
 With ``ignore_whitespace`` / ``ignore_punctuation`` the diff runs on the significant tokens only;
 differences in the ignored tokens stay in the ops (so the ops still rebuild both texts) as
