@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,8 @@ from newsdiff.collect import schedule
 from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
 from newsdiff.collect.urls import canonical_url, host_of, same_site, url_variants
+from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
+from newsdiff.collect.workers import ExtractionPool, extract_for_store
 from newsdiff.config import Settings
 from newsdiff.errors import (
     BlockedByRobots,
@@ -33,6 +36,7 @@ from newsdiff.errors import (
     FetchError,
     HTTPStatusError,
     NewsdiffError,
+    StoreError,
     UnsupportedContent,
 )
 from newsdiff.store.articles import (
@@ -44,7 +48,7 @@ from newsdiff.store.articles import (
 from newsdiff.store.db import Database
 from newsdiff.store.feeds import add_feed, due_feeds, list_feeds, record_entry
 from newsdiff.store.models import Article, ArticleURL, Feed, FeedEntry, Outlet, utcnow
-from newsdiff.store.versions import add_version, record_check
+from newsdiff.store.versions import add_version, latest_text, record_check
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +61,10 @@ _HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>]+)[\"']", re.IGNORECASE)
 @dataclass
 class PollContext:
     """What the unit operations share: settings, the database, a fetcher, a clock, an executor
-    for CPU-bound extraction (``None``: the event loop's default thread pool)."""
+    for CPU-bound extraction (``None``: the event loop's default thread pool; :func:`run_poll`
+    gives an :class:`~newsdiff.collect.workers.ExtractionPool`, which moves to worker processes
+    when there is much to extract). With a process pool, ``extractor`` must be picklable (a
+    module-level function)."""
 
     settings: Settings
     database: Database
@@ -266,7 +273,7 @@ def _learn_urls(
     candidates: list[tuple[str, str]] = []
     if result.final_url != article.url:
         candidates.append((result.final_url, "redirect"))
-    canonical = _canonical_link(body, result.final_url)
+    canonical = _canonical_link(body, result.final_url) if body else None
     if canonical:
         candidates.append((canonical, "canonical"))
     for raw, kind in candidates:
@@ -286,6 +293,15 @@ def _learn_urls(
     return article
 
 
+_FEED_TITLE = (
+    select(FeedEntry.title)
+    .where(FeedEntry.article_id == Article.id)
+    .order_by(FeedEntry.last_seen_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+
+
 def _body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -299,35 +315,41 @@ def _default_extractor() -> Callable[..., Any]:
 
 async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
     """Fetch one article, store a new version if its text changed, record the check, and
-    schedule the next one."""
+    schedule the next one.
+
+    Network I/O, extraction and diff stats happen with no transaction open; the check is then
+    written in one short transaction (with the version, if any: all or nothing)."""
     s = ctx.settings.schedule
     with ctx.database.read() as session:
-        article = session.get(Article, article_id)
-        if article is None:
-            return CheckOutcome(article_id, "?", "error", error="article removed")
-        url, last_hash = article.url, article.last_body_hash
-        rules = ctx.settings.outlets.get(article.outlet.name) if article.outlet else None
-        feed_title = session.scalars(
-            select(FeedEntry.title)
-            .where(FeedEntry.article_id == article_id)
-            .order_by(FeedEntry.last_seen_at.desc())
-            .limit(1)
+        row = session.execute(
+            select(Article.url, Article.last_body_hash, Outlet.name, _FEED_TITLE)
+            .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+            .where(Article.id == article_id)
         ).first()
+    if row is None:
+        return CheckOutcome(article_id, "?", "error", error="article removed")
+    url, last_hash, outlet_name, feed_title = row
+    rules = ctx.settings.outlets.get(outlet_name) if outlet_name else None
     started = time.monotonic()
-    extraction = None
+    extraction = stats = None
     error: NewsdiffError | None = None
     result: FetchResult | None = None
+    body_hash: str | None = None
     try:
         result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
-        if _body_hash(result.body) != last_hash:
-            extract = ctx.extractor or _default_extractor()
+        body_hash = _body_hash(result.body)
+        if body_hash != last_hash:
+            with ctx.database.read() as session:
+                previous = latest_text(session, article_id)
             loop = asyncio.get_running_loop()
-            extraction = await loop.run_in_executor(
+            extraction, stats = await loop.run_in_executor(
                 ctx.executor,
                 functools.partial(
-                    extract,
+                    extract_for_store,
+                    ctx.extractor or _default_extractor(),
                     result.body,
                     result.final_url,
+                    previous=previous,
                     feed_title=feed_title,
                     min_chars=s.min_chars,
                     encoding=result.charset,
@@ -336,8 +358,14 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             )
     except (FetchError, ExtractionError) as exc:
         error = exc
+    except BrokenProcessPool as exc:  # a caller's own process pool lost a worker
+        error = ExtractionError(f"extraction worker died: {exc}")
     duration_ms = int((time.monotonic() - started) * 1000)
     now = ctx.clock()
+    warnings = list(extraction.warnings) if extraction is not None else []
+    capture: CaptureRef | None = None
+    if stats is not None and result is not None:  # the response is about to become a version
+        capture = await _keep_capture(ctx, result, now, warnings)
 
     with ctx.database.write() as session:
         article = session.get(Article, article_id)
@@ -347,8 +375,8 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         if error is not None:
             return _record_failure(session, article, error, now, duration_ms, s)
         assert result is not None
-        body_hash = _body_hash(result.body)
-        article = _learn_urls(session, article, result, result.body, now)
+        # the same bytes as last time hold the same rel=canonical, learnt then
+        article = _learn_urls(session, article, result, result.body if extraction else b"", now)
         article.failure_count = 0
         if extraction is None:
             record_check(
@@ -380,6 +408,10 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             headlines=dict(extraction.headlines),
             final_url=result.final_url,
             http_status=status,
+            stats=stats,
+            warc_file=capture.file if capture else None,
+            warc_offset=capture.offset if capture else None,
+            warc_length=capture.length if capture else None,
         )
         article.last_body_hash = body_hash
         outcome = "new_version" if added.created else "unchanged"
@@ -389,8 +421,7 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             checked_at=now,
             outcome=outcome,
             http_status=status,
-            # extraction warnings (a rule that matched nothing...) on a successful check
-            error="; ".join(extraction.warnings) or None,
+            warnings=warnings,  # a rule that matched nothing, a capture not kept...
             duration_ms=duration_ms,
             version=added.version if added.created else None,
             final_url=result.final_url,
@@ -404,6 +435,31 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
                 schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
             )
         return CheckOutcome(article.id, url, outcome, status, version=added.version.number)
+
+
+async def _keep_capture(
+    ctx: PollContext, result: FetchResult, now: datetime, warnings: list[str]
+) -> CaptureRef | None:
+    """Write the response that makes a new version to the captures (unless turned off), before
+    the write transaction: file I/O never holds the database's write lock. A capture that
+    cannot be written is a warning on the check, never a lost version."""
+    directory = capture_dir(ctx.settings)
+    if directory is None:
+        return None
+    try:
+        return await asyncio.to_thread(
+            write_capture,
+            directory,
+            result.final_url,
+            result.status,
+            result.headers,
+            result.body,
+            now,
+        )
+    except StoreError as exc:
+        logger.warning("article %s: %s", result.final_url, exc)
+        warnings.append(f"raw capture not kept: {exc}")
+        return None
 
 
 def _apply(article: Article, nxt: schedule.Next) -> None:
@@ -528,13 +584,19 @@ def run_poll(
     progress: Progress | None = None,
     executor: Executor | None = None,
 ) -> PollSummary:
-    """Run one poll cycle under the poll lock (raises :class:`PollLocked` if one is running)."""
+    """Run one poll cycle under the poll lock (raises :class:`PollLocked` if one is running).
+
+    Extraction runs in ``executor``; by default in an :class:`ExtractionPool` made for this
+    poll (threads, then worker processes when there is much to extract)."""
     from newsdiff.collect.lock import poll_lock
 
-    async def go() -> PollSummary:
+    async def go(pool: Executor) -> PollSummary:
         async with Fetcher(settings.fetch) as fetcher:
-            ctx = PollContext(settings, database, fetcher, clock=clock, executor=executor)
+            ctx = PollContext(settings, database, fetcher, clock=clock, executor=pool)
             return await run_poll_async(ctx, force=force, progress=progress)
 
     with poll_lock(database):
-        return asyncio.run(go())
+        if executor is not None:
+            return asyncio.run(go(executor))
+        with ExtractionPool() as pool:
+            return asyncio.run(go(pool))

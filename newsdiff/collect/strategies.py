@@ -46,6 +46,7 @@ LAYOUT_CELL = 400  # characters: a table cell this long is page layout, not a da
 AGREEMENT = 0.8  # share of words another strategy must have in common with trafilatura's
 DESCEND = 0.75  # the densest block holds at least this share of its parent's non-link text
 _CONTAINERS = frozenset(("td", "div", "article", "section", "main"))
+_COMMENT = re.compile(r"comment(?!ary)", re.IGNORECASE)  # in a class or id
 
 
 @dataclass(frozen=True)
@@ -162,10 +163,21 @@ def agreement(a: list[str], b: list[str]) -> float:
     return sum((wa & wb).values()) / smaller if smaller else 0.0
 
 
+def _aside(p: Any) -> bool:
+    """Whether ``p`` sits in a reader comment or in a link (a teaser), never article text."""
+    for el in p.iterancestors():
+        if el.tag == "a" or _COMMENT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            return True
+    return False
+
+
 def page_paragraph_count(tree: Any) -> int:
-    """How many ``<p>`` elements of the page hold a real paragraph."""
+    """How many ``<p>`` elements of the page hold a real paragraph. Reader comments and
+    teasers are left out: with a comment thread below it, any article would look short."""
     return sum(
-        1 for p in tree.iter("p") if len(normalize_paragraph(" ".join(p.itertext()))) >= MIN_P_CHARS
+        1
+        for p in tree.iter("p")
+        if len(normalize_paragraph(" ".join(p.itertext()))) >= MIN_P_CHARS and not _aside(p)
     )
 
 

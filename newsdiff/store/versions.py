@@ -8,6 +8,7 @@ it is added, so listings and exports never re-diff.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,27 +38,122 @@ def latest_version(session: Session, article_id: int, *, lock: bool = False) -> 
     return session.scalars(stmt.limit(1)).first()
 
 
-def apply_stats(version: Version, previous: Version | None) -> None:
-    """Set ``version``'s change stats against ``previous`` (the whole text is new without one)."""
+STAT_FIELDS = (
+    "words_added",
+    "words_removed",
+    "paragraphs_unchanged",
+    "paragraphs_modified",
+    "paragraphs_inserted",
+    "paragraphs_deleted",
+    "paragraphs_moved",
+)
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """What change stats need of the latest version: read before a write, then sent where the
+    stats are computed (a worker process) with no transaction open."""
+
+    number: int
+    text_hash: str
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeStats:
+    """A new text's change stats against the version numbered ``against`` (``None``: no version
+    yet), computed ahead of :func:`add_version`, which uses them only if that version is still
+    the latest and the text is the same (``text_hash``); otherwise it computes them itself."""
+
+    text_hash: str
+    against: int | None
+    against_hash: str | None
+    title_changed: bool
+    counts: tuple[int, ...]  # in the order of STAT_FIELDS
+
+    def fits(self, digest: str, previous: Version | None) -> bool:
+        if digest != self.text_hash:
+            return False
+        if previous is None:
+            return self.against is None
+        return self.against == previous.number and self.against_hash == previous.text_hash
+
+    def apply(self, version: Version) -> None:
+        version.title_changed = self.title_changed
+        for name, value in zip(STAT_FIELDS, self.counts, strict=True):
+            setattr(version, name, value)
+
+
+def latest_text(session: Session, article_id: int) -> VersionText | None:
+    """The latest version's number, hash, title and paragraphs (for :func:`change_stats`)."""
+    row = session.execute(
+        select(Version.number, Version.text_hash, Version.title, Version.paragraphs)
+        .where(Version.article_id == article_id)
+        .order_by(Version.number.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return VersionText(row.number, row.text_hash, row.title, tuple(_split(row.paragraphs)))
+
+
+def _split(paragraphs: str | None) -> list[str]:
+    return paragraphs.split("\n") if paragraphs else []
+
+
+def _stats(
+    title: str, paragraphs: list[str], previous_title: str | None, previous: list[str] | None
+) -> tuple[bool, tuple[int, ...]]:
     if previous is None:
-        version.paragraphs_inserted = len(version.paragraph_list)
-        version.words_added = sum(len(p.split()) for p in version.paragraph_list)
-        return
+        words = sum(len(p.split()) for p in paragraphs)
+        return False, (words, 0, 0, 0, len(paragraphs), 0, 0)
     from newsdiff.diff import Document, compare
 
-    result = compare(
-        Document(previous.title, previous.paragraph_list),
-        Document(version.title, version.paragraph_list),
-    )
+    result = compare(Document(previous_title or "", previous), Document(title, paragraphs))
     stats = result.stats
-    version.title_changed = bool(result.title_changed)
-    version.words_added = stats.words_added
-    version.words_removed = stats.words_removed
-    version.paragraphs_unchanged = stats.paragraphs_unchanged
-    version.paragraphs_modified = stats.paragraphs_modified
-    version.paragraphs_inserted = stats.paragraphs_inserted
-    version.paragraphs_deleted = stats.paragraphs_deleted
-    version.paragraphs_moved = stats.paragraphs_moved
+    return bool(result.title_changed), tuple(getattr(stats, name) for name in STAT_FIELDS)
+
+
+def change_stats(
+    title: str, paragraphs: list[str] | tuple[str, ...], previous: VersionText | None
+) -> ChangeStats | None:
+    """The stats :func:`add_version` would compute for this text against ``previous``, or
+    ``None`` when the text is empty or equals ``previous`` (no version would be made). Pure and
+    picklable: run it where the CPU is, outside any transaction."""
+    clean = normalize_paragraphs(paragraphs)
+    if not clean:
+        return None
+    clean_title = normalize_paragraph(title)
+    digest = text_hash(clean_title, clean)
+    if previous is not None and previous.text_hash == digest:
+        return None
+    changed, counts = _stats(
+        clean_title,
+        clean,
+        previous.title if previous else None,
+        list(previous.paragraphs) if previous else None,
+    )
+    return ChangeStats(
+        digest,
+        previous.number if previous else None,
+        previous.text_hash if previous else None,
+        changed,
+        counts,
+    )
+
+
+def apply_stats(version: Version, previous: Version | None) -> None:
+    """Set ``version``'s change stats against ``previous`` (the whole text is new without one)."""
+    changed, counts = _stats(
+        version.title,
+        version.paragraph_list,
+        previous.title if previous else None,
+        previous.paragraph_list if previous else None,
+    )
+    version.title_changed = changed
+    for name, value in zip(STAT_FIELDS, counts, strict=True):
+        setattr(version, name, value)
 
 
 def add_version(
@@ -76,8 +172,16 @@ def add_version(
     final_url: str | None = None,
     http_status: int | None = None,
     source: str = "live",
+    stats: ChangeStats | None = None,
+    warc_file: str | None = None,
+    warc_offset: int | None = None,
+    warc_length: int | None = None,
 ) -> AddResult:
-    """Store a new version of ``article`` unless its normalised text equals the latest one's."""
+    """Store a new version of ``article`` unless its normalised text equals the latest one's.
+
+    ``stats`` (from :func:`change_stats`) saves diffing inside the transaction when they were
+    computed against the version that is still the latest. ``warc_*`` say where the raw
+    capture of the response is (a file in the captures dir, its record's byte range)."""
     clean = normalize_paragraphs(paragraphs)
     if not clean:
         raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
@@ -102,8 +206,14 @@ def add_version(
         final_url=final_url,
         http_status=http_status,
         source=source,
+        warc_file=warc_file,
+        warc_offset=warc_offset,
+        warc_length=warc_length,
     )
-    apply_stats(version, previous)
+    if stats is not None and stats.fits(digest, previous):
+        stats.apply(version)
+    else:
+        apply_stats(version, previous)
     session.add(version)
     article.version_count = version.number
     article.title = clean_title or article.title
@@ -127,8 +237,12 @@ def record_check(
     final_url: str | None = None,
     body_hash: str | None = None,
     source: str = "live",
+    warnings: Sequence[str] = (),
 ) -> Check:
-    """Record one check of ``article``: every check is kept, so each change has a known window."""
+    """Record one check of ``article``: every check is kept, so each change has a known window.
+
+    ``warnings`` (of a successful extraction: a rule that matched nothing...) are stored one per
+    line."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown check outcome {outcome!r}")
     check = Check(
@@ -142,6 +256,7 @@ def record_check(
         final_url=final_url,
         body_hash=body_hash,
         source=source,
+        warnings="\n".join(" ".join(w.split()) for w in warnings) or None,
     )
     session.add(check)
     article.last_checked_at = checked_at

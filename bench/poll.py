@@ -1,0 +1,530 @@
+"""Benchmark the poll cycle: checks per second for unchanged and for changed pages.
+
+A local site (in a separate process, so it does not compete for our GIL) serves N realistic
+article pages of about 100 KB each, written by this script: a head with meta tags, JSON-LD,
+inline CSS and scripts; a mega-menu; the article (standfirst, byline, figure, inline links, an
+ad slot, a pull quote); share buttons with inline SVG; related and most-read lists; reader
+comments; a footer. We track them all, then time four forced polls:
+
+1. first sight: every page is new (fetch + extract + store version 1)
+2. unchanged: the same bytes again (fetch + body hash, no extraction)
+3. template: same text, other template bytes (fetch + extract, no new version)
+4. changed: every article's text edited (fetch + extract + diff + store version 2)
+
+Limits are set high so the run is CPU-bound. Prints checks/s (and the ratio to the goal of
+issue 4: 100 unchanged and 30 changed checks/s on a 2-core machine) and, with --profile, where
+the time goes (extraction then runs inline on the event loop's thread so that cProfile sees it).
+Never asserts anything about time.
+
+    python bench/poll.py [--pages 300] [--quick] [--executor thread|process|N]
+                         [--repeat 3] [--profile] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import json
+import multiprocessing
+import os
+import pstats
+import random
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from newsdiff.collect.articles import track_url  # noqa: E402
+from newsdiff.collect.poll import run_poll  # noqa: E402
+from newsdiff.collect.workers import ExtractionPool  # noqa: E402
+from newsdiff.config import settings_from_dict  # noqa: E402
+from newsdiff.store.db import Database, migrate  # noqa: E402
+
+GOALS = {"unchanged": 100.0, "changed": 30.0}
+WORDS = (
+    "council inspectors report children services review social workers police hospital doctors "
+    "family court evidence failures minister statement government department management borough "
+    "officials concerns warning protection care agency trial jury verdict investigation findings "
+    "response public inquiry director chief executive spokesman according yesterday morning week "
+    "the a of to and in that was for on with said by at from had were would have been their "
+    "after before while which who not but also more than over under new local national"
+).split()
+SECTIONS = (
+    "News UK World Business Politics Technology Science Health Education Sport Culture Opinion"
+).split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    out: list[str] = []
+    while n > 0:
+        k = min(n, rng.randint(8, 22))
+        out.append(sentence(rng, max(k, 2)))
+        n -= k
+    return " ".join(out)
+
+
+def _icon(seed: int) -> str:
+    path = " ".join(
+        f"M{(k * 7 + seed) % 32}.{k % 10} {(k * 13) % 32}.{k % 7}l{k % 5}.5-{k % 3}.25"
+        f"c.{k % 9} 0 1.{k % 4} .{k % 6} 1.{k % 8}z"
+        for k in range(18)
+    )
+    return f"<svg viewBox='0 0 32 32' aria-hidden='true' class='icon'><path d='{path}'/></svg>"
+
+
+ICONS = [_icon(s) for s in range(5)]
+STYLE = (
+    "<style>"
+    + "".join(
+        f".c-{k:03d}-{WORDS[k % len(WORDS)]}{{margin:{k % 7}px {k % 11}px;padding:{k % 5}px;"
+        f"color:#{(k * 2654435761) % 0xFFFFFF:06x};font-size:{12 + k % 9}px;line-height:1.{k % 9}}}"
+        for k in range(200)
+    )
+    + "</style>"
+)
+ANALYTICS = (
+    "<script>window.dataLayer=window.dataLayer||[];(function(){var cfg="
+    + json.dumps(
+        {
+            f"flag_{k}": {"on": k % 3 == 0, "weight": k % 17, "variant": f"v{k % 5}"}
+            for k in range(260)
+        }
+    )
+    + ";function t(e){dataLayer.push({event:e,ts:Date.now()})}t('load');})();</script>"
+)
+MENU = "".join(
+    f"<li class='menu__item'><a class='menu__link' href='/{s.lower()}'>{s}</a><ul class='sub'>"
+    + "".join(
+        f"<li><a href='/{s.lower()}/{w}'>{w.capitalize()}</a></li>"
+        for w in WORDS[k * 3 : k * 3 + 9]
+    )
+    + "</ul></li>"
+    for k, s in enumerate(SECTIONS)
+)
+FOOTER = "".join(
+    f"<li><a href='/{s.lower()}/{w}' class='footer__link'>{s} {w}</a></li>"
+    for s in SECTIONS
+    for w in WORDS[:7]
+)
+
+
+def article_text(i: int, text_rev: int) -> tuple[str, list[str]]:
+    """The headline and paragraphs of article ``i`` at revision ``text_rev``."""
+    rng = random.Random(i)
+    title = f"Story {i}: " + sentence(rng, 9).rstrip(".")
+    paras = [paragraph(rng, rng.randint(40, 75)) for _ in range(rng.randint(12, 18))]
+    for rev in range(1, text_rev + 1):
+        edit = random.Random(i * 7919 + rev)
+        for k in edit.sample(range(len(paras)), 3):
+            words = paras[k].split()
+            words[edit.randrange(len(words))] = "amended"
+            paras[k] = " ".join(words)
+        paras.insert(edit.randrange(len(paras)), paragraph(edit, 40))
+    return title, paras
+
+
+def page(i: int, text_rev: int, template_rev: int) -> bytes:
+    """About 100 KB of article page; the text depends on ``text_rev`` only, the rest of the
+    markup (most-read list, ad ids, cache busters) on ``template_rev`` too."""
+    title, paras = article_text(i, text_rev)
+    rng = random.Random(i * 31 + template_rev)
+    quote = sentence(random.Random(-i), 12)
+    esc = html_escape
+    body_parts: list[str] = []
+    for k, p in enumerate(paras):
+        words = p.split(" ")
+        j = rng.randrange(len(words) - 3)
+        linked = (
+            " ".join(words[:j])
+            + f" <a href='/news/{rng.randrange(10_000)}'>{' '.join(words[j : j + 2])}</a> "
+            + " ".join(words[j + 2 :])
+        )
+        body_parts.append(f"<p class='body-text'>{linked}</p>")
+        if k == 3:
+            body_parts.append(
+                f"<div class='ad-slot' id='ad-{template_rev}-{i}' data-ad-unit='mid-article'>"
+                "<!-- ad slot: filled by script --><span>Advertisement</span></div>"
+            )
+        if k == 6:
+            body_parts.append(f"<blockquote class='pull-quote'><p>{esc(quote)}</p></blockquote>")
+    jsonld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": "2008-11-12T09:30:00+00:00",
+            "dateModified": f"2008-11-12T{10 + text_rev:02d}:05:00+00:00",
+            "author": {"@type": "Person", "name": "Martin Hale"},
+            "publisher": {"@type": "Organization", "name": "Bench Times"},
+            "description": paras[0][:200],
+        }
+    )
+    share = "".join(f"<button class='share share--{k}'>{ICONS[k]}</button>" for k in range(5))
+    related = "".join(
+        f"<li class='card'><a href='/news/{k}'><img src='/img/{k}.jpg' alt='' loading='lazy' "
+        f"width='320' height='180'><h3 class='card__title'>{esc(sentence(rng, 9))}</h3></a>"
+        f"<p class='card__summary'>{esc(sentence(rng, 18))}</p></li>"
+        for k in range(16)
+    )
+    most_read = "".join(
+        f"<li><span class='rank'>{k + 1}</span><a href='/news/{rng.randrange(10_000)}'>"
+        f"{esc(sentence(rng, 10))}</a></li>"
+        for k in range(10)
+    )
+    comments = "".join(
+        f"<div class='comment' id='c{k}'><img class='avatar' src='/avatars/{k}.png' alt=''>"
+        f"<span class='who'>reader{k}</span><time>2 hours ago</time>"
+        f"<p>{esc(paragraph(rng, rng.randint(15, 50)))}</p>"
+        f"<button class='reply'>Reply</button><button class='like'>{ICONS[k % 5]} {k}</button>"
+        "</div>"
+        for k in range(26)
+    )
+    html = (
+        "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
+        f"<title>{esc(title)} | Bench Times</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<meta property='og:title' content='{esc(title)}'>"
+        "<meta property='og:type' content='article'>"
+        f"<meta name='description' content='{esc(paras[0][:150])}'>"
+        "<meta property='article:published_time' content='2008-11-12T09:30:00+00:00'>"
+        f"<link rel='canonical' href='/news/{i}'>"
+        f"<link rel='stylesheet' href='/static/main.css?v={template_rev}'>"
+        f"<script type='application/ld+json'>{jsonld}</script>{STYLE}{ANALYTICS}</head>"
+        "<body><!-- header --><header class='masthead'><a href='/' class='logo'>Bench Times</a>"
+        f"<nav class='menu'><ul>{MENU}</ul></nav></header>"
+        f"<div class='ticker'>Breaking: {esc(sentence(rng, 8))}</div>"
+        "<main id='main'><article class='story'>"
+        f"<h1 class='story__headline'>{esc(title)}</h1>"
+        f"<p class='standfirst'>{esc(sentence(random.Random(i + 10**6), 20))}</p>"
+        "<p class='byline'>By Martin Hale, Social Affairs Reporter</p>"
+        "<time datetime='2008-11-12T09:30:00+00:00'>12 November 2008</time>"
+        f"<div class='share-bar'>{share}</div>"
+        f"<figure><img src='/img/{i}.jpg' srcset='/img/{i}-640.jpg 640w, /img/{i}-1280.jpg 1280w'"
+        f" alt='The council offices'><figcaption>The council offices in {i} Street</figcaption>"
+        f"</figure><div class='story__body'>{''.join(body_parts)}</div>"
+        f"<div class='share-bar share-bar--bottom'>{share}</div></article>"
+        f"<aside class='related'><h2>Related stories</h2><ul>{related}</ul></aside>"
+        f"<aside class='most-read'><h2>Most read</h2><ol>{most_read}</ol></aside>"
+        f"<section class='comments'><h2>Comments (26)</h2>{comments}</section></main>"
+        "<form class='newsletter'><label>Get our morning briefing <input type='email'></label>"
+        "<button>Sign up</button></form>"
+        f"<footer><ul>{FOOTER}</ul><p>Copyright Bench Times</p></footer>"
+        f"<script src='/static/app.js?v={template_rev}' async></script></body></html>"
+    )
+    return html.encode()
+
+
+def html_escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+    )
+
+
+def serve(port_queue: Any, orders: Any, done: Any, pages: int) -> None:
+    """The site. Each order ``(text_rev, template_rev)`` renders every page at that revision,
+    then switches to it and says so on ``done``: rendering is not part of any timing."""
+    cache: dict[tuple[int, int, int], bytes] = {}
+    current = [(0, 0)]
+
+    def render() -> None:
+        while True:
+            revision = orders.get()
+            for i in range(pages):
+                if (i, *revision) not in cache:
+                    cache[(i, *revision)] = page(i, *revision)
+            current[0] = revision
+            done.put(revision)
+
+    threading.Thread(target=render, daemon=True).start()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/robots.txt":
+                body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
+            else:
+                i = int(self.path.rsplit("/", 1)[-1])
+                body, ctype = cache[(i, *current[0])], "text/html; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+class InlineExecutor(Executor):
+    """Runs each call at once in the caller's thread (so that cProfile sees extraction)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            future.set_exception(exc)
+        return future
+
+
+def make_executor(kind: str) -> Executor | None:
+    """The executor for all polls (``None``: a new ExtractionPool per poll, as run_poll does)."""
+    if kind == "default":
+        return None
+    if kind == "inline":
+        return InlineExecutor()
+    if kind == "thread":
+        return ThreadPoolExecutor(os.cpu_count() or 2)
+    workers = int(kind) if kind.isdigit() else (os.cpu_count() or 2)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _proc_stats() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds of it and of its children it has waited for)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(stat.parent.name)] = (int(fields[1]), sum(map(int, fields[11:15])) / tick)
+    return found
+
+
+def cpu_seconds(site: int) -> tuple[float, float, float]:
+    """CPU seconds so far of (this process, its other descendants, the site's processes):
+    the poller's own cost, whatever else loads the machine. Worker processes are counted while
+    alive and, once reaped, through their parent (this process or the forkserver)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    me = usage.ru_utime + usage.ru_stime
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    others, site_cpu = reaped.ru_utime + reaped.ru_stime, 0.0
+    procs = _proc_stats()
+    for pid, (_parent, cpu) in procs.items():
+        chain, up = [], pid
+        while up in procs and up not in (0, 1) and len(chain) < 20:
+            chain.append(up)
+            up = procs[up][0]
+        if pid == os.getpid() or os.getpid() not in chain:
+            continue
+        if site in chain:
+            site_cpu += cpu
+        else:
+            others += cpu
+    return me, others, site_cpu
+
+
+AREAS = (
+    ("trafilatura", "extraction: trafilatura"),
+    ("readability", "extraction: readability"),
+    ("newsdiff/collect/strategies", "extraction: strategy choice"),
+    ("newsdiff/collect/", "collect (poll, extract, urls...)"),
+    ("lxml", "lxml"),
+    ("newsdiff/diff", "diff stats (newsdiff.diff)"),
+    ("diff_match_patch", "diff stats (diff_match_patch)"),
+    ("newsdiff/store", "store (newsdiff.store)"),
+    ("sqlalchemy", "SQLAlchemy"),
+    ("sqlite3", "sqlite3 driver"),
+    ("httpx", "HTTP: httpx"),
+    ("httpcore", "HTTP: httpcore"),
+    ("h11", "HTTP: h11"),
+    ("anyio", "HTTP: anyio"),
+    ("asyncio", "asyncio event loop"),
+    ("socket", "sockets"),
+    ("newsdiff/text", "text normalisation"),
+)
+
+
+def areas(profiler: cProfile.Profile) -> list[tuple[str, float]]:
+    """Own time summed by area (package), largest first: where the time goes."""
+    totals: dict[str, float] = {}
+    raw: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in raw.items():
+        where = f"{filename} {name}"
+        area = next((label for key, label in AREAS if key in where), "other")
+        if area == "other" and "method" in name and ("lxml" in name or "etree" in name):
+            area = "lxml"
+        totals[area] = totals.get(area, 0.0) + tottime
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+class GCTimer:
+    """Time spent in the cyclic garbage collector (part of every figure above)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._start = 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.collections[info["generation"]] += 1
+
+    def take(self) -> tuple[float, list[int]]:
+        taken = (self.seconds, self.collections)
+        self.seconds, self.collections = 0.0, [0, 0, 0]
+        return taken
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f} on {os.cpu_count()} cores"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="60 pages, one round")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the four polls")
+    parser.add_argument(
+        "--executor",
+        help="where extraction runs: default (an ExtractionPool per poll, as run_poll does), "
+        "thread, process, N processes, inline (default with --profile)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the event loop's thread (with extraction inline unless --executor)",
+    )
+    parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    parser.add_argument("--db", help="database URL (default: a new SQLite file)")
+    parser.add_argument("--concurrency", type=int, default=16, help="fetch limits (global, host)")
+    args = parser.parse_args()
+    pages = 60 if args.quick else args.pages
+
+    ctx = multiprocessing.get_context("spawn")
+    port_queue, orders, done = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    server = ctx.Process(target=serve, args=(port_queue, orders, done, pages), daemon=True)
+    server.start()
+    port = port_queue.get(timeout=60)
+    assert server.pid is not None
+    site_pid = server.pid
+
+    def revise(text_rev: int, template_rev: int) -> None:
+        orders.put((text_rev, template_rev))
+        done.get(timeout=600)
+
+    revise(0, 0)
+    base = f"http://127.0.0.1:{port}"
+    avg = sum(len(page(i, 0, 0)) for i in range(10)) / 10
+    print(f"{pages} pages of ~{avg / 1024:.0f} KB on {base}; {load()}")
+
+    url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='newsdiff-bench-')) / 'b.sqlite'}"
+    migrate(url)
+    limit = args.concurrency
+    settings = settings_from_dict(
+        {
+            "database": {"url": url},
+            "fetch": {"concurrency": limit, "per_host_concurrency": limit, "timeout_s": 60},
+        }
+    )
+    database = Database(url)
+    executor = make_executor(args.executor or ("inline" if args.profile else "default"))
+    print(
+        f"extraction in {type(executor).__name__ if executor else 'ExtractionPool per poll'}; "
+        f"fetch concurrency {limit}; database {database.engine.dialect.name}"
+    )
+    for i in range(pages):
+        track_url(database, f"{base}/news/{i}", outlet="Bench Times")
+
+    gc_timer = GCTimer()
+
+    def timed(label: str) -> float:
+        profiler = cProfile.Profile() if args.profile else None
+        gc_timer.take()
+        start, before = time.perf_counter(), cpu_seconds(site_pid)
+        if profiler:
+            profiler.enable()
+        pool = ExtractionPool() if executor is None else None
+        with pool or contextlib.nullcontext():
+            summary = run_poll(settings, database, force=True, executor=executor or pool)
+        if profiler:
+            profiler.disable()
+        elapsed = time.perf_counter() - start
+        n = max(summary.checks, 1)
+        main_ms, others_ms, site_ms = (
+            (b - a) * 1000 / n for a, b in zip(before, cpu_seconds(site_pid), strict=True)
+        )
+        rate = summary.checks / elapsed
+        goal = f" ({rate / GOALS[label]:4.2f}x goal)" if label in GOALS else " " * 13
+        # what 2 idle cores would allow: the event loop's process on one core at most, and
+        # poller, workers and site sharing two
+        ceiling = 1000 / max(main_ms, (main_ms + others_ms + site_ms) / 2, 1e-9)
+        print(
+            f"{label:<12} {summary.checks:>4} checks {elapsed:6.2f}s {rate:6.1f}/s{goal} | CPU "
+            f"ms/check: poller {main_ms:5.1f} + workers {others_ms:5.1f}, site {site_ms:4.1f}"
+            f" | ceiling {ceiling:5.0f}/s | {summary.new_versions} new versions, "
+            f"{summary.failures} failures | {load()}"
+        )
+        if pool is not None and (pool.in_threads or pool.in_processes):
+            print(
+                f"  extraction jobs: {pool.in_threads} in threads, "
+                f"{pool.in_processes} in {pool.processes} worker processes"
+            )
+        gc_seconds, collections = gc_timer.take()
+        if args.profile or gc_seconds * 1000 / n >= 1:
+            print(f"  poller in gc: {gc_seconds * 1000 / n:.2f} ms/check {collections}")
+        if summary.failures:
+            print("  first problems:", summary.problems[:3])
+        if profiler:
+            print(f"--- {label}: own time by area")
+            for area, seconds in areas(profiler):
+                print(f"  {area:<34} {seconds * 1000 / n:7.2f} ms/check")
+            for key in ("tottime", "cumulative"):
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out)
+                stats.sort_stats(key).print_stats(args.top)
+                print(f"--- {label}: top {args.top} by {key}")
+                print("\n".join(out.getvalue().splitlines()[6:]))
+        return rate
+
+    text_rev = template_rev = 0
+    rates: dict[str, list[float]] = {}
+    rates.setdefault("first sight", []).append(timed("first sight"))
+    for _ in range(1 if args.quick else args.repeat):
+        rates.setdefault("unchanged", []).append(timed("unchanged"))
+        template_rev += 1
+        revise(text_rev, template_rev)
+        rates.setdefault("template", []).append(timed("template"))
+        text_rev += 1
+        revise(text_rev, template_rev)
+        rates.setdefault("changed", []).append(timed("changed"))
+    if len(rates["changed"]) > 1:
+        print("best of", len(rates["changed"]), "rounds:")
+        for label, values in rates.items():
+            print(f"  {label:<12} {max(values):7.1f} checks/s")
+    database.dispose()
+    if executor is not None:
+        executor.shutdown()
+    server.terminate()
+
+
+if __name__ == "__main__":
+    main()
