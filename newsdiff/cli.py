@@ -829,8 +829,8 @@ def _demo_app(settings: Settings, url: str) -> Any:
 
 
 @cli.command("diff")
-@click.argument("old")
-@click.argument("new", required=False)
+@click.argument("old", metavar="ARTICLE|OLD")
+@click.argument("new", metavar="[NEW]", required=False)
 @click.option("--headline", is_flag=True, help="Files: the first line of each is the headline.")
 @click.option(
     "--format",
@@ -888,6 +888,9 @@ def diff_command(
     else:
         from newsdiff.collect.articles import resolve_article
         from newsdiff.timeline.compare import diff_versions, version_ref
+
+        if not old.strip().isdigit() and Path(old).is_file():
+            raise click.UsageError(f"{old} is a file: give two files to compare (OLD NEW)")
 
         database = open_db(state)
         with database.read() as session:

@@ -210,3 +210,9 @@ def test_single_version_has_nothing_to_compare(tmp_path: Path) -> None:
             diff_versions(session, article.id)
     finally:
         database.dispose()
+
+
+def test_one_file_is_bad_usage(files: tuple[str, str], stored: dict[str, str]) -> None:
+    result = run("diff", files[0], env=stored)
+    assert result.exit_code == 2
+    assert "give two files" in result.output
