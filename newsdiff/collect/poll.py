@@ -322,13 +322,15 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
     s = ctx.settings.schedule
     with ctx.database.read() as session:
         row = session.execute(
-            select(Article.url, Article.last_body_hash, Outlet.name, _FEED_TITLE)
+            select(
+                Article.url, Article.last_body_hash, Article.version_count, Outlet.name, _FEED_TITLE
+            )
             .outerjoin(Outlet, Outlet.id == Article.outlet_id)
             .where(Article.id == article_id)
         ).first()
     if row is None:
         return CheckOutcome(article_id, "?", "error", error="article removed")
-    url, last_hash, outlet_name, feed_title = row
+    url, last_hash, versions, outlet_name, feed_title = row
     rules = ctx.settings.outlets.get(outlet_name) if outlet_name else None
     started = time.monotonic()
     extraction = stats = None
@@ -339,8 +341,10 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
         body_hash = _body_hash(result.body)
         if body_hash != last_hash:
-            with ctx.database.read() as session:
-                previous = latest_text(session, article_id)
+            previous = None
+            if versions:  # what the change stats compare against (read with no write open)
+                with ctx.database.read() as session:
+                    previous = latest_text(session, article_id)
             loop = asyncio.get_running_loop()
             extraction, stats = await loop.run_in_executor(
                 ctx.executor,
