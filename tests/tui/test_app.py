@@ -141,6 +141,16 @@ async def test_changes_folding_inline_and_find(db: Database, filled: Filled) -> 
         await pilot.press("p")
         assert diff._change == 0
 
+        # folding while another pair loads: the new pair comes, folded
+        await pilot.press("right_square_bracket", "u")
+        await settle(pilot)
+        assert diff.pair is not None and diff.request is not None
+        assert (diff.pair.old and diff.pair.old.number, diff.pair.new.number) == (2, 3)
+        assert (diff.request.old, diff.request.new) == (2, 3) and diff.fold
+        await pilot.press("u", "left_square_bracket")
+        await settle(pilot)
+        assert diff.pair.new.number == 2 and not diff.fold
+
         lines = len(diff.laid)
         await pilot.press("u")
         await settle(pilot)

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Static
 
 from newsdiff.errors import NotFound
 from newsdiff.store.db import Database
+from newsdiff.text import printable
 from newsdiff.timeline.browse import (
     GroupKey,
     JumpTarget,
@@ -226,7 +227,7 @@ class MainScreen(Screen[None]):
         self.story_slug = story.slug if story else None
         self.all_articles = story is None
         if story is not None:
-            self.app.title = story.title
+            self.app.title = printable(story.title)
             self.app.sub_title = f"{story.events} events · {story.articles} articles"
         else:
             self.app.title = "All tracked articles"

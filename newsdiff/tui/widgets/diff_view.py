@@ -148,10 +148,14 @@ class DiffView(ScrollView, can_focus=True):
             return
         self.token += 1
         self.pending = True
-        self.border_subtitle = "laying out…"
-        cached = (self.pair, self.diff)
+        pair = self.pair
+        shown = _Request(pair.article_id, pair.old.number if pair.old else None, pair.new.number)
+        # while another pair is still loading, load that one with the new options instead
+        cached = (pair, self.diff) if shown == self.request else None
+        self.border_subtitle = "laying out…" if cached else "loading…"
+        top = not keep or cached is None
         self.call_after_refresh(
-            self._compute, self.token, self.request, cached, self._options(), not keep
+            self._compute, self.token, self.request, cached, self._options(), top
         )
 
     @work(thread=True, exclusive=True, group="diff")
