@@ -17,7 +17,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalize_paragraph(text: str) -> str:
-    """NFC, zero-width characters, soft hyphens and NUL dropped, whitespace collapsed and trimmed."""
+    """NFC; zero-width characters, soft hyphens and NUL dropped; whitespace collapsed, trimmed."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     return _SPACE.sub(" ", text).strip()
 
