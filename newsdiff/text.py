@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"), None)
 _SPACE = re.compile(r"\s+")
@@ -32,10 +32,26 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     return out
 
 
-def text_hash(title: str, paragraphs: Iterable[str]) -> str:
-    """SHA-256 of the normalised headline and paragraphs (one paragraph per line)."""
+#: Headline variants that are part of a version's text: the article's own headlines. The
+#: ``<title>`` (site suffixes change with every redesign) and the feed's title (two feeds may
+#: title one article differently) are stored with each version but make no version by themselves.
+HASHED_HEADLINES = ("h1", "og")
+
+
+def text_hash(
+    title: str, paragraphs: Iterable[str], headlines: Mapping[str, object] | None = None
+) -> str:
+    """SHA-256 of the normalised headline and paragraphs (one paragraph per line), and of the
+    page's own headline variants (``h1``, ``og``) where they differ from the headline, so that a
+    changed ``og:title`` alone is a new version researchers can query."""
+    clean_title = normalize_paragraph(title)
     body = "\n".join(normalize_paragraphs(paragraphs))
-    data = normalize_paragraph(title) + "\n\n" + body
+    data = clean_title + "\n\n" + body
+    for key in HASHED_HEADLINES:
+        value = headlines.get(key) if headlines else None
+        variant = normalize_paragraph(value) if isinstance(value, str) else ""
+        if variant and variant != clean_title:
+            data += f"\n\n{key}: {variant}"
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 

@@ -127,7 +127,7 @@ def merge_version(
     if not clean:
         raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
     clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean)
+    digest = text_hash(clean_title, clean, headlines)
     session.get(Article, article.id, with_for_update=True)
     versions = list(
         session.scalars(

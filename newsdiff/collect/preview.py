@@ -185,7 +185,7 @@ def reextract_version(
         encoding=capture.charset,
         rules=rules,
     )
-    same = text_hash(extraction.title, extraction.paragraphs) == stored_hash
+    same = text_hash(extraction.title, extraction.paragraphs, extraction.headlines) == stored_hash
     return Reextraction(
         Preview(extraction, capture.url, name),
         version_id=version_id,

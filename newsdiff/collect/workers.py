@@ -76,7 +76,9 @@ def extract_for_store(
         logger.exception("extraction of %s failed", url)
         raise ExtractionError(f"extraction failed: {exc.__class__.__name__}: {exc}") from None
     try:
-        stats = change_stats(extraction.title, extraction.paragraphs, previous)
+        stats = change_stats(
+            extraction.title, extraction.paragraphs, previous, dict(extraction.headlines)
+        )
     except Exception:  # noqa: BLE001 - add_version computes them again and reports
         logger.exception("change stats of %s failed", url)
         stats = None

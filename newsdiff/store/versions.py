@@ -116,7 +116,10 @@ def _stats(
 
 
 def change_stats(
-    title: str, paragraphs: list[str] | tuple[str, ...], previous: VersionText | None
+    title: str,
+    paragraphs: list[str] | tuple[str, ...],
+    previous: VersionText | None,
+    headlines: dict[str, Any] | None = None,
 ) -> ChangeStats | None:
     """The stats :func:`add_version` would compute for this text against ``previous``, or
     ``None`` when the text is empty or equals ``previous`` (no version would be made). Pure and
@@ -125,7 +128,7 @@ def change_stats(
     if not clean:
         return None
     clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean)
+    digest = text_hash(clean_title, clean, headlines)
     if previous is not None and previous.text_hash == digest:
         return None
     changed, counts = _stats(
@@ -186,7 +189,7 @@ def add_version(
     if not clean:
         raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
     clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean)
+    digest = text_hash(clean_title, clean, headlines)
     previous = latest_version(session, article.id, lock=True)
     if previous is not None and previous.text_hash == digest:
         return AddResult(previous, False)

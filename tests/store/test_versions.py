@@ -146,3 +146,33 @@ def test_control_characters_are_stored_and_nul_dropped(database: Database) -> No
         (version,) = list_versions(session, aid)
         assert version.paragraph_list == ["Beforeafter \x1b[31mred\x1b[0m [sic]."]
         assert version.title == "AB"
+
+
+def test_a_changed_og_title_alone_is_a_version(database: Database) -> None:
+    """The page's own headline variants are part of the text; <title> and the feed's are not."""
+    aid = _article(database)
+
+    def add(headlines: dict[str, str | None], hours: int) -> bool:
+        with database.write() as session:
+            article = session.get(Article, aid)
+            assert article is not None
+            return add_version(
+                session,
+                article,
+                title="Council criticised",
+                paragraphs=["Inspectors report."],
+                captured_at=T0 + timedelta(hours=hours),
+                extractor="test",
+                extractor_version="1",
+                headlines=headlines,
+            ).created
+
+    base = {"h1": "Council criticised", "og": "Council criticised", "html": "Council | Site"}
+    assert add(base, 0)
+    assert not add({**base, "html": "Council criticised - Site News", "feed": "Other"}, 1)
+    assert add({**base, "og": "Council failed children, inspectors say"}, 2)
+    with database.read() as session:
+        versions = list_versions(session, aid)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[1].headlines is not None
+    assert versions[1].headlines["og"] == "Council failed children, inspectors say"
