@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -333,13 +334,13 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
         click.echo(summary.line())
 
 
-def _poll_with_progress(state: State, database: Any, force: bool) -> Any:
+@contextmanager
+def staged_progress(prefix: str = "") -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar with one row per stage; yields ``report(stage, done, total)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from newsdiff.collect.poll import run_poll
-
     with Progress(
-        TextColumn("{task.description:<9}"),
+        TextColumn(prefix + "{task.description:<9}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -347,11 +348,18 @@ def _poll_with_progress(state: State, database: Any, force: bool) -> Any:
     ) as bar:
         tasks: dict[str, Any] = {}
 
-        def progress(kind: str, done: int, total: int) -> None:
-            if kind not in tasks:
-                tasks[kind] = bar.add_task(kind, total=total)
-            bar.update(tasks[kind], completed=done, total=total)
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
 
+        yield report
+
+
+def _poll_with_progress(state: State, database: Any, force: bool) -> Any:
+    from newsdiff.collect.poll import run_poll
+
+    with staged_progress() as progress:
         return run_poll(state.settings, database, force=force, progress=progress)
 
 
@@ -791,24 +799,9 @@ def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
 
 
 def _demo_with_progress(settings: Settings, db_path: Path | None) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from newsdiff.demo.run import run_demo
 
-    with Progress(
-        TextColumn("demo {task.description:<8}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with staged_progress("demo ") as report:
         return run_demo(settings, db_path, report=report)
 
 
