@@ -5,7 +5,8 @@ two to four sentences) and an edited copy: a share of the words edited at scatte
 (replaced, deleted, or with a word or short phrase inserted), plus one paragraph inserted and
 one moved. For each case, in one run:
 
-* ``compare()`` in-process (newsdiff),
+* ``compare()`` in-process (newsdiff), with its compiled raw diff (fast-diff-match-patch) and,
+  beside it, with the pure-Python one (``pure ms``),
 * ``difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()``,
 * ``git diff --no-index --word-diff=porcelain`` on two temporary files (a process each run),
 
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diff_match_patch import diff_match_patch  # noqa: E402
 
-from newsdiff.diff import Document, compare  # noqa: E402
+from newsdiff.diff import Document, compare, words  # noqa: E402
 
 FUNCTION = (
     "the the the the of of of to to to and and and a a in in is was that for on it with as "
@@ -237,6 +238,13 @@ class Git:
 def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, float]:
     a, b = doc_words(case.old), doc_words(case.new)
     ours = median_time(lambda: compare(case.old, case.new), repeat)
+    engine = words.engine()
+    words.set_engine("pure")
+    try:
+        pure = median_time(lambda: compare(case.old, case.new), repeat)
+        pure_changed = compare(case.old, case.new).stats
+    finally:
+        words.set_engine(engine)
     base = median_time(
         lambda: difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), repeat
     )
@@ -244,6 +252,8 @@ def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, flo
     stats = result.stats
     row: dict[str, float] = {
         "ours": ours,
+        "pure": pure,
+        "pure_changed": pure_changed.words_added + pure_changed.words_removed,
         "difflib": base,
         "ours_changed": stats.words_added + stats.words_removed,
         "difflib_changed": difflib_changed(a, b),
@@ -285,29 +295,34 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     use_git = shutil.which("git") is not None
     print(
-        f"newsdiff compare() vs difflib (word lists, autojunk=False) and git --word-diff; "
-        f"median of up to {repeat} runs"
+        f"newsdiff compare() ({words.engine()} raw diff; pure Python beside it) vs difflib "
+        f"(word lists, autojunk=False) and git --word-diff; median of up to {repeat} runs"
     )
     header = (
         f"{'case':<10} {'words':>6} {'ours ms':>8} {'difflib ms':>10} {'ratio':>6} "
+        f"{'pure ms':>8} {'ratio':>6} "
         f"{'git ms':>7}  {'changed: ours':>13} {'minimum':>7} {'+%':>6} {'difflib':>7} "
         f"{'git':>6} {'LCS':>6}"
     )
     print(header)
+    pure_changed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
             row = run_case(case, repeat, Path(tmp), use_git)
+            pure_changed.append(f"{case.name} {row['pure_changed']:.0f}")
             excess = 100 * (row["ours_changed"] - case.changed) / case.changed
             git_ms = f"{row['git'] * 1000:7.1f}" if use_git else f"{'-':>7}"
             git_changed = f"{row['git_changed']:6.0f}" if use_git else f"{'-':>6}"
             print(
                 f"{case.name:<10} {len(doc_words(case.old)):>6} {row['ours'] * 1000:8.2f} "
                 f"{row['difflib'] * 1000:10.2f} {row['ours'] / row['difflib']:5.2f}x "
+                f"{row['pure'] * 1000:8.2f} {row['pure'] / row['difflib']:5.2f}x "
                 f"{git_ms}  {row['ours_changed']:13.0f} {case.changed:7d} {excess:+5.1f}% "
                 f"{row['difflib_changed']:7.0f} {git_changed} {row['lcs_changed']:6.0f}"
             )
     print("ratio = ours / difflib; changed = words removed + added; minimum = words the generator")
     print("changed (a moved paragraph counts 0; difflib, git and LCS count it twice)")
+    print(f"pure-Python raw diff, changed words: {', '.join(pure_changed)}")
     return 0
 
 
