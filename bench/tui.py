@@ -551,11 +551,15 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=40, help="Key presses per pane.")
     parser.add_argument("--runs", type=int, default=5, help="Process runs in a pty.")
     parser.add_argument("--quick", action="store_true", help="Fewer keys and runs (CI).")
+    parser.add_argument(
+        "--launch-only", action="store_true", help="Only time real processes in a pty."
+    )
     args = parser.parse_args()
     if args.quick:
         args.keys, args.runs = 10, 1
     path = cached_database(args.rebuild)
-    asyncio.run(in_process(path, args.keys))
+    if not args.launch_only:
+        asyncio.run(in_process(path, args.keys))
     in_pty(path, args.runs)
 
 

@@ -744,13 +744,17 @@ def _with_backfill_progress(go: Callable[[Any], Any]) -> Any:
 @pass_state
 def tui(state: State, story_slug: str | None) -> None:
     """Review a story's timeline, its coverage and side-by-side diffs in the terminal."""
+    from newsdiff.store.lazy import LazyDatabase
     from newsdiff.tui.app import make_app
 
-    database = open_db(state)
+    # Opened by the app's first worker, after the first frame (SQLAlchemy loads meanwhile).
+    database = LazyDatabase(state.settings.database.url)
     try:
-        make_app(state.settings, database, story=story_slug).run()
+        error = make_app(state.settings, database, story=story_slug).run()
     finally:
         database.dispose()
+    if error is not None:
+        raise error
 
 
 @cli.command()
@@ -788,7 +792,9 @@ def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
     summary = build_summary(result)
     app = None if no_tui else _demo_app(state.settings, result.database_url)
     if app is not None:
-        app.run()
+        error = app.run()
+        if error is not None:
+            raise error
     else:
         width = min(shutil.get_terminal_size((100, 24)).columns, 160)
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -816,9 +822,9 @@ def _demo_app(settings: Settings, url: str) -> Any:
         click.echo(f"the TUI is not available ({exc}): printing a summary", err=True)
         return None
     from newsdiff.demo.run import STORY
-    from newsdiff.store.db import Database
+    from newsdiff.store.lazy import LazyDatabase
 
-    return make_app(settings.with_database_url(url), Database(url), story=STORY)
+    return make_app(settings.with_database_url(url), LazyDatabase(url), story=STORY)
 
 
 @cli.command("diff")

@@ -12,13 +12,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,9 +22,17 @@ from sqlalchemy.pool import NullPool
 
 from newsdiff.errors import SchemaOutdated, StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 60_000
+
+# The newest migration's revision. Opening a database compares its ``alembic_version`` with
+# this, without importing Alembic (a third of the TUI's start-up); a test checks that it is
+# the head of ``migrations/``. Bump it with every new migration.
+SCHEMA_HEAD = "0003"
 
 
 def migrations_dir() -> Path:
@@ -41,6 +45,8 @@ def migrations_dir() -> Path:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["engine"] = engine
@@ -127,13 +133,18 @@ def safe_url(url: str) -> str:
 
 
 def head_revision() -> str | None:
-    script = ScriptDirectory(str(migrations_dir()))
-    return script.get_current_head()
+    """The newest revision in the migrations directory, as Alembic reads it."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(migrations_dir())).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision; None when it has none (no ``alembic_version`` table)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def check_schema(engine: Engine) -> None:
@@ -145,12 +156,13 @@ def check_schema(engine: Engine) -> None:
         raise StoreError(f"cannot open database {safe_url(str(engine.url))}: {exc}") from exc
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database {safe_url(str(engine.url))}: {exc}") from exc
-    head = head_revision()
-    if current == head:
+    if current == SCHEMA_HEAD:
         return
     where = safe_url(str(engine.url))
     if current is None and not has_tables:
         raise SchemaOutdated(f"database {where} is not initialised: run `newsdiff init`")
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(migrations_dir()))
     known = {rev.revision for rev in script.walk_revisions()}
     if current not in known:
@@ -159,13 +171,15 @@ def check_schema(engine: Engine) -> None:
             "upgrade newsdiff"
         )
     raise SchemaOutdated(
-        f"database {where} has schema {current}, this newsdiff needs {head}: "
+        f"database {where} has schema {current}, this newsdiff needs {SCHEMA_HEAD}: "
         "run `newsdiff db upgrade`"
     )
 
 
 def migrate(url: str) -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to the latest schema. Idempotent. Returns (before, after)."""
+    from alembic import command
+
     engine = make_engine(url)
     try:
         before = current_revision(engine)

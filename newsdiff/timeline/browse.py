@@ -8,7 +8,6 @@ tracked article grouped by outlet and day (newest day first).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -17,110 +16,33 @@ from sqlalchemy.orm import Session
 from newsdiff.errors import NotFound
 from newsdiff.store.articles import find_article
 from newsdiff.store.models import Article, Coverage, Event, Outlet, Story, Version
-from newsdiff.store.versions import ChangeWindow, change_window, get_version
+from newsdiff.store.versions import change_window, get_version
+from newsdiff.timeline.items import (
+    ArticleItem,
+    GroupKey,
+    JumpTarget,
+    Overview,
+    StoryItem,
+    TimelineItem,
+    VersionItem,
+    VersionPair,
+    VersionText,
+)
 from newsdiff.timeline.linking import is_linked, require_event, set_link
 from newsdiff.timeline.stories import get_story, list_stories, story_events
 
-
-@dataclass(frozen=True)
-class StoryItem:
-    slug: str
-    title: str
-    events: int
-    articles: int
-    first: str | None
-    last: str | None
-
-
-@dataclass(frozen=True)
-class GroupKey:
-    """What a timeline row stands for: an event, or one outlet's articles of one day."""
-
-    event_id: int | None = None
-    outlet_id: int | None = None
-    day: dt.date | None = None
-
-    @property
-    def is_event(self) -> bool:
-        return self.event_id is not None
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    key: GroupKey
-    when: str
-    title: str
-    count: int
-    kind: str | None = None
-
-
-@dataclass(frozen=True)
-class Overview:
-    """What the main screen shows first."""
-
-    story: StoryItem | None  # None: every tracked article by outlet and day
-    items: list[TimelineItem]
-    stories: list[StoryItem]
-    articles: int  # tracked articles in the database
-
-    @property
-    def empty(self) -> bool:
-        return self.articles == 0 and not self.stories
-
-
-@dataclass(frozen=True)
-class ArticleItem:
-    article_id: int
-    outlet: str | None
-    title: str | None
-    url: str
-    versions: int
-    last_changed_at: datetime | None
-    published_at: datetime | None
-    linked: bool | None = None  # for an event's coverage: False when unlinked by hand
-    origin: str | None = None
-
-
-@dataclass(frozen=True)
-class VersionItem:
-    number: int
-    captured_at: datetime
-    title: str
-    words_added: int
-    words_removed: int
-    title_changed: bool
-
-
-@dataclass(frozen=True)
-class VersionText:
-    number: int
-    captured_at: datetime
-    title: str
-    paragraphs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class VersionPair:
-    """Two versions of one article (``old`` is None for the first version) and the window of
-    the change into ``new``."""
-
-    article_id: int
-    outlet: str | None
-    url: str
-    old: VersionText | None
-    new: VersionText
-    window: ChangeWindow | None
-    total: int  # versions of the article
-
-
-@dataclass(frozen=True)
-class JumpTarget:
-    """A command-palette destination: an event of the story, or an article."""
-
-    label: str
-    help: str
-    event_id: int | None = None
-    article_id: int | None = None
+# The row types live in newsdiff.timeline.items (no SQLAlchemy there); re-exported here.
+__all__ = [
+    "ArticleItem",
+    "GroupKey",
+    "JumpTarget",
+    "Overview",
+    "StoryItem",
+    "TimelineItem",
+    "VersionItem",
+    "VersionPair",
+    "VersionText",
+]
 
 
 def _story_item(row: dict[str, object]) -> StoryItem:

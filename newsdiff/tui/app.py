@@ -2,7 +2,12 @@
 
 Build it with :func:`make_app` (tests pass a temporary database)::
 
-    make_app(settings, Database(url), story="baby-p").run()
+    error = make_app(settings, LazyDatabase(url), story="baby-p").run()
+
+The database may be a :class:`~newsdiff.store.lazy.LazyDatabase`: the first frame is drawn
+while a worker opens it (importing SQLAlchemy, connecting, checking the schema). If it cannot
+be opened the app quits at once with return code 1 and returns the error, for the caller to
+report; otherwise ``run()`` returns None.
 """
 
 from __future__ import annotations
@@ -14,19 +19,32 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from newsdiff.config import Settings
-from newsdiff.store.db import Database
+from newsdiff.store.lazy import Store
 from newsdiff.tui.commands import JumpProvider
 from newsdiff.tui.screens.main import MainScreen
 
 
-class NewsdiffApp(App[None]):
+class NewsdiffApp(App[Exception | None]):
     """The app: one main screen; keys remapped by binding id from ``[tui.bindings]``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "newsdiff"
     COMMANDS = App.COMMANDS | {JumpProvider}
+    # Textual adds this binding itself, without an id; declared here so it can be remapped.
+    BINDINGS = [
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "palette",
+            show=False,
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip="Open the command palette (jump to an event or an article)",
+            id="command_palette",
+        )
+    ]
 
-    def __init__(self, settings: Settings, database: Database, story: str | None = None) -> None:
+    def __init__(self, settings: Settings, database: Store, story: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.database = database
@@ -61,13 +79,13 @@ def known_binding_ids() -> set[str]:
     from newsdiff.tui.widgets.table import PaneTable
 
     ids: set[str] = set()
-    for owner in (MainScreen, DiffView, PaneTable):
+    for owner in (NewsdiffApp, MainScreen, DiffView, PaneTable):
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding) and binding.id:
                 ids.add(binding.id)
     return ids
 
 
-def make_app(settings: Settings, database: Database, story: str | None = None) -> NewsdiffApp:
+def make_app(settings: Settings, database: Store, story: str | None = None) -> NewsdiffApp:
     """The TUI on ``database``, opening ``story`` (a slug; default: the most recent story)."""
     return NewsdiffApp(settings, database, story)

@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from newsdiff.timeline.browse import JumpTarget, jump_targets
+from newsdiff.timeline.items import JumpTarget
 from newsdiff.tui.safe import safe_content
 from newsdiff.tui.screens.main import MainScreen
 
@@ -41,8 +41,10 @@ class JumpProvider(Provider):
         slug = None if screen.all_articles else screen.story_slug
 
         def load() -> list[JumpTarget]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with screen.database.read() as session:
-                return jump_targets(session, slug, limit=MAX_ARTICLES)
+                return browse.jump_targets(session, slug, limit=MAX_ARTICLES)
 
         self.targets = await asyncio.to_thread(load)
 

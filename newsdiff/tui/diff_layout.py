@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 from newsdiff.text import printable
-from newsdiff.timeline.browse import VersionPair
+from newsdiff.timeline.items import VersionPair
 
 DELETED = Style(color="red", strike=True)
 INSERTED = Style(color="green", bold=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from newsdiff.timeline.browse import ArticleItem, TimelineItem
+from newsdiff.timeline.items import ArticleItem, TimelineItem
 
 
 class Loaded(Message, bubble=False):

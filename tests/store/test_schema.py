@@ -35,6 +35,11 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     assert before == after == dbmod.head_revision()
 
 
+def test_schema_head_is_the_newest_migration() -> None:
+    """Opening compares with SCHEMA_HEAD (no Alembic import): it must name the newest one."""
+    assert dbmod.SCHEMA_HEAD == dbmod.head_revision()
+
+
 def test_fresh_file_is_not_initialised(tmp_path: Path) -> None:
     with pytest.raises(SchemaOutdated, match="newsdiff init"):
         Database(f"sqlite:///{tmp_path / 'new.sqlite'}")
@@ -42,12 +47,12 @@ def test_fresh_file_is_not_initialised(tmp_path: Path) -> None:
 
 def test_old_schema_asks_for_upgrade(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Pretend this newsdiff knows a newer revision than the database has.
-    real_head = dbmod.head_revision()
-    monkeypatch.setattr(dbmod, "head_revision", lambda: "9999")
+    real_head = dbmod.SCHEMA_HEAD
+    monkeypatch.setattr(dbmod, "SCHEMA_HEAD", "9999")
     with pytest.raises(SchemaOutdated) as info:
         Database(sqlite_url)
     assert "newsdiff db upgrade" in str(info.value)
-    assert str(real_head) in str(info.value)
+    assert str(real_head) in str(info.value) and "needs 9999" in str(info.value)
 
 
 def test_unknown_schema_says_too_new(sqlite_url: str) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from newsdiff.config import Settings
 from newsdiff.store.db import Database
+from newsdiff.store.lazy import Store
 from newsdiff.tui.app import NewsdiffApp, make_app
 from newsdiff.tui.screens.main import MainScreen
 from tests.tui.data import Filled, fill
@@ -33,7 +34,7 @@ def filled(db: Database) -> Filled:
     return fill(db)
 
 
-def build(database: Database, settings: Settings | None = None, **kw: Any) -> NewsdiffApp:
+def build(database: Store, settings: Settings | None = None, **kw: Any) -> NewsdiffApp:
     app = make_app(settings or Settings(), database, **kw)
     app.animation_level = "none"
     return app

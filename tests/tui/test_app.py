@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from textual.command import CommandPalette
 from textual.geometry import Offset
 from textual.selection import Selection
 
 from newsdiff.config import Settings, TuiSettings
-from newsdiff.store.db import Database
+from newsdiff.errors import SchemaOutdated
+from newsdiff.store.db import Database, make_engine
+from newsdiff.store.lazy import LazyDatabase
 from newsdiff.store.models import Article
 from newsdiff.timeline.linking import is_linked
 from newsdiff.timeline.stories import get_event
@@ -271,6 +276,45 @@ async def test_empty_database_says_how_to_start(db: Database) -> None:
         assert app.sub_title == "empty database"
 
 
+async def test_lazy_database_opens_after_the_first_frame(sqlite_url: str) -> None:
+    """The command line hands the app an unopened database: the layout is up before it opens,
+    then the data comes (SQLAlchemy imported and the schema checked in a worker)."""
+    fill_db = Database(sqlite_url)
+    fill(fill_db)
+    fill_db.dispose()
+    database = LazyDatabase(sqlite_url)
+    app = build(database)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert database.is_open
+            assert main(app).diff.pair is not None
+    finally:
+        database.dispose()
+    assert app.return_code in (None, 0)
+
+
+@pytest.mark.parametrize("setup", ["uninitialised", "outdated"])
+async def test_database_that_cannot_be_opened_quits_with_the_reason(
+    tmp_path: Path, sqlite_url: str, setup: str
+) -> None:
+    if setup == "uninitialised":
+        url = f"sqlite:///{tmp_path / 'never-initialised.sqlite'}"
+    else:
+        url = sqlite_url
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+        engine.dispose()
+    database = LazyDatabase(url)
+    app = build(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.return_code is not None, "the app to quit")
+    assert app.return_code == 1
+    assert isinstance(app.return_value, SchemaOutdated)
+    assert ("newsdiff init" if setup == "uninitialised" else "too new") in str(app.return_value)
+
+
 async def test_no_story_lists_articles_by_outlet_and_day(db: Database) -> None:
     filled = fill(db, story=False)
     app = build(db)
@@ -313,7 +357,10 @@ async def test_story_switcher(db: Database, filled: Filled) -> None:
 
 async def test_bindings_are_remapped_from_the_config(db: Database, filled: Filled) -> None:
     settings = dataclasses.replace(
-        Settings(), tui=TuiSettings(bindings={"prev_pair": "x", "no_such_key": "y"})
+        Settings(),
+        tui=TuiSettings(
+            bindings={"prev_pair": "x", "no_such_key": "y", "command_palette": "ctrl+k"}
+        ),
     )
     app = build(db, settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -328,8 +375,13 @@ async def test_bindings_are_remapped_from_the_config(db: Database, filled: Fille
         assert isinstance(app.screen, HelpScreen)
         keys = {binding_id: keys for keys, _, binding_id in app.screen.keys}
         assert keys["prev_pair"] == "x" and keys["next_pair"] == "]"
+        assert keys["command_palette"] == "^k"
         await pilot.press("escape")
         assert main(app) is screen
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the main screen")
 
 
 async def test_a_two_thousand_paragraph_article(db: Database) -> None:

@@ -24,8 +24,7 @@ INTRO = (
 FOOTNOTE = (
     "Remap any key in the config file under [tui.bindings], by binding id, for example "
     'next_pair = "right_square_bracket,ctrl+n". Mouse: click selects, the wheel scrolls, '
-    "drag selects text in the diff (ctrl+c copies). ctrl+p opens the command palette: "
-    "type to jump to an event or an article."
+    "drag selects text in the diff (ctrl+c copies)."
 )
 
 

@@ -20,16 +20,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from newsdiff.errors import NotFound
-from newsdiff.store.db import Database
+from newsdiff.store.lazy import LazyDatabase, Store
 from newsdiff.text import printable
-from newsdiff.timeline.browse import (
-    GroupKey,
-    JumpTarget,
-    Overview,
-    article_group,
-    load_overview,
-    toggle_link,
-)
+from newsdiff.timeline.items import GroupKey, JumpTarget, Overview
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import (
     ArticleSelected,
@@ -120,9 +113,10 @@ class MainScreen(Screen[None]):
         "reload": "reload from the database",
         "help": "this help",
         "quit": "quit",
+        "command_palette": "command palette: type to jump to an event or an article",
     }
 
-    def __init__(self, database: Database, story: str | None = None) -> None:
+    def __init__(self, database: Store, story: str | None = None) -> None:
         super().__init__()
         self.database = database
         self.story_slug = story
@@ -164,6 +158,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         self.timeline.focus()
+        if isinstance(self.database, LazyDatabase) and not self.database.is_open:
+            self.diff.show_message(["Opening the database…"])
         self.load(self.story_slug)
 
     # -- loading the overview (story and timeline) --------------------------------------------
@@ -174,19 +170,22 @@ class MainScreen(Screen[None]):
 
     def load(self, slug: str | None, *, all_articles: bool = False) -> None:
         self.pending = True
+        self.timeline.border_subtitle = "loading…"
         self._fetch_overview(self._next("overview"), slug, all_articles)
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
         def job() -> _Opened:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with self.database.read() as session:
                 try:
-                    return _Opened(load_overview(session, slug, all_articles=all_articles))
+                    return _Opened(browse.load_overview(session, slug, all_articles=all_articles))
                 except NotFound as exc:
                     if slug is None:
                         raise
                     # a mistyped --story: say so, and show the default story
-                    return _Opened(load_overview(session, None), str(exc))
+                    return _Opened(browse.load_overview(session, None), str(exc))
 
         deliver(self, token, job)
 
@@ -208,6 +207,13 @@ class MainScreen(Screen[None]):
     def on_failed(self, message: Failed) -> None:
         if message.token == self.tokens["overview"]:
             self.pending = False
+            self.timeline.border_subtitle = None
+        database = self.database
+        if isinstance(database, LazyDatabase) and message.error is database.error:
+            # The database could not be opened (missing, not initialised, outdated): nothing
+            # here can work; quit and let the command line say why in one line.
+            self.app.exit(return_code=1, result=message.error)
+            return
         self.notify(str(message.error), severity="error", markup=False)
 
     def _show_group(self, key: GroupKey) -> None:
@@ -220,6 +226,7 @@ class MainScreen(Screen[None]):
 
     def _show_overview(self, overview: Overview) -> None:
         self.overview = overview
+        self.timeline.border_subtitle = None
         empty = overview.empty
         self.query_one("#panes").display = not empty
         self.query_one("#empty").display = empty
@@ -339,8 +346,10 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="link")
     def _toggle_link(self, token: int, event_id: int, article_id: int) -> None:
         def job() -> tuple[int, int, bool]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with self.database.write() as session:
-                return event_id, article_id, toggle_link(session, event_id, article_id)
+                return event_id, article_id, browse.toggle_link(session, event_id, article_id)
 
         deliver(self, token, job)
 
@@ -387,6 +396,7 @@ class MainScreen(Screen[None]):
             Binding("home,g", "", id="first"),
             Binding("end,G", "", id="last"),
             Binding("enter", "", id="open"),
+            Binding("ctrl+p", "", id="command_palette"),  # the app's: see NewsdiffApp
         ]
         for binding in [*extra, *self.BINDINGS]:
             assert isinstance(binding, Binding) and binding.id is not None
@@ -425,7 +435,9 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="jump")
     def _find_group(self, token: int, article_id: int) -> None:
         def job() -> GroupKey:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with self.database.read() as session:
-                return article_group(session, article_id)
+                return browse.article_group(session, article_id)
 
         deliver(self, token, job)

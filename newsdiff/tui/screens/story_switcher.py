@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from newsdiff.timeline.browse import StoryItem
+from newsdiff.timeline.items import StoryItem
 from newsdiff.tui.safe import safe_text
 
 ALL_ARTICLES = ""  # the result meaning "no story: all tracked articles"

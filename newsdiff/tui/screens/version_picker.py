@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from newsdiff.timeline.browse import VersionItem
+from newsdiff.timeline.items import VersionItem
 from newsdiff.tui.safe import safe_text, when
 
 

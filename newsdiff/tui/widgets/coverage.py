@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.coordinate import Coordinate
 
-from newsdiff.timeline.browse import ArticleItem, GroupKey, article_item, group_articles
+from newsdiff.timeline.items import ArticleItem, GroupKey
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import ArticleSelected, Loaded
 from newsdiff.tui.safe import safe_text, when
@@ -60,10 +60,12 @@ class CoveragePane(PaneTable[ArticleItem]):
     @work(thread=True, exclusive=True, group="coverage")
     def _fetch(self, token: int, key: GroupKey, select: int | None) -> None:
         def job() -> tuple[list[ArticleItem], int | None]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with self.database.read() as session:
-                items = group_articles(session, key)
+                items = browse.group_articles(session, key)
                 if select is not None and all(i.article_id != select for i in items):
-                    extra = article_item(session, select, key.event_id)
+                    extra = browse.article_item(session, select, key.event_id)
                     items.append(replace(extra, linked=False) if key.is_event else extra)
             return items, select
 

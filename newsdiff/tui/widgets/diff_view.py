@@ -25,8 +25,8 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from newsdiff.diff import Document, DocumentDiff, compare
-from newsdiff.store.db import Database
-from newsdiff.timeline.browse import VersionPair, load_pair
+from newsdiff.store.lazy import Store
+from newsdiff.timeline.items import VersionPair
 from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff, message_layout
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
@@ -83,7 +83,7 @@ class DiffView(ScrollView, can_focus=True):
     }
     """
 
-    def __init__(self, database: Database, *, id: str | None = None) -> None:
+    def __init__(self, database: Store, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.database = database
         self.token = 0
@@ -168,9 +168,11 @@ class DiffView(ScrollView, can_focus=True):
         top: bool,
     ) -> None:
         def job() -> tuple[_Result, bool]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             if cached is None:
                 with self.database.read() as session:
-                    pair = load_pair(session, request.article_id, request.old, request.new)
+                    pair = browse.load_pair(session, request.article_id, request.old, request.new)
                 diff = compute_diff(pair)
             else:
                 pair, diff = cached

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from newsdiff.store.db import Database
+from newsdiff.store.lazy import Store
 from newsdiff.tui.messages import Failed, Opened
 
 T = TypeVar("T")
@@ -33,7 +33,7 @@ class PaneTable(DataTable[Any], Generic[T]):
 
     PANE = "pane"
 
-    def __init__(self, database: Database, *, id: str | None = None) -> None:
+    def __init__(self, database: Store, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self.database = database
         self.items: list[T] = []

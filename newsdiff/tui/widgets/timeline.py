@@ -8,7 +8,7 @@ from collections.abc import Hashable, Sequence
 from rich.text import Text
 from textual.coordinate import Coordinate
 
-from newsdiff.timeline.browse import GroupKey, TimelineItem
+from newsdiff.timeline.items import GroupKey, TimelineItem
 from newsdiff.tui.messages import GroupSelected
 from newsdiff.tui.safe import safe_text
 from newsdiff.tui.widgets.table import PaneTable

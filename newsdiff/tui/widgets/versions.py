@@ -10,7 +10,7 @@ from typing import cast
 from rich.text import Text
 from textual import work
 
-from newsdiff.timeline.browse import VersionItem, article_versions
+from newsdiff.timeline.items import VersionItem
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Loaded, PairSelected
 from newsdiff.tui.safe import when
@@ -62,8 +62,10 @@ class VersionsPane(PaneTable[VersionItem]):
     @work(thread=True, exclusive=True, group="versions")
     def _fetch(self, token: int, article_id: int, select: int | None) -> None:
         def job() -> tuple[list[VersionItem], int | None]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
             with self.database.read() as session:
-                return article_versions(session, article_id), select
+                return browse.article_versions(session, article_id), select
 
         deliver(self, token, job)
 

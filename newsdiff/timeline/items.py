@@ -1,0 +1,116 @@
+"""What the TUI shows, as plain frozen rows: stories, timeline rows, coverage, versions, pairs.
+
+Kept apart from the queries that fill them (:mod:`newsdiff.timeline.browse`) so that the TUI can
+import them, and draw its first frame, before SQLAlchemy is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdiff.store.versions import ChangeWindow
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    slug: str
+    title: str
+    events: int
+    articles: int
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """What a timeline row stands for: an event, or one outlet's articles of one day."""
+
+    event_id: int | None = None
+    outlet_id: int | None = None
+    day: dt.date | None = None
+
+    @property
+    def is_event(self) -> bool:
+        return self.event_id is not None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    key: GroupKey
+    when: str
+    title: str
+    count: int
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the main screen shows first."""
+
+    story: StoryItem | None  # None: every tracked article by outlet and day
+    items: list[TimelineItem]
+    stories: list[StoryItem]
+    articles: int  # tracked articles in the database
+
+    @property
+    def empty(self) -> bool:
+        return self.articles == 0 and not self.stories
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    article_id: int
+    outlet: str | None
+    title: str | None
+    url: str
+    versions: int
+    last_changed_at: datetime | None
+    published_at: datetime | None
+    linked: bool | None = None  # for an event's coverage: False when unlinked by hand
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionItem:
+    number: int
+    captured_at: datetime
+    title: str
+    words_added: int
+    words_removed: int
+    title_changed: bool
+
+
+@dataclass(frozen=True)
+class VersionText:
+    number: int
+    captured_at: datetime
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionPair:
+    """Two versions of one article (``old`` is None for the first version) and the window of
+    the change into ``new``."""
+
+    article_id: int
+    outlet: str | None
+    url: str
+    old: VersionText | None
+    new: VersionText
+    window: ChangeWindow | None
+    total: int  # versions of the article
+
+
+@dataclass(frozen=True)
+class JumpTarget:
+    """A command-palette destination: an event of the story, or an article."""
+
+    label: str
+    help: str
+    event_id: int | None = None
+    article_id: int | None = None
