@@ -21,6 +21,8 @@ from datetime import datetime
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Offset
+from textual.selection import Selection
 from textual.strip import Strip
 
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
@@ -43,6 +45,10 @@ SEPARATOR = " │ "
 CONTEXT = 1  # unchanged paragraphs kept visible next to a change when folding
 
 Span = tuple[str, Style | None]
+# What a line is, for selecting and copying text: a full-width line (headings, rules, folds,
+# messages), or the first or a following line of a paragraph block (behind a gutter; side by
+# side, in two columns).
+FULL, FIRST, NEXT = 0, 1, 2
 _TOKENS = re.compile(r"\S+|\s+")
 _MARK = {"modified": "~", "inserted": "+", "deleted": "-", "moved": "↕", "unchanged": " "}
 
@@ -72,11 +78,16 @@ class DiffLayout:
     match_count: int = 0
     folded: int = 0  # paragraphs hidden by folding
     width: int = 0
+    kinds: bytearray = field(default_factory=bytearray)  # FULL, FIRST or NEXT per line
+    column_end: int = 0  # side by side: where the left column's text ends (0: inline)
+    right_start: int = 0  # side by side: where the right column's text starts
     complete: bool = True  # False: only the first entries (a first screenful, shown early)
     styles: list[Style | None] = field(default_factory=lambda: [None])
     _style_ids: dict[Style | None, int] = field(default_factory=lambda: {None: 0})
 
-    def add(self, segments: list[Segment], plain: str, length: int | None = None) -> None:
+    def add(
+        self, segments: list[Segment], plain: str, length: int | None = None, kind: int = FULL
+    ) -> None:
         flat: list[str | int] = []
         ids = self._style_ids
         for segment in segments:
@@ -89,6 +100,7 @@ class DiffLayout:
             flat.append(number)
         self.lines.append((tuple(flat), cells(plain) if length is None else length))
         self.texts.append(plain)
+        self.kinds.append(kind)
 
     def strip(self, index: int) -> Strip:
         """Line ``index`` as a Strip."""
@@ -287,6 +299,9 @@ class _Builder:
         self.column = max((width - 2 * GUTTER_WIDTH - len(SEPARATOR)) // 2, 8)
         self.text_width = width - GUTTER_WIDTH
         self.right_start = 2 * GUTTER_WIDTH + self.column + len(SEPARATOR)
+        if not options.inline:
+            self.layout.column_end = GUTTER_WIDTH + self.column
+            self.layout.right_start = self.right_start
 
     def plain_line(self, spans: Sequence[Span]) -> None:
         """A full-width line of (our own, or made printable) text, wrapped."""
@@ -303,7 +318,10 @@ class _Builder:
             return
         pad = " " * (GUTTER_WIDTH + self.column)
         self.layout.add(
-            [Segment(pad), Segment(SEPARATOR, RULE)], pad + SEPARATOR, len(pad) + len(SEPARATOR)
+            [Segment(pad), Segment(SEPARATOR, RULE)],
+            pad + SEPARATOR,
+            len(pad) + len(SEPARATOR),
+            kind=FIRST,
         )
 
     def _gutter(self, label: str, changed: bool) -> tuple[list[Segment], str]:
@@ -325,7 +343,7 @@ class _Builder:
             lines, found = _wrap(right, self.text_width, self.pattern)
             for i, (segments, plain) in enumerate(lines):
                 gutter, gplain = self._gutter(right_label if i == 0 else "", changed)
-                self.layout.add(gutter + segments, gplain + plain)
+                self.layout.add(gutter + segments, gplain + plain, kind=NEXT if i else FIRST)
                 if found and self._has_match(plain):
                     self.layout.matches.append(len(self.layout) - 1)
         else:
@@ -346,6 +364,7 @@ class _Builder:
                     g_l + seg_l + [Segment(SEPARATOR, RULE)] + g_r + seg_r,
                     gp_l + plain_l + SEPARATOR + gp_r + plain_r,
                     self.right_start + cells(plain_r),
+                    kind=NEXT if i else FIRST,
                 )
                 if found and (self._has_match(plain_l) or self._has_match(plain_r)):
                     self.layout.matches.append(len(self.layout) - 1)
@@ -483,3 +502,66 @@ def message_layout(lines: Sequence[str], width: int) -> DiffLayout:
         else:
             b.layout.add([], "")
     return b.layout
+
+
+# -- selecting and copying text ---------------------------------------------------------------
+
+
+def selection_side(laid: DiffLayout, selection: Selection) -> str:
+    """Which column a selection is in: "left" or "right" (side by side, from where it starts on
+    a paragraph line), or "all" (inline, or nothing but full-width lines, or select-all)."""
+    if not laid.right_start:
+        return "all"
+    for point in (selection.start, selection.end):
+        if point is not None and 0 <= point.y < len(laid.kinds) and laid.kinds[point.y] != FULL:
+            return "right" if point.x >= laid.column_end + 1 else "left"
+    return "all"
+
+
+def selected_span(
+    laid: DiffLayout, selection: Selection, y: int, side: str
+) -> tuple[int, int] | None:
+    """The cells ``[start, end)`` of line ``y`` inside ``selection`` (``end`` -1: to the end of
+    the line), kept to ``side``'s column and clear of the gutters; None if none are."""
+    if not 0 <= y < len(laid.kinds):
+        return None
+    start = selection.start or Offset(0, 0)
+    end = selection.end or Offset(-1, len(laid.kinds) - 1)
+    if not start.y <= y <= end.y:
+        return None
+    lo, hi = 0, -1
+    if laid.kinds[y] != FULL and side != "all":
+        lo, hi = (GUTTER_WIDTH, laid.column_end) if side == "left" else (laid.right_start, -1)
+    elif laid.kinds[y] != FULL and not laid.right_start:
+        lo = GUTTER_WIDTH  # inline: the paragraph's text, not its gutter
+    a = max(lo, start.x) if y == start.y else lo
+    b = hi
+    if y == end.y and end.x >= 0:
+        b = end.x if hi == -1 else min(hi, end.x)
+    if b != -1 and a >= b:
+        return None
+    return a, b
+
+
+def selected_text(laid: DiffLayout, selection: Selection) -> str:
+    """The text of ``selection``, one column's when it started in one: the lines a paragraph
+    was wrapped into are joined again, paragraphs stay on lines of their own."""
+    side = selection_side(laid, selection)
+    first = selection.start.y if selection.start is not None else 0
+    last = selection.end.y if selection.end is not None else len(laid.kinds) - 1
+    parts: list[str] = []
+    for y in range(max(first, 0), min(last, len(laid.kinds) - 1) + 1):
+        span = selected_span(laid, selection, y, side)
+        if span is None:
+            continue
+        a, b = span
+        text = laid.texts[y][a : None if b == -1 else b].rstrip()
+        if laid.kinds[y] == NEXT:
+            text = text.lstrip()
+            if not text:
+                continue  # this column's paragraph ended above; the other one goes on
+            if parts and parts[-1]:
+                parts[-1] += " " + text
+                continue
+        parts.append(text)
+    return "\n".join(parts)

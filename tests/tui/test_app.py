@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual import events
 from textual.command import CommandPalette
 from textual.geometry import Offset
 from textual.selection import Selection
@@ -21,7 +22,7 @@ from newsdiff.timeline.stories import get_event
 from newsdiff.tui.screens.help import HelpScreen
 from newsdiff.tui.screens.version_picker import VersionPicker
 from tests.tui.conftest import SIZE, build, main, settle, shown, until
-from tests.tui.data import Filled, fill
+from tests.tui.data import CLOSURE_V3, Filled, fill
 
 pytestmark = pytest.mark.asyncio
 
@@ -262,6 +263,49 @@ async def test_untrusted_text_is_shown_literally(db: Database, filled: Filled) -
             Selection(Offset(start, line), Offset(start + len("The mayor said"), line))
         )
         assert part is not None and part[0] == "The mayor said"
+
+
+async def test_mouse_wheel_scrolls_and_a_drag_copies_one_column(
+    db: Database, filled: Filled
+) -> None:
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("j")  # the closure: a long article, versions 2 and 3
+        await until(
+            pilot,
+            lambda: screen.diff.pair is not None and screen.diff.pair.article_id == filled.closure,
+            "the closure diff",
+        )
+        diff = screen.diff
+        assert diff.max_scroll_y > 0
+        # the wheel, through the screen as a terminal's events come
+        for _ in range(3):
+            await pilot._post_mouse_events([events.MouseScrollDown], diff, offset=(20, 5))
+        await until(pilot, lambda: diff.scroll_y > 0, "the wheel to scroll the diff")
+        scrolled = diff.scroll_y
+        await pilot._post_mouse_events([events.MouseScrollUp], diff, offset=(20, 5))
+        await until(pilot, lambda: diff.scroll_y < scrolled, "the wheel to scroll back")
+        diff.scroll_to(y=0, animate=False)
+        await until(pilot, lambda: diff.scroll_y == 0, "the top")
+        # drag across two lines of the right column, then ctrl+c
+        laid = diff.laid
+        y = next(i for i, t in enumerate(laid.texts) if "Millbrook council closed" in t)
+        dx = diff.content_region.x - diff.region.x
+        dy = diff.content_region.y - diff.region.y
+        start = (laid.right_start + dx, y + dy)
+        end = (laid.right_start + 30 + dx, y + 1 + dy)
+        await pilot.mouse_down(diff, offset=start)
+        await pilot.hover(diff, offset=end)
+        await pilot.mouse_up(diff, offset=end)
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: bool(app.clipboard), "the copy")
+        copied = app.clipboard
+        # the new paragraph, its two lines joined again: nothing of the old column
+        assert copied.startswith("Millbrook council closed the bridge") and "\n" not in copied
+        assert CLOSURE_V3[1].startswith(copied) and copied.endswith(" deep cracks.")
+        assert "│" not in copied
 
 
 async def test_empty_database_says_how_to_start(db: Database) -> None:

@@ -27,7 +27,15 @@ from textual.worker import get_current_worker
 from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.lazy import Store
 from newsdiff.timeline.items import VersionPair
-from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff, message_layout
+from newsdiff.tui.diff_layout import (
+    DiffLayout,
+    LayoutOptions,
+    layout_diff,
+    message_layout,
+    selected_span,
+    selected_text,
+    selection_side,
+)
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
 
@@ -351,7 +359,7 @@ class DiffView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
 
     def _select(self, strip: Strip, selection: Selection, line: int) -> Strip:
-        span = selection.get_span(line)
+        span = selected_span(self.laid, selection, line, selection_side(self.laid, selection))
         if span is None:
             return strip
         start, end = span
@@ -363,7 +371,7 @@ class DiffView(ScrollView, can_focus=True):
         return Strip.join([strip.crop(0, start), selected, strip.crop(end)])
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        return selection.extract("\n".join(self.laid.texts)), "\n"
+        return selected_text(self.laid, selection), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
         self._line_cache.clear()

@@ -1,0 +1,84 @@
+"""Selecting and copying diff text: one column at a time side by side, no gutters, wrapped
+lines joined again (unit tests of the layout, no app)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.geometry import Offset
+from textual.selection import Selection
+
+from newsdiff.diff import Document, compare
+from newsdiff.timeline.items import VersionPair, VersionText
+from newsdiff.tui.diff_layout import (
+    DiffLayout,
+    LayoutOptions,
+    layout_diff,
+    selected_text,
+    selection_side,
+)
+
+OLD = [
+    "The council closed the bridge on Wednesday after engineers found cracks in two of its "
+    "supporting piers during a routine inspection.",
+    "Traffic is being diverted through the town centre.",
+]
+NEW = [
+    "The council closed the bridge on Wednesday after engineers found deep cracks in three of "
+    "its supporting piers during a routine inspection.",
+    "Traffic is being diverted through the town centre.",
+]
+WHEN = datetime(2024, 3, 6, tzinfo=UTC)
+
+
+def laid_out(inline: bool = False, width: int = 100) -> DiffLayout:
+    pair = VersionPair(
+        article_id=1,
+        outlet="Millbrook Courier",
+        url="https://example.test/bridge",
+        old=VersionText(1, WHEN, "Bridge closed", tuple(OLD)),
+        new=VersionText(2, WHEN, "Bridge closed", tuple(NEW)),
+        window=None,
+        total=2,
+    )
+    diff = compare(Document("Bridge closed", OLD), Document("Bridge closed", NEW))
+    return layout_diff(pair, diff, LayoutOptions(width=width, inline=inline))
+
+
+def line_of(laid: DiffLayout, text: str) -> int:
+    return next(y for y, t in enumerate(laid.texts) if text in t)
+
+
+def test_a_selection_in_the_left_column_copies_the_old_text_only() -> None:
+    laid = laid_out()
+    first = line_of(laid, "The council closed")
+    last = line_of(laid, "centre.")
+    assert last - first > 3  # both paragraphs are wrapped
+    # From the first paragraph's start to the far right of the last line: the left column.
+    selection = Selection(Offset(0, first), Offset(laid.width, last))
+    assert selection_side(laid, selection) == "left"
+    assert selected_text(laid, selection).splitlines() == [OLD[0], "", OLD[1]]
+    # Starting inside a word takes the rest of the paragraph.
+    start = laid.texts[first].index("bridge")
+    assert selected_text(laid, Selection(Offset(start, first), Offset(laid.width, first + 1))) == (
+        "bridge on Wednesday after engineers found cracks in two of its"
+    )
+
+
+def test_a_selection_in_the_right_column_copies_the_new_text_only() -> None:
+    laid = laid_out()
+    first = line_of(laid, "The council closed")
+    last = line_of(laid, "centre.")
+    selection = Selection(Offset(laid.right_start, first), Offset(laid.width, last))
+    assert selection_side(laid, selection) == "right"
+    assert selected_text(laid, selection).splitlines() == [NEW[0], "", NEW[1]]
+
+
+def test_inline_copies_text_without_gutters_and_select_all_copies_everything() -> None:
+    laid = laid_out(inline=True)
+    y = line_of(laid, "Traffic is being")
+    selection = Selection(Offset(0, y), Offset(laid.width, y))
+    assert selection_side(laid, selection) == "all"
+    assert selected_text(laid, selection) == NEW[1]
+    everything = selected_text(laid, Selection(None, None))
+    assert "Millbrook Courier" in everything and NEW[1] in everything
