@@ -524,7 +524,7 @@ _TABLE_HELP = {
     "byline, text.",
     "changes": "One row per consecutive pair of versions: change stats, headline before/after, "
     "the change window.",
-    "checks": "Every check: time, outcome, HTTP status, error, duration.",
+    "checks": "Every check: time, outcome, HTTP status, error, duration, extraction warnings.",
 }
 
 
@@ -540,26 +540,38 @@ def _table_export(kind: str) -> Any:
     )
     @click.option("--story", help="Only articles covering this story's events.")
     @click.option("--since", help="Only rows from this date or time on (UTC unless given).")
+    @click.option(
+        "--spreadsheet-safe",
+        is_flag=True,
+        help="CSV for Excel/LibreOffice: an apostrophe before any cell starting with = + - @ "
+        "(which a spreadsheet would run as a formula). Changes the data: not for analysis code.",
+    )
     @common
     @pass_state
     def command(
-        state: State, fmt: str, out: str | None, story: str | None, since: str | None
+        state: State,
+        fmt: str,
+        out: str | None,
+        story: str | None,
+        since: str | None,
+        spreadsheet_safe: bool,
     ) -> None:
         from newsdiff.export.tables import export_rows
 
+        if spreadsheet_safe and fmt != "csv":
+            raise click.UsageError("--spreadsheet-safe applies to --format csv only")
         start = _parse_since(since)
+        options = {"fmt": fmt, "story": story, "since": start, "spreadsheet_safe": spreadsheet_safe}
         database = open_db(state)
         with database.read() as session:
             if out is None:
-                count = export_rows(session, kind, sys.stdout, fmt=fmt, story=story, since=start)
+                count = export_rows(session, kind, sys.stdout, **options)
             else:
                 target = Path(out)
                 tmp = target.with_name(target.name + ".partial")
                 try:
                     with tmp.open("w", encoding="utf-8", newline="") as handle:
-                        count = export_rows(
-                            session, kind, handle, fmt=fmt, story=story, since=start
-                        )
+                        count = export_rows(session, kind, handle, **options)
                     tmp.replace(target)
                 finally:
                     tmp.unlink(missing_ok=True)

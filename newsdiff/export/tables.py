@@ -74,6 +74,7 @@ CHECK_COLUMNS = [
     "version",
     "final_url",
     "source",
+    "warnings",
 ]
 KINDS = {"versions": VERSION_COLUMNS, "changes": CHANGE_COLUMNS, "checks": CHECK_COLUMNS}
 FORMATS = ("csv", "jsonl")
@@ -90,6 +91,17 @@ _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 def _iso(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    return value
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """``value`` with an apostrophe in front when a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
 
 
@@ -248,6 +260,7 @@ def _checks(
             Version.number,
             Check.final_url,
             Check.source,
+            Check.warnings,
         )
         .join(Article, Article.id == Check.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
@@ -312,6 +325,7 @@ def export_rows(
     story: str | None = None,
     since: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    spreadsheet_safe: bool = False,
 ) -> int:
     """Write ``kind`` (versions/changes/checks) to ``out`` as csv or jsonl; returns the count.
 
@@ -319,6 +333,11 @@ def export_rows(
     the ``text`` column keeps one paragraph per line inside its quotes), datetimes in ISO 8601
     with their UTC offset, empty cells for NULL. JSONL: one JSON object per line, UTF-8.
     ``progress`` is called with the running count every ``BATCH`` rows.
+
+    ``spreadsheet_safe`` (CSV only) puts an apostrophe before any text cell that starts with
+    ``= + - @``, a tab or a carriage return, so that Excel or LibreOffice shows it rather than
+    running it as a formula. It changes the data (a headline "-30C in Moscow" gains a quote),
+    so it is off by default: analysis code should read the plain export.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -329,7 +348,10 @@ def export_rows(
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_iso(row[c]) for c in columns])
+            cells = [_iso(row[c]) for c in columns]
+            if spreadsheet_safe:
+                cells = [_spreadsheet_safe(cell) for cell in cells]
+            writer.writerow(cells)
             count += 1
             if progress and count % BATCH == 0:
                 progress(count)

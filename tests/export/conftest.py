@@ -98,6 +98,7 @@ def put_check(
     outcome: str,
     version: Version | None = None,
     error: str | None = None,
+    warnings: str | None = None,
 ) -> Check:
     check = Check(
         article_id=article.id,
@@ -108,6 +109,7 @@ def put_check(
         duration_ms=120,
         version_id=version.id if version else None,
         source="live",
+        warnings=warnings,
     )
     session.add(check)
     session.flush()
@@ -168,7 +170,14 @@ def build_sample(database: Database) -> Sample:
             paragraphs_unchanged=2,
             paragraphs_deleted=1,
         )
-        put_check(s, a1, T0 + 5 * H, "new_version", v)
+        put_check(
+            s,
+            a1,
+            T0 + 5 * H,
+            "new_version",
+            v,
+            warnings="rule drop: matched nothing\nrule body: matched nothing",
+        )
 
         day = T0 + 24 * H
         a2 = article("https://other.example/2008/11/12/story", ob, day)

@@ -100,6 +100,11 @@ def test_checks_every_check(database: Database, sample: Sample, fmt: str) -> Non
     got = rows(database, "checks", fmt)
     assert list(got[0]) == CHECK_COLUMNS
     assert len(got) == 9
+    warned = [r for r in got if r["warnings"]]
+    assert len(warned) == 1 and warned[0]["warnings"].split("\n") == [
+        "rule drop: matched nothing",
+        "rule body: matched nothing",
+    ]
     assert [r["outcome"] for r in got[:6]] == [
         "new_version",
         "unchanged",
@@ -187,3 +192,36 @@ def test_cli_export_to_file(tmp_path: Path) -> None:
     assert missing.exit_code == 1
     assert "no story 'nope'" in missing.output
     assert not list(out.parent.glob("*.partial"))
+    safe = run("export", "checks", "--spreadsheet-safe", env=env)
+    assert safe.exit_code == 0 and safe.output.startswith("check_id,")
+    not_csv = run("export", "checks", "--format", "jsonl", "--spreadsheet-safe", env=env)
+    assert not_csv.exit_code == 2 and "csv only" in not_csv.output
+
+
+def test_spreadsheet_safe_csv_disarms_formulas_only_when_asked(database: Database) -> None:
+    from newsdiff.store.models import Article
+    from tests.export.conftest import put_version
+
+    with database.write() as session:
+        article = Article(
+            url="https://daily.example/formula",
+            first_seen_at=T0,
+            status="tracking",
+            version_count=0,
+            failure_count=0,
+        )
+        session.add(article)
+        session.flush()
+        put_version(session, article, 1, T0, '=HYPERLINK("http://evil.example")', ["-30C today"])
+
+    def exported(**kw: Any) -> dict[str, str]:
+        text = export(database, "versions", "csv", **kw)
+        return next(
+            r for r in csv.DictReader(io.StringIO(text, newline="")) if r["url"].endswith("formula")
+        )
+
+    plain = exported()
+    assert plain["title"] == '=HYPERLINK("http://evil.example")' and plain["text"] == "-30C today"
+    safe = exported(spreadsheet_safe=True)
+    assert safe["title"] == "'" + plain["title"] and safe["text"] == "'-30C today"
+    assert safe["url"] == plain["url"] and safe["version"] == "1"
