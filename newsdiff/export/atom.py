@@ -301,6 +301,16 @@ class FeedItem:
     article_url: str
     link: str
     summary: ChangeSummary
+    entry_id: str = ""  # permanent: the capture's time and text, not its version number
+
+
+def entry_id(base_url: str, version: Version) -> str:
+    """The Atom id of a version's entry. Version numbers can change (a backfill inserts older
+    captures before them), so the id names the capture instead: its article, its time and the
+    start of its text hash. A reader never sees one id stand for two versions."""
+    when = version.captured_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    page = layout.absolute(base_url, layout.article_page(version.article_id))
+    return f"{page}#capture-{when}-{version.text_hash[:12]}"
 
 
 def _iso(value: dt.datetime) -> str:
@@ -357,6 +367,7 @@ def feed_items(
                     base_url, layout.version_page(version.article_id, version.number)
                 ),
                 summary=describe_change(diff, first=previous is None),
+                entry_id=entry_id(base_url, version),
             )
         )
     return items
@@ -394,7 +405,7 @@ def render_feed(
     _sub(feed, "generator", "newsdiff", version=__version__)
     for item in items:
         entry = _sub(feed, "entry")
-        _sub(entry, "id", item.link)
+        _sub(entry, "id", item.entry_id or item.link)
         _sub(entry, "title", item.title, type="text")
         _sub(entry, "updated", _iso(item.captured_at))
         _sub(entry, "link", rel="alternate", type="text/html", href=item.link)

@@ -49,7 +49,8 @@ def test_site_wide_feed(database: Database, sample: Sample) -> None:
     top = entries[0]
     assert top.title == 'v2: Headline with "quotes", commas & <tags>'
     assert top.link == f"{BASE}articles/{sample.a2}/v2.html"
-    assert top.id == top.link
+    assert top.id.startswith(f"{BASE}articles/{sample.a2}/index.html#capture-20081112T093000Z-")
+    assert len({e.id for e in entries}) == len(entries)
     assert top.author == "The Other, Paper"
     assert any(
         link.rel == "related" and link.href == "https://other.example/2008/11/12/story"
@@ -81,6 +82,36 @@ def test_entries_say_what_changed(database: Database, sample: Sample) -> None:
     content = by_title["v2: Council review ordered"].content[0]
     assert content.type == "text/html"
     assert "<ins" in content.value and "Tuesday" in content.value
+
+
+def test_entry_ids_survive_renumbering(database: Database, sample: Sample) -> None:
+    """A backfill inserts an older capture as v1 and renumbers the rest: every entry keeps its
+    id, and the new one gets an id of its own."""
+    from sqlalchemy import update
+
+    from newsdiff.store.models import Version
+
+    _, before = feed(database, article=sample.a1)
+    ids = {e.updated: e.id for e in before.entries}
+    with database.write() as session:
+        session.execute(
+            update(Version)
+            .where(Version.article_id == sample.a1)
+            .values(number=Version.number + 10)
+        )
+        session.execute(
+            update(Version).where(Version.article_id == sample.a1).values(number=Version.number - 9)
+        )
+        article = session.get(Article, sample.a1)
+        assert article is not None
+        put_version(session, article, 1, T0 - 24 * H, "Council faces review", ["An early text."])
+        article.version_count = 4
+    _, after = feed(database, article=sample.a1)
+    assert len(after.entries) == 4
+    again = {e.updated: e.id for e in after.entries}
+    for when, old_id in ids.items():
+        assert again[when] == old_id
+    assert len(set(again.values())) == 4
 
 
 def test_story_and_article_feeds(database: Database, sample: Sample) -> None:
