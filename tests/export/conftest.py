@@ -117,6 +117,21 @@ def put_check(
     return check
 
 
+def put_article(session: Session, url: str, outlet: Outlet | None, seen: datetime) -> Article:
+    article = Article(
+        url=url,
+        outlet_id=outlet.id if outlet else None,
+        first_seen_at=seen,
+        published_at=seen,
+        status="tracking",
+        version_count=0,
+        failure_count=0,
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
 def build_sample(database: Database) -> Sample:
     with database.write() as s:
         oa = Outlet(name="Daily Example", slug="daily-example", domain="daily.example")
@@ -125,18 +140,7 @@ def build_sample(database: Database) -> Sample:
         s.flush()
 
         def article(url: str, outlet: Outlet | None, seen: datetime) -> Article:
-            a = Article(
-                url=url,
-                outlet_id=outlet.id if outlet else None,
-                first_seen_at=seen,
-                published_at=seen,
-                status="tracking",
-                version_count=0,
-                failure_count=0,
-            )
-            s.add(a)
-            s.flush()
-            return a
+            return put_article(s, url, outlet, seen)
 
         a1 = article("https://daily.example/news/council-review", oa, T0)
         v = put_version(s, a1, 1, T0, "Council faces review", A1_V1)

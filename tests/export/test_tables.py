@@ -199,19 +199,10 @@ def test_cli_export_to_file(tmp_path: Path) -> None:
 
 
 def test_spreadsheet_safe_csv_disarms_formulas_only_when_asked(database: Database) -> None:
-    from newsdiff.store.models import Article
-    from tests.export.conftest import put_version
+    from tests.export.conftest import put_article, put_version
 
     with database.write() as session:
-        article = Article(
-            url="https://daily.example/formula",
-            first_seen_at=T0,
-            status="tracking",
-            version_count=0,
-            failure_count=0,
-        )
-        session.add(article)
-        session.flush()
+        article = put_article(session, "https://daily.example/formula", None, T0)
         put_version(session, article, 1, T0, '=HYPERLINK("http://evil.example")', ["-30C today"])
 
     def exported(**kw: Any) -> dict[str, str]:
