@@ -66,3 +66,8 @@ def printable(text: str) -> str:
     out = text.translate(_CONTROL)
     # C1 controls (0x80-0x9f) can also start escape sequences on some terminals.
     return "".join(ch if not 0x80 <= ord(ch) <= 0x9F else f"\\x{ord(ch):02x}" for ch in out)
+
+
+def plural(n: int, word: str) -> str:
+    """``1 version``, ``2 versions`` (English nouns that take an s)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

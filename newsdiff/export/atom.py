@@ -28,7 +28,7 @@ from newsdiff.errors import ConfigError, NotFound
 from newsdiff.export import layout
 from newsdiff.export.tables import covering_story
 from newsdiff.store.models import Article, Outlet, Version, utcnow
-from newsdiff.text import printable
+from newsdiff.text import plural, printable
 from newsdiff.timeline.compare import version_document
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -58,10 +58,6 @@ def diff_pair(old: Version | None, new: Version) -> DocumentDiff:
 # --- what changed, in words ----------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def stats_line(diff: DocumentDiff) -> str:
     """``+12 −3 words · 1 paragraph added, 2 modified`` (what the counts say)."""
     s = diff.stats
@@ -79,7 +75,7 @@ def stats_line(diff: DocumentDiff) -> str:
     if counts:
         # "1 paragraph added, 2 modified": the noun once, after the first count
         (n, what), rest = counts[0], counts[1:]
-        phrases = [f"{_plural(n, 'paragraph')} {what}", *(f"{m} {w}" for m, w in rest)]
+        phrases = [f"{plural(n, 'paragraph')} {what}", *(f"{m} {w}" for m, w in rest)]
         line += " · " + ", ".join(phrases)
     return line
 
@@ -250,7 +246,7 @@ def describe_change(diff: DocumentDiff, *, first: bool = False) -> ChangeSummary
     if first:
         words = diff.stats.words_added
         n = diff.stats.paragraphs_inserted
-        line = f"First seen: {_plural(n, 'paragraph')}, {_plural(words, 'word')}."
+        line = f"First seen: {plural(n, 'paragraph')}, {plural(words, 'word')}."
         lead = _clip(diff.paragraphs[0].new_text, 300) if diff.paragraphs else []
         text = line + ("\n" + _pieces_text(lead) if lead else "")
         body = f"<p>{html.escape(line)}</p>"

@@ -26,7 +26,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
-from newsdiff.text import printable
+from newsdiff.text import plural, printable
 from newsdiff.timeline.items import VersionPair
 
 DELETED = Style(color="red", strike=True)
@@ -437,7 +437,7 @@ def layout_diff(
         heading.append((f"v{old.number} {_when(old.captured_at)}", Style(color="red")))
         heading.append(("  →  ", META))
     heading.append((f"v{new.number} {_when(new.captured_at)}", INSERTED))
-    heading.append((f"   of {pair.total} versions", META))
+    heading.append(("   of " + plural(pair.total, "version"), META))
     heading.append((f"   +{stats.words_added} −{stats.words_removed} words", LABEL))
     b.plain_line(heading)
     window = pair.window

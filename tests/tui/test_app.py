@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -321,21 +322,37 @@ async def test_empty_database_says_how_to_start(db: Database) -> None:
 
 
 async def test_lazy_database_opens_after_the_first_frame(sqlite_url: str) -> None:
-    """The command line hands the app an unopened database: the layout is up before it opens,
-    then the data comes (SQLAlchemy imported and the schema checked in a worker)."""
+    """The command line hands the app an unopened database: the layout is up, saying so,
+    while a worker opens it; then the data comes."""
+    import threading
+
     fill_db = Database(sqlite_url)
     fill(fill_db)
     fill_db.dispose()
-    database = LazyDatabase(sqlite_url)
+    release = threading.Event()
+
+    class SlowToOpen(LazyDatabase):
+        def open(self) -> Database:
+            assert release.wait(10), "the test never let the database open"
+            return super().open()
+
+    database = SlowToOpen(sqlite_url)
     app = build(database)
     try:
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = main(app)
+            assert not database.is_open
+            assert "Opening the database" in screen.diff.plain_text
+            assert screen.timeline.border_subtitle == "loading…"
+            release.set()
             await settle(pilot)
             assert database.is_open
-            assert main(app).diff.pair is not None
+            assert screen.diff.pair is not None
+            assert screen.timeline.border_subtitle is None
     finally:
+        release.set()
         database.dispose()
-    assert app.return_code in (None, 0)
 
 
 @pytest.mark.parametrize("setup", ["uninitialised", "outdated"])
@@ -353,7 +370,11 @@ async def test_database_that_cannot_be_opened_quits_with_the_reason(
     database = LazyDatabase(url)
     app = build(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.return_code is not None, "the app to quit")
+        # not `until`: it waits for workers, and quitting cancels them
+        deadline = time.monotonic() + 10
+        while app.return_code is None:
+            assert time.monotonic() < deadline, "the app did not quit"
+            await pilot.pause(0.01)
     assert app.return_code == 1
     assert isinstance(app.return_value, SchemaOutdated)
     assert ("newsdiff init" if setup == "uninitialised" else "too new") in str(app.return_value)

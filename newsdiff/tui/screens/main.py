@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Static
 
 from newsdiff.errors import NotFound
 from newsdiff.store.lazy import LazyDatabase, Store
-from newsdiff.text import printable
+from newsdiff.text import plural, printable
 from newsdiff.timeline.items import GroupKey, JumpTarget, Overview
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import (
@@ -235,10 +235,14 @@ class MainScreen(Screen[None]):
         self.all_articles = story is None
         if story is not None:
             self.app.title = printable(story.title)
-            self.app.sub_title = f"{story.events} events · {story.articles} articles"
+            self.app.sub_title = (
+                f"{plural(story.events, 'event')} · {plural(story.articles, 'article')}"
+            )
         else:
             self.app.title = "All tracked articles"
-            self.app.sub_title = f"{overview.articles} articles" if not empty else "empty database"
+            self.app.sub_title = (
+                plural(overview.articles, "article") if not empty else "empty database"
+            )
         if empty:
             return
         keep = self.group if self.group in {i.key for i in overview.items} else None

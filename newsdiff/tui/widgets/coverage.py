@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.coordinate import Coordinate
 
+from newsdiff.text import plural
 from newsdiff.timeline.items import ArticleItem, GroupKey
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import ArticleSelected, Loaded
@@ -76,7 +77,7 @@ class CoveragePane(PaneTable[ArticleItem]):
             return
         self.pending = False
         items, select = cast(tuple[list[ArticleItem], int | None], message.payload)
-        self.border_subtitle = f"{len(items)} articles"
+        self.border_subtitle = plural(len(items), "article")
         index = 0
         if select is not None:
             index = next((i for i, it in enumerate(items) if it.article_id == select), 0)

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.lazy import Store
+from newsdiff.text import plural
 from newsdiff.timeline.items import VersionPair
 from newsdiff.tui.diff_layout import (
     DiffLayout,
@@ -251,7 +252,7 @@ class DiffView(ScrollView, can_focus=True):
         changes = len(self.laid.changes)
         if changes:
             at = f"{self._change + 1}/{changes}" if self._change >= 0 else f"{changes}"
-            parts.append(f"change {at}" if self._change >= 0 else f"{at} changes")
+            parts.append(f"change {at}" if self._change >= 0 else plural(changes, "change"))
         else:
             parts.append("no change")
         parts.append("inline" if self.inline else "side by side")

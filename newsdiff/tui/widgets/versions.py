@@ -10,6 +10,7 @@ from typing import cast
 from rich.text import Text
 from textual import work
 
+from newsdiff.text import plural
 from newsdiff.timeline.items import VersionItem
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Loaded, PairSelected
@@ -74,7 +75,7 @@ class VersionsPane(PaneTable[VersionItem]):
             return
         self.pending = False
         items, select = cast(tuple[list[VersionItem], int | None], message.payload)
-        self.border_subtitle = f"{len(items)} versions"
+        self.border_subtitle = plural(len(items), "version")
         index = len(items) - 1
         if select is not None:
             index = next((i for i, it in enumerate(items) if it.number == select), index)
