@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diff_match_patch import diff_match_patch  # noqa: E402
 
-from newsdiff.diff import Document, compare, words  # noqa: E402
+from newsdiff.diff import Document, compare, myers  # noqa: E402
 
 FUNCTION = (
     "the the the the of of of to to to and and and a a in in is was that for on it with as "
@@ -238,13 +238,13 @@ class Git:
 def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, float]:
     a, b = doc_words(case.old), doc_words(case.new)
     ours = median_time(lambda: compare(case.old, case.new), repeat)
-    engine = words.engine()
-    words.set_engine("pure")
+    engine = myers.engine()
+    myers.set_engine("pure")
     try:
         pure = median_time(lambda: compare(case.old, case.new), repeat)
         pure_changed = compare(case.old, case.new).stats
     finally:
-        words.set_engine(engine)
+        myers.set_engine(engine)
     base = median_time(
         lambda: difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), repeat
     )
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     use_git = shutil.which("git") is not None
     print(
-        f"newsdiff compare() ({words.engine()} raw diff; pure Python beside it) vs difflib "
+        f"newsdiff compare() ({myers.engine()} raw diff; pure Python beside it) vs difflib "
         f"(word lists, autojunk=False) and git --word-diff; median of up to {repeat} runs"
     )
     header = (

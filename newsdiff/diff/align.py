@@ -33,6 +33,7 @@ from itertools import chain
 from diff_match_patch import diff_match_patch
 
 from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
+from newsdiff.diff.myers import TokenDMP
 from newsdiff.diff.tokens import (
     NOSPACE_RE,
     Codec,
@@ -42,7 +43,7 @@ from newsdiff.diff.tokens import (
     tokenize,
     word_list,
 )
-from newsdiff.diff.words import TokenDiff, TokenDMP, diff_chunked, diff_ignoring
+from newsdiff.diff.words import TokenDiff, diff_chunked, diff_ignoring
 
 PAIR_MIN = 0.5  # Dice needed to pair two paragraphs of a gap as "modified"
 CONTAIN_MIN = 0.8  # ...or this share of the smaller one found in the larger one

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdiff.diff import words
+from newsdiff.diff import myers
 
 
 @pytest.fixture(scope="module", autouse=True, params=["native", "pure"])
 def diff_engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    before = words.engine()
+    before = myers.engine()
     name = str(request.param)
     if name == "native":
         pytest.importorskip("fast_diff_match_patch")
-    words.set_engine(name)
+    myers.set_engine(name)
     yield name
-    words.set_engine(before)
+    myers.set_engine(before)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdiff.diff import Document, compare, words
+from newsdiff.diff import Document, compare, myers
 
 from .helpers import check_invariants, edit, generate
 
@@ -21,16 +21,16 @@ def test_engines_agree_on_edited_articles(size: int, rate: float, seed: int, sla
     old_paragraphs = generate(size, seed)
     new_paragraphs, replaced = edit(old_paragraphs, rate, seed + 100)
     old, new = Document("Headline", old_paragraphs), Document("Headline, revised", new_paragraphs)
-    before = words.engine()
+    before = myers.engine()
     changed = {}
     try:
         for name in ("native", "pure"):
-            words.set_engine(name)
+            myers.set_engine(name)
             result = compare(old, new)
             check_invariants(result, old, new)
             changed[name] = result.stats.words_added + result.stats.words_removed
     finally:
-        words.set_engine(before)
+        myers.set_engine(before)
     for count in changed.values():
         assert 1.9 * replaced <= count <= slack * 2 * replaced
     assert abs(changed["native"] - changed["pure"]) <= 0.02 * changed["pure"]
@@ -38,4 +38,4 @@ def test_engines_agree_on_edited_articles(size: int, rate: float, seed: int, sla
 
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="native or pure"):
-        words.set_engine("fortran")
+        myers.set_engine("fortran")
