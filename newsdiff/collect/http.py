@@ -48,6 +48,8 @@ class FetchResult:
     body: bytes
     redirects: tuple[str, ...] = ()
     duration_ms: int = 0
+    # what was sent for the final response (Host left out): kept with the raw capture
+    request_headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def not_modified(self) -> bool:
@@ -162,6 +164,7 @@ class Fetcher:
             body=result.body,
             redirects=result.redirects,
             duration_ms=duration,
+            request_headers=result.request_headers,
         )
 
     async def _follow(
@@ -172,7 +175,8 @@ class Fetcher:
         redirects: list[str] = []
         for _ in range(self.settings.max_redirects + 1):
             await self._check_robots(current)
-            status, resp_headers, body, location = await self._get_once(current, headers, accept)
+            got = await self._get_once(current, headers, accept)
+            status, resp_headers, body, location, sent = got
             if status in REDIRECT_CODES and location:
                 target = urljoin(current, location)
                 if target in seen:
@@ -182,18 +186,22 @@ class Fetcher:
                 current = target
                 continue
             if status == 304:
-                return FetchResult(url, current, status, resp_headers, b"", tuple(redirects))
+                return FetchResult(
+                    url, current, status, resp_headers, b"", tuple(redirects), request_headers=sent
+                )
             if status >= 400:
                 retry = parse_retry_after(resp_headers.get("retry-after"))
                 raise HTTPStatusError(
                     f"HTTP {status}", status=status, url=current, retry_after=retry
                 )
-            return FetchResult(url, current, status, resp_headers, body, tuple(redirects))
+            return FetchResult(
+                url, current, status, resp_headers, body, tuple(redirects), request_headers=sent
+            )
         raise FetchError(f"more than {self.settings.max_redirects} redirects", url=url)
 
     async def _get_once(
         self, url: str, headers: dict[str, str], accept: tuple[str, ...] | None
-    ) -> tuple[int, dict[str, str], bytes, str | None]:
+    ) -> tuple[int, dict[str, str], bytes, str | None, dict[str, str]]:
         host = self._host(url)
         async with self._global, host.semaphore:
             await self._wait_crawl_delay(host)
@@ -205,9 +213,12 @@ class Fetcher:
                     self.client.stream("GET", url, headers=headers) as response,
                 ):
                     lower = {k.lower(): v for k, v in response.headers.items()}
+                    sent = {
+                        k: v for k, v in response.request.headers.items() if k.lower() != "host"
+                    }
                     status = response.status_code
                     if status in REDIRECT_CODES or status == 304 or status >= 400:
-                        return status, lower, b"", lower.get("location")
+                        return status, lower, b"", lower.get("location"), sent
                     ctype = lower.get("content-type", "").split(";")[0].strip().lower()
                     if accept is not None and ctype and not ctype.startswith(accept):
                         raise UnsupportedContent(
@@ -230,7 +241,7 @@ class Fetcher:
                                 url=url,
                             )
                         chunks.append(chunk)
-                    return status, lower, b"".join(chunks), None
+                    return status, lower, b"".join(chunks), None, sent
             except TimeoutError:
                 raise FetchTimeout(
                     f"no complete response within {self.settings.timeout_s:g}s", url=url

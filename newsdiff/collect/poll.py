@@ -459,6 +459,7 @@ async def _keep_capture(
             result.headers,
             result.body,
             now,
+            request_headers=result.request_headers or None,
         )
     except StoreError as exc:
         logger.warning("article %s: %s", result.final_url, exc)

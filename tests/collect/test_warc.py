@@ -10,6 +10,7 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -143,6 +144,7 @@ _WRITER = """
 import json, sys
 from datetime import datetime, UTC
 from pathlib import Path
+from urllib.parse import urlsplit
 from newsdiff.collect.warc import write_capture
 directory, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 when = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -272,6 +274,17 @@ def test_poll_keeps_a_capture_per_new_version(site: Site, db_url: str, clock: Cl
     assert "content-encoding" not in capture.headers
     assert capture.headers["content-length"] == str(len(first))
     assert capture.captured_at == v1.captured_at
+    # the request that got it follows the response, as web archives keep them
+    with (directory / v1.warc_file).open("rb") as f:
+        records = [(r.rec_type, r.http_headers) for r in ArchiveIterator(f)]
+    assert [kind for kind, _ in records] == ["warcinfo", "response", "request"]
+    sent = records[2][1]
+    assert sent is not None and (sent.protocol, sent.statusline) == (
+        "GET",
+        "/news/barrier HTTP/1.1",
+    )
+    assert sent.get_header("User-Agent") == settings.fetch.user_agent
+    assert sent.get_header("Host") == urlsplit(site.url("/")).netloc
 
     # same bytes, then other bytes with the same text: checks, no capture
     clock.advance(minutes=20)
