@@ -20,27 +20,9 @@ takes again those whose check was an error), so an interrupted backfill picks up
 stopped and a repeated one costs one CDX query per URL. Network I/O and extraction happen with
 no transaction open; each capture is written in its own short transaction.
 
-**Merging with live versions.** Versions are numbered 1..n in ``captured_at`` order. A capture
-newer than the latest version is appended as the poller appends. A capture older than some
-version is merged in one short write transaction, with the article's versions locked:
-
-1. find the version in force at the capture's time (``P``, the last one captured at or before
-   it) and the one after it (``S``);
-2. same text as ``P``: nothing to store (an ``unchanged`` check);
-3. same text as ``S``: the archive saw ``S``'s text earlier than we did, so ``S`` moves back to
-   the capture's time and its ``source`` becomes ``archive:<timestamp>`` (its first evidence);
-   numbers and stats stay as they are;
-4. otherwise the new version is inserted between them: ``S`` and every later version shift up by
-   one (in two steps, through negative numbers, so that the ``(article_id, number)`` unique
-   constraint holds at every statement on SQLite and PostgreSQL), the new version gets
-   ``P.number + 1`` with stats against ``P``, and ``S``'s stats are recomputed against the new
-   version (``newsdiff.diff.compare``). No other version's stats change, since only ``S`` gets a
-   new predecessor.
-
-So ``A`` archived in 2008 then ``B`` polled live today reads v1 ``A`` (archive), v2 ``B`` (live)
-whichever was stored first. Renumbering means a version's number can change when older captures
-arrive: refer to versions by ``captured_at`` in anything long-lived. Checks point at versions by
-id and are unaffected. ``article.last_checked_at`` is never moved back by an archived check.
+**Merging with live versions** is :func:`newsdiff.store.history.merge_version`: versions stay
+numbered 1..n in ``captured_at`` order, an older capture is inserted and the later versions
+renumbered. Refer to versions by ``captured_at`` in anything long-lived.
 
 **Story discovery.** :func:`backfill_story` lists the archived URLs under a prefix, examines at
 most ``max_urls`` of them (the first capture of each, or the stored text of an article already
@@ -54,22 +36,20 @@ live page once (a later version if the text changed since), and the usual schedu
 from __future__ import annotations
 
 import asyncio
-import bisect
 import dataclasses
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from newsdiff.collect.archive import ArchiveClient, Capture, Replay, Sleep
 from newsdiff.collect.http import Fetcher
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
+from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import (
     ArchiveRateLimited,
@@ -79,126 +59,19 @@ from newsdiff.errors import (
     FetchError,
     HTTPStatusError,
     NewsdiffError,
+    StoreError,
 )
 from newsdiff.store.articles import find_article_by_urls, get_or_create_outlet, track_article
 from newsdiff.store.db import Database
+from newsdiff.store.history import MergeResult, merge_version, would_store
 from newsdiff.store.models import Article, Check, FeedEntry, Outlet, Version, utcnow
-from newsdiff.store.versions import add_version, apply_stats, record_check
+from newsdiff.store.versions import record_check
 from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
 
 logger = logging.getLogger(__name__)
 
 Matcher = Callable[[str, str], bool]  # (headline, text) -> about the story?
 Progress = Callable[[int, int, str], None]  # (captures done, captures known, current URL)
-
-
-# -- merging a version into an article's history ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """What :func:`merge_version` did. ``outcome`` is the check outcome to record."""
-
-    version: Version
-    outcome: str  # new_version / unchanged
-    placement: str  # appended / inserted / moved_earlier / same_as_previous
-
-
-def merge_version(
-    session: Session,
-    article: Article,
-    *,
-    title: str,
-    paragraphs: Sequence[str],
-    captured_at: datetime,
-    source: str,
-    extractor: str,
-    extractor_version: str,
-    byline: str | None = None,
-    published_at: datetime | None = None,
-    modified_at: datetime | None = None,
-    headlines: dict[str, Any] | None = None,
-    final_url: str | None = None,
-    http_status: int | None = None,
-) -> MergeResult:
-    """Put a text seen at ``captured_at`` into the article's history in time order (see the
-    module docstring). Raises :class:`EmptyText` for an empty text."""
-    clean = normalize_paragraphs(list(paragraphs))
-    if not clean:
-        raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
-    clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean, headlines)
-    session.get(Article, article.id, with_for_update=True)
-    versions = list(
-        session.scalars(
-            select(Version)
-            .where(Version.article_id == article.id)
-            .order_by(Version.number)
-            .with_for_update()
-        )
-    )
-    at = bisect.bisect_right([v.captured_at for v in versions], captured_at)
-    previous = versions[at - 1] if at else None
-    following = versions[at] if at < len(versions) else None
-    if previous is not None and previous.text_hash == digest:
-        return MergeResult(previous, "unchanged", "same_as_previous")
-    if following is None:
-        added = add_version(
-            session,
-            article,
-            title=title,
-            paragraphs=list(paragraphs),
-            captured_at=captured_at,
-            extractor=extractor,
-            extractor_version=extractor_version,
-            byline=byline,
-            published_at=published_at,
-            modified_at=modified_at,
-            headlines=headlines,
-            final_url=final_url,
-            http_status=http_status,
-            source=source,
-        )
-        return MergeResult(added.version, "new_version", "appended")
-    if following.text_hash == digest:
-        following.captured_at = captured_at
-        following.source = source
-        session.flush()
-        return MergeResult(following, "unchanged", "moved_earlier")
-
-    later = versions[at:]
-    for v in later:  # two steps through negative numbers: (article_id, number) stays unique
-        v.number = -(v.number + 1)
-    session.flush()
-    for v in later:
-        v.number = -v.number
-    session.flush()
-    version = Version(
-        article_id=article.id,
-        number=(previous.number + 1) if previous else 1,
-        captured_at=captured_at,
-        title=clean_title,
-        headlines=headlines,
-        byline=byline,
-        published_at=published_at,
-        modified_at=modified_at,
-        paragraphs="\n".join(clean),
-        text_hash=digest,
-        extractor=extractor,
-        extractor_version=extractor_version,
-        final_url=final_url,
-        http_status=http_status,
-        source=source,
-    )
-    apply_stats(version, previous)
-    session.add(version)
-    session.flush()
-    apply_stats(following, version)
-    article.version_count = len(versions) + 1
-    if article.published_at is None and published_at is not None:
-        article.published_at = published_at
-    session.flush()
-    return MergeResult(version, "new_version", "inserted")
 
 
 # -- reports -------------------------------------------------------------------------------------
@@ -437,6 +310,42 @@ class _Outcome:
     error: str | None = None
 
 
+async def _keep_capture(
+    ctx: BackfillContext, article_id: int, replay: Replay, extraction: Any
+) -> CaptureRef | None:
+    """Keep the archive's response as a raw capture when its text will be a new version (as
+    the poller keeps its own): the record's URL is the replay URL and its date the time of our
+    request, since that is what was fetched. Written before the write transaction; a capture
+    that cannot be written is logged, never a lost version."""
+    directory = capture_dir(ctx.settings)
+    if directory is None:
+        return None
+    digest = text_hash(
+        normalize_paragraph(extraction.title),
+        normalize_paragraphs(list(extraction.paragraphs)),
+        dict(extraction.headlines),
+    )
+    with ctx.database.read() as session:
+        if not would_store(session, article_id, replay.captured_at, digest):
+            return None
+    content_type = replay.content_type or "text/html"
+    if replay.charset:
+        content_type += f"; charset={replay.charset}"
+    try:
+        return await asyncio.to_thread(
+            write_capture,
+            directory,
+            replay.replay_url,
+            replay.status,
+            {"Content-Type": content_type},
+            replay.body,
+            utcnow(),
+        )
+    except StoreError as exc:
+        logger.warning("article %s: %s", replay.original_url, exc)
+        return None
+
+
 def _count(report: UrlReport, outcome: _Outcome, capture: Capture) -> None:
     if outcome.outcome == "new_version":
         report.new_versions += 1
@@ -505,6 +414,9 @@ async def _backfill_capture(
         except (FetchError, ExtractionError) as exc:
             error = exc
     duration_ms = int((time.monotonic() - started) * 1000)
+    kept: CaptureRef | None = None
+    if error is None and extraction is not None and replay is not None:
+        kept = await _keep_capture(ctx, article_id, replay, extraction)
     checked_at = replay.captured_at if replay is not None else capture.captured_at
     final_url = replay.original_url if replay is not None else None
     status = replay.status if replay is not None else None
@@ -534,6 +446,9 @@ async def _backfill_capture(
                     headlines=dict(extraction.headlines),
                     final_url=replay.original_url,
                     http_status=replay.status,
+                    warc_file=kept.file if kept else None,
+                    warc_offset=kept.offset if kept else None,
+                    warc_length=kept.length if kept else None,
                 )
             except EmptyText as exc:
                 error = exc

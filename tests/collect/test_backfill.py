@@ -13,6 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
+from warcio.archiveiterator import ArchiveIterator
 
 from newsdiff.cli import main
 from newsdiff.collect.archive import (
@@ -22,11 +23,13 @@ from newsdiff.collect.archive import (
     parse_replay_url,
     parse_timestamp,
 )
-from newsdiff.collect.backfill import BackfillSummary, merge_version, run_backfill
+from newsdiff.collect.backfill import BackfillSummary, run_backfill
+from newsdiff.collect.warc import CaptureRef, capture_dir, read_capture
 from newsdiff.config import Settings, settings_from_dict
 from newsdiff.errors import ArchiveRateLimited, ConfigError
 from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database
+from newsdiff.store.history import merge_version
 from newsdiff.store.models import Article, Check, Version
 from newsdiff.store.versions import add_version, list_checks, list_versions
 from tests.collect.fake_archive import FakeArchive
@@ -306,6 +309,24 @@ def test_backfill_one_article(db_url: str, archive: FakeArchive, fake_time: Fake
     )
     assert summary.malformed_lines == 2
     assert "2 malformed CDX lines skipped" in summary.line()
+
+    # a raw capture of the archive's response for each version stored, none for the others
+    directory = capture_dir(settings)
+    assert directory is not None
+    for version in versions:
+        assert version.warc_file and version.warc_offset is not None and version.warc_length
+        ref = CaptureRef(version.warc_file, version.warc_offset, version.warc_length)
+        raw = read_capture(directory, ref)
+        timestamp = (version.source or "").removeprefix("archive:")
+        assert raw.url == archive.replay_url.format(timestamp=timestamp, url=URL)
+        assert raw.status == 200 and raw.headers["content-type"].startswith("text/html")
+        served = next(c for c in archive.captures if (c.url, c.timestamp) == (URL, timestamp))
+        assert raw.body == served.body
+    responses = 0
+    for file in directory.glob("*.warc.gz"):
+        with file.open("rb") as f:
+            responses += sum(r.rec_type == "response" for r in ArchiveIterator(f))
+    assert responses == 3
 
 
 def test_rerun_and_resume_after_interruption(
