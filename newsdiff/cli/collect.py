@@ -198,8 +198,8 @@ def backfill(
       newsdiff backfill --file urls.txt
       newsdiff backfill --story baby-p --prefix https://www.example.org/news/ --max-urls 50
     """
-    from newsdiff.collect.archive import archive_date
     from newsdiff.collect.backfill import run_backfill
+    from newsdiff.collect.cdx import archive_date
 
     dates: dict[str, str | None] = {"--from": None, "--to": None}
     for name, value in (("--from", since), ("--to", until)):

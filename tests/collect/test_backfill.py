@@ -16,14 +16,10 @@ from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from newsdiff.cli import main
-from newsdiff.collect.archive import (
-    TokenBucket,
-    archive_date,
-    parse_cdx,
-    parse_replay_url,
-    parse_timestamp,
-)
-from newsdiff.collect.backfill import BackfillSummary, run_backfill
+from newsdiff.collect.archive import TokenBucket
+from newsdiff.collect.backfill import run_backfill
+from newsdiff.collect.backfill_report import BackfillSummary
+from newsdiff.collect.cdx import archive_date, parse_cdx, parse_replay_url, parse_timestamp
 from newsdiff.collect.warc import CaptureRef, capture_dir, read_capture
 from newsdiff.config import Settings, settings_from_dict
 from newsdiff.errors import ArchiveRateLimited, ConfigError
