@@ -84,23 +84,34 @@ class DiffLayout:
     complete: bool = True  # False: only the first entries (a first screenful, shown early)
     styles: list[Style | None] = field(default_factory=lambda: [None])
     _style_ids: dict[Style | None, int] = field(default_factory=lambda: {None: 0})
+    # the same by the style object's identity (hashing a rich Style is slow); every object
+    # keyed here is kept alive in ``_pinned``, so no id is reused while the layout lives
+    _ids_by_object: dict[int, int] = field(default_factory=lambda: {id(None): 0})
+    _pinned: list[Style | None] = field(default_factory=list)
 
     def add(
-        self, segments: list[Segment], plain: str, length: int | None = None, kind: int = FULL
+        self, segments: list[Span], plain: str, length: int | None = None, kind: int = FULL
     ) -> None:
         flat: list[str | int] = []
-        ids = self._style_ids
-        for segment in segments:
-            style = segment.style
-            number = ids.get(style)
+        by_object = self._ids_by_object
+        for text, style in segments:
+            number = by_object.get(id(style))
             if number is None:
-                number = ids[style] = len(self.styles)
-                self.styles.append(style)
-            flat.append(segment.text)
+                number = self._style_number(style)
+            flat.append(text)
             flat.append(number)
         self.lines.append((tuple(flat), cells(plain) if length is None else length))
         self.texts.append(plain)
         self.kinds.append(kind)
+
+    def _style_number(self, style: Style | None) -> int:
+        number = self._style_ids.get(style)
+        if number is None:
+            number = self._style_ids[style] = len(self.styles)
+            self.styles.append(style)
+        self._ids_by_object[id(style)] = number
+        self._pinned.append(style)
+        return number
 
     def strip(self, index: int) -> Strip:
         """Line ``index`` as a Strip."""
@@ -214,7 +225,7 @@ def _line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
 
 def _wrap(
     spans: Sequence[Span], width: int, pattern: re.Pattern[str] | None
-) -> tuple[list[tuple[list[Segment], str]], int]:
+) -> tuple[list[tuple[list[Span], str]], int]:
     """Wrap styled spans to ``width`` cells: a list of (segments, plain) lines, and the number
     of find matches in them."""
     plain = "".join(text for text, _ in spans)
@@ -229,15 +240,37 @@ def _wrap(
         found = len(marks)
         if marks:
             bounds = _overlay(bounds, marks)
+    if len(bounds) == 1:  # one style throughout (an unchanged paragraph): no slicing of spans
+        style = bounds[0][2]
+        return [
+            ([(plain[start:end], style)], plain[start:end])
+            for start, end in _line_ranges(plain, width)
+        ], found
     lines = []
     for start, end in _line_ranges(plain, width):
         segments = [
-            Segment(plain[max(a, start) : min(b, end)], style)
+            (plain[max(a, start) : min(b, end)], style)
             for a, b, style in bounds
             if a < end and b > start
         ]
         lines.append((segments, plain[start:end]))
     return lines, found
+
+
+_MATCHED: dict[int, tuple[Style | None, Style]] = {}
+
+
+def _matched(style: Style | None) -> Style:
+    """``style`` with the find-match highlight on top: one object per style, so a layout
+    full of matches does not hash a new Style for each."""
+    known = _MATCHED.get(id(style))
+    if known is not None and known[0] is style:
+        return known[1]
+    combined = (style or Style()) + MATCH
+    if len(_MATCHED) > 64:  # styles made on the fly: do not keep them all
+        _MATCHED.clear()
+    _MATCHED[id(style)] = (style, combined)  # keeps ``style`` alive: its id stays its own
+    return combined
 
 
 def _overlay(
@@ -256,15 +289,15 @@ def _overlay(
             break
         style = bounds[bi][2]
         if mi < len(marks) and marks[mi][0] <= a:
-            style = (style or Style()) + MATCH
+            style = _matched(style)
         out.append((a, b, style))
     return out
 
 
-def _pad(segments: list[Segment], plain: str, width: int) -> tuple[list[Segment], str]:
+def _pad(segments: list[Span], plain: str, width: int) -> tuple[list[Span], str]:
     gap = width - cells(plain)
     if gap > 0:
-        return [*segments, Segment(" " * gap)], plain + " " * gap
+        return [*segments, (" " * gap, None)], plain + " " * gap
     return segments, plain
 
 
@@ -310,7 +343,7 @@ class _Builder:
             self.layout.add(segments, plain)
 
     def rule(self) -> None:
-        self.layout.add([Segment("─" * self.full, RULE)], "─" * self.full)
+        self.layout.add([("─" * self.full, RULE)], "─" * self.full)
 
     def blank(self) -> None:
         if self.options.inline:
@@ -318,15 +351,15 @@ class _Builder:
             return
         pad = " " * (GUTTER_WIDTH + self.column)
         self.layout.add(
-            [Segment(pad), Segment(SEPARATOR, RULE)],
+            [(pad, None), (SEPARATOR, RULE)],
             pad + SEPARATOR,
             len(pad) + len(SEPARATOR),
             kind=FIRST,
         )
 
-    def _gutter(self, label: str, changed: bool) -> tuple[list[Segment], str]:
+    def _gutter(self, label: str, changed: bool) -> tuple[list[Span], str]:
         text = label.rjust(GUTTER_WIDTH - 1)[: GUTTER_WIDTH - 1] + " "
-        return [Segment(text, GUTTER_CHANGED if changed else GUTTER)], text
+        return [(text, GUTTER_CHANGED if changed else GUTTER)], text
 
     def block(
         self,
@@ -348,7 +381,10 @@ class _Builder:
                     self.layout.matches.append(len(self.layout) - 1)
         else:
             lines_l, found_l = _wrap(left, self.column, self.pattern)
-            lines_r, found_r = _wrap(right, self.column, self.pattern)
+            if right == left:  # an unchanged paragraph: the same lines on both sides
+                lines_r, found_r = lines_l, found_l
+            else:
+                lines_r, found_r = _wrap(right, self.column, self.pattern)
             found = found_l + found_r
             if not left:
                 lines_l = []
@@ -361,7 +397,7 @@ class _Builder:
                 g_l, gp_l = self._gutter(left_label if i == 0 else "", changed)
                 g_r, gp_r = self._gutter(right_label if i == 0 else "", changed)
                 self.layout.add(
-                    g_l + seg_l + [Segment(SEPARATOR, RULE)] + g_r + seg_r,
+                    g_l + seg_l + [(SEPARATOR, RULE)] + g_r + seg_r,
                     gp_l + plain_l + SEPARATOR + gp_r + plain_r,
                     self.right_start + cells(plain_r),
                     kind=NEXT if i else FIRST,
@@ -470,7 +506,7 @@ def layout_diff(
             break
         if isinstance(item, int):
             text = f"⋯ {item} unchanged paragraphs folded (u to unfold) ⋯"
-            b.layout.add([Segment(" " * GUTTER_WIDTH), Segment(text, FOLD)], " " * 6 + text)
+            b.layout.add([(" " * GUTTER_WIDTH, None), (text, FOLD)], " " * 6 + text)
             b.layout.folded += item
             b.blank()
             continue
