@@ -99,3 +99,12 @@ def test_untrusted_titles_are_printed_safely(env: dict[str, str]) -> None:
 
     assert printable("red \x1b[31mALERT\x1b[0m") == "red \u241b[31mALERT\u241b[0m"
     assert "\x07" not in printable("bell\x07")
+
+
+def test_version_names_the_diff_engine_and_extractor() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("newsdiff ")
+    assert "diff: native raw diff (fast-diff-match-patch " in lines[1] or "pure" in lines[1]
+    assert "trafilatura" in lines[2]

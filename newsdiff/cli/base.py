@@ -84,8 +84,44 @@ def safe(text: object) -> str:
     return printable("" if text is None else str(text))
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: newsdiff's, and those of the parts that decide what is stored and how it
+    is compared (a methods section can cite them)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from newsdiff.diff import myers
+
+    def of(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    engine = myers.engine()
+    raw = f" (fast-diff-match-patch {of('fast-diff-match-patch')})" if engine == "native" else ""
+    lines = [
+        f"newsdiff {__version__}",
+        f"  diff: {engine} raw diff{raw}, diff-match-patch {of('diff-match-patch')}",
+        f"  extraction: trafilatura {of('trafilatura')}, readability-lxml {of('readability-lxml')}",
+        f"  Python {platform.python_version()}, SQLAlchemy {of('SQLAlchemy')}, "
+        f"Textual {of('textual')}",
+    ]
+    click.echo("\n".join(lines))
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsdiff")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version of newsdiff and of its diff and extraction parts, and exit.",
+)
 @common
 def cli() -> None:
     """newsdiff: watch how news reporting changes.
