@@ -10,13 +10,8 @@ from textual.selection import Selection
 
 from newsdiff.diff import Document, compare
 from newsdiff.timeline.items import VersionPair, VersionText
-from newsdiff.tui.diff_layout import (
-    DiffLayout,
-    LayoutOptions,
-    layout_diff,
-    selected_text,
-    selection_side,
-)
+from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff
+from newsdiff.tui.selection import selected_text, selection_side
 
 OLD = [
     "The council closed the bridge on Wednesday after engineers found cracks in two of its "

@@ -28,17 +28,10 @@ from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
 from newsdiff.timeline.items import VersionPair
-from newsdiff.tui.diff_layout import (
-    DiffLayout,
-    LayoutOptions,
-    layout_diff,
-    message_layout,
-    selected_span,
-    selected_text,
-    selection_side,
-)
+from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff, message_layout
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
+from newsdiff.tui.selection import selected_span, selected_text, selection_side
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
