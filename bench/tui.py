@@ -299,6 +299,8 @@ class Frames:
         self.times: list[float] = []
         self.first_data: float | None = None
         self.cpu: list[float] = []  # process CPU time from a key to its frame
+        self.watch: Callable[[], bool] | None = None  # checked as each frame is composed
+        self.watched: float | None = None  # when the first frame where it held was composed
         original = app._display
 
         def display(screen: Screen[Any], renderable: Any) -> None:
@@ -309,6 +311,8 @@ class Frames:
                 renderable.render_segments(app.console)
             now = time.perf_counter()
             self.times.append(now)
+            if self.watch is not None and self.watched is None and self.watch():
+                self.watched = now
             if self.first_data is None and isinstance(screen, MainScreen):
                 if screen.diff.pair is not None:
                     self.first_data = now
@@ -343,6 +347,7 @@ async def key_to_frame(
     char = key if len(key) == 1 else None
     if key == "space":
         char = " "
+    frames.watch, frames.watched = done, None
     started = time.perf_counter()
     cpu = time.process_time()
     assert app._driver is not None
@@ -356,15 +361,14 @@ async def key_to_frame(
     frames.cpu.append(time.process_time() - cpu)
     if done is None:
         return first, None
-    while not done():
+    # the first frame composed while ``done()`` held (checked as each frame is composed)
+    while frames.watched is None:
         if time.perf_counter() > deadline:
+            frames.watch = None
             return first, None
-        await asyncio.sleep(0.001)
-    # the first frame at or after the moment it held
-    target = len(frames.times)
-    while len(frames.times) == target:
         await asyncio.sleep(0.0005)
-    return first, frames.times[target] - started
+    frames.watch = None
+    return first, frames.watched - started
 
 
 def summary(name: str, values: list[float]) -> tuple[float, float]:

@@ -14,9 +14,11 @@ wrapping ``rich.text.Text`` objects, which matters for a 2,000-paragraph article
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -59,6 +61,78 @@ class LayoutOptions:
     query: str = ""
 
 
+class StyleTable:
+    """The numbers that stand for styles in laid-out lines; shared by every layout of one diff
+    (so laid-out paragraphs can be reused between them), and by the threads that lay it out."""
+
+    def __init__(self) -> None:
+        self.styles: list[Style | None] = [None]
+        self._by_value: dict[Style | None, int] = {None: 0}
+        # the same by the style object's identity (hashing a rich Style is slow); every object
+        # keyed here is kept alive in ``_pinned``, so no id is reused while the table lives
+        self.by_object: dict[int, int] = {id(None): 0}
+        self._pinned: list[Style | None] = []
+        self._lock = threading.Lock()
+
+    def number(self, style: Style | None) -> int:
+        with self._lock:
+            number = self._by_value.get(style)
+            if number is None:
+                number = self._by_value[style] = len(self.styles)
+                self.styles.append(style)
+            self._pinned.append(style)
+            self.by_object[id(style)] = number
+            return number
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One paragraph entry laid out (lines, and where its change and find matches are)."""
+
+    lines: list[tuple[tuple[str | int, ...], int]]
+    texts: list[str]
+    kinds: bytes
+    changed: bool
+    matches: list[int]  # lines holding a match, from the piece's first line
+    match_count: int
+
+
+class LayoutCache:
+    """The paragraph entries of one diff as laid out before, for laying it out again: folding
+    toggled, or back to a mode and width seen before, wraps only the entries not yet laid out
+    with those options. Keeps the pieces of the last few option sets."""
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self.table = StyleTable()
+        self._pieces: dict[tuple[int, bool, str], dict[int, _Piece]] = {}
+        self._lock = threading.Lock()
+
+    def to_lay_out(self, diff: DocumentDiff, options: LayoutOptions) -> int:
+        """How many entries a layout of ``diff`` with ``options`` would have to wrap (those
+        shown and not laid out before with the same width, mode and find)."""
+        with self._lock:
+            done = self._pieces.get((options.width, options.inline, options.query), {})
+        index = {id(entry): k for k, entry in enumerate(diff.paragraphs)}
+        return sum(
+            1
+            for item in _visible(diff.paragraphs, options.fold)
+            if not isinstance(item, int) and index[id(item)] not in done
+        )
+
+    def pieces(self, options: LayoutOptions) -> dict[int, _Piece]:
+        key = (options.width, options.inline, options.query)
+        with self._lock:
+            found = self._pieces.pop(key, None)
+            if found is None:
+                found = {}
+                while len(self._pieces) >= self.KEEP:
+                    del self._pieces[next(iter(self._pieces))]
+            self._pieces[key] = found  # now the most recent
+            return found
+
+
 @dataclass
 class DiffLayout:
     """The lines of a laid-out diff, and where things are in them.
@@ -80,41 +154,27 @@ class DiffLayout:
     column_end: int = 0  # side by side: where the left column's text ends (0: inline)
     right_start: int = 0  # side by side: where the right column's text starts
     complete: bool = True  # False: only the first entries (a first screenful, shown early)
-    styles: list[Style | None] = field(default_factory=lambda: [None])
-    _style_ids: dict[Style | None, int] = field(default_factory=lambda: {None: 0})
-    # the same by the style object's identity (hashing a rich Style is slow); every object
-    # keyed here is kept alive in ``_pinned``, so no id is reused while the layout lives
-    _ids_by_object: dict[int, int] = field(default_factory=lambda: {id(None): 0})
-    _pinned: list[Style | None] = field(default_factory=list)
+    table: StyleTable = field(default_factory=lambda: StyleTable())
 
     def add(
         self, segments: list[Span], plain: str, length: int | None = None, kind: int = FULL
     ) -> None:
         flat: list[str | int] = []
-        by_object = self._ids_by_object
+        by_object = self.table.by_object
         for text, style in segments:
             number = by_object.get(id(style))
             if number is None:
-                number = self._style_number(style)
+                number = self.table.number(style)
             flat.append(text)
             flat.append(number)
         self.lines.append((tuple(flat), cells(plain) if length is None else length))
         self.texts.append(plain)
         self.kinds.append(kind)
 
-    def _style_number(self, style: Style | None) -> int:
-        number = self._style_ids.get(style)
-        if number is None:
-            number = self._style_ids[style] = len(self.styles)
-            self.styles.append(style)
-        self._ids_by_object[id(style)] = number
-        self._pinned.append(style)
-        return number
-
     def strip(self, index: int) -> Strip:
         """Line ``index`` as a Strip."""
         flat, length = self.lines[index]
-        styles = self.styles
+        styles = self.table.styles
         return Strip(
             [Segment(str(flat[k]), styles[int(flat[k + 1])]) for k in range(0, len(flat), 2)],
             length,
@@ -317,9 +377,9 @@ def _when(moment: datetime | None) -> str:
 
 
 class _Builder:
-    def __init__(self, options: LayoutOptions) -> None:
+    def __init__(self, options: LayoutOptions, table: StyleTable | None = None) -> None:
         self.options = options
-        self.layout = DiffLayout(width=options.width)
+        self.layout = DiffLayout(width=options.width, table=table or StyleTable())
         self.pattern = (
             re.compile(re.escape(printable(options.query)), re.IGNORECASE)
             if options.query
@@ -409,6 +469,35 @@ class _Builder:
         if changed:
             self.layout.changes.append(start)
 
+    def entry(
+        self, index: int, pieces: dict[int, _Piece] | None, lay_out: Callable[[], None]
+    ) -> None:
+        """Entry ``index`` of the diff: from ``pieces`` when laid out before with these
+        options, else laid out by ``lay_out`` (and kept there)."""
+        layout = self.layout
+        start = len(layout)
+        piece = pieces.get(index) if pieces is not None else None
+        if piece is not None:
+            layout.lines.extend(piece.lines)
+            layout.texts.extend(piece.texts)
+            layout.kinds.extend(piece.kinds)
+            if piece.changed:
+                layout.changes.append(start)
+            layout.matches.extend(start + m for m in piece.matches)
+            layout.match_count += piece.match_count
+            return
+        changes, matches, count = len(layout.changes), len(layout.matches), layout.match_count
+        lay_out()
+        if pieces is not None:
+            pieces[index] = _Piece(
+                layout.lines[start:],
+                layout.texts[start:],
+                bytes(layout.kinds[start:]),
+                len(layout.changes) > changes,
+                [m - start for m in layout.matches[matches:]],
+                layout.match_count - count,
+            )
+
     def _has_match(self, plain: str) -> bool:
         return self.pattern is not None and self.pattern.search(plain) is not None
 
@@ -456,12 +545,19 @@ def _visible(entries: Sequence[ParagraphDiff], fold: bool) -> list[ParagraphDiff
 
 
 def layout_diff(
-    pair: VersionPair, diff: DocumentDiff, options: LayoutOptions, *, limit: int | None = None
+    pair: VersionPair,
+    diff: DocumentDiff,
+    options: LayoutOptions,
+    *,
+    limit: int | None = None,
+    cache: LayoutCache | None = None,
 ) -> DiffLayout:
     """Lay out the diff of ``pair`` for a pane ``options.width`` cells wide; with ``limit``,
     only the first ``limit`` entries (the result is then marked incomplete). The lines of a
-    partial layout are the first lines of the full one."""
-    b = _Builder(options)
+    partial layout are the first lines of the full one. ``cache`` (one per diff) keeps the
+    laid-out entries for the next layout of the same diff."""
+    b = _Builder(options, cache.table if cache is not None else None)
+    pieces = cache.pieces(options) if cache is not None else None
     inline = options.inline
     new = pair.new
     old = pair.old
@@ -498,6 +594,7 @@ def layout_diff(
     else:
         b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
     b.rule()
+    index = {id(entry): k for k, entry in enumerate(diff.paragraphs)} if pieces is not None else {}
     for count, item in enumerate(_visible(diff.paragraphs, options.fold)):
         if limit is not None and count >= limit:
             b.layout.complete = False
@@ -508,23 +605,27 @@ def layout_diff(
             b.layout.folded += item
             b.blank()
             continue
-        changed = item.kind != "unchanged"
-        left_label, right_label = _paragraph_labels(item)
-        if inline:
-            spans = inline_spans(item.ops)
-            if item.kind == "moved":
-                spans = [*_clean(_moved_note(item)[1]), (" ", None), *spans]
-            b.block(None, spans, "", right_label, changed)
-        else:
-            left = old_spans(item.ops)
-            right = new_spans(item.ops)
-            if item.kind == "moved":
-                note_l, note_r = _moved_note(item)
-                left = [*_clean(note_l), (" ", None), *left]
-                right = [*_clean(note_r), (" ", None), *right]
-            b.block(left, right, left_label, right_label, changed)
-        b.blank()
+        b.entry(index.get(id(item), -1), pieces, partial(_lay_out_entry, b, item))
     return b.layout
+
+
+def _lay_out_entry(b: _Builder, item: ParagraphDiff) -> None:
+    changed = item.kind != "unchanged"
+    left_label, right_label = _paragraph_labels(item)
+    if b.options.inline:
+        spans = inline_spans(item.ops)
+        if item.kind == "moved":
+            spans = [*_clean(_moved_note(item)[1]), (" ", None), *spans]
+        b.block(None, spans, "", right_label, changed)
+    else:
+        left = old_spans(item.ops)
+        right = new_spans(item.ops)
+        if item.kind == "moved":
+            note_l, note_r = _moved_note(item)
+            left = [*_clean(note_l), (" ", None), *left]
+            right = [*_clean(note_r), (" ", None), *right]
+        b.block(left, right, left_label, right_label, changed)
+    b.blank()
 
 
 def message_layout(lines: Sequence[str], width: int) -> DiffLayout:

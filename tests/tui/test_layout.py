@@ -77,3 +77,51 @@ def test_inline_copies_text_without_gutters_and_select_all_copies_everything() -
     assert selected_text(laid, selection) == NEW[1]
     everything = selected_text(laid, Selection(None, None))
     assert "Millbrook Courier" in everything and NEW[1] in everything
+
+
+def test_a_layout_from_the_cache_is_the_layout_laid_out_afresh() -> None:
+    """Folding toggled, modes and widths switched and a find, in the order a reader might: the
+    layout built from reused entries is line for line, style for style, the fresh one."""
+    from newsdiff.tui.diff_layout import LayoutCache
+
+    old = [
+        f"Paragraph {n}: the bridge was inspected in year {n} by the engineers." for n in range(9)
+    ]
+    new = [old[3], *old[:3], "A new paragraph about the bridge.", *old[4:7], old[7] + " Updated."]
+    pair = VersionPair(
+        article_id=1,
+        outlet="Millbrook Courier",
+        url="https://example.test/bridge",
+        old=VersionText(1, WHEN, "Bridge", tuple(old)),
+        new=VersionText(2, WHEN, "Bridge closed", tuple(new)),
+        window=None,
+        total=2,
+    )
+    diff = compare(Document("Bridge", old), Document("Bridge closed", new))
+    cache = LayoutCache()
+    steps = [
+        LayoutOptions(width=100),
+        LayoutOptions(width=100, fold=True),
+        LayoutOptions(width=100),
+        LayoutOptions(width=100, inline=True),
+        LayoutOptions(width=100, inline=True, fold=True),
+        LayoutOptions(width=70),
+        LayoutOptions(width=100, query="bridge"),
+        LayoutOptions(width=100, query="bridge", fold=True),
+        LayoutOptions(width=100),
+    ]
+    for options in steps:
+        cached = layout_diff(pair, diff, options, cache=cache)
+        fresh = layout_diff(pair, diff, options)
+        assert cached.texts == fresh.texts, options
+        assert bytes(cached.kinds) == bytes(fresh.kinds)
+        assert (cached.changes, cached.matches, cached.match_count, cached.folded) == (
+            fresh.changes,
+            fresh.matches,
+            fresh.match_count,
+            fresh.folded,
+        )
+        for y in range(len(fresh)):
+            assert list(cached.strip(y)) == list(fresh.strip(y)), (options, y)
+    # and the entries were reused, not laid out again each time
+    assert len(cache.pieces(LayoutOptions(width=100))) == len(diff.paragraphs)

@@ -28,13 +28,20 @@ from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
 from newsdiff.timeline.items import VersionPair
-from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff, message_layout
+from newsdiff.tui.diff_layout import (
+    DiffLayout,
+    LayoutCache,
+    LayoutOptions,
+    layout_diff,
+    message_layout,
+)
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
 from newsdiff.tui.selection import selected_span, selected_text, selection_side
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
+SYNC_ENTRIES = 40  # a relayout with at most this many entries to wrap runs on the UI thread
 
 WELCOME = [
     "Select an article to see how it changed.",
@@ -56,6 +63,7 @@ class _Result:
     pair: VersionPair
     diff: DocumentDiff
     layout: DiffLayout
+    cache: LayoutCache  # the diff's laid-out entries, for its next layout
 
 
 def compute_diff(pair: VersionPair) -> DocumentDiff:
@@ -96,6 +104,7 @@ class DiffView(ScrollView, can_focus=True):
         self.request: _Request | None = None
         self.pair: VersionPair | None = None
         self.diff: DocumentDiff | None = None
+        self._cache = LayoutCache()  # the shown diff's laid-out entries
         self.laid = message_layout(WELCOME, 80)
         self._message: list[str] = WELCOME
         self._change = -1  # index in layout.changes of the last change jumped to
@@ -153,19 +162,24 @@ class DiffView(ScrollView, can_focus=True):
         pair = self.pair
         shown = _Request(pair.article_id, pair.old.number if pair.old else None, pair.new.number)
         # while another pair is still loading, load that one with the new options instead
-        cached = (pair, self.diff) if shown == self.request else None
-        self.border_subtitle = "laying out…" if cached else "loading…"
+        cached = (pair, self.diff, self._cache) if shown == self.request else None
         top = not keep or cached is None
-        self.call_after_refresh(
-            self._compute, self.token, self.request, cached, self._options(), top
-        )
+        options = self._options()
+        if cached is not None and self._cache.to_lay_out(self.diff, options) <= SYNC_ENTRIES:
+            # (nearly) all laid out before with these options: a few ms, so at once, and the
+            # very next frame shows it (a worker would cost a frame or two more)
+            laid = layout_diff(pair, self.diff, options, cache=self._cache)
+            self._apply(_Result(self.request, pair, self.diff, laid, self._cache), top)
+            return
+        self.border_subtitle = "laying out…" if cached else "loading…"
+        self.call_after_refresh(self._compute, self.token, self.request, cached, options, top)
 
     @work(thread=True, exclusive=True, group="diff")
     def _compute(
         self,
         token: int,
         request: _Request,
-        cached: tuple[VersionPair, DocumentDiff] | None,
+        cached: tuple[VersionPair, DocumentDiff, LayoutCache] | None,
         options: LayoutOptions,
         top: bool,
     ) -> None:
@@ -176,15 +190,19 @@ class DiffView(ScrollView, can_focus=True):
                 with self.database.read() as session:
                     pair = browse.load_pair(session, request.article_id, request.old, request.new)
                 diff = compute_diff(pair)
+                cache = LayoutCache()
             else:
-                pair, diff = cached
+                pair, diff, cache = cached
             if cached is None and len(diff.paragraphs) > EARLY_ENTRIES * 2:
                 # A long article: show its first screens now, the rest when laid out.
-                early = layout_diff(pair, diff, options, limit=EARLY_ENTRIES)
+                early = layout_diff(pair, diff, options, limit=EARLY_ENTRIES, cache=cache)
                 if not get_current_worker().is_cancelled:
-                    self.post_message(Loaded(token, (_Result(request, pair, diff, early), top)))
-                return _Result(request, pair, diff, layout_diff(pair, diff, options)), False
-            return _Result(request, pair, diff, layout_diff(pair, diff, options)), top
+                    result = _Result(request, pair, diff, early, cache)
+                    self.post_message(Loaded(token, (result, top)))
+                laid = layout_diff(pair, diff, options, cache=cache)
+                return _Result(request, pair, diff, laid, cache), False
+            laid = layout_diff(pair, diff, options, cache=cache)
+            return _Result(request, pair, diff, laid, cache), top
 
         deliver(self, token, job)
 
@@ -193,10 +211,15 @@ class DiffView(ScrollView, can_focus=True):
         if message.token != self.token:
             return
         result, top = cast(tuple[_Result, bool], message.payload)
+        self._apply(result, top)
+
+    def _apply(self, result: _Result, top: bool) -> None:
+        """Show a laid-out diff: from the top, or back at the change the reader was at."""
         self.pending = not result.layout.complete
         completes = not self.laid.complete and result.pair is self.pair
         self.pair = result.pair
         self.diff = result.diff
+        self._cache = result.cache
         if completes:  # the rest of a long article: same first lines, keep the reader's place
             change, jumped, match = self._change, self._jumped_to, self._match
             self._set_layout(result.layout)
