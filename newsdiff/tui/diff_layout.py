@@ -7,8 +7,7 @@ headline diff comes first, under the versions and the window of the change. Runs
 paragraphs can be folded to one line. Every piece of article text goes through
 :func:`newsdiff.text.printable`, and no string is ever parsed as markup.
 
-The wrapping is our own (greedy, by words, by terminal cells): it is several times faster than
-wrapping ``rich.text.Text`` objects, which matters for a 2,000-paragraph article.
+The wrapping is our own (:mod:`newsdiff.tui.wrap`).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -28,6 +26,7 @@ from textual.strip import Strip
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 from newsdiff.text import plural, printable
 from newsdiff.timeline.items import VersionPair
+from newsdiff.tui.wrap import Span, cells, clean_spans, pad_line, wrap_spans
 
 DELETED = Style(color="red", strike=True)
 INSERTED = Style(color="green", bold=True)
@@ -37,19 +36,16 @@ GUTTER_CHANGED = Style(color="yellow", bold=True)
 LABEL = Style(bold=True)
 META = Style(dim=True)
 FOLD = Style(dim=True, italic=True)
-MATCH = Style(color="black", bgcolor="yellow")
 RULE = Style(dim=True)
 
 GUTTER_WIDTH = 6
 SEPARATOR = " │ "
 CONTEXT = 1  # unchanged paragraphs kept visible next to a change when folding
 
-Span = tuple[str, Style | None]
 # What a line is, for selecting and copying text: a full-width line (headings, rules, folds,
 # messages), or the first or a following line of a paragraph block (behind a gutter; side by
 # side, in two columns).
 FULL, FIRST, NEXT = 0, 1, 2
-_TOKENS = re.compile(r"\S+|\s+")
 _MARK = {"modified": "~", "inserted": "+", "deleted": "-", "moved": "↕", "unchanged": " "}
 
 
@@ -184,192 +180,21 @@ class DiffLayout:
         return len(self.lines)
 
 
-def cells(text: str) -> int:
-    """Terminal cells taken by ``text``."""
-    return len(text) if text.isascii() else cell_len(text)
-
-
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_WORDS = re.compile(r"\S+")
-
-
-def visible(text: str) -> str:
-    """:func:`printable`, with a fast path for the usual text that needs nothing."""
-    return printable(text) if _CONTROL.search(text) else text
-
-
-def _clean(spans: Sequence[Span]) -> list[Span]:
-    return [(visible(text), style) for text, style in spans if text]
-
-
-def _ascii_ranges(plain: str, width: int) -> list[tuple[int, int]]:
-    """:func:`_line_ranges` for ASCII text, where a character is a cell: break at the last
-    space that fits (found by ``rfind``, not word by word)."""
-    ranges: list[tuple[int, int]] = []
-    n = len(plain)
-    start = 0
-    while start < n and plain[start] == " ":
-        start += 1
-    while start < n:
-        if n - start <= width:
-            end = n
-            while end > start and plain[end - 1] == " ":
-                end -= 1
-            ranges.append((start, end))
-            break
-        cut = plain.rfind(" ", start, start + width + 1)
-        if cut <= start:  # no space in reach: a word longer than a line
-            ranges.append((start, start + width))
-            start += width
-            continue
-        end = cut
-        while end > start and plain[end - 1] == " ":
-            end -= 1
-        ranges.append((start, end))
-        start = cut + 1
-        while start < n and plain[start] == " ":
-            start += 1
-    return ranges or [(0, 0)]
-
-
-def _line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of ``plain`` into ``(start, end)`` ranges at most ``width`` cells."""
-    if width <= 0:
-        return [(0, len(plain))]
-    if plain.isascii():
-        return [(0, len(plain))] if len(plain) <= width else _ascii_ranges(plain, width)
-    ranges: list[tuple[int, int]] = []
-    start = 0
-    used = 0  # cells on the current line, trailing space excluded
-    end = 0  # end of the last word on the current line
-    space = 0  # cells of the whitespace since that word
-    for m in _TOKENS.finditer(plain):
-        token = m.group()
-        if token[0].isspace():
-            if used:
-                space += cell_len(token)
-            continue
-        w = cell_len(token)
-        if used and used + space + w <= width:
-            used += space + w
-            end = m.end()
-            space = 0
-            continue
-        if used:
-            ranges.append((start, end))
-        start, used, space = m.start(), 0, 0
-        if w <= width:
-            used, end = w, m.end()
-            continue
-        # A word longer than a line: cut it by cells.
-        pos = m.start()
-        while pos < m.end():
-            cells = 0
-            cut = pos
-            while cut < m.end() and cells + cell_len(plain[cut]) <= width:
-                cells += cell_len(plain[cut])
-                cut += 1
-            cut = max(cut, pos + 1)
-            if cut < m.end():
-                ranges.append((pos, cut))
-                pos = cut
-            else:
-                start, used, end = pos, cells, cut
-                break
-    if used or not ranges:
-        ranges.append((start, end))
-    return ranges
-
-
-def _wrap(
-    spans: Sequence[Span], width: int, pattern: re.Pattern[str] | None
-) -> tuple[list[tuple[list[Span], str]], int]:
-    """Wrap styled spans to ``width`` cells: a list of (segments, plain) lines, and the number
-    of find matches in them."""
-    plain = "".join(text for text, _ in spans)
-    bounds: list[tuple[int, int, Style | None]] = []
-    pos = 0
-    for text, style in spans:
-        bounds.append((pos, pos + len(text), style))
-        pos += len(text)
-    found = 0
-    if pattern is not None and plain:
-        marks = [(m.start(), m.end()) for m in pattern.finditer(plain) if m.end() > m.start()]
-        found = len(marks)
-        if marks:
-            bounds = _overlay(bounds, marks)
-    if len(bounds) == 1:  # one style throughout (an unchanged paragraph): no slicing of spans
-        style = bounds[0][2]
-        return [
-            ([(plain[start:end], style)], plain[start:end])
-            for start, end in _line_ranges(plain, width)
-        ], found
-    lines = []
-    for start, end in _line_ranges(plain, width):
-        segments = [
-            (plain[max(a, start) : min(b, end)], style)
-            for a, b, style in bounds
-            if a < end and b > start
-        ]
-        lines.append((segments, plain[start:end]))
-    return lines, found
-
-
-_MATCHED: dict[int, tuple[Style | None, Style]] = {}
-
-
-def _matched(style: Style | None) -> Style:
-    """``style`` with the find-match highlight on top: one object per style, so a layout
-    full of matches does not hash a new Style for each."""
-    known = _MATCHED.get(id(style))
-    if known is not None and known[0] is style:
-        return known[1]
-    combined = (style or Style()) + MATCH
-    if len(_MATCHED) > 64:  # styles made on the fly: do not keep them all
-        _MATCHED.clear()
-    _MATCHED[id(style)] = (style, combined)  # keeps ``style`` alive: its id stays its own
-    return combined
-
-
-def _overlay(
-    bounds: list[tuple[int, int, Style | None]], marks: list[tuple[int, int]]
-) -> list[tuple[int, int, Style | None]]:
-    cuts = sorted({p for a, b, _ in bounds for p in (a, b)} | {p for m in marks for p in m})
-    out: list[tuple[int, int, Style | None]] = []
-    bi = 0
-    mi = 0
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        while bi < len(bounds) and bounds[bi][1] <= a:
-            bi += 1
-        while mi < len(marks) and marks[mi][1] <= a:
-            mi += 1
-        if bi >= len(bounds):
-            break
-        style = bounds[bi][2]
-        if mi < len(marks) and marks[mi][0] <= a:
-            style = _matched(style)
-        out.append((a, b, style))
-    return out
-
-
-def _pad(segments: list[Span], plain: str, width: int) -> tuple[list[Span], str]:
-    gap = width - cells(plain)
-    if gap > 0:
-        return [*segments, (" " * gap, None)], plain + " " * gap
-    return segments, plain
-
-
 def old_spans(ops: Sequence[Op]) -> list[Span]:
-    return _clean([(text, DELETED if kind == "-" else None) for kind, text in ops if kind != "+"])
+    return clean_spans(
+        [(text, DELETED if kind == "-" else None) for kind, text in ops if kind != "+"]
+    )
 
 
 def new_spans(ops: Sequence[Op]) -> list[Span]:
-    return _clean([(text, INSERTED if kind == "+" else None) for kind, text in ops if kind != "-"])
+    return clean_spans(
+        [(text, INSERTED if kind == "+" else None) for kind, text in ops if kind != "-"]
+    )
 
 
 def inline_spans(ops: Sequence[Op]) -> list[Span]:
     styles = {"-": DELETED, "+": INSERTED}
-    return _clean([(text, styles.get(kind)) for kind, text in ops])
+    return clean_spans([(text, styles.get(kind)) for kind, text in ops])
 
 
 def _when(moment: datetime | None) -> str:
@@ -396,7 +221,7 @@ class _Builder:
 
     def plain_line(self, spans: Sequence[Span]) -> None:
         """A full-width line of (our own, or made printable) text, wrapped."""
-        lines, _ = _wrap(_clean(spans), self.full, None)
+        lines, _ = wrap_spans(clean_spans(spans), self.full, None)
         for segments, plain in lines:
             self.layout.add(segments, plain)
 
@@ -431,18 +256,18 @@ class _Builder:
         start = len(self.layout)
         found = 0
         if left is None:
-            lines, found = _wrap(right, self.text_width, self.pattern)
+            lines, found = wrap_spans(right, self.text_width, self.pattern)
             for i, (segments, plain) in enumerate(lines):
                 gutter, gplain = self._gutter(right_label if i == 0 else "", changed)
                 self.layout.add(gutter + segments, gplain + plain, kind=NEXT if i else FIRST)
                 if found and self._has_match(plain):
                     self.layout.matches.append(len(self.layout) - 1)
         else:
-            lines_l, found_l = _wrap(left, self.column, self.pattern)
+            lines_l, found_l = wrap_spans(left, self.column, self.pattern)
             if right == left:  # an unchanged paragraph: the same lines on both sides
                 lines_r, found_r = lines_l, found_l
             else:
-                lines_r, found_r = _wrap(right, self.column, self.pattern)
+                lines_r, found_r = wrap_spans(right, self.column, self.pattern)
             found = found_l + found_r
             if not left:
                 lines_l = []
@@ -451,7 +276,7 @@ class _Builder:
             for i in range(max(len(lines_l), len(lines_r), 1)):
                 seg_l, plain_l = lines_l[i] if i < len(lines_l) else ([], "")
                 seg_r, plain_r = lines_r[i] if i < len(lines_r) else ([], "")
-                seg_l, plain_l = _pad(seg_l, plain_l, self.column)
+                seg_l, plain_l = pad_line(seg_l, plain_l, self.column)
                 g_l, gp_l = self._gutter(left_label if i == 0 else "", changed)
                 g_r, gp_r = self._gutter(right_label if i == 0 else "", changed)
                 self.layout.add(
@@ -615,15 +440,15 @@ def _lay_out_entry(b: _Builder, item: ParagraphDiff) -> None:
     if b.options.inline:
         spans = inline_spans(item.ops)
         if item.kind == "moved":
-            spans = [*_clean(_moved_note(item)[1]), (" ", None), *spans]
+            spans = [*clean_spans(_moved_note(item)[1]), (" ", None), *spans]
         b.block(None, spans, "", right_label, changed)
     else:
         left = old_spans(item.ops)
         right = new_spans(item.ops)
         if item.kind == "moved":
             note_l, note_r = _moved_note(item)
-            left = [*_clean(note_l), (" ", None), *left]
-            right = [*_clean(note_r), (" ", None), *right]
+            left = [*clean_spans(note_l), (" ", None), *left]
+            right = [*clean_spans(note_r), (" ", None), *right]
         b.block(left, right, left_label, right_label, changed)
     b.blank()
 
