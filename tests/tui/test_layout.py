@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from newsdiff.diff import Document, compare
+from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.timeline.items import VersionPair, VersionText
 from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff
 from newsdiff.tui.selection import selected_text, selection_side
@@ -26,17 +26,21 @@ NEW = [
 WHEN = datetime(2024, 3, 6, tzinfo=UTC)
 
 
-def laid_out(inline: bool = False, width: int = 100) -> DiffLayout:
+def pair_and_diff(old: Document, new: Document) -> tuple[VersionPair, DocumentDiff]:
     pair = VersionPair(
         article_id=1,
         outlet="Millbrook Courier",
         url="https://example.test/bridge",
-        old=VersionText(1, WHEN, "Bridge closed", tuple(OLD)),
-        new=VersionText(2, WHEN, "Bridge closed", tuple(NEW)),
+        old=VersionText(1, WHEN, old.title, tuple(old.paragraphs)),
+        new=VersionText(2, WHEN, new.title, tuple(new.paragraphs)),
         window=None,
         total=2,
     )
-    diff = compare(Document("Bridge closed", OLD), Document("Bridge closed", NEW))
+    return pair, compare(old, new)
+
+
+def laid_out(inline: bool = False, width: int = 100) -> DiffLayout:
+    pair, diff = pair_and_diff(Document("Bridge closed", OLD), Document("Bridge closed", NEW))
     return layout_diff(pair, diff, LayoutOptions(width=width, inline=inline))
 
 
@@ -88,16 +92,7 @@ def test_a_layout_from_the_cache_is_the_layout_laid_out_afresh() -> None:
         f"Paragraph {n}: the bridge was inspected in year {n} by the engineers." for n in range(9)
     ]
     new = [old[3], *old[:3], "A new paragraph about the bridge.", *old[4:7], old[7] + " Updated."]
-    pair = VersionPair(
-        article_id=1,
-        outlet="Millbrook Courier",
-        url="https://example.test/bridge",
-        old=VersionText(1, WHEN, "Bridge", tuple(old)),
-        new=VersionText(2, WHEN, "Bridge closed", tuple(new)),
-        window=None,
-        total=2,
-    )
-    diff = compare(Document("Bridge", old), Document("Bridge closed", new))
+    pair, diff = pair_and_diff(Document("Bridge", old), Document("Bridge closed", new))
     cache = LayoutCache()
     steps = [
         LayoutOptions(width=100),
