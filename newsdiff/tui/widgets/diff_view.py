@@ -41,8 +41,7 @@ from newsdiff.tui.selection import selected_span, selected_text, selection_side
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
-SYNC_ENTRIES = 40  # a relayout with at most this many entries to wrap runs on the UI thread
-SYNC_MAX_ENTRIES = 5000  # ... if the article is not so long that reusing the rest takes long
+SYNC_MAX_ENTRIES = 5000  # a relayout from laid-out entries only runs at once up to this size
 
 WELCOME = [
     "Select an article to see how it changed.",
@@ -169,10 +168,11 @@ class DiffView(ScrollView, can_focus=True):
         if (
             cached is not None
             and len(self.diff.paragraphs) <= SYNC_MAX_ENTRIES
-            and self._cache.to_lay_out(self.diff, options) <= SYNC_ENTRIES
+            and self._cache.to_lay_out(self.diff, options) == 0
         ):
-            # (nearly) all laid out before with these options: a few ms, so at once, and the
-            # very next frame shows it (a worker would cost a frame or two more)
+            # every entry shown was wrapped before (in a worker) with these options: putting
+            # them together takes a few ms, so at once, and the very next frame shows it (a
+            # worker would cost a frame or two more); anything to wrap goes to a worker
             laid = layout_diff(pair, self.diff, options, cache=self._cache)
             self._apply(_Result(self.request, pair, self.diff, laid, self._cache), top)
             return
