@@ -51,7 +51,7 @@ from newsdiff.collect.backfill_report import BackfillSummary, UrlReport
 from newsdiff.collect.cdx import Capture, Replay
 from newsdiff.collect.http import Fetcher
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
-from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
+from newsdiff.collect.warc import CaptureRef, capture_dir, capture_fields, write_capture
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import (
     ArchiveRateLimited,
@@ -63,10 +63,15 @@ from newsdiff.errors import (
     NewsdiffError,
     StoreError,
 )
-from newsdiff.store.articles import find_article_by_urls, get_or_create_outlet, track_article
+from newsdiff.store.articles import (
+    find_article_by_urls,
+    get_or_create_outlet,
+    latest_feed_title,
+    track_article,
+)
 from newsdiff.store.db import Database
 from newsdiff.store.history import MergeResult, merge_version, would_store
-from newsdiff.store.models import Article, Check, FeedEntry, Outlet, Version, utcnow
+from newsdiff.store.models import Article, Check, Outlet, Version, utcnow
 from newsdiff.store.versions import record_check
 from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
 
@@ -135,12 +140,7 @@ def _known(ctx: BackfillContext, canonical: str, retry_errors: bool) -> _Known:
         if retry_errors:
             stmt = stmt.where(Check.outcome != "error")
         done = frozenset(session.scalars(stmt))
-        feed_title = session.scalars(
-            select(FeedEntry.title)
-            .where(FeedEntry.article_id == article.id)
-            .order_by(FeedEntry.last_seen_at.desc())
-            .limit(1)
-        ).first()
+        feed_title = latest_feed_title(session, article.id)
         outlet = session.get(Outlet, article.outlet_id) if article.outlet_id else None
         return _Known(article.id, done, feed_title, _rules_for(ctx.settings, outlet))
 
@@ -334,21 +334,12 @@ async def _backfill_capture(
                 result = merge_version(
                     session,
                     article,
-                    title=extraction.title,
-                    paragraphs=list(extraction.paragraphs),
                     captured_at=replay.captured_at,
                     source=f"archive:{replay.timestamp}",
-                    extractor=extraction.extractor,
-                    extractor_version=extraction.extractor_version,
-                    byline=extraction.byline,
-                    published_at=extraction.published_at,
-                    modified_at=extraction.modified_at,
-                    headlines=dict(extraction.headlines),
                     final_url=replay.original_url,
                     http_status=replay.status,
-                    warc_file=kept.file if kept else None,
-                    warc_offset=kept.offset if kept else None,
-                    warc_length=kept.length if kept else None,
+                    **extraction.version_fields(),
+                    **capture_fields(kept),
                 )
             except EmptyText as exc:
                 error = exc

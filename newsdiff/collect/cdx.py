@@ -9,14 +9,13 @@ counted, never fatal. Replay URLs follow a template such as
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from newsdiff.collect.http import HTML_TYPES
+from newsdiff.collect.http import HTML_TYPES, parse_http_date
 from newsdiff.errors import ConfigError
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
@@ -262,13 +261,6 @@ def parse_replay_url(template: str, url: str) -> tuple[str, str] | None:
 
 
 def memento_timestamp(headers: dict[str, str] | Any) -> str | None:
-    value = headers.get("memento-datetime")
-    if not value:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return format_timestamp(when)
+    """The capture a replay served, from its ``Memento-Datetime`` header."""
+    when = parse_http_date(headers.get("memento-datetime"))
+    return format_timestamp(when) if when is not None else None

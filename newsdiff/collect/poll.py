@@ -25,7 +25,7 @@ from newsdiff.collect import schedule
 from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
 from newsdiff.collect.urls import canonical_url, host_of, same_site, url_variants
-from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
+from newsdiff.collect.warc import CaptureRef, capture_dir, capture_fields, write_capture
 from newsdiff.collect.workers import ExtractionPool, extract_for_store
 from newsdiff.config import Settings
 from newsdiff.errors import (
@@ -401,21 +401,12 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         added = add_version(
             session,
             article,
-            title=extraction.title,
-            paragraphs=list(extraction.paragraphs),
             captured_at=now,
-            extractor=extraction.extractor,
-            extractor_version=extraction.extractor_version,
-            byline=extraction.byline,
-            published_at=extraction.published_at,
-            modified_at=extraction.modified_at,
-            headlines=dict(extraction.headlines),
             final_url=result.final_url,
             http_status=status,
             stats=stats,
-            warc_file=capture.file if capture else None,
-            warc_offset=capture.offset if capture else None,
-            warc_length=capture.length if capture else None,
+            **extraction.version_fields(),
+            **capture_fields(capture),
         )
         article.last_body_hash = body_hash
         outcome = "new_version" if added.created else "unchanged"

@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsdiff.collect.articles import resolve_article
@@ -28,8 +27,9 @@ from newsdiff.collect.urls import host_of, same_site
 from newsdiff.collect.warc import CaptureRef, captures_path, read_capture
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import ConfigError, ExtractionError, NotFound
+from newsdiff.store.articles import latest_feed_title
 from newsdiff.store.db import Database
-from newsdiff.store.models import FeedEntry, Version
+from newsdiff.store.models import Version
 from newsdiff.store.versions import get_version
 from newsdiff.text import normalize_paragraph, text_hash
 
@@ -161,12 +161,7 @@ def reextract_version(
         ref_ = CaptureRef(version.warc_file, version.warc_offset, version.warc_length or 0)
         article = version.article
         outlet_name = article.outlet.name if article.outlet else None
-        feed_title = session.scalars(
-            select(FeedEntry.title)
-            .where(FeedEntry.article_id == article.id)
-            .order_by(FeedEntry.last_seen_at.desc())
-            .limit(1)
-        ).first()
+        feed_title = latest_feed_title(session, article.id)
         version_id, article_id = version.id, article.id
         number, captured_at = version.number, version.captured_at
         stored_hash, stored_title = version.text_hash, version.title

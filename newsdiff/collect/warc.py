@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -37,6 +38,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from newsdiff import __version__
+from newsdiff.collect.http import charset_of
 from newsdiff.config import Settings, data_dir
 from newsdiff.errors import NotFound, StoreError
 
@@ -71,11 +73,16 @@ class Capture:
 
     @property
     def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type", ""))
+
+
+def capture_fields(ref: CaptureRef | None) -> dict[str, Any]:
+    """The ``warc_*`` keyword arguments of ``add_version`` / ``merge_version`` for ``ref``."""
+    return {
+        "warc_file": ref.file if ref else None,
+        "warc_offset": ref.offset if ref else None,
+        "warc_length": ref.length if ref else None,
+    }
 
 
 def captures_path(settings: Settings) -> Path:

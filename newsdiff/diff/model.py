@@ -41,8 +41,22 @@ def _rebuild(ops: Sequence[Op], keep: str) -> str:
     return "".join(text for tag, text in ops if tag == "=" or tag == keep)
 
 
+class _Sides:
+    """The two texts a list of ops rebuilds."""
+
+    ops: list[Op]
+
+    @property
+    def old_text(self) -> str:
+        return _rebuild(self.ops, "-")
+
+    @property
+    def new_text(self) -> str:
+        return _rebuild(self.ops, "+")
+
+
 @dataclass(frozen=True)
-class ParagraphDiff:
+class ParagraphDiff(_Sides):
     """One entry of the paragraph alignment.
 
     ``split_from`` (on an inserted paragraph) is the old paragraph it was split off; ``merged_into``
@@ -61,14 +75,6 @@ class ParagraphDiff:
     merged_into: int | None = None
     ignored: tuple[int, ...] = ()
 
-    @property
-    def old_text(self) -> str:
-        return _rebuild(self.ops, "-")
-
-    @property
-    def new_text(self) -> str:
-        return _rebuild(self.ops, "+")
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -80,20 +86,12 @@ class ParagraphDiff:
 
 
 @dataclass(frozen=True)
-class TitleDiff:
+class TitleDiff(_Sides):
     """The headline, diffed on its own."""
 
     changed: bool
     ops: list[Op]
     ignored: tuple[int, ...] = ()
-
-    @property
-    def old_text(self) -> str:
-        return _rebuild(self.ops, "-")
-
-    @property
-    def new_text(self) -> str:
-        return _rebuild(self.ops, "+")
 
     def to_dict(self) -> dict[str, Any]:
         return {"changed": self.changed, "ops": [[tag, text] for tag, text in self.ops]}

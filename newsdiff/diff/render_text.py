@@ -103,20 +103,7 @@ def _inline_text(ops: Sequence[Op], color: bool) -> Text:
 
 def _side_text(ops: Sequence[Op], side: str, color: bool) -> Text:
     """One side of a paragraph: the old text with its deletions, or the new with insertions."""
-    text = Text()
-    for tag, chunk in ops:
-        if tag != "=" and tag != side:
-            continue
-        shown = visible(chunk)
-        if tag == "=":
-            text.append(shown)
-        elif color:
-            text.append(shown, style=DELETE_STYLE if tag == "-" else INSERT_STYLE)
-        elif tag == "-":
-            text.append("[-" + shown + "-]")
-        else:
-            text.append("{+" + shown + "+}")
-    return text
+    return _inline_text([(tag, chunk) for tag, chunk in ops if tag in ("=", side)], color)
 
 
 def _to_string(lines: list[Text], color: bool) -> str:

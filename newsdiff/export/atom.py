@@ -196,38 +196,35 @@ def _label(passage: Passage) -> str:
     return f"¶{passage.index}{what}{note if passage.note else ''}"
 
 
-def _pieces_text(pieces: list[Piece]) -> str:
+_DEL = "color:#b00;background:#fdd;text-decoration:line-through"
+_INS = "color:#070;background:#dfd;font-weight:bold;text-decoration:none"
+# how each kind of piece is written: {text} is the piece's text, made displayable (and escaped
+# for HTML); "…" marks a cut
+_TEXT_MARKS = {"-": "[-{text}-]", "+": "{{+{text}+}}", "…": " … ", "=": "{text}"}
+_HTML_MARKS = {
+    "-": f'<del style="{_DEL}">{{text}}</del>',
+    "+": f'<ins style="{_INS}">{{text}}</ins>',
+    "…": " … ",
+    "=": "{text}",
+}
+
+
+def _pieces(pieces: list[Piece], marks: dict[str, str], escape: bool) -> str:
     out = []
     for piece in pieces:
         text = display(piece.text)
-        if piece.tag == "-":
-            out.append(f"[-{text}-]")
-        elif piece.tag == "+":
-            out.append(f"{{+{text}+}}")
-        elif piece.tag == "…":
-            out.append(" … ")
-        else:
-            out.append(text)
+        if escape:
+            text = html.escape(text, quote=False)
+        out.append(marks.get(piece.tag, "{text}").format(text=text))
     return _SPACES.sub(" ", "".join(out)).strip()
 
 
-_DEL = "color:#b00;background:#fdd;text-decoration:line-through"
-_INS = "color:#070;background:#dfd;font-weight:bold;text-decoration:none"
+def _pieces_text(pieces: list[Piece]) -> str:
+    return _pieces(pieces, _TEXT_MARKS, escape=False)
 
 
 def _pieces_html(pieces: list[Piece]) -> str:
-    out = []
-    for piece in pieces:
-        text = html.escape(display(piece.text), quote=False)
-        if piece.tag == "-":
-            out.append(f'<del style="{_DEL}">{text}</del>')
-        elif piece.tag == "+":
-            out.append(f'<ins style="{_INS}">{text}</ins>')
-        elif piece.tag == "…":
-            out.append(" … ")
-        else:
-            out.append(text)
-    return _SPACES.sub(" ", "".join(out)).strip()
+    return _pieces(pieces, _HTML_MARKS, escape=True)
 
 
 @dataclass(frozen=True)

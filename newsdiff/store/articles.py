@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsdiff.errors import NotFound
-from newsdiff.store.models import Article, ArticleURL, Base, Outlet
+from newsdiff.store.models import Article, ArticleURL, Base, FeedEntry, Outlet
 
 M = TypeVar("M", bound=Base)
 
@@ -83,6 +83,16 @@ def find_article(session: Session, ref: str | int, variants: list[str] | None = 
     if found is None:
         raise NotFound(f"no article known under {ref}")
     return found
+
+
+def latest_feed_title(session: Session, article_id: int) -> str | None:
+    """The title the article's most recently seen feed entry gave it, if any."""
+    return session.scalars(
+        select(FeedEntry.title)
+        .where(FeedEntry.article_id == article_id)
+        .order_by(FeedEntry.last_seen_at.desc())
+        .limit(1)
+    ).first()
 
 
 def add_alias(session: Session, article: Article, url: str, kind: str, now: datetime) -> bool:
