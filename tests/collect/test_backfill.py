@@ -441,17 +441,21 @@ def _live(database: Database, text: tuple[str, list[str]], when: datetime) -> in
         return article.id
 
 
+def _live_in(db_url: str, text: tuple[str, list[str]], when: datetime) -> None:
+    database = Database(db_url)
+    try:
+        _live(database, text, when)
+    finally:
+        database.dispose()
+
+
 def test_archived_version_goes_before_live_one(
     db_url: str, archive: FakeArchive, fake_time: FakeTime
 ) -> None:
     from newsdiff.diff import Document, compare
 
     live_at = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    database = Database(db_url)
-    try:
-        _live(database, TEXT_B, live_at)
-    finally:
-        database.dispose()
+    _live_in(db_url, TEXT_B, live_at)
     archive.add(URL, T1, page(TEXT_A))
     settings = make_settings(db_url, archive)
     backfill(settings, fake_time)
@@ -477,11 +481,7 @@ def test_merge_inserts_between_and_moves_earlier(
     from newsdiff.diff import Document, compare
 
     live_at = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    database = Database(db_url)
-    try:
-        _live(database, TEXT_C, live_at)
-    finally:
-        database.dispose()
+    _live_in(db_url, TEXT_C, live_at)
     archive.add(URL, T1, page(TEXT_A))
     archive.add(URL, T4, page(TEXT_B))
     archive.add(URL, T6, page(TEXT_C))  # the archive saw the live text first
