@@ -10,7 +10,6 @@ import asyncio
 import functools
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -22,9 +21,10 @@ from typing import Any
 from sqlalchemy import select
 
 from newsdiff.collect import schedule
+from newsdiff.collect.aliases import learn_urls
 from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
-from newsdiff.collect.urls import canonical_url, host_of, same_site, url_variants
+from newsdiff.collect.urls import canonical_url, host_of, url_variants
 from newsdiff.collect.warc import CaptureRef, capture_dir, capture_fields, write_capture
 from newsdiff.collect.workers import ExtractionPool, extract_for_store
 from newsdiff.config import Settings
@@ -41,21 +41,18 @@ from newsdiff.errors import (
 )
 from newsdiff.store.articles import (
     add_alias,
-    find_article_by_urls,
     get_or_create_outlet,
     track_article,
 )
 from newsdiff.store.db import Database
 from newsdiff.store.feeds import add_feed, due_feeds, list_feeds, record_entry
-from newsdiff.store.models import Article, ArticleURL, Feed, FeedEntry, Outlet, utcnow
+from newsdiff.store.models import Article, Feed, FeedEntry, Outlet, utcnow
 from newsdiff.store.versions import add_version, latest_text, record_check
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Progress = Callable[[str, int, int], None]
-_CANONICAL = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
-_HREF = re.compile(rb"\bhref\s*=\s*[\"']([^\"'>]+)[\"']", re.IGNORECASE)
 
 
 @dataclass
@@ -228,71 +225,6 @@ async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
     return FeedOutcome(url, "ok", entries=entries, new_articles=new, warning=parsed.warning)
 
 
-def _canonical_link(body: bytes, base: str) -> str | None:
-    head = body[:200_000]
-    for tag in _CANONICAL.finditer(head):
-        href = _HREF.search(tag.group(0))
-        if href:
-            from urllib.parse import urljoin
-
-            try:
-                return str(urljoin(base, href.group(1).decode("utf-8", "replace").strip()))
-            except ValueError:
-                return None
-    return None
-
-
-def _merge_duplicate(session: Any, article: Article, other: Article, now: datetime) -> Article:
-    """``article`` turned out to be ``other`` under another URL. If it has no versions of its
-    own, fold it into ``other`` (entries and aliases move; its URL becomes an alias)."""
-    if article.version_count:
-        return article
-    for entry in session.scalars(select(FeedEntry).where(FeedEntry.article_id == article.id)):
-        exists = session.scalars(
-            select(FeedEntry).where(
-                FeedEntry.article_id == other.id, FeedEntry.feed_id == entry.feed_id
-            )
-        ).first()
-        if exists is None:
-            entry.article_id = other.id
-        else:
-            session.delete(entry)
-    for alias in session.scalars(select(ArticleURL).where(ArticleURL.article_id == article.id)):
-        alias.article_id = other.id
-    old_url = article.url
-    session.delete(article)
-    session.flush()
-    add_alias(session, other, old_url, "alias", now)
-    return other
-
-
-def _learn_urls(
-    session: Any, article: Article, result: FetchResult, body: bytes, now: datetime
-) -> Article:
-    """Redirect targets and rel=canonical on the same site become aliases of the article."""
-    candidates: list[tuple[str, str]] = []
-    if result.final_url != article.url:
-        candidates.append((result.final_url, "redirect"))
-    canonical = _canonical_link(body, result.final_url) if body else None
-    if canonical:
-        candidates.append((canonical, "canonical"))
-    for raw, kind in candidates:
-        if not same_site(raw, article.url) and kind == "canonical":
-            continue
-        try:
-            url = canonical_url(raw)
-        except ConfigError:
-            continue
-        if url == article.url:
-            continue
-        known = find_article_by_urls(session, url_variants(url))
-        if known is None:
-            add_alias(session, article, url, kind, now)
-        elif known.id != article.id:
-            article = _merge_duplicate(session, article, known, now)
-    return article
-
-
 _FEED_TITLE = (
     select(FeedEntry.title)
     .where(FeedEntry.article_id == Article.id)
@@ -380,7 +312,7 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
             return _record_failure(session, article, error, now, duration_ms, s)
         assert result is not None
         # the same bytes as last time hold the same rel=canonical, learnt then
-        article = _learn_urls(session, article, result, result.body if extraction else b"", now)
+        article = learn_urls(session, article, result, result.body if extraction else b"", now)
         article.failure_count = 0
         if extraction is None:
             record_check(
