@@ -50,13 +50,13 @@ from newsdiff.collect.archive import ArchiveClient, Sleep
 from newsdiff.collect.backfill_report import BackfillSummary, UrlReport
 from newsdiff.collect.cdx import Capture, Replay
 from newsdiff.collect.http import Fetcher
+from newsdiff.collect.observe import version_fields
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
-from newsdiff.collect.warc import CaptureRef, capture_dir, capture_fields, write_capture
+from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import (
     ArchiveRateLimited,
     ConfigError,
-    EmptyText,
     ExtractionError,
     FetchError,
     HTTPStatusError,
@@ -70,9 +70,10 @@ from newsdiff.store.articles import (
     track_article,
 )
 from newsdiff.store.db import Database
-from newsdiff.store.history import MergeResult, merge_version, would_store
-from newsdiff.store.models import Article, Check, Outlet, Version, utcnow
-from newsdiff.store.versions import record_check
+from newsdiff.store.history import would_store
+from newsdiff.store.models import Check, Outlet, Version, utcnow
+from newsdiff.store.observations import Observation, record_observation
+from newsdiff.store.versions import lock_article
 from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
 
 logger = logging.getLogger(__name__)
@@ -314,63 +315,41 @@ async def _backfill_capture(
         except (FetchError, ExtractionError) as exc:
             error = exc
     duration_ms = int((time.monotonic() - started) * 1000)
-    kept: CaptureRef | None = None
+    fields = None
     if error is None and extraction is not None and replay is not None:
         kept = await _keep_capture(ctx, article_id, replay, extraction)
-    checked_at = replay.captured_at if replay is not None else capture.captured_at
-    final_url = replay.original_url if replay is not None else None
+        fields = version_fields(
+            extraction,
+            final_url=replay.original_url,
+            http_status=replay.status,
+            source=f"archive:{replay.timestamp}",
+            capture=kept,
+        )
     status = replay.status if replay is not None else None
     if isinstance(error, HTTPStatusError):
         status = error.status
-
+    obs = Observation(
+        article_id,
+        replay.captured_at if replay is not None else capture.captured_at,
+        fields=fields,
+        outcome=outcome if outcome == "skipped" else "error",
+        error=str(error) if error is not None else None,
+        http_status=status,
+        final_url=replay.original_url if replay is not None else None,
+        body_hash=hashlib.sha256(replay.body).hexdigest() if replay is not None else None,
+        duration_ms=duration_ms,
+        source=capture.source,
+        in_time_order=True,
+    )
     with ctx.database.write() as session:
-        article = session.get(Article, article_id)
+        article = lock_article(session, article_id)
         if article is None:
             return _Outcome("error", error="article removed while backfilling")
-        last_checked = article.last_checked_at
-        result: MergeResult | None = None
-        if error is None and extraction is not None and replay is not None:
-            try:
-                result = merge_version(
-                    session,
-                    article,
-                    captured_at=replay.captured_at,
-                    source=f"archive:{replay.timestamp}",
-                    final_url=replay.original_url,
-                    http_status=replay.status,
-                    **extraction.version_fields(),
-                    **capture_fields(kept),
-                )
-            except EmptyText as exc:
-                error = exc
-        if result is not None:
-            outcome = result.outcome
-        elif outcome != "skipped":
-            outcome = "error"
-        record_check(
-            session,
-            article,
-            checked_at=checked_at,
-            outcome=outcome,
-            http_status=status,
-            error=str(error) if error is not None else None,
-            duration_ms=duration_ms,
-            version=result.version if result is not None and outcome == "new_version" else None,
-            final_url=final_url,
-            body_hash=hashlib.sha256(replay.body).hexdigest() if replay is not None else None,
-            source=capture.source,
-        )
-        # an archived check is history: it never moves the article's last check back
-        article.last_checked_at = max(
-            (t for t in (last_checked, checked_at) if t is not None), default=checked_at
-        )
-        if error is not None:
-            logger.info("backfill %s @ %s: %s", capture.original, capture.timestamp, error)
-        return _Outcome(
-            outcome,
-            result.placement if result is not None else None,
-            str(error) if error is not None else None,
-        )
+        recorded = record_observation(session, article, obs)
+    message = recorded.check.error
+    if message:
+        logger.info("backfill %s @ %s: %s", capture.original, capture.timestamp, message)
+    return _Outcome(recorded.outcome, recorded.placement, message)
 
 
 # -- drivers -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ poll killed at any moment leaves a consistent database. :func:`run_poll` is one 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -15,21 +16,21 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from newsdiff.collect import schedule
 from newsdiff.collect.aliases import learn_urls
-from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
+from newsdiff.collect.feeds import FEED_ACCEPT, FeedItem, ParsedFeed, parse_feed
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
+from newsdiff.collect.observe import failure_outcome, http_status_of, version_fields
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
-from newsdiff.collect.warc import CaptureRef, capture_dir, capture_fields, write_capture
+from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
 from newsdiff.collect.workers import ExtractionPool, extract_for_store
-from newsdiff.config import Settings
+from newsdiff.config import ScheduleSettings, Settings
 from newsdiff.errors import (
-    BlockedByRobots,
     ConfigError,
     ExtractionError,
     FeedError,
@@ -37,7 +38,6 @@ from newsdiff.errors import (
     HTTPStatusError,
     NewsdiffError,
     StoreError,
-    UnsupportedContent,
 )
 from newsdiff.store.articles import (
     add_alias,
@@ -47,7 +47,8 @@ from newsdiff.store.articles import (
 from newsdiff.store.db import Database
 from newsdiff.store.feeds import add_feed, due_feeds, list_feeds, record_entry
 from newsdiff.store.models import Article, Feed, FeedEntry, Outlet, utcnow
-from newsdiff.store.versions import add_version, latest_text, record_check
+from newsdiff.store.observations import Observation, record_observation
+from newsdiff.store.versions import latest_text, lock_article
 
 logger = logging.getLogger(__name__)
 
@@ -143,15 +144,91 @@ def sync_config_feeds(settings: Settings, database: Database, now: datetime) -> 
     return added
 
 
+#: feed entries written per transaction: a huge feed never holds the write lock for long
+ENTRY_BATCH = 200
+#: the longest URL stored (the URL columns' size); a longer feed link is skipped with a warning
+MAX_URL_CHARS = 2000
+
+
 async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
-    """Fetch one feed (conditional GET) and track the articles it lists."""
+    """Fetch one feed (conditional GET) and track the articles it lists.
+
+    Never raises for anything the feed sends: a failure is recorded on the feed (with a backoff)
+    and returned. Entries are written in batches of :data:`ENTRY_BATCH`, each its own short
+    transaction, so that a feed of tens of thousands of entries never keeps other writers
+    waiting; the feed's own state (ETag, next poll) is written last, so a poll killed halfway
+    fetches the feed again and finds the entries already written."""
+    try:
+        return await _poll_feed(ctx, feed_id)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one feed never stops the run
+        logger.exception("feed %s: unexpected error", feed_id)
+        return _record_feed_failure(ctx, feed_id, f"feed {feed_id}", _unexpected(exc))
+
+
+def _unexpected(exc: BaseException) -> NewsdiffError:
+    """An exception nobody expected, as a one-line error to record (the traceback is logged)."""
+    text = " ".join(str(exc).split())[:500]
+    return NewsdiffError(f"internal error: {exc.__class__.__name__}: {text}".rstrip(": "))
+
+
+def _record_feed_failure(
+    ctx: PollContext, feed_id: int, url: str, exc: NewsdiffError
+) -> FeedOutcome:
+    now = ctx.clock()
+    status = exc.status if isinstance(exc, HTTPStatusError) else None
+    retry = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+    try:
+        with ctx.database.write() as session:
+            feed = session.get(Feed, feed_id)
+            if feed is not None:
+                url = feed.url
+                feed.error_count = (feed.error_count or 0) + 1
+                feed.last_error = str(exc)
+                feed.last_status = status
+                feed.last_polled_at = now
+                feed.next_poll_at = schedule.feed_after_failure(
+                    now,
+                    ctx.settings.schedule.feed_interval,
+                    feed.error_count,
+                    ctx.settings.schedule,
+                    retry_after=retry,
+                )
+    except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
+        logger.error("feed %s: %s (and recording it failed: %s)", url, exc, store_exc)
+        return FeedOutcome(url, "error", error=f"{exc} (not recorded: {store_exc})")
+    logger.warning("feed %s: %s", url, exc)
+    return FeedOutcome(url, "error", error=str(exc))
+
+
+def _usable_links(parsed: ParsedFeed) -> tuple[list[tuple[FeedItem, str]], int]:
+    """The feed's items with their canonical URLs, and how many links were unusable (not
+    http(s), malformed, longer than :data:`MAX_URL_CHARS`)."""
+    usable: list[tuple[FeedItem, str]] = []
+    bad = 0
+    for item in parsed.items:
+        if len(item.link) > MAX_URL_CHARS:
+            bad += 1
+            continue
+        try:
+            canonical = canonical_url(item.link)
+        except (ConfigError, ValueError):
+            bad += 1
+            continue
+        if len(canonical) > MAX_URL_CHARS:
+            bad += 1
+            continue
+        usable.append((item, canonical))
+    return usable, bad
+
+
+async def _poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
     with ctx.database.read() as session:
         feed = session.get(Feed, feed_id)
         if feed is None:
             return FeedOutcome(f"feed {feed_id}", "error", error="feed removed")
         url, etag, last_modified = feed.url, feed.etag, feed.last_modified
+        outlet_id = feed.outlet_id
         outlet_name = feed.outlet.name if feed.outlet else None
-    interval = ctx.settings.schedule.feed_interval
     try:
         result = await ctx.fetcher.fetch(
             url, etag=etag, last_modified=last_modified, accept_header=FEED_ACCEPT
@@ -162,31 +239,51 @@ async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
             else parse_feed(result.body, result.headers, result.final_url)
         )
     except (FetchError, FeedError) as exc:
-        now = ctx.clock()
-        status = exc.status if isinstance(exc, HTTPStatusError) else None
-        with ctx.database.write() as session:
-            feed = session.get(Feed, feed_id)
-            if feed is not None:
-                feed.error_count = (feed.error_count or 0) + 1
-                feed.last_error = str(exc)
-                feed.last_status = status
-                feed.last_polled_at = now
-                backoff = interval * min(2 ** (feed.error_count - 1), 36)
-                if isinstance(exc, HTTPStatusError) and exc.retry_after:
-                    backoff = max(backoff, timedelta(seconds=exc.retry_after))
-                feed.next_poll_at = now + backoff
-        logger.warning("feed %s: %s", url, exc)
-        return FeedOutcome(url, "error", error=str(exc))
+        return _record_feed_failure(ctx, feed_id, url, exc)
 
     now = ctx.clock()
     entries = new = 0
+    warning = parsed.warning if parsed is not None else None
+    if parsed is not None:
+        usable, bad = _usable_links(parsed)
+        if bad:
+            note = f"{bad} entries with an unusable link skipped"
+            warning = f"{warning}; {note}" if warning else note
+        if outlet_id is None:
+            with ctx.database.write() as session:
+                outlet_id = _outlet_for(session, outlet_name, result.final_url).id
+        for start in range(0, len(usable), ENTRY_BATCH):
+            batch = usable[start : start + ENTRY_BATCH]
+            with ctx.database.write() as session:
+                feed = session.get(Feed, feed_id)
+                if feed is None:
+                    return FeedOutcome(url, "error", error="feed removed while polling")
+                outlet = session.get(Outlet, outlet_id)
+                for item, canonical in batch:
+                    article, created = track_article(
+                        session,
+                        canonical,
+                        now=now,
+                        outlet=outlet,
+                        variants=url_variants(canonical),
+                        published_at=item.published_at,
+                        title=item.title,
+                    )
+                    new += created
+                    if item.link != canonical:
+                        add_alias(session, article, item.link, "feed", now)
+                    record_entry(
+                        session, feed, article, entry_url=item.link, title=item.title, now=now
+                    )
+            entries += len(batch)
+
     with ctx.database.write() as session:
         feed = session.get(Feed, feed_id)
         if feed is None:
             return FeedOutcome(url, "error", error="feed removed while polling")
         feed.last_polled_at = now
         feed.last_status = result.status
-        feed.next_poll_at = now + interval
+        feed.next_poll_at = now + ctx.settings.schedule.feed_interval
         feed.error_count = 0
         feed.last_error = None
         if parsed is None:
@@ -195,34 +292,10 @@ async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
         feed.last_modified = result.headers.get("last-modified")
         if parsed.title:
             feed.title = parsed.title
-        feed.last_warning = parsed.warning
-        outlet = (
-            session.get(Outlet, feed.outlet_id)
-            if feed.outlet_id
-            else _outlet_for(session, outlet_name, result.final_url)
-        )
-        for item in parsed.items:
-            try:
-                canonical = canonical_url(item.link)
-            except ConfigError:
-                continue
-            entries += 1
-            article, created = track_article(
-                session,
-                canonical,
-                now=now,
-                outlet=outlet,
-                variants=url_variants(canonical),
-                published_at=item.published_at,
-                title=item.title,
-            )
-            new += created
-            if item.link != canonical:
-                add_alias(session, article, item.link, "feed", now)
-            record_entry(session, feed, article, entry_url=item.link, title=item.title, now=now)
-    if parsed.warning:
-        logger.warning("feed %s: %s", url, parsed.warning)
-    return FeedOutcome(url, "ok", entries=entries, new_articles=new, warning=parsed.warning)
+        feed.last_warning = warning
+    if warning:
+        logger.warning("feed %s: %s", url, warning)
+    return FeedOutcome(url, "ok", entries=entries, new_articles=new, warning=warning)
 
 
 _FEED_TITLE = (
@@ -247,27 +320,38 @@ def _default_extractor() -> Callable[..., Any]:
 
 async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
     """Fetch one article, store a new version if its text changed, record the check, and
-    schedule the next one.
+    schedule the next one. Safe in any process at any time: the write locks the article row.
 
-    Network I/O, extraction and diff stats happen with no transaction open; the check is then
-    written in one short transaction (with the version, if any: all or nothing)."""
-    s = ctx.settings.schedule
-    with ctx.database.read() as session:
-        row = session.execute(
-            select(
-                Article.url, Article.last_body_hash, Article.version_count, Outlet.name, _FEED_TITLE
-            )
-            .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-            .where(Article.id == article_id)
-        ).first()
-    if row is None:
-        return CheckOutcome(article_id, "?", "error", error="article removed")
-    url, last_hash, versions, outlet_name, feed_title = row
-    rules = ctx.settings.outlets.get(outlet_name) if outlet_name else None
+    Network I/O, extraction and diff stats happen with no transaction open; the observation is
+    then recorded in one short transaction (with the version, if any: all or nothing). Never
+    raises for anything the page sends: an unexpected exception becomes a recorded ``error``
+    check, its traceback in the log."""
+    try:
+        return await _check_article(ctx, article_id)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one article never stops the run
+        logger.exception("article %s: unexpected error", article_id)
+        error = _unexpected(exc)
+        try:
+            with ctx.database.write() as session:
+                article = lock_article(session, article_id)
+                if article is None:
+                    return CheckOutcome(article_id, "?", "error", error=str(error))
+                obs = Observation(article_id, ctx.clock(), outcome="error", error=str(error))
+                return _record(session, article, obs, ctx.settings.schedule, error)
+        except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
+            logger.error("article %s: not recorded: %s", article_id, store_exc)
+            return CheckOutcome(article_id, "?", "error", error=f"{error} (not recorded)")
+
+
+async def _observe(
+    ctx: PollContext, article_id: int, url: str, last_hash: str | None, versions: int, **opts: Any
+) -> tuple[Observation, FetchResult | None, NewsdiffError | None]:
+    """Fetch and extract (no transaction open): the observation to record, the response (for the
+    URLs it teaches), and the error, if any."""
     started = time.monotonic()
-    extraction = stats = None
-    error: NewsdiffError | None = None
     result: FetchResult | None = None
+    extraction: Any = None
+    stats: Any = None
     body_hash: str | None = None
     try:
         result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
@@ -286,82 +370,135 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
                     result.body,
                     result.final_url,
                     previous=previous,
-                    feed_title=feed_title,
-                    min_chars=s.min_chars,
                     encoding=result.charset,
-                    rules=rules,
+                    **opts,
                 ),
             )
     except (FetchError, ExtractionError) as exc:
-        error = exc
+        error: NewsdiffError | None = exc
     except BrokenProcessPool as exc:  # a caller's own process pool lost a worker
         error = ExtractionError(f"extraction worker died: {exc}")
+    else:
+        error = None
     duration_ms = int((time.monotonic() - started) * 1000)
     now = ctx.clock()
-    warnings = list(extraction.warnings) if extraction is not None else []
-    capture: CaptureRef | None = None
-    if stats is not None and result is not None:  # the response is about to become a version
-        capture = await _keep_capture(ctx, result, now, warnings)
-
-    with ctx.database.write() as session:
-        article = session.get(Article, article_id)
-        if article is None:
-            return CheckOutcome(article_id, url, "error", error="article removed while checking")
-        status = result.status if result is not None else None
-        if error is not None:
-            return _record_failure(session, article, error, now, duration_ms, s)
-        assert result is not None
-        # the same bytes as last time hold the same rel=canonical, learnt then
-        article = learn_urls(session, article, result, result.body if extraction else b"", now)
-        article.failure_count = 0
-        if extraction is None:
-            record_check(
-                session,
-                article,
-                checked_at=now,
-                outcome="unchanged",
-                http_status=status,
-                duration_ms=duration_ms,
-                final_url=result.final_url,
-                body_hash=body_hash,
-            )
-            _apply(
-                article,
-                schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
-            )
-            return CheckOutcome(article.id, url, "unchanged", status)
-        added = add_version(
-            session,
-            article,
-            captured_at=now,
-            final_url=result.final_url,
-            http_status=status,
-            stats=stats,
-            **extraction.version_fields(),
-            **capture_fields(capture),
-        )
-        article.last_body_hash = body_hash
-        outcome = "new_version" if added.created else "unchanged"
-        record_check(
-            session,
-            article,
-            checked_at=now,
-            outcome=outcome,
-            http_status=status,
-            warnings=warnings,  # a rule that matched nothing, a capture not kept...
+    if error is not None:
+        obs = Observation(
+            article_id,
+            now,
+            outcome=failure_outcome(error),
+            error=str(error),
+            http_status=http_status_of(error),
+            final_url=getattr(error, "url", None),
             duration_ms=duration_ms,
-            version=added.version if added.created else None,
+        )
+        return obs, result, error
+    assert result is not None
+    if extraction is None:  # the same bytes as last time
+        obs = Observation(
+            article_id,
+            now,
+            outcome="unchanged",
+            http_status=result.status,
             final_url=result.final_url,
             body_hash=body_hash,
+            duration_ms=duration_ms,
         )
-        if added.created:
-            _apply(article, schedule.after_change(now, article.first_seen_at, s))
-        else:
-            _apply(
-                article,
-                schedule.after_unchanged(now, article.first_seen_at, article.check_interval, s),
+        return obs, result, None
+    warnings = list(extraction.warnings)
+    capture: CaptureRef | None = None
+    if stats is not None:  # the response is about to become a version
+        capture = await _keep_capture(ctx, result, now, warnings)
+    fields = version_fields(
+        extraction, final_url=result.final_url, http_status=result.status, capture=capture
+    )
+    obs = Observation(
+        article_id,
+        now,
+        fields=fields,
+        stats=stats,
+        http_status=result.status,
+        final_url=result.final_url,
+        body_hash=body_hash,
+        duration_ms=duration_ms,
+        warnings=tuple(warnings),  # a rule that matched nothing, a capture not kept...
+    )
+    return obs, result, None
+
+
+async def _check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
+    s = ctx.settings.schedule
+    with ctx.database.read() as session:
+        row = session.execute(
+            select(
+                Article.url, Article.last_body_hash, Article.version_count, Outlet.name, _FEED_TITLE
             )
-        return CheckOutcome(article.id, url, outcome, status, version=added.version.number)
+            .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+            .where(Article.id == article_id)
+        ).first()
+    if row is None:
+        return CheckOutcome(article_id, "?", "error", error="article removed")
+    url, last_hash, versions, outlet_name, feed_title = row
+    rules = ctx.settings.outlets.get(outlet_name) if outlet_name else None
+    obs, result, error = await _observe(
+        ctx,
+        article_id,
+        url,
+        last_hash,
+        versions,
+        feed_title=feed_title,
+        min_chars=s.min_chars,
+        rules=rules,
+    )
+    with ctx.database.write() as session:
+        article = lock_article(session, article_id)
+        if article is None:
+            return CheckOutcome(article_id, url, "error", error="article removed while checking")
+        if error is None and result is not None:
+            # the same bytes as last time hold the same rel=canonical, learnt then
+            body = result.body if obs.fields is not None else b""
+            article = learn_urls(session, article, result, body, obs.checked_at)
+            if article.id != article_id:
+                obs = dataclasses.replace(obs, article_id=article.id)
+        return _record(session, article, obs, s, error)
+
+
+def _record(
+    session: Any,
+    article: Article,
+    obs: Observation,
+    s: ScheduleSettings,
+    error: NewsdiffError | None,
+) -> CheckOutcome:
+    """Record ``obs`` and schedule the article's next check from what it was."""
+    recorded = record_observation(session, article, obs)
+    now, first_seen, interval = obs.checked_at, article.first_seen_at, article.check_interval
+    outcome = recorded.outcome
+    if outcome == "new_version":
+        article.failure_count = 0
+        nxt = schedule.after_change(now, first_seen, s)
+    elif outcome in ("unchanged", "not_modified"):
+        article.failure_count = 0
+        nxt = schedule.after_unchanged(now, first_seen, interval, s)
+    elif outcome == "gone":
+        article.failure_count = (article.failure_count or 0) + 1
+        nxt = schedule.after_missing(now, first_seen, interval, article.failure_count, s)
+    elif outcome == "blocked":
+        nxt = schedule.after_unchanged(now, first_seen, interval, s)
+    elif outcome == "skipped":
+        nxt = schedule.Next(schedule.STOPPED, None, interval or 0)
+    else:
+        article.failure_count = (article.failure_count or 0) + 1
+        retry = error.retry_after if isinstance(error, HTTPStatusError) else None
+        nxt = schedule.after_failure(now, first_seen, interval, s, retry_after=retry)
+    _apply(article, nxt)
+    message = recorded.check.error
+    if message:
+        logger.info("article %s: %s: %s", article.url, outcome, message)
+    number = recorded.version.number if recorded.version is not None else None
+    return CheckOutcome(
+        article.id, article.url, outcome, obs.http_status, version=number, error=message
+    )
 
 
 async def _keep_capture(
@@ -394,47 +531,6 @@ def _apply(article: Article, nxt: schedule.Next) -> None:
     article.status = nxt.status
     article.next_check_at = nxt.next_check_at
     article.check_interval = nxt.interval
-
-
-def _record_failure(
-    session: Any,
-    article: Article,
-    error: NewsdiffError,
-    now: datetime,
-    duration_ms: int,
-    s: Any,
-) -> CheckOutcome:
-    status = error.status if isinstance(error, HTTPStatusError) else None
-    first_seen, interval = article.first_seen_at, article.check_interval
-    final_url = getattr(error, "url", None)
-    if isinstance(error, HTTPStatusError) and error.status in (404, 410):
-        article.failure_count = (article.failure_count or 0) + 1
-        outcome = "gone"
-        nxt = schedule.after_missing(now, first_seen, interval, article.failure_count, s)
-    elif isinstance(error, BlockedByRobots):
-        outcome = "blocked"
-        nxt = schedule.after_unchanged(now, first_seen, interval, s)
-    elif isinstance(error, UnsupportedContent):
-        outcome = "skipped"
-        nxt = schedule.Next(schedule.STOPPED, None, interval or 0)
-    else:
-        article.failure_count = (article.failure_count or 0) + 1
-        outcome = "error"
-        retry = error.retry_after if isinstance(error, HTTPStatusError) else None
-        nxt = schedule.after_failure(now, first_seen, interval, s, retry_after=retry)
-    record_check(
-        session,
-        article,
-        checked_at=now,
-        outcome=outcome,
-        http_status=status,
-        error=str(error),
-        duration_ms=duration_ms,
-        final_url=final_url,
-    )
-    _apply(article, nxt)
-    logger.info("article %s: %s: %s", article.url, outcome, error)
-    return CheckOutcome(article.id, article.url, outcome, status, error=str(error))
 
 
 async def run_poll_async(

@@ -3,6 +3,7 @@ after a change, stop after ``stop_after``; ``gone`` after repeated 404/410. Pure
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,7 +56,8 @@ def after_failure(
 ) -> Next:
     """A failed fetch (5xx, timeout, 429): retry later, honouring Retry-After, without sleeping."""
     current = interval or int(s.min_interval.total_seconds())
-    wait = retry_after if retry_after is not None else current
+    usable = retry_after is not None and math.isfinite(retry_after)
+    wait = retry_after if usable and retry_after is not None else current
     wait = min(max(wait, s.min_interval.total_seconds()), s.max_interval.total_seconds())
     nxt = now + timedelta(seconds=wait)
     if nxt - first_seen > s.stop_after:
@@ -70,3 +72,21 @@ def after_missing(
     if failures >= s.gone_after:
         return Next(GONE, None, interval or 0)
     return after_failure(now, first_seen, interval, s)
+
+
+def feed_after_failure(
+    now: datetime,
+    interval: timedelta,
+    errors: int,
+    s: ScheduleSettings,
+    *,
+    retry_after: float | None = None,
+) -> datetime:
+    """When to poll a feed again after its ``errors``-th failure in a row: the feed interval,
+    doubling per failure up to 36 times it, and no sooner than a ``Retry-After`` (clamped to
+    ``max_interval``, as for articles: a server cannot pause a feed for years)."""
+    backoff: timedelta = interval * min(2 ** max(errors - 1, 0), 36)
+    if retry_after is not None and math.isfinite(retry_after) and retry_after > 0:
+        wait = min(retry_after, s.max_interval.total_seconds())
+        backoff = max(backoff, timedelta(seconds=wait))
+    return now + backoff

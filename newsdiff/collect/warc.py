@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -74,15 +73,6 @@ class Capture:
     @property
     def charset(self) -> str | None:
         return charset_of(self.headers.get("content-type", ""))
-
-
-def capture_fields(ref: CaptureRef | None) -> dict[str, Any]:
-    """The ``warc_*`` keyword arguments of ``add_version`` / ``merge_version`` for ``ref``."""
-    return {
-        "warc_file": ref.file if ref else None,
-        "warc_offset": ref.offset if ref else None,
-        "warc_length": ref.length if ref else None,
-    }
 
 
 def captures_path(settings: Settings) -> Path:

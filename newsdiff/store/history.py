@@ -26,18 +26,15 @@ id and are unaffected. ``article.last_checked_at`` is never moved back by an arc
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsdiff.errors import EmptyText
 from newsdiff.store.models import Article, Version
-from newsdiff.store.versions import add_version, apply_stats
-from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
+from newsdiff.store.versions import VersionFields, add_version, apply_stats, lock_article
 
 
 @dataclass(frozen=True)
@@ -50,49 +47,18 @@ class MergeResult:
 
 
 def merge_version(
-    session: Session,
-    article: Article,
-    *,
-    title: str,
-    paragraphs: Sequence[str],
-    captured_at: datetime,
-    source: str,
-    extractor: str,
-    extractor_version: str,
-    byline: str | None = None,
-    published_at: datetime | None = None,
-    modified_at: datetime | None = None,
-    headlines: dict[str, Any] | None = None,
-    final_url: str | None = None,
-    http_status: int | None = None,
-    warc_file: str | None = None,
-    warc_offset: int | None = None,
-    warc_length: int | None = None,
+    session: Session, article: Article, fields: VersionFields, *, captured_at: datetime
 ) -> MergeResult:
     """Put a text seen at ``captured_at`` into the article's history in time order (see the
-    module docstring). Raises :class:`EmptyText` for an empty text. ``warc_*`` say where the
-    raw capture is, for a version this stores."""
-    meta: dict[str, Any] = {
-        "captured_at": captured_at,
-        "extractor": extractor,
-        "extractor_version": extractor_version,
-        "byline": byline,
-        "published_at": published_at,
-        "modified_at": modified_at,
-        "headlines": headlines,
-        "final_url": final_url,
-        "http_status": http_status,
-        "source": source,
-        "warc_file": warc_file,
-        "warc_offset": warc_offset,
-        "warc_length": warc_length,
-    }
-    clean = normalize_paragraphs(list(paragraphs))
-    if not clean:
-        raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
-    clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean, headlines)
-    session.get(Article, article.id, with_for_update=True)
+    module docstring). Raises :class:`EmptyText` for an empty text."""
+    try:
+        clean = fields.clean()
+    except EmptyText:
+        raise EmptyText(
+            f"refusing an empty text for article {article.id} ({article.url})"
+        ) from None
+    digest = clean[2]
+    lock_article(session, article.id)
     versions = list(
         session.scalars(
             select(Version)
@@ -107,11 +73,11 @@ def merge_version(
     if previous is not None and previous.text_hash == digest:
         return MergeResult(previous, "unchanged", "same_as_previous")
     if following is None:
-        added = add_version(session, article, title=title, paragraphs=list(paragraphs), **meta)
+        added = add_version(session, article, fields, captured_at=captured_at)
         return MergeResult(added.version, "new_version", "appended")
     if following.text_hash == digest:
         following.captured_at = captured_at
-        following.source = source
+        following.source = fields.source
         session.flush()
         return MergeResult(following, "unchanged", "moved_earlier")
 
@@ -122,21 +88,16 @@ def merge_version(
     for v in later:
         v.number = -v.number
     session.flush()
-    version = Version(
-        article_id=article.id,
-        number=(previous.number + 1) if previous else 1,
-        title=clean_title,
-        paragraphs="\n".join(clean),
-        text_hash=digest,
-        **meta,
+    version = fields.new_version(
+        article.id, (previous.number + 1) if previous else 1, captured_at, clean
     )
     apply_stats(version, previous)
     session.add(version)
     session.flush()
     apply_stats(following, version)
     article.version_count = len(versions) + 1
-    if article.published_at is None and published_at is not None:
-        article.published_at = published_at
+    if article.published_at is None and fields.published_at is not None:
+        article.published_at = fields.published_at
     session.flush()
     return MergeResult(version, "new_version", "inserted")
 

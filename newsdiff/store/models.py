@@ -25,9 +25,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+from newsdiff.errors import StoreError
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -253,6 +256,45 @@ class Coverage(Base):
     score: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+def _clean(value: Any) -> Any:
+    """``value`` without NUL characters, at any depth of a JSON value."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fit_values(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
+    """Make every row mean the same on SQLite and PostgreSQL before it is written.
+
+    PostgreSQL refuses NUL in text (SQLite keeps it), so NUL is dropped everywhere: it never
+    carries meaning in a title, URL or error message from the web. PostgreSQL refuses a string
+    longer than its column (SQLite keeps it): a value that only records something (a final URL,
+    an ETag) is cut to fit, but a value that identifies a row (a unique URL) is refused with a
+    :class:`StoreError`, since two long URLs cut to one prefix would merge two articles."""
+    for attr in _mapper.column_attrs:
+        value = target.__dict__.get(attr.key)
+        if value is None or isinstance(value, int | float | datetime | dt.date):
+            continue
+        cleaned = _clean(value)
+        column = attr.columns[0]
+        length = getattr(column.type, "length", None)
+        if isinstance(cleaned, str) and length is not None and len(cleaned) > length:
+            if column.unique or column.primary_key:
+                raise StoreError(
+                    f"{target.__tablename__}.{column.name}: a value of {len(cleaned):,} "
+                    f"characters is longer than the {length:,} allowed"
+                )
+            cleaned = cleaned[: length - 1] + "\u2026"
+        if cleaned is not value and cleaned != value:
+            setattr(target, attr.key, cleaned)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ it is added, so listings and exports never re-diff.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,70 +159,110 @@ def apply_stats(version: Version, previous: Version | None) -> None:
         setattr(version, name, value)
 
 
+@dataclass(frozen=True)
+class VersionFields:
+    """Everything a version records of one fetched page, as one typed value: made by the
+    collector (live poll or archive backfill), written by :func:`add_version` or
+    :func:`newsdiff.store.history.merge_version`. ``warc_*`` say where the raw capture of the
+    response is (a file in the captures dir, its record's byte range)."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    extractor: str
+    extractor_version: str
+    byline: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    headlines: Mapping[str, Any] | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    source: str = "live"
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+
+    def clean(self) -> tuple[str, list[str], str]:
+        """The normalised headline and paragraphs and their hash; :class:`EmptyText` when no
+        paragraph is left."""
+        paragraphs = normalize_paragraphs(self.paragraphs)
+        if not paragraphs:
+            raise EmptyText("refusing an empty text")
+        title = normalize_paragraph(self.title)
+        return title, paragraphs, text_hash(title, paragraphs, self.headlines)
+
+    def new_version(
+        self, article_id: int, number: int, captured_at: datetime, clean: tuple[str, list[str], str]
+    ) -> Version:
+        """A :class:`Version` row holding these fields (``clean`` from :meth:`clean`)."""
+        title, paragraphs, digest = clean
+        return Version(
+            article_id=article_id,
+            number=number,
+            captured_at=captured_at,
+            title=title,
+            headlines=dict(self.headlines) if self.headlines is not None else None,
+            byline=self.byline,
+            published_at=self.published_at,
+            modified_at=self.modified_at,
+            paragraphs="\n".join(paragraphs),
+            text_hash=digest,
+            extractor=self.extractor,
+            extractor_version=self.extractor_version,
+            final_url=self.final_url,
+            http_status=self.http_status,
+            source=self.source,
+            warc_file=self.warc_file,
+            warc_offset=self.warc_offset,
+            warc_length=self.warc_length,
+        )
+
+
+def lock_article(session: Session, article_id: int) -> Article | None:
+    """The article row, locked until the transaction ends (``SELECT ... FOR UPDATE`` on
+    PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), and read afresh.
+
+    Every write that numbers an article's versions takes this lock first: two processes checking
+    the same article then queue, and the second sees the first's version as the latest, instead
+    of both numbering a version 1 (a duplicate-key error on PostgreSQL)."""
+    session.flush()  # the caller's pending changes to the row are kept, not overwritten
+    return session.get(Article, article_id, with_for_update=True, populate_existing=True)
+
+
 def add_version(
     session: Session,
     article: Article,
+    fields: VersionFields,
     *,
-    title: str,
-    paragraphs: list[str],
     captured_at: datetime,
-    extractor: str,
-    extractor_version: str,
-    byline: str | None = None,
-    published_at: datetime | None = None,
-    modified_at: datetime | None = None,
-    headlines: dict[str, Any] | None = None,
-    final_url: str | None = None,
-    http_status: int | None = None,
-    source: str = "live",
     stats: ChangeStats | None = None,
-    warc_file: str | None = None,
-    warc_offset: int | None = None,
-    warc_length: int | None = None,
 ) -> AddResult:
     """Store a new version of ``article`` unless its normalised text equals the latest one's.
 
-    ``stats`` (from :func:`change_stats`) saves diffing inside the transaction when they were
-    computed against the version that is still the latest. ``warc_*`` say where the raw
-    capture of the response is (a file in the captures dir, its record's byte range)."""
-    clean = normalize_paragraphs(paragraphs)
-    if not clean:
-        raise EmptyText(f"refusing an empty text for article {article.id} ({article.url})")
-    clean_title = normalize_paragraph(title)
-    digest = text_hash(clean_title, clean, headlines)
-    previous = latest_version(session, article.id, lock=True)
-    if previous is not None and previous.text_hash == digest:
+    The article row is locked first (:func:`lock_article`). ``stats`` (from
+    :func:`change_stats`) saves diffing inside the transaction when they were computed against
+    the version that is still the latest."""
+    try:
+        clean = fields.clean()
+    except EmptyText:
+        raise EmptyText(
+            f"refusing an empty text for article {article.id} ({article.url})"
+        ) from None
+    lock_article(session, article.id)
+    previous = latest_version(session, article.id)
+    if previous is not None and previous.text_hash == clean[2]:
         return AddResult(previous, False)
-    version = Version(
-        article_id=article.id,
-        number=(previous.number + 1) if previous else 1,
-        captured_at=captured_at,
-        title=clean_title,
-        headlines=headlines,
-        byline=byline,
-        published_at=published_at,
-        modified_at=modified_at,
-        paragraphs="\n".join(clean),
-        text_hash=digest,
-        extractor=extractor,
-        extractor_version=extractor_version,
-        final_url=final_url,
-        http_status=http_status,
-        source=source,
-        warc_file=warc_file,
-        warc_offset=warc_offset,
-        warc_length=warc_length,
-    )
-    if stats is not None and stats.fits(digest, previous):
+    number = (previous.number + 1) if previous else 1
+    version = fields.new_version(article.id, number, captured_at, clean)
+    if stats is not None and stats.fits(clean[2], previous):
         stats.apply(version)
     else:
         apply_stats(version, previous)
     session.add(version)
     article.version_count = version.number
-    article.title = clean_title or article.title
+    article.title = version.title or article.title
     article.last_changed_at = captured_at
-    if article.published_at is None and published_at is not None:
-        article.published_at = published_at
+    if article.published_at is None and fields.published_at is not None:
+        article.published_at = fields.published_at
     session.flush()
     return AddResult(version, True)
 

@@ -27,7 +27,7 @@ from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database
 from newsdiff.store.history import merge_version
 from newsdiff.store.models import Article, Check, Version
-from newsdiff.store.versions import add_version, list_checks, list_versions
+from newsdiff.store.versions import VersionFields, add_version, list_checks, list_versions
 from tests.collect.fake_archive import FakeArchive
 from tests.collect.server import article_html
 
@@ -432,11 +432,13 @@ def _live(database: Database, text: tuple[str, list[str]], when: datetime) -> in
         add_version(
             session,
             article,
-            title=text[0],
-            paragraphs=text[1],
+            VersionFields(
+                title=text[0],
+                paragraphs=text[1],
+                extractor="test",
+                extractor_version="1",
+            ),
             captured_at=when,
-            extractor="test",
-            extractor_version="1",
         )
         return article.id
 
@@ -524,12 +526,14 @@ def test_merge_version_keeps_numbers_in_time_order(database: Database) -> None:
             merge_version(
                 session,
                 article,
-                title=text[0],
-                paragraphs=text[1],
+                VersionFields(
+                    title=text[0],
+                    paragraphs=text[1],
+                    source="live",
+                    extractor="t",
+                    extractor_version="1",
+                ),
                 captured_at=day,
-                source="live",
-                extractor="t",
-                extractor_version="1",
             )
     with database.write() as session:
         article = session.scalars(select(Article)).one()
@@ -537,23 +541,27 @@ def test_merge_version_keeps_numbers_in_time_order(database: Database) -> None:
             result = merge_version(
                 session,
                 article,
-                title=text[0],
-                paragraphs=text[1],
+                VersionFields(
+                    title=text[0],
+                    paragraphs=text[1],
+                    source="archive:x",
+                    extractor="t",
+                    extractor_version="1",
+                ),
                 captured_at=datetime(2020, 1, day, tzinfo=UTC),
-                source="archive:x",
-                extractor="t",
-                extractor_version="1",
             )
             assert result.placement == "inserted"
         same = merge_version(
             session,
             article,
-            title=texts[0][0],
-            paragraphs=texts[0][1],
+            VersionFields(
+                title=texts[0][0],
+                paragraphs=texts[0][1],
+                source="archive:y",
+                extractor="t",
+                extractor_version="1",
+            ),
             captured_at=datetime(2020, 1, 3, tzinfo=UTC),
-            source="archive:y",
-            extractor="t",
-            extractor_version="1",
         )
         assert same.placement == "same_as_previous" and same.outcome == "unchanged"
     with database.read() as session:

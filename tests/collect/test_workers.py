@@ -30,6 +30,8 @@ from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, Version
 from newsdiff.store.versions import (
     STAT_FIELDS,
+    ChangeStats,
+    VersionFields,
     add_version,
     change_stats,
     latest_text,
@@ -58,19 +60,27 @@ def _article(database: Database, url: str) -> int:
     return article.id
 
 
-def _add(database: Database, article_id: int, title: str, paras: list[str], **kw: Any) -> Version:
+def _add(
+    database: Database,
+    article_id: int,
+    title: str,
+    paras: list[str],
+    stats: ChangeStats | None = None,
+) -> Version:
     with database.write() as session:
         article = session.get(Article, article_id)
         assert article is not None
         result = add_version(
             session,
             article,
-            title=title,
-            paragraphs=paras,
+            VersionFields(
+                title=title,
+                paragraphs=paras,
+                extractor="test",
+                extractor_version="1",
+            ),
             captured_at=WHEN,
-            extractor="test",
-            extractor_version="1",
-            **kw,
+            stats=stats,
         )
         assert result.created
         return result.version

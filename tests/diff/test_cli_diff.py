@@ -14,7 +14,7 @@ from newsdiff.cli import main
 from newsdiff.errors import NotFound
 from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database, migrate
-from newsdiff.store.versions import add_version
+from newsdiff.store.versions import VersionFields, add_version
 from newsdiff.timeline.compare import diff_versions
 
 T0 = datetime(2008, 11, 12, 9, 0, tzinfo=UTC)
@@ -69,11 +69,13 @@ def stored(tmp_path: Path) -> dict[str, str]:
             add_version(
                 session,
                 article,
-                title=title,
-                paragraphs=paragraphs,
+                VersionFields(
+                    title=title,
+                    paragraphs=paragraphs,
+                    extractor="test",
+                    extractor_version="1",
+                ),
                 captured_at=T0 + timedelta(hours=n),
-                extractor="test",
-                extractor_version="1",
             )
     database.dispose()
     return {"NEWSDIFF_DATABASE_URL": url}
@@ -200,11 +202,13 @@ def test_single_version_has_nothing_to_compare(tmp_path: Path) -> None:
             add_version(
                 session,
                 article,
-                title="Only",
-                paragraphs=["Just one version."],
+                VersionFields(
+                    title="Only",
+                    paragraphs=["Just one version."],
+                    extractor="test",
+                    extractor_version="1",
+                ),
                 captured_at=T0,
-                extractor="test",
-                extractor_version="1",
             )
         with database.read() as session, pytest.raises(NotFound, match="only version 1"):
             diff_versions(session, article.id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database
-from newsdiff.store.versions import add_version, record_check
+from newsdiff.store.versions import VersionFields, add_version, record_check
 
 url, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 database = Database(url)
@@ -24,11 +24,13 @@ for i in range(count):
         add_version(
             session,
             own,
-            title=f"{name} {i}",
-            paragraphs=[f"Paragraph written by {name} number {i}."],
+            VersionFields(
+                title=f"{name} {i}",
+                paragraphs=[f"Paragraph written by {name} number {i}."],
+                extractor="test",
+                extractor_version="1",
+            ),
             captured_at=now,
-            extractor="test",
-            extractor_version="1",
         )
         shared = session.get(type(own), article_id)
         assert shared is not None

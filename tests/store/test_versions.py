@@ -8,7 +8,13 @@ from newsdiff.errors import EmptyText, NotFound
 from newsdiff.store.articles import due_articles, find_article, list_articles, track_article
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article
-from newsdiff.store.versions import add_version, list_checks, list_versions, record_check
+from newsdiff.store.versions import (
+    VersionFields,
+    add_version,
+    list_checks,
+    list_versions,
+    record_check,
+)
 
 T0 = datetime(2008, 11, 11, 18, 0, tzinfo=UTC)
 
@@ -29,11 +35,13 @@ def _add(
         return add_version(
             session,
             article,
-            title=title,
-            paragraphs=paragraphs,
+            VersionFields(
+                title=title,
+                paragraphs=paragraphs,
+                extractor="test",
+                extractor_version="1",
+            ),
             captured_at=at,
-            extractor="test",
-            extractor_version="1",
         )
 
 
@@ -159,12 +167,14 @@ def test_a_changed_og_title_alone_is_a_version(database: Database) -> None:
             return add_version(
                 session,
                 article,
-                title="Council criticised",
-                paragraphs=["Inspectors report."],
+                VersionFields(
+                    title="Council criticised",
+                    paragraphs=["Inspectors report."],
+                    extractor="test",
+                    extractor_version="1",
+                    headlines=headlines,
+                ),
                 captured_at=T0 + timedelta(hours=hours),
-                extractor="test",
-                extractor_version="1",
-                headlines=headlines,
             ).created
 
     base = {"h1": "Council criticised", "og": "Council criticised", "html": "Council | Site"}

@@ -10,7 +10,7 @@ from newsdiff.config import LinkingSettings
 from newsdiff.errors import ConfigError, NotFound
 from newsdiff.store.articles import track_article
 from newsdiff.store.db import Database
-from newsdiff.store.versions import add_version
+from newsdiff.store.versions import VersionFields, add_version
 from newsdiff.timeline.linking import event_windows
 from newsdiff.timeline.service import import_and_link, manual_link, relink
 from newsdiff.timeline.show import story_timeline
@@ -26,11 +26,13 @@ def add_article(database: Database, url: str, published: datetime, title: str, t
         add_version(
             session,
             article,
-            title=title,
-            paragraphs=[text],
+            VersionFields(
+                title=title,
+                paragraphs=[text],
+                extractor="test",
+                extractor_version="1",
+            ),
             captured_at=published,
-            extractor="test",
-            extractor_version="1",
         )
         return article.id
 

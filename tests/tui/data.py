@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from newsdiff.store.articles import get_or_create_outlet, track_article
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article
-from newsdiff.store.versions import add_version, record_check
+from newsdiff.store.versions import VersionFields, add_version, record_check
 from newsdiff.timeline.linking import set_link
 from newsdiff.timeline.stories import get_event, import_story, parse_story
 
@@ -97,11 +97,13 @@ def _versions(
             result = add_version(
                 session,
                 article,
-                title=title,
-                paragraphs=paragraphs,
+                VersionFields(
+                    title=title,
+                    paragraphs=paragraphs,
+                    extractor="test",
+                    extractor_version="1",
+                ),
                 captured_at=moment,
-                extractor="test",
-                extractor_version="1",
             )
             record_check(session, article, checked_at=moment, outcome="new_version")
             assert result.created

@@ -453,7 +453,7 @@ async def test_a_two_thousand_paragraph_article(db: Database) -> None:
     from datetime import UTC, datetime
 
     from newsdiff.store.articles import track_article
-    from newsdiff.store.versions import add_version
+    from newsdiff.store.versions import VersionFields, add_version
 
     old = [f"Paragraph {i} says something about item {i} and its neighbours." for i in range(2000)]
     new = list(old)
@@ -465,11 +465,13 @@ async def test_a_two_thousand_paragraph_article(db: Database) -> None:
             add_version(
                 session,
                 article,
-                title="Big",
-                paragraphs=text,
+                VersionFields(
+                    title="Big",
+                    paragraphs=text,
+                    extractor="t",
+                    extractor_version="1",
+                ),
                 captured_at=moment.replace(hour=n),
-                extractor="t",
-                extractor_version="1",
             )
     app = build(db)
     async with app.run_test(size=SIZE) as pilot:
