@@ -55,17 +55,29 @@ def text_hash(
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-_CONTROL = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
+_CONTROL: dict[int, int | str] = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}
 _CONTROL[0x7F] = 0x2421
 _CONTROL[0x1B] = 0x241B
+# C1 controls (0x80-0x9f) can also start escape sequences on some terminals.
+_CONTROL.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+# Bidirectional formatting characters: embeddings and overrides (U+202A-U+202E), isolates
+# (U+2066-U+2069) and the marks (LRM, RLM, ALM). A terminal that applies them shows text in
+# another order than it is stored ("photo\u202egnp.exe" reads as "photo" + "exe.png"). They are
+# made visible (as ``\u202e``), not dropped: they are part of the stored text and its hash, so
+# a version that only gained one is a real change, and the diff must show where it is.
+_CONTROL.update(
+    {c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}
+)
+_CONTROL[0x061C] = "\\u061c"
+_UNPRINTABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROL)) + "]")
 
 
 def printable(text: str) -> str:
     """Untrusted text made safe for a terminal: control characters become visible symbols
-    (ESC shows as ``␛``), so ANSI escapes in an article are shown, never interpreted."""
-    out = text.translate(_CONTROL)
-    # C1 controls (0x80-0x9f) can also start escape sequences on some terminals.
-    return "".join(ch if not 0x80 <= ord(ch) <= 0x9F else f"\\x{ord(ch):02x}" for ch in out)
+    (ESC shows as ``␛``), so ANSI escapes in an article are shown, never interpreted; C1
+    controls and bidirectional formatting characters show as ``\\x85``, ``\\u202e``."""
+    # most text needs nothing: a search is much faster than a translate
+    return text.translate(_CONTROL) if _UNPRINTABLE.search(text) else text
 
 
 def plural(n: int, word: str) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from newsdiff.text import printable
 from newsdiff.timeline.items import JumpTarget
 from newsdiff.tui.safe import safe_content
 from newsdiff.tui.screens.main import MainScreen
@@ -26,6 +28,13 @@ def highlight(matcher: Matcher, text: str) -> Content:
         if offset < len(plain) and not plain[offset].isspace():
             content = content.stylize("bold reverse", offset, offset + 1)
     return content
+
+
+def help_line(target: JumpTarget) -> str:
+    """The hit's help line, shown literally. Textual types ``help`` as a str and parses a str as
+    markup (an event titled ``[@click=app.quit]x[/]`` would quit when clicked); a Content is
+    used as it is (``Content.from_markup`` returns it unchanged)."""
+    return cast(str, safe_content(target.help))
 
 
 class JumpProvider(Provider):
@@ -58,8 +67,8 @@ class JumpProvider(Provider):
             yield DiscoveryHit(
                 safe_content(target.label),
                 partial(self._go, target),
-                text=target.label,
-                help=target.help,
+                text=printable(target.label),
+                help=help_line(target),
             )
 
     async def search(self, query: str) -> Hits:
@@ -77,6 +86,6 @@ class JumpProvider(Provider):
                 score,
                 highlight(matcher, target.label),
                 partial(self._go, target),
-                text=target.label,
-                help=target.help,
+                text=printable(target.label),
+                help=help_line(target),
             )

@@ -23,13 +23,12 @@ def cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _WORDS = re.compile(r"\S+")
 
 
 def visible(text: str) -> str:
-    """:func:`printable`, with a fast path for the usual text that needs nothing."""
-    return printable(text) if _CONTROL.search(text) else text
+    """:func:`printable` (which has a fast path for the usual text that needs nothing)."""
+    return printable(text)
 
 
 def clean_spans(spans: Sequence[Span]) -> list[Span]:

@@ -120,3 +120,16 @@ def test_a_layout_from_the_cache_is_the_layout_laid_out_afresh() -> None:
             assert list(cached.strip(y)) == list(fresh.strip(y)), (options, y)
     # and the entries were reused, not laid out again each time
     assert len(cache.pieces(LayoutOptions(width=100))) == len(diff.paragraphs)
+
+
+def test_bidi_controls_in_article_text_are_shown_not_applied() -> None:
+    old = Document("Headline", ["Download photo.png now."])
+    new = Document("Head\u202eline", ["Download photo\u202egnp.exe now.", "Mark\u200f and \u2067x"])
+    pair, diff = pair_and_diff(old, new)
+    for inline in (False, True):
+        laid = layout_diff(pair, diff, LayoutOptions(width=100, inline=inline))
+        text = "\n".join(laid.texts)
+        segments = "".join(s.text for y in range(len(laid)) for s in laid.strip(y))
+        for char in "\u202e\u200f\u2067":
+            assert char not in text and char not in segments
+        assert "gnp.exe" in text and "\\u202e" in text and "Head\\u202eline" in text

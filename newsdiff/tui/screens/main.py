@@ -7,7 +7,6 @@ in a thread worker of the pane that shows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -62,12 +61,6 @@ NO_COVERAGE = [
     "Link one: open the command palette (ctrl+p), pick an article, press l.",
     "Or re-run the automatic linking: newsdiff story link SLUG.",
 ]
-
-
-@dataclass(frozen=True)
-class _Opened:
-    overview: Overview
-    warning: str | None = None
 
 
 class MainScreen(Screen[None]):
@@ -175,28 +168,20 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
-        def job() -> _Opened:
+        def job() -> Overview:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with self.database.read() as session:
-                try:
-                    return _Opened(browse.load_overview(session, slug, all_articles=all_articles))
-                except NotFound as exc:
-                    if slug is None:
-                        raise
-                    # a mistyped --story: say so, and show the default story
-                    return _Opened(browse.load_overview(session, None), str(exc))
+                return browse.load_overview(session, slug, all_articles=all_articles)
 
         deliver(self, token, job)
 
     def on_loaded(self, message: Loaded) -> None:
         payload = message.payload
-        if isinstance(payload, _Opened):
+        if isinstance(payload, Overview):
             if message.token == self.tokens["overview"]:
                 self.pending = False
-                if payload.warning:
-                    self.notify(payload.warning, severity="error", markup=False)
-                self._show_overview(payload.overview)
+                self._show_overview(payload)
         elif isinstance(payload, GroupKey):  # an article reached from the palette
             if message.token == self.tokens["jump"]:
                 self._show_group(payload)
@@ -209,9 +194,16 @@ class MainScreen(Screen[None]):
             self.pending = False
             self.timeline.border_subtitle = None
         database = self.database
-        if isinstance(database, LazyDatabase) and message.error is database.error:
-            # The database could not be opened (missing, not initialised, outdated): nothing
-            # here can work; quit and let the command line say why in one line.
+        opening = isinstance(database, LazyDatabase) and message.error is database.error
+        unknown = (
+            message.token == self.tokens["overview"]
+            and self.overview is None
+            and isinstance(message.error, NotFound)
+        )
+        if opening or unknown:
+            # The database could not be opened (missing, not initialised, outdated), or the
+            # story asked for (``--story``) is not in it: quit before showing anything, and let
+            # the command line say why in one line.
             self.app.exit(return_code=1, result=message.error)
             return
         self.notify(str(message.error), severity="error", markup=False)
