@@ -193,17 +193,25 @@ def diff_command(
 @pass_state
 def tui(state: State, story_slug: str | None) -> None:
     """Review a story's timeline, its coverage and side-by-side diffs in the terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from newsdiff.errors import NewsdiffError
+
+        raise NewsdiffError(
+            "the TUI needs a terminal: stdin and stdout are not one "
+            "(in scripts, use newsdiff articles, versions or diff)"
+        )
     from newsdiff.store.lazy import LazyDatabase
     from newsdiff.tui.app import make_app
 
     # Opened by the app's first worker, after the first frame (SQLAlchemy loads meanwhile).
     database = LazyDatabase(state.settings.database.url)
     try:
-        error = make_app(state.settings, database, story=story_slug).run()
+        app = make_app(state.settings, database, story=story_slug)  # ConfigError: [tui] keys
+        error = app.run()
     finally:
         database.dispose()
     if error is not None:
-        raise error
+        raise error  # an unopenable database, or no such story: one line, exit status 1
 
 
 @cli.command()

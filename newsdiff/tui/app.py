@@ -6,8 +6,10 @@ Build it with :func:`make_app` (tests pass a temporary database)::
 
 The database may be a :class:`~newsdiff.store.lazy.LazyDatabase`: the first frame is drawn
 while a worker opens it (importing SQLAlchemy, connecting, checking the schema). If it cannot
-be opened the app quits at once with return code 1 and returns the error, for the caller to
-report; otherwise ``run()`` returns None.
+be opened, or holds no story ``story``, the app quits at once with return code 1 and returns
+the error, for the caller to report; otherwise ``run()`` returns None. A ``[tui.bindings]`` id
+that no binding has is a :class:`~newsdiff.errors.ConfigError` from :func:`make_app`, before
+anything is drawn.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from newsdiff.config import Settings
+from newsdiff.errors import ConfigError
 from newsdiff.store.lazy import Store
 from newsdiff.tui.commands import JumpProvider
 from newsdiff.tui.screens.main import MainScreen
@@ -49,10 +52,7 @@ class NewsdiffApp(App[Exception | None]):
         self.settings = settings
         self.database = database
         self.story = story
-        self.unknown_bindings = sorted(set(settings.tui.bindings) - known_binding_ids())
-        self.set_keymap(
-            {k: v for k, v in settings.tui.bindings.items() if k not in self.unknown_bindings}
-        )
+        self.set_keymap(dict(settings.tui.bindings))
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.database, self.story)
@@ -62,15 +62,6 @@ class NewsdiffApp(App[Exception | None]):
         # as long as the app: keep it out of the cyclic collector's full passes, which would
         # otherwise pause the UI for a noticeable time after each large diff.
         self.call_after_refresh(gc.freeze)
-        if self.unknown_bindings:
-            known = ", ".join(sorted(known_binding_ids()))
-            self.notify(
-                f"[tui.bindings]: unknown binding id(s) {', '.join(self.unknown_bindings)}; "
-                f"known: {known}",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
 
 
 def known_binding_ids() -> set[str]:
@@ -86,6 +77,20 @@ def known_binding_ids() -> set[str]:
     return ids
 
 
+def check_bindings(settings: Settings) -> None:
+    """A ``[tui.bindings]`` id that names no binding is a ConfigError naming the file and key
+    (a typo would otherwise leave the key unbound without a word)."""
+    unknown = sorted(set(settings.tui.bindings) - known_binding_ids())
+    if unknown:
+        source = settings.source or "<config>"
+        known = ", ".join(sorted(known_binding_ids()))
+        raise ConfigError(
+            f"{source}: tui.bindings.{unknown[0]}: unknown binding id (known: {known})"
+        )
+
+
 def make_app(settings: Settings, database: Store, story: str | None = None) -> NewsdiffApp:
-    """The TUI on ``database``, opening ``story`` (a slug; default: the most recent story)."""
+    """The TUI on ``database``, opening ``story`` (a slug; default: the most recent story).
+    Raises ConfigError for an unknown ``[tui.bindings]`` id."""
+    check_bindings(settings)
     return NewsdiffApp(settings, database, story)

@@ -14,7 +14,7 @@ from textual.geometry import Offset
 from textual.selection import Selection
 
 from newsdiff.config import Settings, TuiSettings
-from newsdiff.errors import SchemaOutdated
+from newsdiff.errors import ConfigError, SchemaOutdated
 from newsdiff.store.db import Database, make_engine
 from newsdiff.store.lazy import LazyDatabase
 from newsdiff.store.models import Article
@@ -421,15 +421,12 @@ async def test_story_switcher(db: Database, filled: Filled) -> None:
 async def test_bindings_are_remapped_from_the_config(db: Database, filled: Filled) -> None:
     settings = dataclasses.replace(
         Settings(),
-        tui=TuiSettings(
-            bindings={"prev_pair": "x", "no_such_key": "y", "command_palette": "ctrl+k"}
-        ),
+        tui=TuiSettings(bindings={"prev_pair": "x", "command_palette": "ctrl+k"}),
     )
     app = build(db, settings)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await _closure(pilot, app)
         screen = main(app)
-        assert app.unknown_bindings == ["no_such_key"]
         await pilot.press("x")
         await settle(pilot)
         assert screen.diff.request and screen.diff.request.new == 2
@@ -445,6 +442,19 @@ async def test_bindings_are_remapped_from_the_config(db: Database, filled: Fille
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "the main screen")
+
+
+async def test_an_unknown_binding_id_is_a_config_error(db: Database, tmp_path: Path) -> None:
+    settings = dataclasses.replace(
+        Settings(),
+        tui=TuiSettings(bindings={"prev_pair": "x", "no_such_key": "y"}),
+        source=tmp_path / "newsdiff.toml",
+    )
+    with pytest.raises(ConfigError) as raised:
+        build(db, settings)
+    message = str(raised.value)
+    assert message.startswith(f"{tmp_path / 'newsdiff.toml'}: tui.bindings.no_such_key: ")
+    assert "prev_pair" in message  # the known ids are listed
 
 
 async def test_a_two_thousand_paragraph_article(db: Database) -> None:

@@ -1,5 +1,6 @@
 """End to end: `newsdiff tui` in a real terminal (tmux): it reaches a diff and quits with status
-0; an unknown story is one line and exit status 1."""
+0; what stops it before it starts (no terminal, an unknown story, a bad key binding) is one line
+and the documented exit status."""
 
 from __future__ import annotations
 
@@ -116,3 +117,35 @@ def test_an_unknown_story_is_one_line_and_status_1(terminal: Callable[..., Termi
     assert term.exit_status() == 1
     lines = [line for line in term.screen().splitlines() if line.strip()]
     assert lines == ["newsdiff: error: no story 'nope' (see `newsdiff story list`)"]
+
+
+@tmux_only
+def test_an_unknown_binding_id_is_one_line_and_status_2(
+    tmp_path: Path, terminal: Callable[..., Terminal]
+) -> None:
+    config = tmp_path / "newsdiff.toml"
+    config.write_text('[tui.bindings]\nprev_pair = "x"\nnext_pear = "y"\n')
+    term = terminal("tui", env={"NEWSDIFF_CONFIG": str(config)})
+    assert term.exit_status() == 2
+    lines = [line for line in term.screen().splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"newsdiff: {config}: tui.bindings.next_pear: unknown binding id")
+    assert "next_pair" in lines[0]  # the known ids are listed
+
+
+def test_no_terminal_exits_at_once_with_one_line(tmp_path: Path, filled_url: str) -> None:
+    env = {**os.environ, **environment(tmp_path, filled_url)}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdiff", "tui"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "newsdiff: error: the TUI needs a terminal: stdin and stdout are not one "
+        "(in scripts, use newsdiff articles, versions or diff)"
+    ]
