@@ -6,7 +6,17 @@ returns empty text on repeats) keeping paragraph boundaries. When the result loo
 paragraphs (one implausibly long paragraph, or far fewer paragraphs than the page has ``<p>``
 elements), other strategies are tried and the best kept; the warnings say which won.
 
-An empty or implausibly short text is an :class:`ExtractionError`, never a version.
+An empty or implausibly short text is an :class:`ExtractionError`, never a version; so are a
+binary body served as HTML (:func:`check_not_binary`) and a "page not found" page served with
+status 200 (:func:`check_not_soft_404`).
+
+``published_at`` is the page's metadata (:func:`~newsdiff.collect.headlines.page_dates`), else
+the day the URL names (:func:`~newsdiff.collect.headlines.url_date`, the page's rel=canonical
+too), else what htmldate finds in markup *without* its extensive search (which guesses from
+any year in the text: "since 1998" became 1998-01-01), else a visible dateline
+(:func:`~newsdiff.collect.headlines.dateline_date`). Every one must be plausible
+(:func:`~newsdiff.collect.headlines.plausible_date`). The feed's date, when there is one, wins
+over all of these: the store keeps the article's first known date.
 """
 
 from __future__ import annotations
@@ -15,16 +25,22 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from newsdiff import __version__
 from newsdiff.collect.headlines import (
+    EARLIEST_DATE,
+    FUTURE_SLACK,
     byline_from_page,
     choose_title,
+    dateline_date,
     headline_variants,
     page_dates,
     parse_datetime,
+    plausible_date,
+    strip_site_suffix,
+    url_date,
 )
 from newsdiff.collect.paragraphs import html_paragraphs
 from newsdiff.collect.rules import apply_page_rules, drop_paragraphs, page_link_texts
@@ -44,6 +60,60 @@ _BOMS = (
 _BYLINE = re.compile(r"^(?:By|BY|by)\s+([A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*.*[^.])$")
 _DATELINE = re.compile(r"\s+(?:published|updated|posted|last updated)\b", re.IGNORECASE)
 _LATIN = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso-8859-1", "us-ascii"}
+
+# Binary formats that servers send as text/html by mistake (a misconfigured download, a
+# compressed body without its Content-Encoding): the first bytes name them.
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),
+    (b"\x7fELF", "ELF"),
+    (b"OggS", "Ogg"),
+    (b"ID3", "MP3"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+)
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D} | {0x7F}
+#: Share of control bytes (NUL included) above which a body is binary. Text never has them
+#: (a stray NUL in a real page is far below this); random or compressed bytes have ~13%.
+CONTROL_SHARE = 0.05
+_SAMPLE = 8192
+
+# A "page not found" page served with status 200. Matched against the page's own headlines
+# (<h1>, og:title, <title> with or without its site name), normalised: case folded, quotes and
+# punctuation dropped. Never against the body: articles mention "not found" in passing.
+_SOFT_404_PHRASES = (
+    r"(?:error |erreur |fehler )?404(?: error| page| erreur| fehler)?",
+    r"(?:(?:page|file|article|story|content|document) )?not found",
+    r"(?:the |this )?(?:page|article|story|content)(?: you (?:were|are) looking for| you"
+    r" requested)? (?:could not|couldn't|cannot|can't|can not) be found",
+    r"(?:this|the|that) (?:page|article|story|content) (?:does not|doesn't|no longer) exists?",
+    r"(?:this |the |that )?(?:page|article|story|content|video)(?: is)?"
+    r" (?:no longer available|unavailable|not available|has been removed)",
+    r"we (?:can't|cannot|couldn't|could not) find (?:that|this|the) page",
+    r"page (?:introuvable|non trouvée|non trouvee|inexistante)",
+    r"(?:cette|la) page n'existe (?:pas|plus)",
+    r"(?:seite|artikel) nicht gefunden",
+    r"(?:diese|die) seite (?:existiert nicht|gibt es nicht|ist nicht (?:mehr )?verfügbar)",
+    r"página no encontrada|(?:esta|la) página no existe|(?:la )?página no (?:está )?disponible",
+    r"pagina non trovata|(?:questa|la) pagina non esiste",
+    r"página não encontrada|(?:esta|a) página não existe",
+    r"pagina niet gevonden|(?:deze|de) pagina bestaat niet",
+)
+_SOFT_404 = re.compile(
+    r"(?:(?:sorry|oops|whoops|uh oh|oh no|error|erreur|fehler|désolé|desole|lo sentimos|"
+    r"entschuldigung|helaas),? )*(?:(?:error |erreur |fehler )?404 )?"
+    r"(?:" + "|".join(_SOFT_404_PHRASES) + r")(?: (?:error )?404)?"
+)
+_PUNCTUATION = re.compile(r"[!?.…\"“”„«»()\[\]¡¿*]+|\s[-–—:|]+\s|[-–—:|]+\s|\s[-–—|]+")
 
 
 @dataclass(frozen=True)
@@ -167,15 +237,91 @@ def _strip_head(
     return paragraphs[start:], byline
 
 
-def _htmldate(tree: Any) -> datetime | None:
-    """The publication date htmldate finds in the page text and URLs (a day, taken as UTC)."""
+def check_not_binary(body: bytes) -> None:
+    """Raise :class:`ExtractionError` ("binary body ...") for a body that is not text: a known
+    file signature (PDF, PNG, GIF, JPEG, ZIP, gzip...), or more than :data:`CONTROL_SHARE`
+    control bytes in its first 8 KiB. UTF-16 (with its BOM) is text, NULs and all."""
+    head = body[:_SAMPLE]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            raise ExtractionError(f"binary body ({kind}) served as a page")
+    if not head:
+        return
+    control = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    if control > CONTROL_SHARE * len(head):
+        raise ExtractionError(
+            f"binary body: {control} control bytes in the first {len(head)} served as a page"
+        )
+
+
+def _soft_404_forms(variants: dict[str, str | None]) -> list[str]:
+    forms = [variants.get("h1"), variants.get("og")]
+    html_title = variants.get("html")
+    if html_title:
+        forms += [html_title, strip_site_suffix(html_title)]
+        prefix = re.split(r"\s+[|\-–—·•»]\s+", html_title, maxsplit=1)
+        if len(prefix) == 2:  # "The Gazette | Page not found"
+            forms.append(prefix[1])
+    return [f for f in forms if f]
+
+
+def soft_404_headline(variants: dict[str, str | None]) -> str | None:
+    """The headline that says the page is a "not found" page (in English, French, German,
+    Spanish, Italian, Portuguese or Dutch), or ``None``. Only a headline that *is* such a
+    message counts: "Page not found: the websites that vanished" is an article."""
+    for form in _soft_404_forms(variants):
+        text = form.casefold().replace("’", "'").replace("`", "'")
+        text = " ".join(_PUNCTUATION.sub(" ", text).split())
+        if text and _SOFT_404.fullmatch(text):
+            return form
+    return None
+
+
+def check_not_soft_404(variants: dict[str, str | None]) -> None:
+    """Raise :class:`ExtractionError` ("soft 404: ...") for a "page not found" page."""
+    found = soft_404_headline(variants)
+    if found is not None:
+        raise ExtractionError(f"soft 404: the page's headline says {found!r}")
+
+
+def _htmldate(tree: Any, now: datetime) -> datetime | None:
+    """The publication date htmldate finds in the page's markup (a day, taken as UTC), with
+    its extensive search off: that search falls back to any year in the text or the copyright
+    line ("since 1998" became 1998-01-01). No URL is given: :func:`url_date` had its turn, and
+    htmldate would accept a month alone."""
     from htmldate import find_date
 
     try:
-        found = find_date(tree, extensive_search=True, original_date=True)
+        found = find_date(
+            tree,
+            extensive_search=False,
+            original_date=True,
+            url="",
+            min_date=EARLIEST_DATE.replace(tzinfo=None),
+            max_date=(now + FUTURE_SLACK).replace(tzinfo=None),
+        )
     except (ValueError, TypeError):  # htmldate is defensive; a bad page must not stop us
         return None
     return parse_datetime(found) if found else None
+
+
+def find_published(
+    tree: Any, url: str, metadata: datetime | None, now: datetime | None = None
+) -> datetime | None:
+    """The page's publication date (see the module docstring for the order): ``metadata``
+    (from :func:`page_dates`), the URL's day or its rel=canonical's, htmldate on the markup, a
+    visible dateline. Each must be plausible (:func:`plausible_date`)."""
+    now = now or datetime.now(UTC)
+    if metadata is not None:
+        return metadata
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    for candidate in (url, str(canonical[0]) if canonical else None):
+        found = plausible_date(url_date(candidate), now)
+        if found is not None:
+            return found
+    return plausible_date(_htmldate(tree, now), now) or plausible_date(dateline_date(tree), now)
 
 
 def extract_article(
@@ -186,16 +332,22 @@ def extract_article(
     min_chars: int = 200,
     encoding: str | None = None,
     rules: OutletRules | None = None,
+    now: datetime | None = None,
 ) -> Extraction:
     """Extract headline variants, byline, dates and paragraphs from a page.
 
-    ``encoding`` is the HTTP charset, if any; ``rules`` the outlet's rules. Raises
-    :class:`ExtractionError` for an unparsable page or a text shorter than ``min_chars``.
+    ``url`` is the page's URL (its date is one source of ``published_at``); ``encoding`` the
+    HTTP charset, if any; ``rules`` the outlet's rules; ``now`` the time dates may not lie a
+    day beyond (default: the clock). Raises :class:`ExtractionError` for a binary body, an
+    unparsable page, a "page not found" page, or a text shorter than ``min_chars``.
     """
+    check_not_binary(body)
     text, warnings = decode_html(body, encoding)
     tree = parse_html(text)
     variants = headline_variants(tree, feed_title)
-    published, modified = page_dates(tree)
+    check_not_soft_404(variants)
+    published, modified = page_dates(tree, now)
+    published = find_published(tree, url, published, now)
     applied = apply_page_rules(tree, rules)
     warnings.extend(applied.warnings)
     if applied.headline:
@@ -217,8 +369,6 @@ def extract_article(
                 warnings.append(note)
 
     byline = byline_from_page(tree)
-    if published is None:
-        published = _htmldate(tree)
     title = choose_title(variants, tree)
     paragraphs, byline = _strip_head(
         chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline
