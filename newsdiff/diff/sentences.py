@@ -1,0 +1,153 @@
+"""Sentences: where each sentence of a paragraph starts and ends.
+
+The segmenter is **sentencex** (Wikimedia's rule-based segmenter, compiled from Rust; about 300
+languages, no model, no data download). It was chosen over pysbd, syntok and blingfire on
+``tests/data/sentences_cases.toml`` (71 tricky news paragraphs: "Mr.", "U.S.", "No. 10", "St.",
+"3.5%", "£1.2bn", "10 a.m.", "J. K. Rowling", quotations ending inside their marks, ellipses,
+question marks, Arabic, Hebrew, Chinese, Hindi), measured by ``python bench/edits.py
+--segmenters``::
+
+    segmenter          cases passed   boundary precision  recall   16,000 words
+    sentencex           65/71 0.92     0.932               0.971      23 ms
+    sentencex + fixes   69/71 0.97     0.985               0.986      (this module)
+    pysbd               64/71 0.90     0.957               0.943    2000 ms
+    blingfire           62/71 0.87     0.893               0.957      55 ms (needs numpy)
+    syntok              60/71 0.85     0.914               0.914     147 ms
+
+sentencex is also the only one of the four still maintained. On top of it this module fixes
+three things it gets wrong in news text (each with its case in the data file): a split after an
+abbreviation it does not know, followed by a digit or a lower-case word ("approx. 5,000"); a list
+number standing alone ("1. Stay indoors."); and a sentence in brackets followed by another
+("(Two members abstained.) The motion passed.").
+
+A quotation of several sentences stays one sentence (sentencex does not split inside balanced
+quote marks); an unbalanced quote mark does not stop splitting. Time is linear in the text: no
+input makes it hang (a 250,000-character paragraph without punctuation takes under a
+millisecond).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sentencex
+
+from newsdiff.diff.model import Document
+
+Span = tuple[int, int]
+
+# Abbreviations sentencex splits after, when what follows cannot start a sentence.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:approx|appx|est|no|nos|fig|vol|pp|cf|incl|excl|ca|c|op|para|paras|art|sec)"
+    r"|\b[A-Za-z])\.$",
+    re.IGNORECASE,
+)
+_CONTINUES = re.compile(r"[\"'“‘(\[]?[a-z0-9£$€¥]")  # a start that does not open a sentence
+_LIST_NUMBER = re.compile(r"\(?\d{1,3}[.)]$")  # "1." or "(2)" alone
+_BRACKET_END = re.compile(r"[.!?][\"'”’]?[)\]](?=\s+[\"'“‘(]?[A-Z])")  # "...abstained.) The"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a document: ``paragraph`` is its paragraph's index, ``index`` its
+    position among all the document's sentences, ``start``/``end`` its characters in the
+    paragraph (``paragraphs[paragraph][start:end] == text``)."""
+
+    paragraph: int
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _raw_spans(paragraph: str, language: str) -> list[Span]:
+    spans: list[Span] = []
+    at = 0
+    for part in sentencex.get_sentence_boundaries(language, paragraph):
+        start, end = int(part["start_index"]), int(part["end_index"])
+        # Keep the spans a partition of the text whatever the library returns.
+        start, end = max(start, at), max(end, at)
+        if end <= start:
+            continue
+        if start > at and not paragraph[at:start].isspace():
+            start = at
+        span = _trim(paragraph, start, end)
+        if span is not None:
+            spans.append(span)
+        at = end
+    if at < len(paragraph):
+        rest = _trim(paragraph, at, len(paragraph))
+        if rest is not None:
+            spans.append(rest)
+    return spans
+
+
+def _split_brackets(paragraph: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for start, end in spans:
+        for match in _BRACKET_END.finditer(paragraph, start, end):
+            cut = match.end()
+            span = _trim(paragraph, start, cut)
+            if span is not None:
+                out.append(span)
+            start = cut
+        span = _trim(paragraph, start, end)
+        if span is not None:
+            out.append(span)
+    return out
+
+
+def _merge_false_ends(paragraph: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for start, end in spans:
+        if out:
+            prev_start, prev_end = out[-1]
+            prev = paragraph[prev_start:prev_end]
+            joins = _LIST_NUMBER.fullmatch(prev) is not None or (
+                _ABBREVIATION_END.search(prev) is not None
+                and _CONTINUES.match(paragraph, start) is not None
+            )
+            if joins:
+                out[-1] = (prev_start, end)
+                continue
+        out.append((start, end))
+    return out
+
+
+def sentence_spans(paragraph: str, language: str = "en") -> list[Span]:
+    """The ``(start, end)`` of each sentence of ``paragraph``, in order.
+
+    Spans exclude the whitespace around sentences and do not overlap; everything between two
+    spans (and before the first, after the last) is whitespace, so the sentences and the
+    whitespace between them rebuild the paragraph exactly. An empty or blank paragraph has no
+    sentence; text without sentence punctuation is one sentence. ``language`` is an ISO 639
+    code for sentencex's abbreviation lists (English by default)."""
+    if not paragraph or paragraph.isspace():
+        return []
+    spans = _raw_spans(paragraph, language)
+    if len(spans) > 1 or "." in paragraph:
+        spans = _merge_false_ends(paragraph, _split_brackets(paragraph, spans))
+    return spans
+
+
+def split_sentences(paragraph: str, language: str = "en") -> list[str]:
+    """The sentences of ``paragraph`` (see :func:`sentence_spans`)."""
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph, language)]
+
+
+def segment(document: Document, language: str = "en") -> list[Sentence]:
+    """Every sentence of the document's paragraphs (not its headline), in order."""
+    out: list[Sentence] = []
+    for p, paragraph in enumerate(document.paragraphs):
+        for start, end in sentence_spans(paragraph, language):
+            out.append(Sentence(p, len(out), start, end, paragraph[start:end]))
+    return out
