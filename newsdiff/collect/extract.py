@@ -237,17 +237,18 @@ def _strip_head(
     return paragraphs[start:], byline
 
 
-def check_not_binary(body: bytes) -> None:
+def check_not_binary(body: bytes, encoding: str | None = None) -> None:
     """Raise :class:`ExtractionError` ("binary body ...") for a body that is not text: a known
     file signature (PDF, PNG, GIF, JPEG, ZIP, gzip...), or more than :data:`CONTROL_SHARE`
-    control bytes in its first 8 KiB. UTF-16 (with its BOM) is text, NULs and all."""
+    control bytes in its first 8 KiB. UTF-16 and UTF-32 (a BOM, or ``encoding``, the HTTP
+    charset, says so) are text, NULs and all."""
     head = body[:_SAMPLE]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             raise ExtractionError(f"binary body ({kind}) served as a page")
-    if not head:
+    if not head or (_codec(encoding) or "").startswith(("utf-16", "utf-32")):
         return
     control = sum(1 for byte in head if byte in _CONTROL_BYTES)
     if control > CONTROL_SHARE * len(head):
@@ -341,7 +342,7 @@ def extract_article(
     day beyond (default: the clock). Raises :class:`ExtractionError` for a binary body, an
     unparsable page, a "page not found" page, or a text shorter than ``min_chars``.
     """
-    check_not_binary(body)
+    check_not_binary(body, encoding)
     text, warnings = decode_html(body, encoding)
     tree = parse_html(text)
     variants = headline_variants(tree, feed_title)

@@ -4,6 +4,12 @@ A page carries several headlines and researchers study their differences: the vi
 of the article, ``og:title`` (what social networks show), ``<title>`` (usually with a site
 suffix) and the feed's title. :func:`headline_variants` returns them all, untouched apart from
 whitespace; :func:`choose_title` picks the one a reader sees.
+
+Dates: :func:`page_dates` reads the page's metadata, :func:`url_date` the day a URL names,
+:func:`dateline_date` a visible dateline; :func:`plausible_date` bounds them all (from
+:data:`EARLIEST_DATE` to a day after now). :func:`parse_datetime` turns anything else into
+``None`` and a naive value into UTC. The order they are tried in is
+:func:`newsdiff.collect.extract.find_published`'s.
 """
 
 from __future__ import annotations

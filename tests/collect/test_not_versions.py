@@ -113,6 +113,9 @@ def test_text_with_a_stray_nul_and_utf16_are_not_binary() -> None:
     page = article_html("A story", [LEAD, SECOND, THIRD]).encode()
     check_not_binary(page[:500] + b"\x00" + page[500:])  # one stray NUL in a real page
     check_not_binary("\ufeff<html><p>Grüße</p></html>".encode("utf-16"))
+    check_not_binary("<html><p>Grüße</p></html>".encode("utf-16-le"), "UTF-16LE")
+    with pytest.raises(ExtractionError):
+        check_not_binary("<html><p>Grüße</p></html>".encode("utf-16-le"))
 
 
 # -- end to end: check_article on the real server -------------------------------------------------
