@@ -18,6 +18,9 @@ class Route:
     drip_delay: float = 0.0  # seconds between single bytes
     stream_bytes: int = 0  # send this many filler bytes without Content-Length
     handler: Callable[[BaseHTTPRequestHandler], Route] | None = None
+    # writes the whole response itself (status line, headers, body): repeated or odd headers,
+    # bodies without Content-Length, endless streams; a closed connection ends it quietly
+    writer: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
 class Site:
@@ -51,6 +54,9 @@ class Site:
                     pass
 
             def _send(self, route: Route) -> None:
+                if route.writer is not None:
+                    route.writer(self)
+                    return
                 self.send_response(route.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
                 for key, value in headers.items():
