@@ -8,6 +8,7 @@ are translated at the boundary with ``raise ... from exc``::
     ├── FetchError             an HTTP fetch did not give a usable page
     │   ├── FetchTimeout       the whole response took longer than fetch.timeout_s
     │   ├── HTTPStatusError    4xx/5xx (carries the status and any Retry-After)
+    │   ├── BadRedirect        a redirect to a URL that cannot be fetched (mailto:, malformed...)
     │   ├── TooLarge           the body exceeded fetch.max_bytes while streaming
     │   ├── BlockedByRobots    robots.txt disallows the URL for our user agent
     │   ├── UnsupportedContent the response is not HTML (PDF, image...)
@@ -58,6 +59,10 @@ class HTTPStatusError(FetchError):
         super().__init__(message, url=url)
         self.status = status
         self.retry_after = retry_after
+
+
+class BadRedirect(FetchError):
+    """A redirect points somewhere no fetch can go: not http(s), malformed or absurdly long."""
 
 
 class TooLarge(FetchError):
