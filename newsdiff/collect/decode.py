@@ -10,8 +10,10 @@ made), and every layer's output is counted against the budget. So no step holds 
 
 Only what the fetcher advertises (``Accept-Encoding: gzip, deflate``) is decoded: gzip (and its
 alias x-gzip, several members in a row allowed), deflate (zlib-wrapped as HTTP says, or raw
-deflate as some servers send) and identity. Anything else (br, zstd, compress) is refused rather
-than stored as compressed bytes. A stream that simply ends early is accepted, as browsers do.
+deflate as some servers send) and identity. Any other compression (br, zstd, compress) is refused
+rather than stored as compressed bytes, which is what httpx does with a coding it does not know.
+Words that name no compression (``none``, ``utf-8``: :data:`NOT_CODINGS`) are read as identity,
+as browsers read them. A stream that simply ends early is accepted, as browsers do.
 
 Errors are this module's own (:class:`OverBudget`, :class:`DecodeError`); the fetcher translates
 them into :mod:`newsdiff.errors` with the URL.
@@ -28,6 +30,9 @@ logger = logging.getLogger(__name__)
 STEP_BYTES = 64 * 1024  # the most one zlib call may produce
 MAX_LAYERS = 4  # more Content-Encoding layers than this is not a real server
 SUPPORTED = ("gzip", "x-gzip", "deflate")
+#: values misconfigured servers put in Content-Encoding that name no compression at all: taken as
+#: identity, as browsers do (a compression we cannot undo, such as br, is refused instead)
+NOT_CODINGS = frozenset({"identity", "none", "utf-8", "utf8", "binary", "8bit", "7bit", "chunked"})
 
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _ZLIB_WBITS = zlib.MAX_WBITS
@@ -43,11 +48,12 @@ class DecodeError(Exception):
 
 
 def parse_encodings(header: str) -> list[str]:
-    """The codings of a Content-Encoding value in the order they were applied (identity dropped).
+    """The codings of a Content-Encoding value in the order they were applied (identity and
+    :data:`NOT_CODINGS` dropped).
 
     Raises :class:`DecodeError` for a coding this module cannot undo or too many layers."""
     codings = [c.strip().lower() for c in header.split(",")]
-    codings = [c for c in codings if c and c != "identity"]
+    codings = [c for c in codings if c and c not in NOT_CODINGS]
     for coding in codings:
         if coding not in SUPPORTED:
             raise DecodeError(f"unsupported Content-Encoding {coding!r}")

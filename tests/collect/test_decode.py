@@ -29,6 +29,9 @@ def decode(encoding: str, body: bytes, *, budget: int = 10 * MIB, chunk: int = 4
 ENCODED = {
     "": TEXT,
     "identity": TEXT,
+    "none": TEXT,  # not a coding at all: what misconfigured servers send, read as browsers do
+    "UTF-8": TEXT,
+    "gzip, none": gzip_bytes(TEXT),
     "gzip": gzip_bytes(TEXT),
     "x-gzip": gzip_bytes(TEXT),
     "GZip ": gzip_bytes(TEXT),
@@ -68,6 +71,8 @@ def test_a_stream_that_ends_early_keeps_what_came() -> None:
     [
         ("br", b"\x1b\x00", "unsupported Content-Encoding 'br'"),
         ("gzip, zstd", b"", "unsupported Content-Encoding 'zstd'"),
+        ("compress", b"\x1f\x9d", "unsupported Content-Encoding 'compress'"),
+        ("mystery", b"", "unsupported Content-Encoding 'mystery'"),
         ("gzip, " * 5, b"", "5 Content-Encoding layers"),
         ("gzip", b"this is not gzip at all", "corrupt gzip data"),
         ("deflate", b"\x78\x9c" + b"\xff" * 20, "corrupt deflate data"),
