@@ -150,3 +150,53 @@ class DocumentDiff:
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "stats": self.stats.to_dict(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a document: ``paragraph`` is its paragraph's index, ``index`` its
+    position among all the document's sentences, ``start``/``end`` its characters in the
+    paragraph (``paragraphs[paragraph][start:end] == text``)."""
+
+    paragraph: int
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+SENTENCE_OPS = ("unchanged", "edited", "moved", "split", "merged", "removed", "added")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """One entry of the sentence alignment: an old sentence, a new one, or both.
+
+    ``op`` is one of :data:`SENTENCE_OPS`. ``moved`` links sentences whose place among the
+    linked sentences crosses others (its texts may differ: moved and edited). A sentence split
+    in two gives two ``split`` entries with the same old sentence; two merged into one give two
+    ``merged`` entries with the same new sentence. ``similarity`` is the alignment's score (see
+    :mod:`newsdiff.diff.sentence_align`): 1.0 for identical texts, 0.0 for added and removed.
+    """
+
+    op: str
+    old: Sentence | None
+    new: Sentence | None
+    similarity: float
+
+    @property
+    def edited(self) -> bool:
+        """Both sides present and their texts differ."""
+        return self.old is not None and self.new is not None and self.old.text != self.new.text
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"op", "old_paragraph", "new_paragraph", "old", "new", "similarity"}``: ``null``
+        paragraph and ``""`` text for an absent side."""
+        return {
+            "op": self.op,
+            "old_paragraph": None if self.old is None else self.old.paragraph,
+            "new_paragraph": None if self.new is None else self.new.paragraph,
+            "old": "" if self.old is None else self.old.text,
+            "new": "" if self.new is None else self.new.text,
+            "similarity": round(self.similarity, 3),
+        }

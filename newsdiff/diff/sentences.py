@@ -29,11 +29,10 @@ millisecond).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import sentencex
 
-from newsdiff.diff.model import Document
+from newsdiff.diff.model import Document, Sentence
 
 Span = tuple[int, int]
 
@@ -46,19 +45,6 @@ _ABBREVIATION_END = re.compile(
 _CONTINUES = re.compile(r"[\"'“‘(\[]?[a-z0-9£$€¥]")  # a start that does not open a sentence
 _LIST_NUMBER = re.compile(r"\(?\d{1,3}[.)]$")  # "1." or "(2)" alone
 _BRACKET_END = re.compile(r"[.!?][\"'”’]?[)\]](?=\s+[\"'“‘(]?[A-Z])")  # "...abstained.) The"
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One sentence of a document: ``paragraph`` is its paragraph's index, ``index`` its
-    position among all the document's sentences, ``start``/``end`` its characters in the
-    paragraph (``paragraphs[paragraph][start:end] == text``)."""
-
-    paragraph: int
-    index: int
-    start: int
-    end: int
-    text: str
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:
