@@ -24,9 +24,15 @@ from sqlalchemy import select
 from newsdiff.collect import schedule
 from newsdiff.collect.aliases import learn_urls
 from newsdiff.collect.feeds import FEED_ACCEPT, FeedItem, ParsedFeed, parse_feed
+from newsdiff.collect.headlines import plausible_date
 from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
 from newsdiff.collect.observe import failure_outcome, http_status_of, version_fields
-from newsdiff.collect.urls import canonical_url, host_of, url_variants
+from newsdiff.collect.urls import (
+    canonical_url,
+    host_of,
+    redirected_to_front_page,
+    url_variants,
+)
 from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
 from newsdiff.collect.workers import ExtractionPool, extract_for_store
 from newsdiff.config import ScheduleSettings, Settings
@@ -252,8 +258,14 @@ async def _poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
         if outlet_id is None:
             with ctx.database.write() as session:
                 outlet_id = _outlet_for(session, outlet_name, result.final_url).id
+        began = time.monotonic()
         for start in range(0, len(usable), ENTRY_BATCH):
             batch = usable[start : start + ENTRY_BATCH]
+            if start:
+                # a pause a tenth as long as the last batch took: a writer waiting for the lock
+                # (SQLite's busy handler retries every few ms up to every 100 ms) gets its turn
+                await asyncio.sleep(min(0.1, (time.monotonic() - began) / 10))
+            began = time.monotonic()
             with ctx.database.write() as session:
                 feed = session.get(Feed, feed_id)
                 if feed is None:
@@ -266,7 +278,7 @@ async def _poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
                         now=now,
                         outlet=outlet,
                         variants=url_variants(canonical),
-                        published_at=item.published_at,
+                        published_at=plausible_date(item.published_at, now),
                         title=item.title,
                     )
                     new += created
@@ -355,6 +367,9 @@ async def _observe(
     body_hash: str | None = None
     try:
         result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
+        if result.redirects and redirected_to_front_page(url, result.final_url):
+            # how many sites answer for an article they removed: never a version of it
+            raise FetchError(f"redirected to the site's front page: {result.final_url}", url=url)
         body_hash = _body_hash(result.body)
         if body_hash != last_hash:
             previous = None

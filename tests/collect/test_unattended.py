@@ -217,3 +217,35 @@ def test_versions_are_numbered_once_across_processes_checking_one_article(
         database.dispose()
     assert sorted(o.outcome for o in outcomes) == ["new_version", "unchanged"]
     assert [v.number for v in rows(settings, Version)] == [1]
+
+
+def test_redirect_to_the_front_page_is_an_error_not_a_version(
+    site: Site, settings: Settings, clock: Clock
+) -> None:
+    """A removed article redirected to the home page used to store the home page as a version."""
+    from tests.collect.test_poll import track
+
+    site.set("/", article_html("Front page", [THIRD, REACTION, LEAD]))
+    site.set("/news/2008/nov/removed", "", status=301, headers={"Location": "/"})
+    aid = track(settings, site.url("/news/2008/nov/removed"))
+    summary = poll(settings, clock)
+    assert summary.new_versions == 0 and summary.failures == 1
+    assert count(settings, Version) == 0
+    checks = rows(settings, Check, Check.article_id == aid)
+    assert [c.outcome for c in checks] == ["error"]
+    assert "front page" in (checks[0].error or "")
+
+
+def test_an_implausible_feed_date_is_not_the_articles_date(
+    site: Site, settings: Settings, clock: Clock
+) -> None:
+    """The feed's date comes first, so a 1970 or far-future one used to beat the page's own."""
+    site.set("/news/a", article_html("A", [LEAD, SECOND]))
+    feed = rss([("A", site.url("/news/a"))]).replace(
+        "Wed, 12 Nov 2008 08:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT"
+    )
+    site.set("/rss.xml", feed, headers={"Content-Type": "application/rss+xml"})
+    add_feeds(settings, site.url("/rss.xml"))
+    poll(settings, clock)
+    (article,) = rows(settings, Article)
+    assert article.published_at is not None and article.published_at.year == 2008
