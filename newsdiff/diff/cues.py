@@ -1,0 +1,478 @@
+"""Cues: the things in a text that typed edits are about, found by rules.
+
+Each finder takes one text (a sentence, a paragraph or a headline) and returns what it found with
+its character span, so an edit can point at the exact words it rests on.
+
+* :func:`quantities` — numbers, amounts, percentages, counts and dates, with the words that
+  qualify them ("more than 50", "about £1.2bn", "4 March", "twelve", "١٢").
+* :func:`quotes` — direct quotations between quote marks; an opening double mark left open runs
+  to the paragraph's end (a quotation that goes on in the next paragraph).
+* :func:`attributions` — sources: a person or body with a reporting verb, "according to ...".
+* :func:`hedges` — hedging and anticipation ("are expected to", "may", "reportedly", "will").
+* :func:`notice` — a correction, clarification or update notice.
+* :func:`trivial_change` — whether two texts differ only in spelling, punctuation, quote style,
+  case or whitespace.
+
+All are linear in their text: the patterns have no nested repetition over unbounded input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from newsdiff.diff.tokens import word_list
+
+Span = tuple[int, int]
+
+# --- quantities -----------------------------------------------------------------------------
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS: dict[str, float] = {w: float(n) for n, w in enumerate(_SMALL)}
+NUMBER_WORDS.update({w: float(20 + 10 * n) for n, w in enumerate(_TENS)})
+NUMBER_WORDS.update({"dozen": 12.0, "a dozen": 12.0, "hundred": 100.0})
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_QUALIFIERS = (
+    "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as|"
+    "an estimated|almost|nearly|about|around|approximately|roughly|some|over|under|just over|"
+    "just under|well over|close to|in excess of|upwards of"
+)
+_WORD_NUMBER = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DIGITS = r"\d+(?:[,.]\d+)*"
+_NUMBER_RE = re.compile(
+    rf"(?:\b(?P<qual>{_QUALIFIERS})\s+)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
+    rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|\b(?P<month3>{_MONTH})\s+(?P<year3>\d{{4}})\b"
+    rf"|(?P<cur>[£$€¥])?(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
+    rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
+    rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
+    rf"|\b(?P<word>(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)\b"
+    rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?)",
+    re.IGNORECASE,
+)
+_NOT_COUNT = re.compile(
+    r"\b(?:no|any|some|every|each)\s*one\b|\bone\s+(?:another|day|of the most)\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number found in a text: ``key`` is what must be equal for two to be the same
+    quantity (qualifier, value and unit), ``value`` its numeric value when it has one."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str
+    qualifier: str
+
+    @property
+    def key(self) -> tuple[str, float | str | None, str]:
+        return (self.qualifier, self.value, self.unit)
+
+
+def _to_float(digits: str) -> float | None:
+    """``1,200.5`` -> 1200.5 (commas as thousands separators, or a decimal comma when the
+    number reads so: ``3,5``); digits of any script."""
+    plain = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in digits)
+    if "," in plain and "." not in plain:
+        head, _, tail = plain.rpartition(",")
+        plain = plain.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
+    else:
+        plain = plain.replace(",", "")
+    try:
+        return float(plain)
+    except ValueError:
+        return None
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The quantities of ``text`` in order."""
+    if not any(c.isdigit() for c in text):
+        lowered = text.lower()
+        if not any(w in lowered for w in ("one", "two", "three", "ten", "twelve", "dozen")) and (
+            not any(w in lowered for w in NUMBER_WORDS)
+        ):
+            return []
+    excluded = [m.span() for m in _NOT_COUNT.finditer(text)] if "one" in text.lower() else []
+    out: list[Quantity] = []
+    for m in _NUMBER_RE.finditer(text):
+        start, end = m.span()
+        if any(a <= start < b or a < end <= b for a, b in excluded):
+            continue
+        qual = (m.group("qual") or "").lower()
+        if m.group("num") is not None:
+            value = _to_float(m.group("num"))
+            scale = (m.group("scale") or "").lower()
+            if value is not None and scale:
+                value *= _SCALES[scale]
+            unit = (m.group("cur") or "") + ("%" if m.group("pct") else "")
+            unit += "th" if m.group("ord") else ""
+            out.append(Quantity(start, end, m.group(0), value, unit, qual))
+        elif m.group("word") is not None:
+            words = m.group("word").lower().split("-")
+            value = sum(NUMBER_WORDS.get(w, 0.0) for w in words)
+            if m.group("wscale"):
+                value *= _SCALES.get(m.group("wscale").lower(), 100.0)
+            unit = "%" if m.group("wpct") else ""
+            if words == ["one"] and not qual and not m.group("wscale"):
+                # "one" alone is as often a pronoun as a count: only with a qualifier or scale.
+                continue
+            out.append(Quantity(start, end, m.group(0), value, unit, qual))
+        else:
+            month = (m.group("month1") or m.group("month2") or m.group("month3")).lower()[:3]
+            day = m.group("day") or m.group("day2") or ""
+            year = m.group("year1") or m.group("year2") or m.group("year3") or ""
+            if month == "may" and not day and m.group("month3") is None:
+                continue
+            day_n = _to_float(day) if day else None
+            stamp = f"{year}-{month}-{int(day_n) if day_n is not None else ''}"
+            out.append(Quantity(start, end, m.group(0), None, "date:" + stamp, qual))
+    return out
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+_CLOSERS = {"“": '”"', "«": "»", "„": "“”", '"': '"', "‘": "’'", "'": "'’", "‹": "›", "「": "」"}
+_DOUBLE_OPEN = frozenset('“«„"「')
+_BEFORE_OPEN = frozenset(" \t([{—–-/:;,")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: ``start``/``end`` span the quoted words (inside the marks); ``closed`` is
+    false for one left open at the paragraph's end."""
+
+    start: int
+    end: int
+    text: str
+    closed: bool
+
+    @property
+    def key(self) -> str:
+        return " ".join(w.casefold() for w in word_list(self.text))
+
+
+def _find_close(text: str, at: int, closers: str, single: bool) -> int:
+    """Index of the mark closing a quotation opened before ``at``, or -1."""
+    k = at
+    n = len(text)
+    while k < n:
+        c = text[k]
+        if c in closers:
+            after = text[k + 1 : k + 2]
+            before = text[k - 1 : k]
+            # A single mark inside a word is an apostrophe (children's, rock 'n' roll).
+            if not single or not (after.isalpha() and before.isalpha()):
+                if not single or not after.isalnum():
+                    return k
+        k += 1
+    return -1
+
+
+def quotes(text: str) -> list[Quote]:
+    """The direct quotations of a paragraph (or headline), in order."""
+    out: list[Quote] = []
+    k = 0
+    n = len(text)
+    while k < n:
+        c = text[k]
+        closers = _CLOSERS.get(c)
+        if closers is None or (k > 0 and text[k - 1] not in _BEFORE_OPEN and c in "\"'‘"):
+            k += 1
+            continue
+        single = c not in _DOUBLE_OPEN
+        if k + 1 >= n or text[k + 1].isspace():
+            k += 1
+            continue
+        close = _find_close(text, k + 1, closers, single)
+        if close < 0:
+            if single:
+                k += 1
+                continue
+            inner = text[k + 1 :].rstrip()
+            if inner and any(ch.isalnum() for ch in inner):
+                out.append(Quote(k + 1, k + 1 + len(inner), inner, False))
+            break
+        inner = text[k + 1 : close]
+        if any(ch.isalnum() for ch in inner):
+            out.append(Quote(k + 1, close, inner, True))
+        k = close + 1
+    return out
+
+
+# --- attributions ------------------------------------------------------------------------------
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|announced|"
+    "announces|warned|warns|insisted|insists|denied|denies|admitted|admits|stated|states|"
+    "explained|explains|argued|argues|noted|notes|wrote|writes|reported|reports|revealed|"
+    "reveals|suggested|suggests|acknowledged|acknowledges|testified|tweeted|posted|"
+    "believes|believe|estimated|estimates|predicted|predicts|concluded|concludes|found"
+)
+_TITLE = (
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
+    r"President|Judge|Justice)\.?"
+)
+_CAP = r"[A-Z\u00c0-\u024f][\w'’.\-]*"
+_NAME = rf"(?:{_TITLE}\s+)?{_CAP}(?:\s+(?:de|van|von|der|da|di|al|bin|el|la|le)?\s*{_CAP}){{0,3}}"
+_HEADS = (
+    "spokesman|spokeswoman|spokesperson|spokespeople|source|sources|official|officials|"
+    "insider|insiders|aide|aides|witness|witnesses|police|officers|investigators|inspectors|"
+    "prosecutors|authorities|researchers|experts|analysts|doctors|residents|neighbours|"
+    "lawyer|lawyers|minister|ministers|government|council|company|firm|report|statement|"
+    "study|survey|figures|data|ministry|department|agency|court|judge|committee|board|"
+    "union|charity|hospital|trust|school|family|relatives|friends|campaigners|critics|"
+    "colleague|colleagues|person|people|diplomat|diplomats|executive|executives"
+)
+_DETERMINERS = "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
+_NP = (
+    rf"(?:(?i:{_DETERMINERS})\s+)?(?:[\w'’-]+\s+){{0,2}}?(?i:{_HEADS})\b"
+    r"(?:\s+(?:for|from|at|of|close\s+to|in|with|within|familiar\s+with)\s+"
+    r"(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)?"
+)
+_AUX = (
+    r"(?:\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|can|also|later|then|"
+    r"previously|earlier|expected|set|due|likely|understood|believed|thought|going|to|not|"
+    r"yet|already|been|reportedly|publicly|today|yesterday|repeatedly|once|again)){0,4}"
+)
+_WHO = rf"(?P<who>{_NAME}|{_NP})"
+_ATTRIBUTION_RES = (
+    re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}"),
+    re.compile(rf"{_WHO}(?:,[^,]{{1,60}},)?{_AUX}\s+(?:{_VERBS})\b"),
+    re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_WHO}"),
+)
+_PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
+_LEADING = frozenset(
+    "the a an on in at but and so yet then later earlier meanwhile however also today "
+    "yesterday monday tuesday wednesday thursday friday saturday sunday last this".split()
+)
+_ANONYMOUS = frozenset(
+    "spokesman spokeswoman spokesperson spokespeople source sources official officials "
+    "insider insiders aide aides person people diplomat diplomats".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A source: ``name`` as written, ``key`` what identifies it across versions (a person's
+    surname, a body's name, an anonymous source's role), ``anonymous`` for unnamed sources."""
+
+    start: int
+    end: int
+    name: str
+    key: str
+    anonymous: bool
+
+
+def _source(name: str) -> tuple[str, str, bool] | None:
+    """(name, key, anonymous) of a matched source phrase, or None if it is no source."""
+    words = name.replace("’", "'").split()
+    while words and words[0].lower().strip(",") in _LEADING and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return None
+    lowered = [w.lower().strip(".,'") for w in words]
+    if len(lowered) == 1 and (lowered[0] in _PRONOUNS or lowered[0] in _LEADING):
+        return None
+    heads = _HEADS.split("|")
+    head = next((w for w in lowered if w in heads), None)
+    org_match = re.search(
+        r"\b(?:for|from|at|of|close to|in|with|within|familiar with)\s+(?:the\s+)?(.+)$", name
+    )
+    if head is not None and (lowered[-1] == head or org_match is not None):
+        org = org_match.group(1).split()[0].lower().strip(".,'") if org_match else ""
+        base = head[:-1] if head.endswith("s") and head[:-1] in heads else head
+        return " ".join(words), f"{base}|{org}" if org else base, head in _ANONYMOUS
+    if not words[-1][:1].isupper():
+        return None
+    key = lowered[-1].removesuffix("'s")
+    if key in _PRONOUNS or key in _LEADING or len(key) < 2:
+        return None
+    return " ".join(words), key, False
+
+
+def attributions(text: str) -> list[Attribution]:
+    """The sources of a sentence, each once, in order."""
+    found: dict[tuple[int, int], Attribution] = {}
+    lowered = text.lower()
+    if "accord" not in lowered and not re.search(rf"\b(?:{_VERBS})\b", lowered):
+        return []
+    for pattern in _ATTRIBUTION_RES:
+        for m in pattern.finditer(text):
+            got = _source(m.group("who").rstrip(",. "))
+            if got is None:
+                continue
+            name, key, anonymous = got
+            start = m.start("who") + m.group("who").find(name.split()[0])
+            span = (start, start + len(name))
+            if not any(a.key == key for a in found.values()):
+                found[span] = Attribution(span[0], span[1], name, key, anonymous)
+    return sorted(found.values(), key=lambda a: a.start)
+
+
+# --- hedges ------------------------------------------------------------------------------------
+
+_HEDGE_RE = re.compile(
+    r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
+    r"(?:expected|understood|believed|thought|said|reported|feared|suspected|alleged|likely|"
+    r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed)\s+to\b"
+    r"|it\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
+    r"|(?:is|are|was|were)\s+expected\b"
+    r"|\b(?:may|might|could)\b(?!\s+not\s+be\s+reached)"
+    r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
+    r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
+    r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
+    r"|\bplans?\s+to\b|\bplanned\s+to\b"
+    r"|(?<!\bthe\s)(?<!\bfree\s)(?<!\bgood\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
+    r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
+    r"|\bis\s+to\s+(?:be\s+)?\w+ed\b|\bare\s+to\s+(?:be\s+)?\w+ed\b)"
+)
+
+
+def hedges(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, marker) of each hedging or anticipating phrase, the marker normalised
+    (lower case, single spaces). Only lower-case "may" counts (not the month)."""
+    out: list[tuple[int, int, str]] = []
+    for m in _HEDGE_RE.finditer(text):
+        word = m.group(0)
+        if word[:1].isupper() and word.lower() in ("may", "will"):
+            continue
+        out.append((m.start(), m.end(), " ".join(word.lower().replace("’", "'").split())))
+    return out
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+_NOTICE_RE = re.compile(
+    r"(?:^|(?<=[.!?])\s+)[^\w\s]*(?:correction|clarification|corrections and clarifications|"
+    r"update|updated|editor'?s note|editor’s note|amended|amendment|note)\b\s*[:.\-–—(]"
+    r"|\b(?:this|the)\s+(?:article|story|report|piece|headline|post|version|caption)\b.{0,60}?"
+    r"\b(?:was|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:amended|corrected|updated|"
+    r"changed|edited|clarified|revised)"
+    r"|\ban\s+earlier\s+version\s+of\s+(?:this|the)\b"
+    r"|\bwe\s+(?:are\s+happy\s+to\s+(?:correct|clarify)|apologi[sz]e\s+for\s+(?:the|this|any)\s+"
+    r"(?:error|mistake|confusion))",
+    re.IGNORECASE,
+)
+
+
+def notice(text: str) -> tuple[int, str] | None:
+    """(start, kind) of a correction notice in a paragraph (it runs from ``start`` to the
+    paragraph's end), kind one of ``correction``, ``clarification``, ``update``; or None."""
+    m = _NOTICE_RE.search(text)
+    if m is None:
+        return None
+    # The notice starts at the beginning of its sentence.
+    start = max(text.rfind(stop, 0, m.start() + 1) for stop in (". ", "! ", "? "))
+    start = 0 if start < 0 else start + 2
+    while start < len(text) and text[start].isspace():
+        start += 1
+    rest = text[start:].lower()
+    if "clarif" in rest:
+        kind = "clarification"
+    elif re.search(r"correct|amend|earlier version|error|mistak|wrong|misstat|misspel", rest):
+        kind = "correction"
+    else:
+        kind = "update"
+    return start, kind
+
+
+# --- trivial changes -----------------------------------------------------------------------------
+
+_QUOTE_MARKS = str.maketrans("“”„‟«»‘’‚‛‹›`´", "\"\"\"\"\"\"''''''''")
+_INFLECTIONS = frozenset("s es ed d ing e t en n ly er est y ies ied ion".split() + [""])
+
+
+def _plain_words(text: str) -> list[str]:
+    return [
+        "".join(c for c in w.casefold() if c.isalnum())
+        for w in word_list(text.translate(_QUOTE_MARKS))
+    ]
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), for short words."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _spelling_fix(a: str, b: str) -> bool:
+    """A misspelt word corrected, not another word: a small distance, no digits, and not a
+    change of inflection ("lose" -> "lost", "claims" -> "claimed")."""
+    if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    k = 0
+    while k < min(len(a), len(b)) and a[k] == b[k]:
+        k += 1
+    if a[k:] in _INFLECTIONS and b[k:] in _INFLECTIONS:
+        return False
+    limit = 1 if min(len(a), len(b)) < 8 else 2
+    return _distance(a, b) <= limit
+
+
+def trivial_change(old: str, new: str) -> list[str] | None:
+    """What kinds of trivial change turn ``old`` into ``new`` (``case``, ``punctuation``,
+    ``quotes``, ``whitespace``, ``spelling``), or None if the change is more than that."""
+    if old == new:
+        return []
+    a, b = _plain_words(old), _plain_words(new)
+    what: set[str] = set()
+    if a != b:
+        if "".join(a) != "".join(b):
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "equal":
+                    continue
+                if "".join(a[i1:i2]) == "".join(b[j1:j2]):
+                    continue
+                if tag != "replace" or i2 - i1 != j2 - j1:
+                    return None
+                if not all(_spelling_fix(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)):
+                    return None
+            what.add("spelling")
+        else:
+            what.add("punctuation")
+    if " ".join(old.split()) != " ".join(new.split()) or old.split() != new.split():
+        if "".join(old.split()) == "".join(new.split()):
+            what.add("whitespace")
+    if old.translate(_QUOTE_MARKS) != old or new.translate(_QUOTE_MARKS) != new:
+        if old.translate(_QUOTE_MARKS) == new.translate(_QUOTE_MARKS):
+            what.add("quotes")
+    if old.casefold() == new.casefold() and old != new:
+        what.add("case")
+    if not what:
+        what.add("punctuation")
+    return sorted(what)

@@ -1,0 +1,792 @@
+"""Typed edits: what kind of change turned one version of an article into the next.
+
+``analyse(old, new)`` segments both versions into sentences, aligns them across the whole
+article (:mod:`newsdiff.diff.sentence_align`) and types the differences by rules
+(:mod:`newsdiff.diff.cues`):
+
+1. **headline** — the headline changed (not only trivially); numbers, quotes and hedges are
+   also looked for inside it (those edits have ``detail["in"] == "headline"`` and no paragraph).
+2. For each linked sentence pair whose text changed (edited, moved and edited, split, merged):
+   **number** — a quantity changed, appeared or went (its value, unit or qualifying words);
+   **certainty** — hedging or anticipation markers went (``firmer``) or came (``softer``);
+   **trivial** — the pair differs only in spelling, punctuation, quote style, case or spacing
+   (one edit per pair, or for the trivial parts of a pair that also changed otherwise).
+3. Across the article: **quote** — a direct quotation added, removed or changed, with its
+   speaker; **source** — an attributed source added or removed, or replaced in the same
+   sentence (anonymous <-> named); **correction** — a correction, clarification or update
+   notice added, changed or removed.
+4. **other** — whatever none of the kinds above explains (a sentence added, removed, reworded
+   or moved): it makes the edit list account for every change, so that a version is trivial
+   exactly when all its edits are (:func:`is_trivial`).
+
+``silent``: a factual edit (number, quote, source) is silent when the new version does not add or
+change a correction notice. A standing notice from an earlier correction does not cover later
+edits. A notice added in a *later* version covers the edits made since the previous notice:
+:func:`resolve_silence` applies that rule to an article's history (see its docstring for the
+store's side).
+
+Edits are plain frozen dataclasses (picklable, for worker processes); ``Edit.to_dict()`` and
+``Analysis.to_dict()`` give the JSON of issue 14. ``ANALYSER_VERSION`` changes whenever the rules
+do, so stored edits can be recomputed.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from newsdiff.diff.cues import (
+    Attribution,
+    Quantity,
+    Quote,
+    attributions,
+    hedges,
+    notice,
+    quantities,
+    quotes,
+    trivial_change,
+)
+from newsdiff.diff.model import Document, Sentence, SentenceLink
+from newsdiff.diff.sentence_align import align_sentences
+from newsdiff.diff.sentences import segment
+from newsdiff.diff.tokens import word_list
+from newsdiff.diff.words import word_diff
+
+ANALYSER_VERSION = "1"
+
+KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
+CHANGES = ("added", "removed", "changed", "firmer", "softer")
+FACTUAL = frozenset({"number", "quote", "source"})
+QUOTE_PAIR_MIN = 0.4  # word Dice for two quotations to be one quotation changed
+NOTICE_PAIR_MIN = 0.3  # ...for two notices to be one notice changed
+PAIR_LIMIT = 40_000  # unmatched quotations/notices scored pairwise up to this many pairs
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One typed edit.
+
+    ``old``/``new`` are the exact texts it rests on ("" for an absent side), found in paragraph
+    ``old_paragraph`` of the old version and ``new_paragraph`` of the new one (``None``: absent,
+    or in the headline). ``detail`` holds kind-specific facts (a quotation's ``speaker``, a
+    number's ``old_value``/``new_value``, a hedge's ``markers``...) and where the texts stand:
+    ``old_span``/``new_span``, ``[start, end]`` character offsets in the paragraph (or headline).
+    """
+
+    kind: str
+    change: str
+    old: str
+    new: str
+    old_paragraph: int | None
+    new_paragraph: int | None
+    silent: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def old_span(self) -> tuple[int, int] | None:
+        span = self.detail.get("old_span")
+        return None if span is None else (int(span[0]), int(span[1]))
+
+    @property
+    def new_span(self) -> tuple[int, int] | None:
+        span = self.detail.get("new_span")
+        return None if span is None else (int(span[0]), int(span[1]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "change", "old", "new", "old_paragraph", "new_paragraph", "silent",
+        "detail"}``."""
+        return {
+            "kind": self.kind,
+            "change": self.change,
+            "old": self.old,
+            "new": self.new,
+            "old_paragraph": self.old_paragraph,
+            "new_paragraph": self.new_paragraph,
+            "silent": self.silent,
+            "detail": dict(self.detail),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        """The edit :meth:`to_dict` gave (for a store reading edits back)."""
+        return cls(
+            str(data["kind"]),
+            str(data["change"]),
+            str(data["old"]),
+            str(data["new"]),
+            data.get("old_paragraph"),
+            data.get("new_paragraph"),
+            bool(data.get("silent", False)),
+            dict(data.get("detail") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The sentence alignment and typed edits of one pair of versions."""
+
+    sentences: list[SentenceLink]
+    edits: list[Edit]
+    version: str = ANALYSER_VERSION
+
+    @property
+    def trivial(self) -> bool:
+        return is_trivial(self.edits)
+
+    @property
+    def acknowledged(self) -> bool:
+        return acknowledges(self.edits)
+
+    def kinds(self) -> list[str]:
+        """The kinds of its edits, each once, in the order of :data:`KINDS`."""
+        present = {e.kind for e in self.edits}
+        return [k for k in KINDS if k in present] + sorted(present.difference(KINDS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"sentences": [...], "edits": [...]}`` as in the diff JSON."""
+        return {
+            "sentences": [link.to_dict() for link in self.sentences],
+            "edits": [edit.to_dict() for edit in self.edits],
+        }
+
+
+def is_trivial(edits: Sequence[Edit]) -> bool:
+    """A trivial version: it has edits and every one is ``trivial``."""
+    return bool(edits) and all(e.kind == "trivial" for e in edits)
+
+
+def acknowledges(edits: Iterable[Edit]) -> bool:
+    """Does this version add or change a correction notice?"""
+    return any(e.kind == "correction" and e.change in ("added", "changed") for e in edits)
+
+
+def resolve_silence(history: Sequence[Sequence[Edit]]) -> list[list[Edit]]:
+    """``silent`` across an article's history: ``history[k]`` is the edits of one version
+    against the one before, oldest first. A version that adds or changes a notice covers its
+    own edits and those of the versions since the previous such version; the factual edits of
+    any other version are silent.
+
+    The store can apply the same rule without reading edits back: when version *k* is stored
+    and its analysis :func:`acknowledges`, clear ``silent`` on the edits of the article's
+    versions after the last earlier acknowledging version and before *k*.
+    """
+    out: list[list[Edit]] = []
+    pending: list[int] = []  # versions since the last acknowledging one
+    for edits in history:
+        if acknowledges(edits):
+            for k in pending:
+                out[k] = [replace(e, silent=False) for e in out[k]]
+            pending = []
+            out.append([replace(e, silent=False) for e in edits])
+        else:
+            out.append([replace(e, silent=e.kind in FACTUAL) for e in edits])
+            pending.append(len(out) - 1)
+    return out
+
+
+# --- where texts stand -------------------------------------------------------------------------
+
+
+class _Group:
+    """Consecutive sentences of one side read as one text (a sentence, or the parts of a
+    split or merge), with offsets back to their paragraphs."""
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.sentences = list(sentences)
+        self.text = " ".join(s.text for s in sentences)
+        self.starts: list[int] = []
+        at = 0
+        for s in sentences:
+            self.starts.append(at)
+            at += len(s.text) + 1
+
+    def locate(self, start: int, end: int) -> tuple[Sentence, int, int]:
+        """The sentence holding ``start`` and the span in its paragraph (clipped to it)."""
+        k = max(0, bisect.bisect_right(self.starts, start) - 1)
+        s = self.sentences[k]
+        base = self.starts[k]
+        a = max(0, start - base)
+        b = min(len(s.text), max(a, end - base))
+        return s, s.start + a, s.start + b
+
+
+def _regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The changed stretches of a word diff: (old start, old end, new start, new end)."""
+    out: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    current: list[int] | None = None
+    for tag, text in word_diff(old, new):
+        if tag == "=":
+            if current is not None and not text.isspace():
+                out.append((current[0], current[1], current[2], current[3]))
+                current = None
+            i += len(text)
+            j += len(text)
+            continue
+        if current is None:
+            current = [i, i, j, j]
+        if tag == "-":
+            i += len(text)
+            current[1] = i
+        else:
+            j += len(text)
+            current[3] = j
+        current[1], current[3] = max(current[1], i), max(current[3], j)
+    if current is not None:
+        out.append((current[0], current[1], current[2], current[3]))
+    return [_trim_region(old, new, r) for r in out]
+
+
+def _trim_region(old: str, new: str, r: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    a, b, c, d = r
+    while a < b and old[a].isspace():
+        a += 1
+    while b > a and old[b - 1].isspace():
+        b -= 1
+    while c < d and new[c].isspace():
+        c += 1
+    while d > c and new[d - 1].isspace():
+        d -= 1
+    return a, b, c, d
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+class _Builder:
+    """Collects the edits of one analysis and what they rest on."""
+
+    def __init__(self, old: Document, new: Document) -> None:
+        self.old_doc, self.new_doc = old, new
+        self.edits: list[tuple[tuple[int, int, int], Edit]] = []
+        self.typed_old: set[int] = set()  # sentences a typed (not trivial) edit rests on
+        self.typed_new: set[int] = set()
+        self.old_sentences = segment(old)
+        self.new_sentences = segment(new)
+        self.links = align_sentences(self.old_sentences, self.new_sentences)
+        self.place_old: dict[int, int] = {}
+        self.place_new: dict[int, int] = {}
+        for k, link in enumerate(self.links):
+            if link.old is not None:
+                self.place_old.setdefault(link.old.index, k)
+            if link.new is not None:
+                self.place_new.setdefault(link.new.index, k)
+        self.by_paragraph_old = self._index(self.old_sentences)
+        self.by_paragraph_new = self._index(self.new_sentences)
+
+    @staticmethod
+    def _index(sentences: Sequence[Sentence]) -> dict[int, tuple[list[int], list[Sentence]]]:
+        out: dict[int, tuple[list[int], list[Sentence]]] = {}
+        for s in sentences:
+            starts, items = out.setdefault(s.paragraph, ([], []))
+            starts.append(s.start)
+            items.append(s)
+        return out
+
+    def sentence_at(self, side: str, paragraph: int, offset: int) -> Sentence | None:
+        table = self.by_paragraph_old if side == "old" else self.by_paragraph_new
+        found = table.get(paragraph)
+        if found is None:
+            return None
+        starts, items = found
+        k = bisect.bisect_right(starts, offset) - 1
+        return items[max(0, k)]
+
+    def add(
+        self,
+        kind: str,
+        change: str,
+        old: tuple[int, int, int] | None,
+        new: tuple[int, int, int] | None,
+        detail: dict[str, Any] | None = None,
+        headline: bool = False,
+    ) -> None:
+        """An edit resting on (paragraph, start, end) of each side (of the headline if
+        ``headline``)."""
+        info = dict(detail or {})
+        if headline:
+            info["in"] = "headline"
+        old_text = new_text = ""
+        if old is not None:
+            source = self.old_doc.title if headline else self.old_doc.paragraphs[old[0]]
+            old_text = source[old[1] : old[2]]
+            info["old_span"] = [old[1], old[2]]
+        if new is not None:
+            source = self.new_doc.title if headline else self.new_doc.paragraphs[new[0]]
+            new_text = source[new[1] : new[2]]
+            info["new_span"] = [new[1], new[2]]
+        order = (-1, 0, 0)
+        if not headline:
+            order = (len(self.links), 0, 0)
+            for side, where, place, typed in (
+                ("new", new, self.place_new, self.typed_new),
+                ("old", old, self.place_old, self.typed_old),
+            ):
+                if where is None:
+                    continue
+                s = self.sentence_at(side, where[0], where[1])
+                if s is None:
+                    continue
+                if kind not in ("trivial", "other"):
+                    typed.add(s.index)
+                order = min(order, (place.get(s.index, len(self.links)), where[1], 0))
+        edit = Edit(
+            kind,
+            change,
+            old_text,
+            new_text,
+            None if headline or old is None else old[0],
+            None if headline or new is None else new[0],
+            False,
+            info,
+        )
+        self.edits.append(((*order[:2], len(self.edits)), edit))
+
+    # --- pairs of linked sentences -----------------------------------------------------------
+
+    def groups(self) -> list[tuple[list[Sentence], list[Sentence]]]:
+        """Linked sentences whose text changed, as (old group, new group)."""
+        out: list[tuple[list[Sentence], list[Sentence]]] = []
+        splits: dict[int, list[Sentence]] = {}
+        merges: dict[int, list[Sentence]] = {}
+        split_old: dict[int, Sentence] = {}
+        merge_new: dict[int, Sentence] = {}
+        for link in self.links:
+            if link.old is None or link.new is None:
+                continue
+            if link.op == "split":
+                splits.setdefault(link.old.index, []).append(link.new)
+                split_old[link.old.index] = link.old
+            elif link.op == "merged":
+                merges.setdefault(link.new.index, []).append(link.old)
+                merge_new[link.new.index] = link.new
+            elif link.old.text != link.new.text:
+                out.append(([link.old], [link.new]))
+        out += [([split_old[i]], parts) for i, parts in splits.items()]
+        out += [(parts, [merge_new[j]]) for j, parts in merges.items()]
+        return out
+
+    def pair(self, old: _Group, new: _Group, headline: bool = False) -> bool:
+        """Numbers, hedges and trivial changes of one changed pair; True if a typed edit
+        was found."""
+        regions = _regions(old.text, new.text)
+        typed = self.numbers(old, new, headline)
+        typed |= self.certainty(old, new, regions, headline)
+        if not headline or not typed:
+            self.trivial(old, new, regions, headline)
+        return typed
+
+    def where(self, group: _Group, start: int, end: int, headline: bool) -> tuple[int, int, int]:
+        if headline:
+            return (0, start, end)
+        s, a, b = group.locate(start, end)
+        return (s.paragraph, a, b)
+
+    def numbers(self, old: _Group, new: _Group, headline: bool) -> bool:
+        olds, news = quantities(old.text), quantities(new.text)
+        if not olds and not news:
+            return False
+        left_new = list(news)
+        left_old: list[Quantity] = []
+        for q in olds:
+            same = next((k for k, n in enumerate(left_new) if n.key == q.key), None)
+            if same is None:
+                left_old.append(q)
+            else:
+                left_new.pop(same)
+        found = False
+        for q in left_old:
+            family = q.unit.startswith("date:")
+            partner = next(
+                (k for k, n in enumerate(left_new) if n.unit.startswith("date:") == family), None
+            )
+            detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
+            if partner is None:
+                self.add(
+                    "number",
+                    "removed",
+                    self.where(old, q.start, q.end, headline),
+                    None,
+                    detail,
+                    headline,
+                )
+            else:
+                n = left_new.pop(partner)
+                detail.update(new_value=_number(n.value), new_unit=n.unit)
+                if q.qualifier or n.qualifier:
+                    detail.update(old_qualifier=q.qualifier, new_qualifier=n.qualifier)
+                self.add(
+                    "number",
+                    "changed",
+                    self.where(old, q.start, q.end, headline),
+                    self.where(new, n.start, n.end, headline),
+                    detail,
+                    headline,
+                )
+            found = True
+        for n in left_new:
+            self.add(
+                "number",
+                "added",
+                None,
+                self.where(new, n.start, n.end, headline),
+                {"new_value": _number(n.value), "unit": n.unit},
+                headline,
+            )
+            found = True
+        return found
+
+    def certainty(
+        self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
+    ) -> bool:
+        olds, news = hedges(old.text), hedges(new.text)
+        if not olds and not news:
+            return False
+        lost = Counter(m for _, _, m in olds) - Counter(m for _, _, m in news)
+        gained = Counter(m for _, _, m in news) - Counter(m for _, _, m in olds)
+        if bool(lost) == bool(gained):
+            return False
+        change = "firmer" if lost else "softer"
+        markers = sorted(lost or gained)
+        side = olds if lost else news
+        start, end, _ = next(h for h in side if h[2] in markers)
+        # The evidence: the changed stretch holding the marker (both sides of it).
+        for a, b, c, d in regions:
+            lo, hi = (a, b) if lost else (c, d)
+            if lo < end and start < hi or (lo == hi and start <= lo <= end):
+                a, b = (min(a, start), max(b, end)) if lost else (a, b)
+                c, d = (c, d) if lost else (min(c, start), max(d, end))
+                break
+        else:
+            a, b, c, d = (start, end, 0, 0) if lost else (0, 0, start, end)
+        old_at = self.where(old, a, b, headline) if b > a else None
+        new_at = self.where(new, c, d, headline) if d > c else None
+        if old_at is None and new_at is None:
+            return False
+        self.add("certainty", change, old_at, new_at, {"markers": markers}, headline)
+        return True
+
+    def trivial(
+        self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
+    ) -> None:
+        what = trivial_change(old.text, new.text)
+        spots = regions
+        if what is None:
+            spots = [
+                r for r in regions if trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]])
+            ]
+            if not spots:
+                return
+            what = sorted(
+                {
+                    w
+                    for r in spots
+                    for w in trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]]) or []
+                }
+            )
+        if not spots:
+            spots = [(0, len(old.text), 0, len(new.text))]
+        a, b = spots[0][0], spots[-1][1]
+        c, d = spots[0][2], spots[-1][3]
+        if b <= a and d <= c:
+            return
+        self.add(
+            "trivial",
+            "changed",
+            self.where(old, a, max(b, a), headline),
+            self.where(new, c, max(d, c), headline),
+            {"what": what},
+            headline,
+        )
+
+    # --- across the article ------------------------------------------------------------------
+
+    def speakers(self, doc: Document, side: str) -> list[tuple[int, Quote, str]]:
+        """Every quotation of a document's paragraphs with its speaker ("" if unknown)."""
+        out: list[tuple[int, Quote, str]] = []
+        last = ""
+        for p, paragraph in enumerate(doc.paragraphs):
+            found = quotes(paragraph)
+            if not found:
+                continue
+            outside = paragraph
+            for q in found:
+                outside = outside[: q.start] + " " * (q.end - q.start) + outside[q.end :]
+            named = attributions(outside)
+            for q in found:
+                speaker = ""
+                if named:
+                    best = min(named, key=lambda a: min(abs(a.start - q.end), abs(a.end - q.start)))
+                    speaker = best.name
+                elif last and (_PRONOUN_SAYS(outside) or paragraph[:1] in "“\"'‘«"):
+                    speaker = last
+                if speaker:
+                    last = speaker
+                out.append((p, q, speaker))
+        return out
+
+    def quotes(self) -> None:
+        olds = self.speakers(self.old_doc, "old")
+        news = self.speakers(self.new_doc, "new")
+        by_key: dict[str, list[int]] = {}
+        for k, (_, q, _) in enumerate(news):
+            by_key.setdefault(q.key, []).append(k)
+        left_old: list[int] = []
+        matched_new: set[int] = set()
+        for k, (_, q, _) in enumerate(olds):
+            same = by_key.get(q.key)
+            if same:
+                matched_new.add(same.pop(0))
+            else:
+                left_old.append(k)
+        left_new = [k for k in range(len(news)) if k not in matched_new]
+        pairs = _pair_texts(
+            [olds[k][1].text for k in left_old],
+            [news[k][1].text for k in left_new],
+            QUOTE_PAIR_MIN,
+        )
+        paired_old = {a for a, _ in pairs}
+        paired_new = {b for _, b in pairs}
+        for a, b in pairs:
+            (po, qo, so), (pn, qn, sn) = olds[left_old[a]], news[left_new[b]]
+            if trivial_change(qo.text, qn.text) is not None:
+                continue
+            self.add(
+                "quote",
+                "changed",
+                (po, qo.start, qo.end),
+                (pn, qn.start, qn.end),
+                {"speaker": sn or so},
+            )
+        for a, k in enumerate(left_old):
+            if a not in paired_old:
+                p, q, speaker = olds[k]
+                self.add("quote", "removed", (p, q.start, q.end), None, {"speaker": speaker})
+        for b, k in enumerate(left_new):
+            if b not in paired_new:
+                p, q, speaker = news[k]
+                self.add("quote", "added", None, (p, q.start, q.end), {"speaker": speaker})
+
+    def headline_quotes(self) -> bool:
+        olds, news = quotes(self.old_doc.title), quotes(self.new_doc.title)
+        old_keys = Counter(q.key for q in olds)
+        new_keys = Counter(q.key for q in news)
+        gone = [q for q in olds if (old_keys - new_keys)[q.key]]
+        came = [q for q in news if (new_keys - old_keys)[q.key]]
+        pairs = _pair_texts([q.text for q in gone], [q.text for q in came], QUOTE_PAIR_MIN)
+        for a, b in pairs:
+            if trivial_change(gone[a].text, came[b].text) is None:
+                self.add(
+                    "quote",
+                    "changed",
+                    (0, gone[a].start, gone[a].end),
+                    (0, came[b].start, came[b].end),
+                    {"speaker": ""},
+                    headline=True,
+                )
+        for a, q in enumerate(gone):
+            if a not in {x for x, _ in pairs}:
+                self.add(
+                    "quote", "removed", (0, q.start, q.end), None, {"speaker": ""}, headline=True
+                )
+        for b, q in enumerate(came):
+            if b not in {y for _, y in pairs}:
+                self.add(
+                    "quote", "added", None, (0, q.start, q.end), {"speaker": ""}, headline=True
+                )
+        return bool(gone or came)
+
+    def sources(self) -> None:
+        cache: dict[str, list[Attribution]] = {}
+
+        def found(s: Sentence) -> list[Attribution]:
+            got = cache.get(s.text)
+            if got is None:
+                got = cache[s.text] = attributions(s.text)
+            return got
+
+        old_all = [(s, a) for s in self.old_sentences for a in found(s)]
+        new_all = [(s, a) for s in self.new_sentences for a in found(s)]
+        old_keys = {a.key for _, a in old_all}
+        new_keys = {a.key for _, a in new_all}
+        gone, came = old_keys - new_keys, new_keys - old_keys
+        done: set[str] = set()
+        for link in self.links:
+            if link.old is None or link.new is None or link.op in ("unchanged", "split", "merged"):
+                continue
+            a_old = [a for a in found(link.old) if a.key in gone and a.key not in done]
+            a_new = [a for a in found(link.new) if a.key in came and a.key not in done]
+            if len(a_old) == 1 and len(a_new) == 1:
+                o, n = a_old[0], a_new[0]
+                done.update((o.key, n.key))
+                self.add(
+                    "source",
+                    "changed",
+                    (link.old.paragraph, link.old.start + o.start, link.old.start + o.end),
+                    (link.new.paragraph, link.new.start + n.start, link.new.start + n.end),
+                    {
+                        "old_source": o.name,
+                        "new_source": n.name,
+                        "old_anonymous": o.anonymous,
+                        "new_anonymous": n.anonymous,
+                    },
+                )
+        for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
+            for s, a in items:
+                if a.key in keys and a.key not in done:
+                    done.add(a.key)
+                    at = (s.paragraph, s.start + a.start, s.start + a.end)
+                    detail = {"source": a.name, "anonymous": a.anonymous}
+                    if side == "old":
+                        self.add("source", "removed", at, None, detail)
+                    else:
+                        self.add("source", "added", None, at, detail)
+
+    def corrections(self) -> None:
+        def found(doc: Document) -> list[tuple[int, int, str, str]]:
+            out = []
+            for p, paragraph in enumerate(doc.paragraphs):
+                got = notice(paragraph)
+                if got is not None:
+                    out.append((p, got[0], got[1], paragraph[got[0] :]))
+            return out
+
+        olds, news = found(self.old_doc), found(self.new_doc)
+        old_texts = Counter(t for *_, t in olds)
+        new_texts = Counter(t for *_, t in news)
+        gone = [n for n in olds if (old_texts - new_texts)[n[3]]]
+        came = [n for n in news if (new_texts - old_texts)[n[3]]]
+        pairs = _pair_texts([n[3] for n in gone], [n[3] for n in came], NOTICE_PAIR_MIN)
+        for a, b in pairs:
+            (po, so, _, to), (pn, sn, kind, tn) = gone[a], came[b]
+            if trivial_change(to, tn) is None:
+                self.add(
+                    "correction",
+                    "changed",
+                    (po, so, so + len(to)),
+                    (pn, sn, sn + len(tn)),
+                    {"notice": kind},
+                )
+        for a, (p, s, kind, t) in enumerate(gone):
+            if a not in {x for x, _ in pairs}:
+                self.add("correction", "removed", (p, s, s + len(t)), None, {"notice": kind})
+        for b, (p, s, kind, t) in enumerate(came):
+            if b not in {y for _, y in pairs}:
+                self.add("correction", "added", None, (p, s, s + len(t)), {"notice": kind})
+
+    def headline(self) -> None:
+        old, new = self.old_doc.title, self.new_doc.title
+        if old == new:
+            return
+        a, b = (
+            _Group([Sentence(0, 0, 0, len(old), old)]),
+            _Group([Sentence(0, 0, 0, len(new), new)]),
+        )
+        if old and new and trivial_change(old, new) is not None:
+            self.trivial(a, b, _regions(old, new), True)
+            return
+        change = "changed" if old and new else "added" if new else "removed"
+        self.add(
+            "headline",
+            change,
+            (0, 0, len(old)) if old else None,
+            (0, 0, len(new)) if new else None,
+            {},
+            headline=True,
+        )
+        if old and new:
+            self.pair(a, b, headline=True)
+            self.headline_quotes()
+
+    def others(self, typed_groups: set[tuple[str, int]]) -> None:
+        """What no typed edit explains."""
+        for link in self.links:
+            if link.op == "unchanged":
+                continue
+            if link.op == "added" and link.new is not None:
+                if link.new.index not in self.typed_new:
+                    s = link.new
+                    self.add("other", "added", None, (s.paragraph, s.start, s.end))
+                continue
+            if link.op == "removed" and link.old is not None:
+                if link.old.index not in self.typed_old:
+                    s = link.old
+                    self.add("other", "removed", (s.paragraph, s.start, s.end), None)
+                continue
+            o, n = link.old, link.new
+            if o is None or n is None or ("old", o.index) in typed_groups:
+                continue
+            if o.index in self.typed_old or n.index in self.typed_new:
+                continue
+            if link.op in ("edited", "moved") and o.text != n.text:
+                if trivial_change(o.text, n.text) is not None:
+                    continue
+            typed_groups.add(("old", o.index))
+            detail: dict[str, Any] = {"sentence": link.op}
+            self.add(
+                "other",
+                "changed",
+                (o.paragraph, o.start, o.end),
+                (n.paragraph, n.start, n.end),
+                detail,
+            )
+
+    def run(self) -> Analysis:
+        self.headline()
+        for olds, news in self.groups():
+            self.pair(_Group(olds), _Group(news))
+        self.quotes()
+        self.sources()
+        self.corrections()
+        self.others(set())
+        edits = [e for _, e in sorted(self.edits, key=lambda item: item[0])]
+        if not acknowledges(edits):
+            edits = [replace(e, silent=True) if e.kind in FACTUAL else e for e in edits]
+        return Analysis(self.links, edits)
+
+
+def _PRONOUN_SAYS(text: str) -> bool:
+    lowered = f" {text.lower()} "
+    return any(
+        f" {p} {v}" in lowered for p in ("he", "she", "they") for v in ("said", "says", "added")
+    ) or any(f"{v} {p} " in lowered for p in ("he", "she", "they") for v in ("said", "says"))
+
+
+def _pair_texts(olds: Sequence[str], news: Sequence[str], floor: float) -> list[tuple[int, int]]:
+    """One-to-one pairs of texts sharing enough words (word-set Dice, best first)."""
+    if not olds or not news or len(olds) * len(news) > PAIR_LIMIT:
+        return []
+    old_sets = [{w.casefold() for w in word_list(t)} for t in olds]
+    new_sets = [{w.casefold() for w in word_list(t)} for t in news]
+    scored: list[tuple[float, int, int]] = []
+    for a, x in enumerate(old_sets):
+        for b, y in enumerate(new_sets):
+            if x and y:
+                shared = len(x & y)
+                dice = 2 * shared / (len(x) + len(y))
+                contain = shared / min(len(x), len(y))
+                score = max(dice, contain - 0.2 if min(len(x), len(y)) >= 3 else 0.0)
+                if score >= floor:
+                    scored.append((-score, a, b))
+    scored.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, a, b in scored:
+        if a not in used_a and b not in used_b:
+            used_a.add(a)
+            used_b.add(b)
+            pairs.append((a, b))
+    return pairs
+
+
+def analyse(old: Document, new: Document) -> Analysis:
+    """Align the sentences of two versions and type their differences (see the module's
+    docstring). Pure and deterministic; never raises on odd text."""
+    return _Builder(old, new).run()
