@@ -176,10 +176,14 @@ class Quote:
         return " ".join(w.casefold() for w in word_list(self.text))
 
 
+SINGLE_REACH = 400  # how far a closing single mark is looked for (apostrophes are common)
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
 def _find_close(text: str, at: int, closers: str, single: bool) -> int:
     """Index of the mark closing a quotation opened before ``at``, or -1."""
     k = at
-    n = len(text)
+    n = min(len(text), at + SINGLE_REACH) if single else len(text)
     while k < n:
         c = text[k]
         if c in closers:
@@ -213,10 +217,17 @@ def quotes(text: str) -> list[Quote]:
             if single:
                 k += 1
                 continue
-            inner = text[k + 1 :].rstrip()
+            # Left open: at the paragraph's start it goes on in the next paragraph (it runs
+            # to the end); elsewhere it is taken to end with its sentence.
+            end = n
+            if text[:k].strip():
+                found = _SENTENCE_END.search(text, k + 1)
+                end = found.end() if found else n
+            inner = text[k + 1 : end].rstrip()
             if inner and any(ch.isalnum() for ch in inner):
                 out.append(Quote(k + 1, k + 1 + len(inner), inner, False))
-            break
+            k = max(end, k + 1)
+            continue
         inner = text[k + 1 : close]
         if any(ch.isalnum() for ch in inner):
             out.append(Quote(k + 1, close, inner, True))
@@ -227,11 +238,12 @@ def quotes(text: str) -> list[Quote]:
 # --- attributions ------------------------------------------------------------------------------
 
 _VERBS = (
-    "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|announced|"
-    "announces|warned|warns|insisted|insists|denied|denies|admitted|admits|stated|states|"
-    "explained|explains|argued|argues|noted|notes|wrote|writes|reported|reports|revealed|"
-    "reveals|suggested|suggests|acknowledged|acknowledges|testified|tweeted|posted|"
-    "believes|believe|estimated|estimates|predicted|predicts|concluded|concludes|found"
+    "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|warned|warns|"
+    "insisted|insists|denied|denies|admitted|admits|stated|states|explained|explains|argued|"
+    "argues|noted|notes|wrote|writes|testified|tweeted|heard|"
+    "(?:announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
+    "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds)"
+    "(?=\\s+that\\b)"
 )
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
@@ -246,7 +258,9 @@ _HEADS = (
     "lawyer|lawyers|minister|ministers|government|council|company|firm|report|statement|"
     "study|survey|figures|data|ministry|department|agency|court|judge|committee|board|"
     "union|charity|hospital|trust|school|family|relatives|friends|campaigners|critics|"
-    "colleague|colleagues|person|people|diplomat|diplomats|executive|executives"
+    "colleague|colleagues|person|people|diplomat|diplomats|executive|executives|memo|"
+    "document|documents|letter|email|emails|filing|papers|poll|analysis|records|briefing|"
+    "audit|review|inquiry|investigation|regulator|watchdog|engineers|scientists|lawmakers"
 )
 _DETERMINERS = "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
 _NP = (
@@ -255,15 +269,26 @@ _NP = (
     r"(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)?"
 )
 _AUX = (
-    r"(?:\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|can|also|later|then|"
-    r"previously|earlier|expected|set|due|likely|understood|believed|thought|going|to|not|"
-    r"yet|already|been|reportedly|publicly|today|yesterday|repeatedly|once|again)){0,4}"
+    r"(?:\s+(?:has|have|had|will|would|may|might|could|can|also|later|then|previously|earlier|"
+    r"not|yet|already|reportedly|publicly|today|yesterday|repeatedly|once|again|"
+    r"(?:is|are|was|were)\s+(?:not\s+)?(?:expected|set|due|likely|understood|believed|thought|"
+    r"going)\s+to)){0,4}"
 )
 _WHO = rf"(?P<who>{_NAME}|{_NP})"
+_ROLE_NAME = rf"(?P<who>(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
 _ATTRIBUTION_RES = (
+    # "Her spokesman, Tom Avery, said": the name, not the role
+    re.compile(rf"{_NP},\s+(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
     re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}"),
-    re.compile(rf"{_WHO}(?:,[^,]{{1,60}},)?{_AUX}\s+(?:{_VERBS})\b"),
+    re.compile(rf"{_WHO}(?:,(?:[^,]|,\d){{1,80}},)?{_AUX}\s+(?:{_VERBS})\b"),
+    re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}"),
     re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_WHO}"),
+    # "the regulator said", "an auction house said", "engineers said"
+    re.compile(
+        r"(?:^|[,;:]\s*|\b(?:and|but)\s+)(?P<who>(?:(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}"
+        r"[a-z][\w'’-]*|[A-Za-z][a-z'’-]+s))"
+        rf"{_AUX}\s+(?:{_VERBS})\b"
+    ),
 )
 _PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
 _LEADING = frozenset(
@@ -273,6 +298,13 @@ _LEADING = frozenset(
 _ANONYMOUS = frozenset(
     "spokesman spokeswoman spokesperson spokespeople source sources official officials "
     "insider insiders aide aides person people diplomat diplomats".split()
+)
+
+
+_PREPOSITIONS = frozenset("in on at by for with to from into of as".split())
+_NOT_SOURCES = frozenset(
+    "it this that there which what who he she they we i you time times year years day days "
+    "week weeks month months people's is was".split()
 )
 
 
@@ -291,12 +323,15 @@ class Attribution:
 def _source(name: str) -> tuple[str, str, bool] | None:
     """(name, key, anonymous) of a matched source phrase, or None if it is no source."""
     words = name.replace("’", "'").split()
+    determined = bool(words) and words[0].lower() in ("a", "an", "the", "one")
     while words and words[0].lower().strip(",") in _LEADING and len(words) > 1:
         words = words[1:]
     if not words:
         return None
     lowered = [w.lower().strip(".,'") for w in words]
     if len(lowered) == 1 and (lowered[0] in _PRONOUNS or lowered[0] in _LEADING):
+        return None
+    if lowered[0] in _PREPOSITIONS or lowered[-1] in _NOT_SOURCES:
         return None
     heads = _HEADS.split("|")
     head = next((w for w in lowered if w in heads), None)
@@ -308,7 +343,10 @@ def _source(name: str) -> tuple[str, str, bool] | None:
         base = head[:-1] if head.endswith("s") and head[:-1] in heads else head
         return " ".join(words), f"{base}|{org}" if org else base, head in _ANONYMOUS
     if not words[-1][:1].isupper():
-        return None
+        if not determined and not lowered[-1].endswith("s"):
+            return None
+        base = lowered[-1][:-1] if lowered[-1].endswith("s") and len(words) == 1 else lowered[-1]
+        return " ".join(words), base, base in _ANONYMOUS
     key = lowered[-1].removesuffix("'s")
     if key in _PRONOUNS or key in _LEADING or len(key) < 2:
         return None
@@ -321,6 +359,7 @@ def attributions(text: str) -> list[Attribution]:
     lowered = text.lower()
     if "accord" not in lowered and not re.search(rf"\b(?:{_VERBS})\b", lowered):
         return []
+    taken: list[tuple[int, int]] = []  # what matches already used
     for pattern in _ATTRIBUTION_RES:
         for m in pattern.finditer(text):
             got = _source(m.group("who").rstrip(",. "))
@@ -329,6 +368,9 @@ def attributions(text: str) -> list[Attribution]:
             name, key, anonymous = got
             start = m.start("who") + m.group("who").find(name.split()[0])
             span = (start, start + len(name))
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            taken.append(m.span())
             if not any(a.key == key for a in found.values()):
                 found[span] = Attribution(span[0], span[1], name, key, anonymous)
     return sorted(found.values(), key=lambda a: a.start)
@@ -340,6 +382,7 @@ _HEDGE_RE = re.compile(
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
     r"(?:expected|understood|believed|thought|said|reported|feared|suspected|alleged|likely|"
     r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed)\s+to\b"
+    r"|\b(?:expected|likely|poised|tipped)\s+to\b"
     r"|it\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
     r"|(?:is|are|was|were)\s+expected\b"
     r"|\b(?:may|might|could)\b(?!\s+not\s+be\s+reached)"
@@ -351,6 +394,16 @@ _HEDGE_RE = re.compile(
     r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
     r"|\bis\s+to\s+(?:be\s+)?\w+ed\b|\bare\s+to\s+(?:be\s+)?\w+ed\b)"
 )
+
+
+_ANTICIPATION = re.compile(
+    r"^(?:will|won't)$|\b(?:set|due|poised|scheduled|plans?|planned)\s+to$|^(?:is|are)\s+to\b"
+)
+
+
+def is_anticipation(marker: str) -> bool:
+    """A marker of an expected event ("will", "is set to") rather than of doubt ("may")."""
+    return _ANTICIPATION.search(marker) is not None
 
 
 def hedges(text: str) -> list[tuple[int, int, str]]:
@@ -404,7 +457,6 @@ def notice(text: str) -> tuple[int, str] | None:
 # --- trivial changes -----------------------------------------------------------------------------
 
 _QUOTE_MARKS = str.maketrans("“”„‟«»‘’‚‛‹›`´", "\"\"\"\"\"\"''''''''")
-_INFLECTIONS = frozenset("s es ed d ing e t en n ly er est y ies ied ion".split() + [""])
 
 
 def _plain_words(text: str) -> list[str]:
@@ -434,10 +486,8 @@ def _spelling_fix(a: str, b: str) -> bool:
     change of inflection ("lose" -> "lost", "claims" -> "claimed")."""
     if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < 4 or a[0] != b[0]:
         return False
-    k = 0
-    while k < min(len(a), len(b)) and a[k] == b[k]:
-        k += 1
-    if a[k:] in _INFLECTIONS and b[k:] in _INFLECTIONS:
+    # Another form of the word: a suffix added or dropped, or its last letter changed.
+    if a.startswith(b) or b.startswith(a) or (len(a) == len(b) and a[:-1] == b[:-1]):
         return False
     limit = 1 if min(len(a), len(b)) < 8 else 2
     return _distance(a, b) <= limit

@@ -44,13 +44,14 @@ from newsdiff.diff.cues import (
     Quote,
     attributions,
     hedges,
+    is_anticipation,
     notice,
     quantities,
     quotes,
     trivial_change,
 )
 from newsdiff.diff.model import Document, Sentence, SentenceLink
-from newsdiff.diff.sentence_align import align_sentences
+from newsdiff.diff.sentence_align import LINK_MIN, align_sentences, similarity
 from newsdiff.diff.sentences import segment
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
@@ -253,6 +254,15 @@ def _trim_region(old: str, new: str, r: tuple[int, int, int, int]) -> tuple[int,
     return a, b, c, d
 
 
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span grown to whole space-separated words (a comma added shows with its word)."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
 def _number(value: float | None) -> float | int | None:
     if value is None:
         return None
@@ -448,8 +458,15 @@ class _Builder:
         olds, news = hedges(old.text), hedges(new.text)
         if not olds and not news:
             return False
-        lost = Counter(m for _, _, m in olds) - Counter(m for _, _, m in news)
-        gained = Counter(m for _, _, m in news) - Counter(m for _, _, m in olds)
+        lost = gained = Counter[str]()
+        # Doubt first ("may", "is expected to"), then anticipation ("will", "is set to"):
+        # "will" -> "may" is softer, "will announce" -> "announced" firmer.
+        for anticipation in (False, True):
+            was = Counter(m for _, _, m in olds if is_anticipation(m) == anticipation)
+            now = Counter(m for _, _, m in news if is_anticipation(m) == anticipation)
+            lost, gained = was - now, now - was
+            if lost or gained:
+                break
         if bool(lost) == bool(gained):
             return False
         change = "firmer" if lost else "softer"
@@ -476,10 +493,18 @@ class _Builder:
         self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
     ) -> None:
         what = trivial_change(old.text, new.text)
+        if what is not None and Counter(q.key for q in quotes(old.text)) != Counter(
+            q.key for q in quotes(new.text)
+        ):
+            what = None  # quote marks added or removed: a quotation, not punctuation
         spots = regions
         if what is None:
+            # Inside a sentence that also changed otherwise, only misspellings and case.
             spots = [
-                r for r in regions if trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]])
+                r
+                for r in regions
+                if set(trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]]) or ())
+                & {"spelling", "case"}
             ]
             if not spots:
                 return
@@ -492,10 +517,8 @@ class _Builder:
             )
         if not spots:
             spots = [(0, len(old.text), 0, len(new.text))]
-        a, b = spots[0][0], spots[-1][1]
-        c, d = spots[0][2], spots[-1][3]
-        if b <= a and d <= c:
-            return
+        a, b = _widen(old.text, spots[0][0], spots[-1][1])
+        c, d = _widen(new.text, spots[0][2], spots[-1][3])
         self.add(
             "trivial",
             "changed",
@@ -546,10 +569,29 @@ class _Builder:
             else:
                 left_old.append(k)
         left_new = [k for k in range(len(news)) if k not in matched_new]
+        # Quotations in linked sentences are one quotation changed, whatever their words.
+        linked = {
+            (link.old.index, link.new.index)
+            for link in self.links
+            if link.old is not None and link.new is not None
+        }
+        old_at = [self.sentence_at("old", olds[k][0], olds[k][1].start) for k in left_old]
+        new_at = [self.sentence_at("new", news[k][0], news[k][1].start) for k in left_new]
+        together = (
+            {
+                (a, b)
+                for a, so in enumerate(old_at)
+                for b, sn in enumerate(new_at)
+                if so is not None and sn is not None and (so.index, sn.index) in linked
+            }
+            if len(old_at) * len(new_at) <= PAIR_LIMIT
+            else set()
+        )
         pairs = _pair_texts(
             [olds[k][1].text for k in left_old],
             [news[k][1].text for k in left_new],
             QUOTE_PAIR_MIN,
+            together,
         )
         paired_old = {a for a, _ in pairs}
         paired_new = {b for _, b in pairs}
@@ -580,6 +622,8 @@ class _Builder:
         gone = [q for q in olds if (old_keys - new_keys)[q.key]]
         came = [q for q in news if (new_keys - old_keys)[q.key]]
         pairs = _pair_texts([q.text for q in gone], [q.text for q in came], QUOTE_PAIR_MIN)
+        if len(gone) == 1 and len(came) == 1:
+            pairs = [(0, 0)]  # the headline's one quotation, replaced
         for a, b in pairs:
             if trivial_change(gone[a].text, came[b].text) is None:
                 self.add(
@@ -701,7 +745,8 @@ class _Builder:
             headline=True,
         )
         if old and new:
-            self.pair(a, b, headline=True)
+            if similarity(old, new) >= LINK_MIN:  # the same claim, reworded
+                self.pair(a, b, headline=True)
             self.headline_quotes()
 
     def others(self, typed_groups: set[tuple[str, int]]) -> None:
@@ -758,8 +803,14 @@ def _PRONOUN_SAYS(text: str) -> bool:
     ) or any(f"{v} {p} " in lowered for p in ("he", "she", "they") for v in ("said", "says"))
 
 
-def _pair_texts(olds: Sequence[str], news: Sequence[str], floor: float) -> list[tuple[int, int]]:
-    """One-to-one pairs of texts sharing enough words (word-set Dice, best first)."""
+def _pair_texts(
+    olds: Sequence[str],
+    news: Sequence[str],
+    floor: float,
+    together: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
+) -> list[tuple[int, int]]:
+    """One-to-one pairs of texts sharing enough words (word-set Dice, best first); pairs in
+    ``together`` (found in linked sentences) need no shared word and go first."""
     if not olds or not news or len(olds) * len(news) > PAIR_LIMIT:
         return []
     old_sets = [{w.casefold() for w in word_list(t)} for t in olds]
@@ -772,6 +823,8 @@ def _pair_texts(olds: Sequence[str], news: Sequence[str], floor: float) -> list[
                 dice = 2 * shared / (len(x) + len(y))
                 contain = shared / min(len(x), len(y))
                 score = max(dice, contain - 0.2 if min(len(x), len(y)) >= 3 else 0.0)
+                if (a, b) in together:
+                    score += 1.0
                 if score >= floor:
                     scored.append((-score, a, b))
     scored.sort()

@@ -43,6 +43,7 @@ from newsdiff.diff.tokens import word_list
 LINK_MIN = 0.5  # score that links two sentences anywhere (in order)
 MOVE_MIN = 0.6  # score a link out of order needs to stand (moved)
 GAP_MIN = 0.34  # score enough for two sentences standing in the same place between two links
+ONE_MIN = 0.25  # ...when they are the only sentences left between those links
 PART_MIN = 0.6  # share of a split-off part's weight found in the sentence it came from
 SPLIT_GAIN = 0.08  # how much a part must add to the score to be joined
 TOP_CANDIDATES = 6  # new sentences scored per old one
@@ -255,15 +256,16 @@ class _Aligner:
 
     def fill(self, olds: list[int], news: list[int]) -> list[int]:
         edges: list[tuple[int, int, float]] = []
+        floor = ONE_MIN if len(olds) == len(news) == 1 else GAP_MIN
         dense = len(olds) * len(news) <= GAP_LIMIT
         scale = len(news) / len(olds)
         for p, i in enumerate(olds):
             centre = int(p * scale)
             span = news if dense else news[max(0, centre - 3) : centre + 4]
             for j in span:
-                if _guard(self.old.weight(i), self.new.weight(j), GAP_MIN):
+                if _guard(self.old.weight(i), self.new.weight(j), floor):
                     score = self.score(i, j)
-                    if score >= GAP_MIN:
+                    if score >= floor:
                         edges.append((i, j, score))
         chain = _heaviest_chain(edges)
         for i, j, s in chain:
