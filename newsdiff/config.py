@@ -9,6 +9,7 @@ with one line naming the file and the key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -27,10 +28,20 @@ APP_NAME = "newsdiff"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# The longest duration a setting may have: ten years. Longer ones mean nothing for re-checks,
+# and could overflow date arithmetic or a 32-bit interval column.
+MAX_DURATION = timedelta(days=3650)
+# The database backends newsdiff runs on (SQLAlchemy URL schemes, before any "+driver").
+DATABASE_SCHEMES = ("sqlite", "postgresql")
+# Day counts of [linking]: a century either way.
+MAX_DAYS = 36500
 
 
 def parse_duration(value: str | int | float) -> timedelta:
-    """Parse ``"15m"``, ``"24h"``, ``"30d"``, ``"90s"``, ``"2w"`` (or a number of seconds)."""
+    """Parse ``"15m"``, ``"24h"``, ``"30d"``, ``"90s"``, ``"2w"`` (or a number of seconds).
+
+    Raises :class:`ValueError` for anything else, for a duration that is not positive and for
+    one longer than :data:`MAX_DURATION` (ten years)."""
     if isinstance(value, bool):
         raise ValueError(f"expected a duration like '15m', got {value!r}")
     if isinstance(value, int | float):
@@ -40,8 +51,10 @@ def parse_duration(value: str | int | float) -> timedelta:
         if not match:
             raise ValueError(f"expected a duration like '15m', '24h' or '30d', got {value!r}")
         seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
+    if math.isnan(seconds) or seconds <= 0:
         raise ValueError(f"a duration must be positive, got {value!r}")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"a duration must be at most {MAX_DURATION.days}d, got {value!r}")
     return timedelta(seconds=seconds)
 
 
@@ -153,6 +166,28 @@ class Settings:
         return dataclasses.replace(self, database=DatabaseSettings(url=normalize_database_url(url)))
 
 
+def database_url_problem(url: str) -> str | None:
+    """What is wrong with a database URL (None when nothing): it must be ``sqlite:///PATH`` or
+    ``postgresql://...`` (a ``+driver`` is allowed)."""
+    if "://" not in url:
+        return f"expected a URL like sqlite:///path, got {url!r}"
+    backend = url.split("://", 1)[0].split("+", 1)[0].lower()
+    if backend not in DATABASE_SCHEMES:
+        return (
+            f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://USER@HOST/NAME"
+        )
+    return None
+
+
+def _header_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an HTTP header value (None when it can): printable ASCII only."""
+    for ch in text:
+        if not " " <= ch <= "~":
+            what = "a control character" if ch < " " or ch == "\x7f" else "a non-ASCII character"
+            return f"must be printable ASCII (an HTTP header), found {what} {ch!r}"
+    return None
+
+
 def normalize_database_url(url: str) -> str:
     """Expand ``~`` in SQLite URLs and make ``postgresql://`` use psycopg 3."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
@@ -195,6 +230,8 @@ def _convert(value: Any, tp: Any, key: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Invalid(key, f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise _Invalid(key, f"expected a finite number, got {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -266,6 +303,26 @@ def _validate(settings: Settings) -> None:
         (f.max_bytes > 0, "fetch.max_bytes", "must be positive"),
         (f.max_redirects >= 0, "fetch.max_redirects", "must not be negative"),
         (bool(f.user_agent.strip()), "fetch.user_agent", "must not be empty"),
+        (
+            _header_problem(f.user_agent) is None,
+            "fetch.user_agent",
+            _header_problem(f.user_agent) or "",
+        ),
+        (
+            0 <= settings.linking.days_before <= MAX_DAYS,
+            "linking.days_before",
+            f"must be between 0 and {MAX_DAYS}",
+        ),
+        (
+            0 <= settings.linking.max_days_after <= MAX_DAYS,
+            "linking.max_days_after",
+            f"must be between 0 and {MAX_DAYS}",
+        ),
+        (
+            settings.export.base_url.startswith(("http://", "https://")),
+            "export.base_url",
+            f"expected an http(s) URL, got {settings.export.base_url!r}",
+        ),
         (settings.archive.requests_per_minute >= 1, "archive.requests_per_minute", "must be >= 1"),
         (settings.archive.replay_per_second > 0, "archive.replay_per_second", "must be positive"),
         (settings.archive.max_retries >= 0, "archive.max_retries", "must not be negative"),
@@ -289,10 +346,9 @@ def _validate(settings: Settings) -> None:
             except re.error as exc:
                 raise _Invalid(f"outlets.{name}.drop_paragraphs[{j}]", f"bad regex: {exc}") from exc
         _validate_selectors(name, rules)
-    if "://" not in settings.database.url:
-        raise _Invalid(
-            "database.url", f"expected a URL like sqlite:///path, got {settings.database.url!r}"
-        )
+    problem = database_url_problem(settings.database.url)
+    if problem:
+        raise _Invalid("database.url", problem)
 
 
 def settings_from_dict(raw: dict[str, Any], source: str = "<config>") -> Settings:
@@ -329,5 +385,8 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     settings = dataclasses.replace(settings, source=chosen if raw or explicit else None)
     env_url = os.environ.get("NEWSDIFF_DATABASE_URL")
     if env_url:
+        problem = database_url_problem(normalize_database_url(env_url))
+        if problem:
+            raise ConfigError(f"$NEWSDIFF_DATABASE_URL: {problem}")
         settings = settings.with_database_url(env_url)
     return settings

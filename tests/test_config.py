@@ -75,6 +75,29 @@ drop_paragraphs = ["^Share this"]
         ("[outlets.X]\ndrop_paragraphs = ['(']", "outlets.X.drop_paragraphs[0]: bad regex"),
         ("[database]\nurl = 'nonsense'", "database.url: expected a URL"),
         ("this is = = not toml", "not valid TOML"),
+        # values that used to pass the load and fail later, some with a traceback
+        ("[fetch]\nuser_agent = 'caf\u00e9 bot'", "fetch.user_agent: must be printable ASCII"),
+        ('[fetch]\nuser_agent = "a\\nb"', "fetch.user_agent: must be printable ASCII"),
+        ('[fetch]\nuser_agent = "a\\u0007b"', "fetch.user_agent: must be printable ASCII"),
+        ('[fetch]\nuser_agent = "a\\tb"', "fetch.user_agent: must be printable ASCII"),
+        ("[schedule]\nmax_interval = '99999999999999d'", "schedule.max_interval: a duration must"),
+        ("[schedule]\nstop_after = '9999999999999999999999w'", "schedule.stop_after: a duration"),
+        ("[schedule]\nmin_interval = 1e300", "schedule.min_interval: a duration must be at most"),
+        ("[schedule]\nmax_interval = '3651d'", "schedule.max_interval: a duration must be at most"),
+        ("[schedule]\nfeed_interval = nan", "schedule.feed_interval: a duration must be positive"),
+        ("[schedule]\nmin_interval = inf", "schedule.min_interval: a duration must be at most"),
+        ("[fetch]\ntimeout_s = inf", "fetch.timeout_s: expected a finite number"),
+        ("[fetch]\ntimeout_s = nan", "fetch.timeout_s: expected a finite number"),
+        ("[fetch]\ntimeout_s = -1", "fetch.timeout_s: must be positive"),
+        ("[fetch]\ntimeout_s = -inf", "fetch.timeout_s: expected a finite number"),
+        ("[schedule]\ngrowth = inf", "schedule.growth: expected a finite number"),
+        ("[linking]\nmin_score = nan", "linking.min_score: expected a finite number"),
+        ("[archive]\nreplay_per_second = inf", "archive.replay_per_second: expected a finite"),
+        ("[linking]\ndays_before = 99999999999999", "linking.days_before: must be between"),
+        ("[linking]\nmax_days_after = -1", "linking.max_days_after: must be between"),
+        ("[export]\nbase_url = 'example.org'", "export.base_url: expected an http(s) URL"),
+        ("[database]\nurl = 'mysqlx://u@h/db'", "database.url: unsupported database 'mysqlx'"),
+        ("[database]\nurl = 'foo://x'", "database.url: unsupported database 'foo'"),
     ],
 )
 def test_each_mistake_names_file_and_key(tmp_path: Path, body: str, key: str) -> None:
@@ -120,10 +143,62 @@ def test_durations(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "15", "m", "-5m", "0m", "15 min", "1y"])
+@pytest.mark.parametrize(
+    "text", ["", "15", "m", "-5m", "0m", "15 min", "1y", "99999999999999d", "3651d", "522w"]
+)
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e300, -1.0, 10**30])
+def test_bad_numeric_durations(value: float) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(value)
+
+
+def test_longest_duration_is_ten_years() -> None:
+    assert parse_duration("3650d") == timedelta(days=3650)
+
+
+@pytest.mark.parametrize("url", ["mysqlx://u@h/db", "foo://x", "nonsense"])
+def test_bad_database_url_in_environment(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("NEWSDIFF_DATABASE_URL", url)
+    with pytest.raises(ConfigError, match=r"^\$NEWSDIFF_DATABASE_URL: "):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///x.sqlite", "sqlite+pysqlite:///x", "postgres://u@h/d", "postgresql+psycopg://h/d"],
+)
+def test_supported_database_urls(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("NEWSDIFF_DATABASE_URL", url)
+    assert load_settings().database.url.split("://")[0] in (
+        "sqlite",
+        "sqlite+pysqlite",
+        "postgresql+psycopg",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ('[fetch]\nuser_agent = "newsdiff\\r\\nX-Injected: 1"', "fetch.user_agent"),
+        ("[schedule]\nmax_interval = '99999999999999d'", "schedule.max_interval"),
+        ("[fetch]\ntimeout_s = nan", "fetch.timeout_s"),
+        ("[database]\nurl = 'mysqlx://u@h/db'", "database.url"),
+    ],
+)
+def test_bad_values_exit_2_at_load(tmp_path: Path, body: str, key: str) -> None:
+    from tests.test_cli import run
+
+    path = _write(tmp_path, body)
+    for args in (("articles",), ("init",), ("db", "upgrade"), ("poll",)):
+        result = run(*args, "--config", str(path))
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1, result.output
+        assert key in lines[0] and str(path) in lines[0]
 
 
 @pytest.mark.parametrize(
