@@ -19,6 +19,7 @@ are translated at the boundary with ``raise ... from exc``::
     │   ├── SchemaOutdated     the database needs ``newsdiff db upgrade``
     │   ├── EmptyText          a version with no text was offered
     │   └── NotFound           no such article, version, story or event
+    ├── OutputError            a file or directory newsdiff was asked to write cannot be written
     └── PollLocked             another poll holds the lock
 """
 
@@ -107,6 +108,12 @@ class EmptyText(StoreError):
 
 class NotFound(StoreError):
     """No such article, version, story or event."""
+
+
+class OutputError(NewsdiffError):
+    """A file or directory given to write (``--out``) cannot be written: permissions, a full
+    disk, a missing directory. (Refusing to write one, e.g. an existing file without
+    ``--force``, is bad usage: :class:`ConfigError`.)"""
 
 
 class PollLocked(NewsdiffError):

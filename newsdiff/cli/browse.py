@@ -11,10 +11,13 @@ from typing import Any
 import click
 
 from newsdiff.cli.base import (
+    MAX_ID,
     State,
+    check_id,
     cli,
     common,
     echo_json,
+    id_or_url,
     open_db,
     pass_state,
     safe,
@@ -22,11 +25,13 @@ from newsdiff.cli.base import (
 )
 from newsdiff.config import Settings
 
+MAX_WIDTH = 1000
+
 
 @cli.command()
 @click.option("--outlet", help="Only this outlet (name or slug).")
 @click.option("--changed", is_flag=True, help="Only articles with two versions or more.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_ID), help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @common
 @pass_state
@@ -52,7 +57,7 @@ def articles(
 
 
 @cli.command()
-@click.argument("article")
+@click.argument("article", callback=id_or_url)
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @common
 @pass_state
@@ -106,12 +111,14 @@ def versions(state: State, article: str, as_json: bool) -> None:
     show_default=True,
     help="Side by side, inline ([-old-]{+new+}), the diff JSON, or a standalone HTML page.",
 )
-@click.option("--from", "from_n", type=click.IntRange(min=1), help="Old version number.")
-@click.option("--to", "to_n", type=click.IntRange(min=1), help="New version number.")
+@click.option(
+    "--from", "from_n", type=click.IntRange(min=1, max=MAX_ID), help="Old version number."
+)
+@click.option("--to", "to_n", type=click.IntRange(min=1, max=MAX_ID), help="New version number.")
 @click.option(
     "--width",
-    type=click.IntRange(min=20),
-    help="Width of the side-by-side view (default: the terminal's).",
+    type=click.IntRange(min=20, max=MAX_WIDTH),
+    help=f"Width of the side-by-side view, 20 to {MAX_WIDTH} (default: the terminal's).",
 )
 @click.option("--ignore-whitespace", is_flag=True, help="Ignore whitespace-only changes.")
 @click.option("--ignore-punctuation", is_flag=True, help="Ignore punctuation-only changes.")
@@ -157,6 +164,7 @@ def diff_command(
 
         if not old.strip().isdigit() and Path(old).is_file():
             raise click.UsageError(f"{old} is a file: give two files to compare (OLD NEW)")
+        check_id(old, param_hint="ARTICLE")
 
         database = open_db(state)
         with database.read() as session:

@@ -11,10 +11,14 @@ from typing import Any
 import click
 
 from newsdiff.cli.base import (
+    MAX_ID,
     State,
+    check_http_url,
+    check_id,
     cli,
     common,
     echo_json,
+    id_or_url,
     open_db,
     pass_state,
     safe,
@@ -33,7 +37,8 @@ def track(state: State, url: str, outlet: str | None) -> None:
     from newsdiff.collect.articles import track_url
     from newsdiff.collect.urls import canonical_url
 
-    canonical_url(url)  # a bad URL is bad usage, before the database is touched
+    check_http_url(url, "URL")  # a bad URL is bad usage, before the database is touched
+    canonical_url(url)
     database = open_db(state)
     article, created = track_url(database, url, outlet=outlet)
     verb = "tracking" if created else "already tracked"
@@ -54,8 +59,7 @@ def feeds_add(state: State, url: str, outlet: str | None) -> None:
     """Add a feed; it is polled on the next `newsdiff poll`."""
     from newsdiff.collect.sources import add_feed_url
 
-    if not url.startswith(("http://", "https://")):
-        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="URL")
+    check_http_url(url, "URL")
     feed, created = add_feed_url(open_db(state), url, outlet=outlet)
     click.echo(f"{'added' if created else 'already known'}: feed {feed.id} {safe(feed.url)}")
 
@@ -85,7 +89,7 @@ def feeds_list(state: State, as_json: bool) -> None:
 
 
 @feeds.command("remove")
-@click.argument("url")
+@click.argument("url", callback=id_or_url)
 @common
 @pass_state
 def feeds_remove(state: State, url: str) -> None:
@@ -162,7 +166,7 @@ def _poll_with_progress(state: State, database: Any, force: bool) -> Any:
 @click.option("--prefix", metavar="URL-PREFIX", help="With --story: where to look in the archive.")
 @click.option(
     "--max-urls",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_ID),
     default=100,
     show_default=True,
     help="With --story: examine at most this many archived URLs.",
@@ -217,6 +221,8 @@ def backfill(
         raise click.UsageError("give URLs or --story, not both")
     if not story_slug and not targets:
         raise click.UsageError("give at least one URL, --file LIST, or --story SLUG --prefix URL")
+    if prefix is not None:
+        check_http_url(prefix, "--prefix")
     database = open_db(state)
     story = None
     if story_slug and prefix:
@@ -321,7 +327,13 @@ def extract_command(
     from newsdiff.collect.preview import preview_extraction, reextract_version
 
     again = None
+    if page_url is not None:
+        check_http_url(page_url, "--url")
+    if source is not None and "://" in source:
+        check_http_url(source, "URL|FILE")
     if version_ref is not None:
+        for part in version_ref.rsplit(":", 1):
+            check_id(part, param_hint="--version")
         if source is not None or page_url is not None:
             raise click.UsageError("--version takes no URL|FILE and no --url")
         database = open_db(state)

@@ -11,7 +11,11 @@ from newsdiff.cli.base import State, cli, common, pass_state
 @common
 @pass_state
 def init(state: State) -> None:
-    """Create the data directory and the database, and bring its schema up to date."""
+    """Create the data directory and the database, and bring its schema up to date.
+
+    The only command that creates a database: the others refuse a missing one. A database made
+    by a newer newsdiff (a schema this one does not know) is left untouched (exit 1).
+    """
     from newsdiff.store.db import migrate, safe_url
 
     url = state.settings.database.url
@@ -33,7 +37,10 @@ def db() -> None:
 @common
 @pass_state
 def db_upgrade(state: State) -> None:
-    """Run pending migrations (safe to run any number of times)."""
+    """Run pending migrations (safe to run any number of times).
+
+    A database made by a newer newsdiff is left untouched (exit 1): upgrade newsdiff instead.
+    """
     from newsdiff.store.db import migrate, safe_url
 
     url = state.settings.database.url

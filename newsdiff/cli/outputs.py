@@ -1,5 +1,9 @@
 """Commands that write the data out: the `export` group (versions, changes and checks tables, a
 NewsEdits-layout database, a static HTML site) and the Atom `feed` of changes.
+
+Every ``--out`` goes through :mod:`newsdiff.export.files`: never over the database in use, never
+over an existing file without ``--force`` (exit 2), never half a file in place; a file that
+cannot be written is one line and exit 1.
 """
 
 from __future__ import annotations
@@ -10,7 +14,13 @@ from typing import Any
 
 import click
 
-from newsdiff.cli.base import State, cli, common, open_db, pass_state
+from newsdiff.cli.base import MAX_ID, State, cli, common, open_db, pass_state
+
+OUT_HELP = (
+    "Refused (exit 2) when FILE is the database in use, or exists and --force is not given; a "
+    "file that cannot be written is exit 1. Written under a temp name, renamed when complete."
+)
+FORCE_HELP = "Replace --out FILE if it exists (never the database in use)."
 
 
 def _parse_since(value: str | None) -> Any:
@@ -25,7 +35,14 @@ def _parse_since(value: str | None) -> Any:
             f"expected a date like 2008-11-11 or 2008-11-11T09:00, got {value!r}",
             param_hint="--since",
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value!r} is out of range once in UTC", param_hint="--since"
+        ) from None
+    return parsed
 
 
 @cli.group()
@@ -49,9 +66,10 @@ def _table_export(kind: str) -> Any:
     )
     @click.option(
         "--out",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to FILE (default: standard output).",
+        type=click.Path(dir_okay=False),
+        help="Write to FILE (default: standard output). " + OUT_HELP,
     )
+    @click.option("--force", is_flag=True, help=FORCE_HELP)
     @click.option("--story", help="Only articles covering this story's events.")
     @click.option("--since", help="Only rows from this date or time on (UTC unless given).")
     @click.option(
@@ -66,29 +84,29 @@ def _table_export(kind: str) -> Any:
         state: State,
         fmt: str,
         out: str | None,
+        force: bool,
         story: str | None,
         since: str | None,
         spreadsheet_safe: bool,
     ) -> None:
+        from newsdiff.export.files import check_target, replacing
         from newsdiff.export.tables import export_rows
 
         if spreadsheet_safe and fmt != "csv":
             raise click.UsageError("--spreadsheet-safe applies to --format csv only")
+        if force and out is None:
+            raise click.UsageError("--force applies to --out FILE only")
         start = _parse_since(since)
         options = {"fmt": fmt, "story": story, "since": start, "spreadsheet_safe": spreadsheet_safe}
+        url = state.settings.database.url
+        target = None if out is None else check_target(Path(out), database_url=url, force=force)
         database = open_db(state)
         with database.read() as session:
-            if out is None:
+            if target is None:
                 count = export_rows(session, kind, sys.stdout, **options)
             else:
-                target = Path(out)
-                tmp = target.with_name(target.name + ".partial")
-                try:
-                    with tmp.open("w", encoding="utf-8", newline="") as handle:
-                        count = export_rows(session, kind, handle, **options)
-                    tmp.replace(target)
-                finally:
-                    tmp.unlink(missing_ok=True)
+                with replacing(target) as handle:
+                    count = export_rows(session, kind, handle, **options)
                 click.echo(f"wrote {count} {kind} rows to {out}", err=True)
 
     return command
@@ -99,34 +117,54 @@ for _kind in ("versions", "changes", "checks"):
 
 
 @export.command("newsedits")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="SQLite file to write.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite file to write. " + OUT_HELP,
+)
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option("--outlet", help="Only this outlet (the corpus ships one file per outlet).")
 @common
 @pass_state
-def export_newsedits_cmd(state: State, out: str, outlet: str | None) -> None:
+def export_newsedits_cmd(state: State, out: str, force: bool, outlet: str | None) -> None:
     """An SQLite file in the NewsEdits corpus layout (tables entry and entryversion)."""
+    from newsdiff.export.files import check_target
     from newsdiff.export.newsedits import export_newsedits
 
+    target = check_target(Path(out), database_url=state.settings.database.url, force=force)
     database = open_db(state)
     # the archive's replay URL for people, not its raw-bytes ("id_") form
     template = state.settings.archive.replay_url.replace("id_/", "/")
     with database.read() as session:
-        entries, count = export_newsedits(
-            session, Path(out), outlet=outlet, archive_template=template
-        )
+        entries, count = export_newsedits(session, target, outlet=outlet, archive_template=template)
     click.echo(f"wrote {entries} entries and {count} versions to {out}")
 
 
 @export.command("html")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory: a new or empty one, or one an earlier export wrote (it holds a "
+    ".newsdiff-site file listing the files written). Anything else is refused (exit 2).",
+)
 @click.option("--story", help="Only this story and the articles covering it.")
 @click.option("--no-feed", is_flag=True, help="Do not write the Atom feeds.")
 @common
 @pass_state
 def export_html_cmd(state: State, out: str, story: str | None, no_feed: bool) -> None:
-    """A static site that opens offline: stories, version histories, side-by-side diffs."""
-    from newsdiff.export.site import export_site
+    """A static site that opens offline: stories, version histories, side-by-side diffs.
 
+    Exporting again into the same directory updates it: pages are rewritten, and the pages an
+    earlier export wrote that are no longer part of the site are removed. Files newsdiff did
+    not write are never touched.
+    """
+    from newsdiff.export.site import export_site
+    from newsdiff.export.sitedir import check_site_dir
+
+    url = state.settings.database.url
+    check_site_dir(Path(out), database_url=url)
     database = open_db(state)
     base_url = None if no_feed else state.settings.export.base_url
     with database.read() as session:
@@ -143,20 +181,27 @@ def export_html_cmd(state: State, out: str, story: str | None, no_feed: bool) ->
                     story=story,
                     base_url=base_url,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    database_url=url,
                 )
         else:
-            result = export_site(session, Path(out), story=story, base_url=base_url)
+            result = export_site(
+                session, Path(out), story=story, base_url=base_url, database_url=url
+            )
+    removed = f"; removed {result.removed} stale files" if result.removed else ""
     click.echo(
         f"wrote {result.pages} pages ({result.stories} stories, {result.articles} articles, "
-        f"{result.versions} versions) to {out}; open {Path(out) / 'index.html'}"
+        f"{result.versions} versions) to {out}{removed}; open {Path(out) / 'index.html'}"
     )
 
 
 @cli.command()
 @click.option("--story", help="Only articles covering this story's events.")
-@click.option("--article", type=int, help="Only this article (id).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--article", type=click.IntRange(min=1, max=MAX_ID), help="Only this article (id).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout). " + OUT_HELP
+)
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_ID), default=100, show_default=True)
 @click.option("--changes-only", is_flag=True, help="Leave out first versions (v1).")
 @common
 @pass_state
@@ -165,6 +210,7 @@ def feed(
     story: str | None,
     article: int | None,
     out: str | None,
+    force: bool,
     limit: int,
     changes_only: bool,
 ) -> None:
@@ -174,7 +220,12 @@ def feed(
     config's [export] base_url.
     """
     from newsdiff.export.atom import build_feed
+    from newsdiff.export.files import check_target, write_bytes
 
+    if force and out is None:
+        raise click.UsageError("--force applies to --out FILE only")
+    url = state.settings.database.url
+    target = None if out is None else check_target(Path(out), database_url=url, force=force)
     database = open_db(state)
     with database.read() as session:
         data = build_feed(
@@ -185,13 +236,10 @@ def feed(
             limit=limit,
             changes_only=changes_only,
         )
-    if out is None:
+    if target is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data + b"\n")
         sys.stdout.buffer.flush()
         return
-    target = Path(out)
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    write_bytes(target, data)
     click.echo(f"wrote {data.count(b'<entry>')} entries to {out}", err=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsdiff.cli.base import State, cli, common, echo_json, open_db, pass_state, safe
+from newsdiff.cli.base import State, cli, common, echo_json, id_or_url, open_db, pass_state, safe
 
 
 @cli.group()
@@ -120,7 +120,7 @@ def _article_id(database: Any, ref: str) -> int:
 
 @cli.command()
 @click.argument("event")
-@click.argument("article")
+@click.argument("article", callback=id_or_url)
 @click.option("--note", help="Why this article covers the event.")
 @common
 @pass_state
@@ -135,7 +135,7 @@ def link(state: State, event: str, article: str, note: str | None) -> None:
 
 @cli.command()
 @click.argument("event")
-@click.argument("article")
+@click.argument("article", callback=id_or_url)
 @common
 @pass_state
 def unlink(state: State, event: str, article: str) -> None:

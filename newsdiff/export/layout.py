@@ -9,6 +9,7 @@ that its links point at the pages the site writes::
     stories/<slug>.xml              Atom feed of the changes in that story's coverage
     articles/<id>/index.html        an article's version history
     articles/<id>/v<n>.html         version n: its diff against version n-1 (v1: its text)
+    .newsdiff-site                  the files the export wrote here (see export/sitedir.py)
 
 All links inside the site are relative, so it opens from disk and can be published anywhere;
 the feed's links are absolute, under ``[export] base_url``.

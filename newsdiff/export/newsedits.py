@@ -17,7 +17,10 @@ Mapping (newsdiff -> NewsEdits; the corpus was collected with diffengine-style t
 - The corpus ships one file per outlet: ``--outlet`` writes one outlet. By default all outlets go
   in one file and both tables get an extra ``source`` column with the outlet's name.
 
-The file is written next to its target and renamed into place when complete.
+The file is written next to its target under a temp name and renamed into place when complete:
+a failure (a full disk...) leaves no half file and any earlier file untouched. The command
+refuses the database in use and an existing file without ``--force``
+(:func:`newsdiff.export.files.check_target`).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from newsdiff.errors import ConfigError, NotFound, StoreError
+from newsdiff.errors import ConfigError, NotFound, OutputError
+from newsdiff.export.files import os_reason, temp_path
 from newsdiff.store.models import Article, Outlet, Version
 
 SEPARATOR = "</p><p>"
@@ -96,6 +100,7 @@ def export_newsedits(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Write the NewsEdits-layout file ``out`` (replaced if present). Returns (entries, versions).
+    Raises :class:`OutputError` when it cannot be written.
 
     One streaming query over versions joined to their article, in article order; rows are
     inserted in batches, so memory stays flat. ``archive_template`` builds ``archive_url`` from
@@ -104,9 +109,13 @@ def export_newsedits(
     outlet_row = find_outlet(session, outlet) if outlet else None
     if out.is_dir():
         raise ConfigError(f"{out}: is a directory; give a file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    if out.exists() and not out.is_file():
+        raise ConfigError(f"{out}: not a regular file (an SQLite database must be one)")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {os_reason(exc)}") from exc
+    tmp = temp_path(out)
     with_source = outlet_row is None
     extra = ", source TEXT" if with_source else ""
     stmt = (
@@ -179,7 +188,10 @@ def export_newsedits(
         os.replace(tmp, out)
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write {out}: {exc}") from exc
+        raise OutputError(f"cannot write {out}: {exc}") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {out}: {os_reason(exc)}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -8,7 +8,9 @@ with the same colours and marks as the terminal). The layout is in :mod:`newsdif
 Every piece of text is escaped, and control characters are shown as visible symbols.
 
 Pages are written one article at a time (its versions and checks loaded, diffed, written, then
-dropped), so memory does not grow with the size of the archive.
+dropped), so memory does not grow with the size of the archive. The output directory is managed
+by :mod:`newsdiff.export.sitedir`: only a new or empty one, or one an earlier export wrote; the
+pages of that export no longer part of the site are removed, nothing else.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from newsdiff import __version__
 from newsdiff.diff import DIFF_CSS, html_table
-from newsdiff.errors import ConfigError, StoreError
 from newsdiff.export import layout
 from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, display, stats_line
+from newsdiff.export.sitedir import SiteDir
 from newsdiff.export.tables import SAW_TEXT, covering_story
 from newsdiff.store.models import Article, Check, Outlet, Story, Version
 from newsdiff.timeline.show import story_timeline
@@ -96,11 +98,12 @@ class SiteResult:
     articles: int
     versions: int
     pages: int
+    removed: int = 0  # files of an earlier export no longer part of the site
 
 
 class _Site:
-    def __init__(self, out: Path, feed: str | None) -> None:
-        self.out = out
+    def __init__(self, directory: SiteDir, feed: str | None) -> None:
+        self.directory = directory
         self.feed = feed
         self.pages = 0
 
@@ -130,9 +133,7 @@ class _Site:
             "Deleted words are struck through in red, inserted words bold in green.</footer>\n"
             "</body>\n</html>\n"
         )
-        target = self.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+        self.directory.write(path, page.encode("utf-8"))
         self.pages += 1
 
 
@@ -397,40 +398,65 @@ def export_site(
     base_url: str | None = None,
     feed_limit: int = FEED_LIMIT,
     progress: Callable[[int, int], None] | None = None,
+    database_url: str | None = None,
 ) -> SiteResult:
-    """Write the site into directory ``out`` (created; files of an earlier export replaced).
+    """Write the site into directory ``out``: a new or empty one (created), or one an earlier
+    export wrote, whose files no longer part of the site are then removed (see
+    :mod:`newsdiff.export.sitedir`). Any other directory is refused with :class:`ConfigError`,
+    as is one holding the database at ``database_url``; a file that cannot be written is an
+    :class:`~newsdiff.errors.OutputError`.
 
     ``story``: only that story and the articles covering it. ``base_url``: where the site will
     be published; when given, Atom feeds (feed.xml, stories/<slug>.xml) are written with links
     under it. ``progress(done, total)`` is called after each article.
     """
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out}: not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create {out}: {exc}") from exc
     stories = (
         [get_story(session, story)]
         if story
         else list(session.scalars(select(Story).order_by(Story.slug)))
     )
+    directory = SiteDir(out, database_url=database_url)
+    try:
+        result = _write_site(session, directory, stories, story, base_url, feed_limit, progress)
+        removed = directory.finish()
+    finally:
+        directory.close()
+    logger.info(
+        "site: %d pages, %d articles, %d versions in %s; %d stale files removed",
+        result.pages,
+        result.articles,
+        result.versions,
+        out,
+        removed,
+    )
+    return SiteResult(out, result.stories, result.articles, result.versions, result.pages, removed)
+
+
+def _write_site(
+    session: Session,
+    directory: SiteDir,
+    stories: list[Story],
+    story: str | None,
+    base_url: str | None,
+    feed_limit: int,
+    progress: Callable[[int, int], None] | None,
+) -> SiteResult:
     feed: str | None = None
     story_feeds: dict[str, str] = {}
     if base_url:
         for s in stories:
             story_feeds[s.slug] = layout.story_feed(s.slug)
-            (out / "stories").mkdir(exist_ok=True)
-            (out / story_feeds[s.slug]).write_bytes(
-                build_feed(session, base_url=base_url, story=s.slug, limit=feed_limit)
+            directory.write(
+                story_feeds[s.slug],
+                build_feed(session, base_url=base_url, story=s.slug, limit=feed_limit),
             )
         if story:
             feed = story_feeds[story]
         else:
             feed = layout.FEED
-            (out / feed).write_bytes(build_feed(session, base_url=base_url, limit=feed_limit))
-    site = _Site(out, feed)
-    (out / layout.STYLE).write_text(SITE_CSS + DIFF_CSS, encoding="utf-8")
+            directory.write(feed, build_feed(session, base_url=base_url, limit=feed_limit))
+    site = _Site(directory, feed)
+    directory.write(layout.STYLE, (SITE_CSS + DIFF_CSS).encode("utf-8"))
 
     for s in stories:
         _story_page(site, session, s, story_feeds.get(s.slug))
@@ -461,8 +487,7 @@ def export_site(
         done += 1
         if progress:
             progress(done, total)
-    logger.info("site: %d pages, %d articles, %d versions in %s", site.pages, done, versions, out)
-    return SiteResult(out, len(stories), done, versions, site.pages)
+    return SiteResult(directory.out, len(stories), done, versions, site.pages)
 
 
 def _index_page(

@@ -160,6 +160,10 @@ def test_cli(tmp_path: Path) -> None:
     result = run("export", "newsedits", "--out", str(out), env=env)
     assert result.exit_code == 0, result.output
     assert "wrote 2 entries and 5 versions" in result.output
-    missing = run("export", "newsedits", "--out", str(out), "--outlet", "nobody", env=env)
+    exists = run("export", "newsedits", "--out", str(out), env=env)
+    assert exists.exit_code == 2 and "--force" in exists.output
+    missing = run(
+        "export", "newsedits", "--out", str(out), "--force", "--outlet", "nobody", env=env
+    )
     assert missing.exit_code == 1
     assert "no outlet 'nobody'" in missing.output

@@ -188,7 +188,7 @@ def test_cli_export_to_file(tmp_path: Path) -> None:
     bad = run("export", "versions", "--since", "yesterday", env=env)
     assert bad.exit_code == 2
     assert "--since" in bad.output
-    missing = run("export", "versions", "--story", "nope", "--out", str(out), env=env)
+    missing = run("export", "versions", "--story", "nope", "--out", str(out), "--force", env=env)
     assert missing.exit_code == 1
     assert "no story 'nope'" in missing.output
     assert not list(out.parent.glob("*.partial"))
