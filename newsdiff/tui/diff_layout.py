@@ -26,7 +26,7 @@ from textual.strip import Strip
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 from newsdiff.text import plural, printable
 from newsdiff.timeline.items import VersionPair
-from newsdiff.tui.wrap import Span, cells, clean_spans, pad_line, wrap_spans
+from newsdiff.tui.wrap import Span, cells, clean_spans, cut_line, pad_line, wrap_spans
 
 DELETED = Style(color="red", strike=True)
 INSERTED = Style(color="green", bold=True)
@@ -55,6 +55,7 @@ class LayoutOptions:
     inline: bool = False
     fold: bool = False
     query: str = ""
+    compact: bool = False  # a short pane: the heading on one line, no rule above the headline
 
 
 class StyleTable:
@@ -150,6 +151,7 @@ class DiffLayout:
     column_end: int = 0  # side by side: where the left column's text ends (0: inline)
     right_start: int = 0  # side by side: where the right column's text starts
     complete: bool = True  # False: only the first entries (a first screenful, shown early)
+    compact: bool = False  # laid out for a short pane (LayoutOptions.compact)
     table: StyleTable = field(default_factory=lambda: StyleTable())
 
     def add(
@@ -204,7 +206,9 @@ def _when(moment: datetime | None) -> str:
 class _Builder:
     def __init__(self, options: LayoutOptions, table: StyleTable | None = None) -> None:
         self.options = options
-        self.layout = DiffLayout(width=options.width, table=table or StyleTable())
+        self.layout = DiffLayout(
+            width=options.width, compact=options.compact, table=table or StyleTable()
+        )
         self.pattern = (
             re.compile(re.escape(printable(options.query)), re.IGNORECASE)
             if options.query
@@ -224,6 +228,11 @@ class _Builder:
         lines, _ = wrap_spans(clean_spans(spans), self.full, None)
         for segments, plain in lines:
             self.layout.add(segments, plain)
+
+    def one_line(self, spans: Sequence[Span]) -> None:
+        """A full-width line, cut with "…" where it is too long."""
+        segments, plain = cut_line(spans, self.full)
+        self.layout.add(segments, plain)
 
     def rule(self) -> None:
         self.layout.add([("─" * self.full, RULE)], "─" * self.full)
@@ -385,6 +394,35 @@ def layout_diff(
     pieces = cache.pieces(options) if cache is not None else None
     inline = options.inline
     new = pair.new
+    if options.compact:
+        b.one_line(_short_heading(pair, diff))
+    else:
+        _heading(b, pair, diff)
+        b.rule()
+    title_ops = diff.title.ops if diff.title.ops else [("=", new.title)]
+    if inline:
+        b.block(None, inline_spans(title_ops), "", "Head", diff.title_changed)
+    else:
+        b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
+    b.rule()
+    index = {id(entry): k for k, entry in enumerate(diff.paragraphs)} if pieces is not None else {}
+    for count, item in enumerate(_visible(diff.paragraphs, options.fold)):
+        if limit is not None and count >= limit:
+            b.layout.complete = False
+            break
+        if isinstance(item, int):
+            text = f"⋯ {item} unchanged paragraphs folded (u to unfold) ⋯"
+            b.layout.add([(" " * GUTTER_WIDTH, None), (text, FOLD)], " " * 6 + text)
+            b.layout.folded += item
+            b.blank()
+            continue
+        b.entry(index.get(id(item), -1), pieces, partial(_lay_out_entry, b, item))
+    return b.layout
+
+
+def _heading(b: _Builder, pair: VersionPair, diff: DocumentDiff) -> None:
+    """The versions compared, the window of the change, the outlet and the URL."""
+    new = pair.new
     old = pair.old
     stats = diff.stats
     heading: list[Span] = []
@@ -412,26 +450,26 @@ def layout_diff(
         b.plain_line([("first version, captured ", META), (_when(new.captured_at), LABEL)])
     source: list[Span] = [(pair.outlet or "", LABEL), ("  " if pair.outlet else "", None)]
     b.plain_line([*source, (pair.url, META)])
-    b.rule()
-    title_ops = diff.title.ops if diff.title.ops else [("=", new.title)]
-    if inline:
-        b.block(None, inline_spans(title_ops), "", "Head", diff.title_changed)
-    else:
-        b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
-    b.rule()
-    index = {id(entry): k for k, entry in enumerate(diff.paragraphs)} if pieces is not None else {}
-    for count, item in enumerate(_visible(diff.paragraphs, options.fold)):
-        if limit is not None and count >= limit:
-            b.layout.complete = False
-            break
-        if isinstance(item, int):
-            text = f"⋯ {item} unchanged paragraphs folded (u to unfold) ⋯"
-            b.layout.add([(" " * GUTTER_WIDTH, None), (text, FOLD)], " " * 6 + text)
-            b.layout.folded += item
-            b.blank()
-            continue
-        b.entry(index.get(id(item), -1), pieces, partial(_lay_out_entry, b, item))
-    return b.layout
+
+
+def _short_heading(pair: VersionPair, diff: DocumentDiff) -> list[Span]:
+    """The heading on one line, for a short pane: the versions, the words changed, the outlet
+    and the capture time (the window and the URL are left out)."""
+    new = pair.new
+    old = pair.old
+    stats = diff.stats
+    spans: list[Span] = []
+    if old is not None:
+        spans += [(f"v{old.number}", Style(color="red")), (" → ", META)]
+    spans += [
+        (f"v{new.number}", INSERTED),
+        (f" of {pair.total}", META),
+        (f"  +{stats.words_added} −{stats.words_removed} words", LABEL),
+        (f"  {_when(new.captured_at)}", META),
+    ]
+    if pair.outlet:
+        spans += [("  ", None), (pair.outlet, LABEL)]
+    return spans
 
 
 def _lay_out_entry(b: _Builder, item: ParagraphDiff) -> None:
@@ -453,9 +491,9 @@ def _lay_out_entry(b: _Builder, item: ParagraphDiff) -> None:
     b.blank()
 
 
-def message_layout(lines: Sequence[str], width: int) -> DiffLayout:
+def message_layout(lines: Sequence[str], width: int, compact: bool = False) -> DiffLayout:
     """A pane showing a message instead of a diff."""
-    b = _Builder(LayoutOptions(width=width))
+    b = _Builder(LayoutOptions(width=width, compact=compact))
     for line in lines:
         if line:
             b.plain_line([(line, META)])

@@ -58,3 +58,7 @@ class Opened(Message):
     def __init__(self, pane: str) -> None:
         super().__init__()
         self.pane = pane
+
+
+class Measured(Message):
+    """A pane's rows were measured anew: the screen shares the top row's width again."""

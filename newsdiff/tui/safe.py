@@ -16,8 +16,19 @@ from newsdiff.text import printable
 
 
 def safe_text(value: object, style: str | Style = "") -> Text:
-    """A Text showing ``value`` literally: no markup, control characters made visible."""
-    return Text(printable("" if value is None else str(value)), style=style, no_wrap=True)
+    """A Text showing ``value`` literally: no markup, control characters made visible; one
+    line, cut with "…" where it does not fit."""
+    return Text(
+        printable("" if value is None else str(value)),
+        style=style,
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+
+
+def cell(value: str, style: str | Style = "") -> Text:
+    """A table cell of our own text (a date, a number)."""
+    return Text(value, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def safe_content(value: object) -> Content:

@@ -190,3 +190,28 @@ def pad_line(segments: list[Span], plain: str, width: int) -> tuple[list[Span], 
     if gap > 0:
         return [*segments, (" " * gap, None)], plain + " " * gap
     return segments, plain
+
+
+def cut_line(spans: Sequence[Span], width: int) -> tuple[list[Span], str]:
+    """Styled spans on one line of at most ``width`` cells, cut with "…" where they do not
+    fit."""
+    out: list[Span] = []
+    plain = ""
+    used = 0
+    for text, style in clean_spans(spans):
+        size = cells(text)
+        if used + size <= width:
+            out.append((text, style))
+            plain += text
+            used += size
+            continue
+        room = width - used - 1
+        kept = ""
+        for char in text:
+            if cells(kept + char) > room:
+                break
+            kept += char
+        out.append((kept + "…", style))
+        plain += kept + "…"
+        break
+    return out, plain

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -74,3 +77,21 @@ def shown(widget: DataTable[Any] | Any) -> str:
     """What a widget shows now, as text (rendered lines, not the data behind them)."""
     height = widget.size.height
     return "\n".join(widget.render_line(y).text for y in range(height))
+
+
+def screen_text(app: App[Any]) -> str:
+    """Every character the app would send to the terminal for its current screen, without
+    Textual's own control sequences (cursor moves)."""
+    console = Console(
+        width=app.size.width,
+        height=app.size.height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)

@@ -46,3 +46,27 @@ def test_empty_database(snap_compare: Any, db: Database) -> None:
         await settle(pilot)
 
     assert snap_compare(build(db), terminal_size=SIZE, run_before=wait)
+
+
+def test_80x24(snap_compare: Any, db: Database, filled: Filled) -> None:
+    """A small terminal: column labels gone, the heading on one line, a screenful of text."""
+
+    async def closure(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=(80, 24), run_before=closure)
+
+
+def test_200x50(snap_compare: Any, db: Database, filled: Filled) -> None:
+    """A large terminal: every column, outlet names whole, the change stepped to marked."""
+
+    async def closure(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j", "tab")
+        await settle(pilot)
+        await pilot.press("left_square_bracket", "n", "n")
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=(200, 50), run_before=closure)

@@ -4,13 +4,10 @@ command palette, the notifications, the panes. Markup is shown, never obeyed; es
 
 from __future__ import annotations
 
-import io
 import time
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
@@ -19,7 +16,7 @@ from newsdiff.store.db import Database
 from newsdiff.store.models import Article
 from newsdiff.timeline.linking import set_link
 from newsdiff.timeline.stories import get_event, import_story, parse_story
-from tests.tui.conftest import SIZE, build, main, settle, shown, until
+from tests.tui.conftest import SIZE, build, main, screen_text, settle, shown, until
 from tests.tui.data import STORY, Filled, _versions, at
 
 pytestmark = pytest.mark.asyncio
@@ -48,24 +45,6 @@ def hostile(db: Database) -> int:
         assert found is not None
         set_link(session, get_event(session, "bridge/hostile"), found, linked=True)
     return article_id
-
-
-def screen_text(app: App[Any]) -> str:
-    """Every character the app would send to the terminal for its current screen, without
-    Textual's own control sequences (cursor moves)."""
-    console = Console(
-        width=app.size.width,
-        height=app.size.height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text(styles=False)
 
 
 async def open_palette(pilot: Pilot[Any], query: str) -> CommandList:

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
@@ -28,6 +29,7 @@ from newsdiff.tui.messages import (
     Failed,
     GroupSelected,
     Loaded,
+    Measured,
     Opened,
     PairSelected,
 )
@@ -37,8 +39,10 @@ from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
 from newsdiff.tui.screens.version_picker import VersionPicker
 from newsdiff.tui.widgets.coverage import CoveragePane
 from newsdiff.tui.widgets.diff_view import DiffView
+from newsdiff.tui.widgets.table import PaneTable
 from newsdiff.tui.widgets.timeline import TimelinePane
 from newsdiff.tui.widgets.versions import VersionsPane
+from newsdiff.tui.widths import share
 
 EMPTY_DATABASE = """\
 Nothing to show yet: this database tracks no article and holds no story.
@@ -63,16 +67,24 @@ NO_COVERAGE = [
 ]
 
 
+SHORT_BELOW = 30  # terminal rows: below, the panes lose their column labels
+PAIR = Binding.Group("Pair", compact=True)
+CHANGE = Binding.Group("Change", compact=True)
+
+
 class MainScreen(Screen[None]):
     """Panes and the keys that act across them."""
 
+    # Help and quit first: a narrow footer keeps the keys it has room for, from the left.
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_prev"),
-        Binding("left_square_bracket", "prev_pair", "Prev pair", id="prev_pair"),
-        Binding("right_square_bracket", "next_pair", "Next pair", id="next_pair"),
-        Binding("n", "next_change", "Next change", id="next_change"),
-        Binding("p", "prev_change", "Prev change", id="prev_change"),
+        Binding("left_square_bracket", "prev_pair", "Prev pair", id="prev_pair", group=PAIR),
+        Binding("right_square_bracket", "next_pair", "Next pair", id="next_pair", group=PAIR),
+        Binding("n", "next_change", "Next change", id="next_change", group=CHANGE),
+        Binding("p", "prev_change", "Prev change", id="prev_change", group=CHANGE),
         Binding("v", "compare", "Compare", id="compare"),
         Binding("i", "toggle_inline", "Inline", id="toggle_inline"),
         Binding("u", "toggle_fold", "Fold", id="toggle_fold"),
@@ -80,8 +92,6 @@ class MainScreen(Screen[None]):
         Binding("l", "link", "Link", id="link"),
         Binding("s", "switch_story", "Story", id="switch_story"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
     ]
 
     DESCRIPTIONS: ClassVar[dict[str, str]] = {
@@ -120,6 +130,7 @@ class MainScreen(Screen[None]):
         self.group: GroupKey | None = None
         self.article_id: int | None = None
         self.pending_article: int | None = None
+        self._worked_in = 0  # the top pane last focused: first served when width is short
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -154,6 +165,43 @@ class MainScreen(Screen[None]):
         if isinstance(self.database, LazyDatabase) and not self.database.is_open:
             self.diff.show_message(["Opening the database…"])
         self.load(self.story_slug)
+
+    # -- sharing the width of the top row ------------------------------------------------------
+
+    @property
+    def panes(self) -> list[PaneTable[object]]:
+        return [self.timeline, self.coverage, self.versions]  # type: ignore[list-item]
+
+    def share_width(self) -> None:
+        """Give each top pane the width its columns want; when there is not enough for all,
+        the pane being worked in first."""
+        total = self.query_one("#top").size.width or self.size.width
+        panes = self.panes
+        widths = share(total, [p.demand() for p in panes], self._worked_in)
+        for pane, width in zip(panes, widths, strict=True):
+            if pane.styles.width is None or pane.styles.width.value != width:
+                pane.styles.width = width
+
+    def on_measured(self, message: Measured) -> None:
+        message.stop()
+        self.share_width()
+
+    def on_resize(self, event: Resize) -> None:
+        # A short terminal (80×24): the panes' column labels go, the top row shrinks, so that
+        # the diff keeps a screenful of text.
+        short = self.size.height < SHORT_BELOW
+        self.set_class(short, "-short")
+        for pane in self.panes:
+            pane.show_header = not short
+        self.share_width()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        panes = self.panes
+        if event.widget in panes:
+            index = panes.index(event.widget)
+            if index != self._worked_in:
+                self._worked_in = index
+                self.share_width()
 
     # -- loading the overview (story and timeline) --------------------------------------------
 

@@ -3,20 +3,19 @@ headline, number of versions, time of the last change."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from typing import cast
 
 from rich.text import Text
 from textual import work
-from textual.coordinate import Coordinate
 
 from newsdiff.text import plural
 from newsdiff.timeline.items import ArticleItem, GroupKey
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import ArticleSelected, Loaded
-from newsdiff.tui.safe import safe_text, when
-from newsdiff.tui.widgets.table import PaneTable
+from newsdiff.tui.safe import cell, safe_text, when
+from newsdiff.tui.widgets.table import Column, PaneTable
 
 
 class CoveragePane(PaneTable[ArticleItem]):
@@ -25,6 +24,7 @@ class CoveragePane(PaneTable[ArticleItem]):
     is not linked is shown the same way until it is."""
 
     PANE = "coverage"
+    STRETCH = 2  # headlines are long: most of any slack
 
     DEFAULT_CSS = """
     CoveragePane { height: 1fr; }
@@ -34,11 +34,16 @@ class CoveragePane(PaneTable[ArticleItem]):
 
     def on_mount(self) -> None:
         self.border_title = "Coverage"
-        self.add_column(" ", key="mark")
-        self.add_column("Outlet", key="outlet", width=12)
-        self.add_column(Text("v", justify="right"), key="versions")
-        self.add_column("Last change", key="changed")
-        self.add_column("Headline (latest)", key="title")
+        self.set_columns()
+
+    def column_specs(self) -> Sequence[Column]:
+        return (
+            Column("mark", " "),
+            Column("outlet", "Outlet", minimum=6),
+            Column("versions", "v"),
+            Column("changed", "Last change", optional=True),
+            Column("title", "Headline (latest)", minimum=8),
+        )
 
     def key_of(self, item: ArticleItem) -> Hashable:
         return item.article_id
@@ -89,10 +94,10 @@ class CoveragePane(PaneTable[ArticleItem]):
         style = "dim strike" if unlinked else ""
         mark = "✗" if unlinked else ("✓" if item.origin == "manual" else " ")
         return [
-            Text(mark, style="red" if unlinked else "green"),
+            cell(mark, "red" if unlinked else "green"),
             safe_text(item.outlet or "-", style=style),
-            Text(str(item.versions), justify="right", style="bold" if item.versions > 1 else ""),
-            Text(when(item.last_changed_at), style="dim", no_wrap=True),
+            cell(str(item.versions), "bold" if item.versions > 1 else ""),
+            cell(when(item.last_changed_at), "dim"),
             safe_text(item.title or item.url, style=style),
         ]
 
@@ -103,6 +108,6 @@ class CoveragePane(PaneTable[ArticleItem]):
             return
         item = replace(self.items[index], linked=linked, origin="manual")
         self.items[index] = item
-        for column, cell in enumerate(self._row(item)):
+        for column, text in enumerate(self._row(item)):
             if column in (0, 1, 4):
-                self.update_cell_at(Coordinate(index, column), cell)
+                self.set_cell(index, column, text)

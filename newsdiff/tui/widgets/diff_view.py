@@ -42,6 +42,7 @@ from newsdiff.tui.selection import selected_span, selected_text, selection_side
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
 SYNC_MAX_ENTRIES = 5000  # a relayout from laid-out entries only runs at once up to this size
+COMPACT_BELOW = 20  # a pane showing fewer lines than this has its heading on one line
 
 WELCOME = [
     "Select an article to see how it changed.",
@@ -89,6 +90,7 @@ class DiffView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DiffView {
         scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
         overflow-x: hidden;
     }
     """
@@ -118,15 +120,23 @@ class DiffView(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.border_title = "Diff"
-        self._set_layout(message_layout(self._message, self._width()))
+        self._set_layout(message_layout(self._message, self._width(), self._compact()))
 
     def _width(self) -> int:
         width = self.scrollable_content_region.width
         return width if width > 0 else 100
 
+    def _compact(self) -> bool:
+        height = self.scrollable_content_region.height
+        return 0 < height < COMPACT_BELOW
+
     def _options(self) -> LayoutOptions:
         return LayoutOptions(
-            width=self._width(), inline=self.inline, fold=self.fold, query=self.find_query
+            width=self._width(),
+            inline=self.inline,
+            fold=self.fold,
+            query=self.find_query,
+            compact=self._compact(),
         )
 
     def show_message(self, lines: Sequence[str]) -> None:
@@ -137,7 +147,7 @@ class DiffView(ScrollView, can_focus=True):
         self.pair = None
         self.diff = None
         self._message = list(lines)
-        self._set_layout(message_layout(self._message, self._width()))
+        self._set_layout(message_layout(self._message, self._width(), self._compact()))
         self.border_subtitle = None
 
     def show_pair(self, article_id: int, old: int | None, new: int) -> None:
@@ -155,7 +165,7 @@ class DiffView(ScrollView, can_focus=True):
     def relayout(self, *, keep: bool = True) -> None:
         """Lay the current diff out again (new width, inline, folding or find)."""
         if self.request is None or self.pair is None or self.diff is None:
-            self._set_layout(message_layout(self._message, self._width()))
+            self._set_layout(message_layout(self._message, self._width(), self._compact()))
             return
         self.token += 1
         self.pending = True
@@ -286,7 +296,7 @@ class DiffView(ScrollView, can_focus=True):
         self.border_subtitle = Content(" · ".join(parts))
 
     def on_resize(self, event: Resize) -> None:
-        if self._width() != self.laid.width:
+        if self._width() != self.laid.width or self._compact() != self.laid.compact:
             self.relayout()
 
     # -- moving around ------------------------------------------------------------------------

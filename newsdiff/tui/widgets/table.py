@@ -1,19 +1,60 @@
-"""A pane that is a table of rows (timeline, coverage, versions): the shared behaviour."""
+"""A pane that is a table of rows (timeline, coverage, versions): the shared behaviour.
+
+Its columns are sized by what they hold (:mod:`newsdiff.tui.widths`): the widest cell of each
+column is measured when the rows are filled, the pane tells the screen what width it would like
+(:meth:`PaneTable.demand`), and fits its columns to the width it is given, text cut with "…".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.events import Resize
 from textual.widgets import DataTable
 
 from newsdiff.store.lazy import Store
-from newsdiff.tui.messages import Failed, Opened
+from newsdiff.tui.messages import Failed, Measured, Opened
+from newsdiff.tui.widths import ColumnFit, PaneDemand, column_demand, fit_columns
+from newsdiff.tui.wrap import cells
 
 T = TypeVar("T")
 CHUNK = 150  # rows added per frame when filling a long list
+CHROME = 4  # a pane's border (2), its left padding (1) and its vertical scrollbar (1)
+GAP = 1  # blank cells after each column
+
+
+class Gapped:
+    """A cell whose last ``GAP`` cells stay blank: the space before the next column (the table
+    has no cell padding), kept even when the text is cut with "…". A column 0 cells wide
+    cannot be drawn (Textual's monochrome filter fails on it), so a hidden one is ``GAP`` wide
+    and shows nothing."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width - GAP
+        if width > 0:
+            yield from console.render(self.text, options.update_width(width))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a pane: ``minimum`` None never gets narrower than its widest cell (dates,
+    numbers); an ``optional`` one is hidden when the pane is narrow."""
+
+    key: str
+    label: str
+    minimum: int | None = None
+    optional: bool = False
 
 
 class PaneTable(DataTable[Any], Generic[T]):
@@ -32,22 +73,96 @@ class PaneTable(DataTable[Any], Generic[T]):
     ]
 
     PANE = "pane"
+    STRETCH = 1  # its share of the top row's slack (0: never wider than it needs)
+
+    DEFAULT_CSS = """
+    PaneTable { scrollbar-size-vertical: 1; padding-left: 1; }
+    """
 
     def __init__(self, database: Store, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        # no cell padding: one cell between columns instead of two (see fit_columns), which
+        # matters at 80 columns
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
         self.database = database
         self.items: list[T] = []
         self.token = 0
         self.pending = False  # a load is under way (tests and benchmarks wait on it)
         self._fill_token = 0
         self._announced: Hashable | None = None
+        self._naturals: list[int] = []  # the widest cell of each column
+        self._widths: list[int] = []  # the widths the columns were given
 
-    # Subclasses say what identifies an item and what to announce.
+    # Subclasses say what their columns are, what identifies an item and what to announce.
+    def column_specs(self) -> Sequence[Column]:
+        raise NotImplementedError
+
     def key_of(self, item: T) -> Hashable:
         raise NotImplementedError
 
     def announce(self, item: T | None) -> None:
         raise NotImplementedError
+
+    def set_columns(self) -> None:
+        """(Re)create the columns from :meth:`column_specs`, sized by their labels."""
+        self.clear(columns=True)
+        specs = self.column_specs()
+        for spec in specs:
+            label = Text(spec.label, no_wrap=True, overflow="ellipsis")
+            self.add_column(label, key=spec.key, width=cells(spec.label))
+        self._naturals = [cells(spec.label) for spec in specs]
+        self._widths = []
+
+    def _fits(self) -> list[ColumnFit]:
+        fits = []
+        for spec, natural in zip(self.column_specs(), self._naturals, strict=True):
+            least = natural if spec.minimum is None else min(spec.minimum, natural)
+            fits.append(ColumnFit(natural, least, spec.optional))
+        return fits
+
+    def demand(self) -> PaneDemand:
+        """The width this pane would like, and the least it can do with."""
+        natural, minimum = column_demand(self._fits(), GAP)
+        return PaneDemand(natural + CHROME, minimum + CHROME, self.STRETCH)
+
+    def measure(self, rows: Sequence[Sequence[Text]]) -> None:
+        """Take the widest cell of each column from ``rows`` and tell the screen."""
+        naturals = [cells(spec.label) for spec in self.column_specs()]
+        for row in rows:
+            for i, cell in enumerate(row):
+                width = cells(cell.plain)
+                if width > naturals[i]:
+                    naturals[i] = width
+        if naturals != self._naturals:
+            self._naturals = naturals
+            self.post_message(Measured())
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give the columns the width the pane has now."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self._naturals:
+            return
+        content = fit_columns(width, self._fits(), GAP)
+        widths = [w + GAP for w in content]  # the gap after each column: see Gapped
+        if widths == self._widths:
+            return
+        self._widths = widths
+        for column, spec, w, c in zip(
+            self.ordered_columns, self.column_specs(), widths, content, strict=True
+        ):
+            column.auto_width = False
+            column.width = w
+            column.label = Text(spec.label, no_wrap=True)
+            column.label.truncate(c, overflow="ellipsis")
+        # DataTable has no public call to resize its columns: these are the steps its own
+        # add_column and update_cell take (Textual is pinned exactly, see pyproject.toml).
+        self._clear_caches()
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.refresh(layout=True)
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit_columns()
 
     def next_token(self) -> int:
         self.token += 1
@@ -61,8 +176,9 @@ class PaneTable(DataTable[Any], Generic[T]):
         self.items = list(items)
         self._fill_token += 1
         self.clear()
+        self.measure(rows)
         first = max(CHUNK, select + CHUNK // 2)
-        self.add_rows(rows[:first])
+        self._add(rows[:first])
         if len(rows) > first:
             self.call_after_refresh(self._add_more, self._fill_token, rows, first)
         self._announced = None
@@ -77,9 +193,16 @@ class PaneTable(DataTable[Any], Generic[T]):
         if token != self._fill_token:  # filled again meanwhile
             return
         end = start + CHUNK
-        self.add_rows(rows[start:end])
+        self._add(rows[start:end])
         if end < len(rows):
             self.call_after_refresh(self._add_more, token, rows, end)
+
+    def _add(self, rows: Sequence[Sequence[Text]]) -> None:
+        self.add_rows([list(map(Gapped, row)) for row in rows])
+
+    def set_cell(self, row: int, column: int, text: Text) -> None:
+        """Show ``text`` in a cell (the widths stay as they are)."""
+        self.update_cell_at(Coordinate(row, column), Gapped(text))
 
     def index_of(self, key: Hashable) -> int | None:
         for i, item in enumerate(self.items):

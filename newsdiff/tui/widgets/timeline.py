@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 from rich.text import Text
-from textual.coordinate import Coordinate
 
 from newsdiff.timeline.items import GroupKey, TimelineItem
 from newsdiff.tui.messages import GroupSelected
-from newsdiff.tui.safe import safe_text
-from newsdiff.tui.widgets.table import PaneTable
+from newsdiff.tui.safe import cell, safe_text
+from newsdiff.tui.widgets.table import Column, PaneTable
 
 
 class TimelinePane(PaneTable[TimelineItem]):
@@ -23,15 +22,18 @@ class TimelinePane(PaneTable[TimelineItem]):
     TimelinePane { height: 1fr; }
     """
 
+    events = True
+
     def on_mount(self) -> None:
         self.border_title = "Timeline"
-        self._columns(events=True)
+        self.set_columns()
 
-    def _columns(self, *, events: bool) -> None:
-        self.clear(columns=True)
-        self.add_column("Date", key="date")
-        self.add_column(Text("Art.", justify="right"), key="count")
-        self.add_column("Event" if events else "Outlet", key="title")
+    def column_specs(self) -> Sequence[Column]:
+        return (
+            Column("date", "Date"),
+            Column("count", "Art.", optional=True),
+            Column("title", "Event" if self.events else "Outlet", minimum=6),
+        )
 
     def key_of(self, item: TimelineItem) -> Hashable:
         return item.key
@@ -42,7 +44,8 @@ class TimelinePane(PaneTable[TimelineItem]):
     def show(self, items: Sequence[TimelineItem], *, events: bool, select: GroupKey | None) -> None:
         """Show ``items`` (events, or outlet days) and select ``select`` or the first row with
         coverage."""
-        self._columns(events=events)
+        self.events = events
+        self.set_columns()
         self.border_title = "Timeline" if events else "Articles by day and outlet"
         index = 0
         if select is not None:
@@ -55,8 +58,8 @@ class TimelinePane(PaneTable[TimelineItem]):
     @staticmethod
     def _row(item: TimelineItem) -> list[Text]:
         return [
-            Text(item.when, style="dim", no_wrap=True),
-            Text(str(item.count), justify="right", style="" if item.count else "dim"),
+            cell(item.when, "dim"),
+            cell(str(item.count), "" if item.count else "dim"),
             safe_text(item.title),
         ]
 
@@ -77,4 +80,4 @@ class TimelinePane(PaneTable[TimelineItem]):
         old = self.items[index]
         item = TimelineItem(old.key, old.when, old.title, max(0, old.count + delta), old.kind)
         self.items[index] = item
-        self.update_cell_at(Coordinate(index, 1), self._row(item)[1])
+        self.set_cell(index, 1, self._row(item)[1])

@@ -4,7 +4,7 @@ before it."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import cast
 
 from rich.text import Text
@@ -14,12 +14,13 @@ from newsdiff.text import plural
 from newsdiff.timeline.items import VersionItem
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Loaded, PairSelected
-from newsdiff.tui.safe import when
-from newsdiff.tui.widgets.table import PaneTable
+from newsdiff.tui.safe import cell, when
+from newsdiff.tui.widgets.table import Column, PaneTable
 
 
 class VersionsPane(PaneTable[VersionItem]):
     PANE = "versions"
+    STRETCH = 0  # numbers and times: no wider than they need
 
     DEFAULT_CSS = """
     VersionsPane { height: 1fr; }
@@ -29,11 +30,14 @@ class VersionsPane(PaneTable[VersionItem]):
 
     def on_mount(self) -> None:
         self.border_title = "Versions"
-        self.add_column(Text("v", justify="right"), key="number")
-        self.add_column("Captured (UTC)", key="captured")
-        self.add_column(Text("+words", justify="right"), key="added")
-        self.add_column(Text("−words", justify="right"), key="removed")
-        self.add_column("H", key="headline")
+        self.set_columns()
+
+    def column_specs(self) -> Sequence[Column]:
+        return (
+            Column("number", "v"),
+            Column("captured", "Captured"),
+            Column("change", "Words, H", optional=True),
+        )
 
     def key_of(self, item: VersionItem) -> Hashable:
         return item.number
@@ -75,22 +79,25 @@ class VersionsPane(PaneTable[VersionItem]):
             return
         self.pending = False
         items, select = cast(tuple[list[VersionItem], int | None], message.payload)
-        self.border_subtitle = plural(len(items), "version")
+        # within one year, the year goes to the border and the rows keep month, day and time
+        years = {it.captured_at.year for it in items}
+        year = years.pop() if len(years) == 1 else None
+        self.border_subtitle = plural(len(items), "version") + (f" · {year}" if year else "")
         index = len(items) - 1
         if select is not None:
             index = next((i for i, it in enumerate(items) if it.number == select), index)
-        self.fill(items, [self._row(it) for it in items], select=index)
+        self.fill(items, [self._row(it, short=year is not None) for it in items], select=index)
 
     @staticmethod
-    def _row(item: VersionItem) -> list[Text]:
-        first = item.number == 1
-        return [
-            Text(str(item.number), justify="right"),
-            Text(when(item.captured_at), no_wrap=True),
-            Text("" if first else f"+{item.words_added}", justify="right", style="green"),
-            Text("" if first else f"−{item.words_removed}", justify="right", style="red"),
-            Text("H" if item.title_changed else "", style="bold yellow"),
-        ]
+    def _row(item: VersionItem, *, short: bool) -> list[Text]:
+        change = Text(no_wrap=True, overflow="ellipsis")
+        if item.number > 1:
+            change.append(f"+{item.words_added}", style="green")
+            change.append(f" −{item.words_removed}", style="red")
+        if item.title_changed:
+            change.append(" H", style="bold yellow")
+        captured = item.captured_at.strftime("%m-%d %H:%M") if short else when(item.captured_at)
+        return [cell(str(item.number)), cell(captured), change]
 
     def step(self, delta: int) -> bool:
         """Select the version ``delta`` rows away (``[`` and ``]``). False at either end."""
