@@ -12,7 +12,6 @@ The wrapping is our own (:mod:`newsdiff.tui.wrap`).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from textual.strip import Strip
 from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 from newsdiff.text import plural, printable
 from newsdiff.timeline.items import VersionPair
+from newsdiff.tui.matching import Finder
 from newsdiff.tui.wrap import Span, cells, clean_spans, cut_line, pad_line, wrap_spans
 
 DELETED = Style(color="red", strike=True)
@@ -89,7 +89,7 @@ class _Piece:
     lines: list[tuple[tuple[str | int, ...], int]]
     texts: list[str]
     kinds: bytes
-    changed: bool
+    change_lines: int  # lines of its change (0: unchanged)
     matches: list[int]  # lines holding a match, from the piece's first line
     match_count: int
 
@@ -143,6 +143,7 @@ class DiffLayout:
     lines: list[tuple[tuple[str | int, ...], int]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # plain text per line (selection, tests)
     changes: list[int] = field(default_factory=list)  # first line of each change
+    change_ends: list[int] = field(default_factory=list)  # the line after each change
     matches: list[int] = field(default_factory=list)  # lines holding a find match
     match_count: int = 0
     folded: int = 0  # paragraphs hidden by folding
@@ -209,11 +210,8 @@ class _Builder:
         self.layout = DiffLayout(
             width=options.width, compact=options.compact, table=table or StyleTable()
         )
-        self.pattern = (
-            re.compile(re.escape(printable(options.query)), re.IGNORECASE)
-            if options.query
-            else None
-        )
+        # find ignores case and accents, as the reader types it
+        self.pattern = Finder(printable(options.query)) if options.query else None
         width = max(options.width, 30)
         self.full = width
         self.column = max((width - 2 * GUTTER_WIDTH - len(SEPARATOR)) // 2, 8)
@@ -302,6 +300,7 @@ class _Builder:
                 self.layout.matches.append(start)
         if changed:
             self.layout.changes.append(start)
+            self.layout.change_ends.append(len(self.layout))
 
     def entry(
         self, index: int, pieces: dict[int, _Piece] | None, lay_out: Callable[[], None]
@@ -315,8 +314,9 @@ class _Builder:
             layout.lines.extend(piece.lines)
             layout.texts.extend(piece.texts)
             layout.kinds.extend(piece.kinds)
-            if piece.changed:
+            if piece.change_lines:
                 layout.changes.append(start)
+                layout.change_ends.append(start + piece.change_lines)
             layout.matches.extend(start + m for m in piece.matches)
             layout.match_count += piece.match_count
             return
@@ -327,13 +327,13 @@ class _Builder:
                 layout.lines[start:],
                 layout.texts[start:],
                 bytes(layout.kinds[start:]),
-                len(layout.changes) > changes,
+                layout.change_ends[-1] - start if len(layout.changes) > changes else 0,
                 [m - start for m in layout.matches[matches:]],
                 layout.match_count - count,
             )
 
     def _has_match(self, plain: str) -> bool:
-        return self.pattern is not None and self.pattern.search(plain) is not None
+        return self.pattern is not None and self.pattern.search(plain)
 
 
 def _paragraph_labels(entry: ParagraphDiff) -> tuple[str, str]:

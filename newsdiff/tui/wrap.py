@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from newsdiff.text import printable
+from newsdiff.tui.matching import Finder
 
 Span = tuple[str, Style | None]
 MATCH = Style(color="black", bgcolor="yellow")
@@ -115,7 +116,7 @@ def _line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
 
 
 def wrap_spans(
-    spans: Sequence[Span], width: int, pattern: re.Pattern[str] | None
+    spans: Sequence[Span], width: int, pattern: Finder | None
 ) -> tuple[list[tuple[list[Span], str]], int]:
     """Wrap styled spans to ``width`` cells: a list of (segments, plain) lines, and the number
     of find matches in them."""
@@ -127,7 +128,7 @@ def wrap_spans(
         pos += len(text)
     found = 0
     if pattern is not None and plain:
-        marks = [(m.start(), m.end()) for m in pattern.finditer(plain) if m.end() > m.start()]
+        marks = [(a, b) for a, b in pattern.spans(plain) if b > a]
         found = len(marks)
         if marks:
             bounds = _overlay(bounds, marks)

@@ -33,6 +33,7 @@ from newsdiff.tui.messages import (
     Opened,
     PairSelected,
 )
+from newsdiff.tui.screens.article_picker import ArticlePicker
 from newsdiff.tui.screens.find import FindScreen
 from newsdiff.tui.screens.help import HelpScreen
 from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
@@ -62,7 +63,8 @@ Then press r here to reload, or q to quit."""
 NO_COVERAGE = [
     "No article is linked to this event.",
     "",
-    "Link one: open the command palette (ctrl+p), pick an article, press l.",
+    "Link one: press l and pick an article (or pick it in the command palette, ctrl+p, "
+    "then press l).",
     "Or re-run the automatic linking: newsdiff story link SLUG.",
 ]
 
@@ -85,6 +87,7 @@ class MainScreen(Screen[None]):
         Binding("right_square_bracket", "next_pair", "Next pair", id="next_pair", group=PAIR),
         Binding("n", "next_change", "Next change", id="next_change", group=CHANGE),
         Binding("p", "prev_change", "Prev change", id="prev_change", group=CHANGE),
+        Binding("space", "page_diff", "Page down", show=False, id="page_down"),
         Binding("v", "compare", "Compare", id="compare"),
         Binding("i", "toggle_inline", "Inline", id="toggle_inline"),
         Binding("u", "toggle_fold", "Fold", id="toggle_fold"),
@@ -99,19 +102,19 @@ class MainScreen(Screen[None]):
         "focus_prev": "previous pane",
         "down": "down (row, or line in the diff)",
         "up": "up (row, or line in the diff)",
-        "page_down": "page down in the diff",
+        "page_down": "page down in the diff (from any pane)",
         "first": "first row, or top of the diff",
         "last": "last row, or end of the diff",
         "open": "open: move on to the next pane",
         "prev_pair": "previous pair of versions",
         "next_pair": "next pair of versions",
-        "next_change": "next change in the diff",
+        "next_change": "next change in the diff (marked)",
         "prev_change": "previous change in the diff",
         "compare": "compare any two versions",
         "toggle_inline": "inline / side by side",
         "toggle_fold": "fold / unfold unchanged paragraphs",
-        "find": "find text in the diff (enter again: next)",
-        "link": "link / unlink the article and the selected event",
+        "find": "find text in the diff, any case and accents (enter again: next)",
+        "link": "link / unlink the article and the selected event (no article: pick one)",
         "switch_story": "switch story (or all articles)",
         "reload": "reload from the database",
         "help": "this help",
@@ -341,6 +344,10 @@ class MainScreen(Screen[None]):
         if not self.diff.next_change(-1):
             self.notify("no earlier change", timeout=2)
 
+    def action_page_diff(self) -> None:
+        """``space`` from any pane: the next page of the diff."""
+        self.diff.action_page_down()
+
     def action_toggle_inline(self) -> None:
         self.diff.toggle_inline()
 
@@ -362,12 +369,7 @@ class MainScreen(Screen[None]):
             self.versions.point_at(new)
             self.diff.show_pair(article_id, old, new)
 
-        self.app.push_screen(
-            VersionPicker(
-                items, request.old if request else None, request.new if request else None
-            ),
-            chosen,
-        )
+        self.app.push_screen(VersionPicker(items, request.old if request else None), chosen)
 
     def action_find(self) -> None:
         def chosen(query: str | None) -> None:
@@ -383,9 +385,28 @@ class MainScreen(Screen[None]):
             self.notify("select an event in the timeline first (l links to an event)")
             return
         if article is None:
-            self.notify("select an article first", severity="warning")
+            self._pick_article(group.event_id)
             return
         self._toggle_link(self._next("link"), group.event_id, article.article_id)
+
+    def _pick_article(self, event_id: int) -> None:
+        """An event no article covers: choose one to link."""
+        group = self.group
+        item = self.timeline.current
+        database = self.database
+        slug = None if self.all_articles else self.story_slug
+
+        def load() -> list[JumpTarget]:
+            from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
+
+            with database.read() as session:
+                return browse.jump_targets(session, slug)
+
+        def chosen(article_id: int | None) -> None:
+            if article_id is not None and self.group == group:
+                self._toggle_link(self._next("link"), event_id, article_id)
+
+        self.app.push_screen(ArticlePicker(item.title if item else "", load), chosen)
 
     @work(thread=True, exclusive=True, group="link")
     def _toggle_link(self, token: int, event_id: int, article_id: int) -> None:
@@ -398,7 +419,11 @@ class MainScreen(Screen[None]):
         deliver(self, token, job)
 
     def _show_link(self, event_id: int, article_id: int, linked: bool) -> None:
-        self.coverage.set_linked(article_id, linked)
+        if self.coverage.index_of(article_id) is None:  # picked for an empty event
+            if self.group == GroupKey(event_id=event_id):
+                self.coverage.load(self.group, select=article_id)
+        else:
+            self.coverage.set_linked(article_id, linked)
         self.timeline.adjust_count(GroupKey(event_id=event_id), 1 if linked else -1)
         self.notify(
             "linked by hand (kept by re-linking)" if linked else "unlinked by hand (kept)",
@@ -457,7 +482,16 @@ class MainScreen(Screen[None]):
     # -- the command palette's jumps ----------------------------------------------------------
 
     def jump(self, target: JumpTarget) -> None:
-        """Go to an event (and one of its articles) or to an article."""
+        """Go to an event (and one of its articles) or to an article. An article picked while
+        an event no article covers is selected is shown under that event, for ``l`` to link it
+        there (as the event's hint says)."""
+        item = self.timeline.current
+        empty = (
+            item is not None and item.key == self.group and item.key.is_event and item.count == 0
+        )
+        if target.article_id is not None and empty and not self.all_articles:
+            self.coverage.load(self.group, select=target.article_id)
+            return
         if target.event_id is not None and not self.all_articles:
             key = GroupKey(event_id=target.event_id)
             if key == self.group:

@@ -18,10 +18,15 @@ from newsdiff.tui.safe import safe_text, when
 
 
 class VersionPicker(ModalScreen[tuple[int, int] | None]):
-    """Two lists, "from" and "to": enter in "from" moves to "to", enter in "to" compares."""
+    """Two lists, "from" and "to": enter in "from" moves to "to", enter in "to" compares.
+    "from" starts at the older version shown, "to" at the latest."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel_compare"),
+        Binding("j", "focused.cursor_down", "Down", show=False),
+        Binding("k", "focused.cursor_up", "Up", show=False),
+        Binding("g", "focused.first", "First", show=False),
+        Binding("G", "focused.last", "Last", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -34,11 +39,11 @@ class VersionPicker(ModalScreen[tuple[int, int] | None]):
     VersionPicker OptionList { width: 1fr; height: auto; max-height: 24; }
     """
 
-    def __init__(self, versions: Sequence[VersionItem], old: int | None, new: int | None) -> None:
+    def __init__(self, versions: Sequence[VersionItem], old: int | None) -> None:
         super().__init__()
         self.versions = list(versions)
         self.old = old if old is not None else (self.versions[0].number if self.versions else 1)
-        self.new = new if new is not None else (self.versions[-1].number if self.versions else 1)
+        self.new = self.versions[-1].number if self.versions else 1
 
     def _options(self) -> list[Option]:
         out = []
@@ -50,7 +55,10 @@ class VersionPicker(ModalScreen[tuple[int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Compare two versions: choose the older (from), then the newer (to)")
+            yield Label(
+                "Compare two versions: choose the older (from), enter, then the newer (to), "
+                "enter. Escape cancels."
+            )
             with Horizontal():
                 yield OptionList(*self._options(), id="from")
                 yield OptionList(*self._options(), id="to")

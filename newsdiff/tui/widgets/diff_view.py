@@ -79,6 +79,8 @@ class DiffView(ScrollView, can_focus=True):
 
     ALLOW_SELECT = True
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-view--current"}
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False, id="down"),
         Binding("k", "scroll_up", "Up", show=False, id="up"),
@@ -92,6 +94,9 @@ class DiffView(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+    }
+    DiffView > .diff-view--current {
+        background: $accent 25%;
     }
     """
 
@@ -115,6 +120,7 @@ class DiffView(ScrollView, can_focus=True):
         self._pending_find = False
         self._line_cache: dict[int, Strip] = {}
         self._base_style: Style | None = None  # rich_style walks the DOM: once per style change
+        self._current_style: Style | None = None  # the change stepped to with n/p
 
     # -- what to show -------------------------------------------------------------------------
 
@@ -329,6 +335,8 @@ class DiffView(ScrollView, can_focus=True):
         self._change = index
         self._scroll_line(self.laid.changes[index])
         self._update_status()
+        self._line_cache.clear()  # the change stepped to is highlighted
+        self.refresh()
         return True
 
     def find(self, query: str) -> None:
@@ -381,7 +389,10 @@ class DiffView(ScrollView, can_focus=True):
         selection = self.text_selection
         strip = self._line_cache.get(line) if selection is None else None
         if strip is None:
-            strip = self.laid.strip(line).apply_style(base)
+            strip = self.laid.strip(line)
+            if self._is_current(line):  # under the line's own styles, over the pane's
+                strip = strip.apply_style(self._current())
+            strip = strip.apply_style(base)
             if selection is not None:
                 strip = self._select(strip, selection, line)
             else:
@@ -389,6 +400,19 @@ class DiffView(ScrollView, can_focus=True):
                     self._line_cache.clear()
                 self._line_cache[line] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
+
+    def _is_current(self, line: int) -> bool:
+        """Whether ``line`` belongs to the change last stepped to (n/p)."""
+        index = self._change
+        laid = self.laid
+        if not 0 <= index < len(laid.change_ends):
+            return False
+        return laid.changes[index] <= line < laid.change_ends[index]
+
+    def _current(self) -> Style:
+        if self._current_style is None:
+            self._current_style = self.get_component_rich_style("diff-view--current")
+        return self._current_style
 
     def _select(self, strip: Strip, selection: Selection, line: int) -> Strip:
         span = selected_span(self.laid, selection, line, selection_side(self.laid, selection))
@@ -412,6 +436,7 @@ class DiffView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base_style = None
+        self._current_style = None
         self._line_cache.clear()
 
     @property
