@@ -254,6 +254,12 @@ def _trim_region(old: str, new: str, r: tuple[int, int, int, int]) -> tuple[int,
     return a, b, c, d
 
 
+def _outside_quotes(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The markers not inside a quotation (a speaker's hedge is part of the quote)."""
+    spans = [(q.start, q.end) for q in quotes(text)] if found else []
+    return [h for h in found if not any(a <= h[0] < b for a, b in spans)]
+
+
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """The span grown to whole space-separated words (a comma added shows with its word)."""
     while start > 0 and not text[start - 1].isspace():
@@ -261,6 +267,12 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and not text[end].isspace():
         end += 1
     return start, end
+
+
+def _family(unit: str) -> str:
+    """What a quantity can be paired with: a date with a date, a weekday with a weekday, any
+    other number with any other number."""
+    return unit.partition(":")[0] if ":" in unit else ""
 
 
 def _number(value: float | None) -> float | int | None:
@@ -402,6 +414,14 @@ class _Builder:
         olds, news = quantities(old.text), quantities(new.text)
         if not olds and not news:
             return False
+        # A weekday counts when it changes ("on Sunday" -> "on Saturday"), not when it
+        # appears or goes ("said on Monday"): that is routine timing, not a fact.
+        weekday = "weekday:"
+        if sum(q.unit.startswith(weekday) for q in olds) != sum(
+            q.unit.startswith(weekday) for q in news
+        ):
+            olds = [q for q in olds if not q.unit.startswith(weekday)]
+            news = [q for q in news if not q.unit.startswith(weekday)]
         left_new = list(news)
         left_old: list[Quantity] = []
         for q in olds:
@@ -412,9 +432,8 @@ class _Builder:
                 left_new.pop(same)
         found = False
         for q in left_old:
-            family = q.unit.startswith("date:")
             partner = next(
-                (k for k, n in enumerate(left_new) if n.unit.startswith("date:") == family), None
+                (k for k, n in enumerate(left_new) if _family(n.unit) == _family(q.unit)), None
             )
             detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
             if partner is None:
@@ -455,7 +474,8 @@ class _Builder:
     def certainty(
         self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
     ) -> bool:
-        olds, news = hedges(old.text), hedges(new.text)
+        olds = _outside_quotes(old.text, hedges(old.text))
+        news = _outside_quotes(new.text, hedges(new.text))
         if not olds and not news:
             return False
         lost = gained = Counter[str]()

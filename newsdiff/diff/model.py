@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 Op = tuple[str, str]  # ("=", text) | ("-", text) | ("+", text)
 
@@ -121,6 +121,12 @@ class DiffStats:
         }
 
 
+class _Lists(Protocol):
+    """What the diff JSON takes its ``sentences`` and ``edits`` from (an ``Analysis``)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class DocumentDiff:
     """Headline diff, paragraph entries (new order, deleted ones where they stood), stats."""
@@ -139,17 +145,41 @@ class DocumentDiff:
         return self.title.changed or any(p.kind != "unchanged" for p in self.paragraphs)
 
     def to_dict(
-        self, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None
+        self,
+        old: dict[str, Any] | None = None,
+        new: dict[str, Any] | None = None,
+        analysis: _Lists | None = None,
     ) -> dict[str, Any]:
         """The diff JSON of DESIGN.md; ``old``/``new`` are the ``{"number", "captured_at"}``
-        blocks of the two versions (``None`` gives ``null``)."""
-        return {
+        blocks of the two versions (``None`` gives ``null``). With ``analysis`` (an
+        ``edits.Analysis`` of the same two versions) it gains issue 14's ``sentences`` and
+        ``edits`` lists."""
+        data = {
             "old": old,
             "new": new,
             "title": self.title.to_dict(),
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "stats": self.stats.to_dict(),
         }
+        if analysis is not None:
+            lists = analysis.to_dict()
+            data["sentences"] = lists["sentences"]
+            data["edits"] = lists["edits"]
+        return data
+
+    def documents(self) -> tuple[Document, Document]:
+        """The two versions compared, rebuilt from the ops (headline and paragraphs)."""
+        old: dict[int, str] = {}
+        new: dict[int, str] = {}
+        for entry in self.paragraphs:
+            if entry.old_index is not None:
+                old[entry.old_index] = entry.old_text
+            if entry.new_index is not None:
+                new[entry.new_index] = entry.new_text
+        return (
+            Document(self.title.old_text, [old[k] for k in sorted(old)]),
+            Document(self.title.new_text, [new[k] for k in sorted(new)]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

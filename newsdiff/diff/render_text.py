@@ -19,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from newsdiff.diff.edits import Analysis, analyse
 from newsdiff.diff.model import DocumentDiff, Op, ParagraphDiff
 
 DELETE_STYLE = "red strike"
@@ -216,7 +217,14 @@ def render_side_by_side(diff: DocumentDiff, *, width: int = 100, color: bool = F
 
 
 def render_json(
-    diff: DocumentDiff, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None
+    diff: DocumentDiff,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    analysis: Analysis | None = None,
 ) -> str:
-    """The diff JSON of DESIGN.md (``old``/``new``: the two versions' number and capture time)."""
-    return json.dumps(diff.to_dict(old, new), ensure_ascii=False, indent=2)
+    """The diff JSON of DESIGN.md (``old``/``new``: the two versions' number and capture time)
+    with issue 14's ``sentences`` and ``edits``: from ``analysis`` when given (say, edits read
+    from the store), else analysed here from the texts the diff rebuilds."""
+    if analysis is None:
+        analysis = analyse(*diff.documents())
+    return json.dumps(diff.to_dict(old, new, analysis), ensure_ascii=False, indent=2)

@@ -20,6 +20,18 @@ from newsdiff.diff import (
     render_json,
     render_side_by_side,
 )
+from newsdiff.diff.edits import CHANGES, analyse
+
+KEYS_OF_EDITS = [
+    "kind",
+    "change",
+    "old",
+    "new",
+    "old_paragraph",
+    "new_paragraph",
+    "silent",
+    "detail",
+]
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colour codes the renderers themselves emit
 HOSTILE = "Said [bold]x[/bold] [sic] \x1b[31mred\x1b[0m bell\x07 nul\x00 csi\x9b2J rtl\u202eevil"
@@ -152,13 +164,18 @@ def test_html_escapes_everything(diff) -> None:  # type: ignore[no-untyped-def]
 def test_json_is_the_design_shape(diff) -> None:  # type: ignore[no-untyped-def]
     old = {"number": 1, "captured_at": "2008-11-12T09:00:00+00:00"}
     data = json.loads(render_json(diff, old, None))
-    assert list(data) == ["old", "new", "title", "paragraphs", "stats"]
+    assert list(data) == ["old", "new", "title", "paragraphs", "stats", "sentences", "edits"]
     assert data["old"] == old and data["new"] is None
     assert data["title"]["changed"] is True
     first = data["paragraphs"][0]
     assert list(first) == ["kind", "old_index", "new_index", "similarity", "ops"]
     assert all(isinstance(op, list) and len(op) == 2 for p in data["paragraphs"] for op in p["ops"])
-    assert data == diff.to_dict(old, None)
+    assert data == diff.to_dict(old, None, analyse(*diff.documents()))
+    link = data["sentences"][0]
+    assert list(link) == ["op", "old_paragraph", "new_paragraph", "old", "new", "similarity"]
+    assert data["edits"] and all(
+        list(e) == KEYS_OF_EDITS and e["change"] in CHANGES for e in data["edits"]
+    )
 
 
 def test_ignored_differences_are_not_shown() -> None:

@@ -1,0 +1,49 @@
+"""The typed edits hold their measured quality on the labelled pairs (bench/edits.py prints the
+figures). Goal of issue 14: precision >= 0.9 and recall >= 0.85 for every kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from .edits_scoring import SCORED, load, score
+
+PRECISION_FLOOR = 0.9
+RECALL_FLOOR = 0.85
+FILES = ("edits_labelled.toml", "edits_labelled_holdout.toml")
+
+
+@pytest.fixture(scope="module")
+def result():  # type: ignore[no-untyped-def]
+    return score(load(*FILES))
+
+
+def test_the_labelled_set_is_large_enough(result) -> None:  # type: ignore[no-untyped-def]
+    assert result.labelled >= 150
+    for kind in SCORED:
+        tally = result.kinds[kind]
+        assert tally.tp + tally.fn >= 8, kind
+
+
+@pytest.mark.parametrize("kind", SCORED)
+def test_precision_and_recall_floor(result, kind: str) -> None:  # type: ignore[no-untyped-def]
+    tally = result.kinds[kind]
+    assert tally.precision >= PRECISION_FLOOR, (kind, result.errors)
+    assert tally.recall >= RECALL_FLOOR, (kind, result.errors)
+
+
+def test_silent_floor(result) -> None:  # type: ignore[no-untyped-def]
+    assert result.silent.precision >= PRECISION_FLOOR
+    assert result.silent.recall >= RECALL_FLOOR
+
+
+def test_both_directions_are_labelled() -> None:
+    changes: dict[str, set[str]] = {}
+    for pair in load(*FILES):
+        for text in pair["edits"]:
+            kind, change = text.split("|")[0].split()
+            changes.setdefault(kind, set()).add(change)
+    assert {"added", "removed", "changed"} <= changes["number"]
+    assert {"added", "removed", "changed"} <= changes["quote"]
+    assert {"added", "removed", "changed"} <= changes["source"]
+    assert {"firmer", "softer"} <= changes["certainty"]
+    assert {"added", "removed", "changed"} <= changes["correction"]
