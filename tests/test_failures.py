@@ -354,3 +354,23 @@ def test_click_exits_keep_working() -> None:
     assert run("--help").exit_code == 0
     assert run("export", "--help").exit_code == 0
     assert run("--version").exit_code == 0
+
+
+def test_poll_on_a_read_only_database_exits_1(db_file: Path, make_read_only: object) -> None:
+    """Every check fails to be recorded: the run must not look like a success (exit 0)."""
+    from tests.collect.server import Site, article_html
+
+    site = Site()
+    site.set("/robots.txt", "User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    site.set("/news/a", article_html("A headline", ["A paragraph long enough. " * 20]))
+    site.start()
+    try:
+        env = sqlite_env(db_file)
+        assert run("track", site.url("/news/a"), env=env).exit_code == 0
+        make_read_only(db_file)  # type: ignore[operator]
+        result = run("poll", "--force", env=env)
+    finally:
+        site.stop()
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "could not be recorded" in result.output.strip().splitlines()[-1]

@@ -9,7 +9,14 @@ level (SQLAlchemy, httpx, Textual...): commands import the library when they run
 
 from __future__ import annotations
 
-from newsdiff.cli import browse, collect, db, outputs, stories  # noqa: F401 (register commands)
+from newsdiff.cli import (  # noqa: F401 (register commands)
+    browse,
+    collect,
+    db,
+    edits,
+    outputs,
+    stories,
+)
 from newsdiff.cli.base import (
     State,
     cli,

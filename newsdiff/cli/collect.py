@@ -116,7 +116,8 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
     """One poll cycle: due feeds, new articles, due re-checks.
 
     Safe under cron: a second poll started while one runs exits at once (status 0). Failed
-    fetches are recorded as checks and reported; the run still exits 0.
+    fetches are recorded as checks and reported; the run still exits 0. It exits 1 when the
+    database refused to record something (read-only, disk full).
     """
     from newsdiff.collect.poll import run_poll
     from newsdiff.errors import PollLocked
@@ -142,6 +143,12 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
             click.echo(f"  ... and {len(summary.problems) - 50} more", err=True)
     if not quiet:
         click.echo(summary.line())
+    if summary.unrecorded:
+        from newsdiff.errors import StoreError
+
+        raise StoreError(
+            f"{summary.unrecorded} failures could not be recorded: the database refused to write"
+        )
 
 
 def _poll_with_progress(state: State, database: Any, force: bool) -> Any:

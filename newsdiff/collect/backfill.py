@@ -63,6 +63,7 @@ from newsdiff.errors import (
     NewsdiffError,
     StoreError,
 )
+from newsdiff.store.analysis import analyse_versions
 from newsdiff.store.articles import (
     find_article_by_urls,
     get_or_create_outlet,
@@ -201,6 +202,10 @@ async def backfill_url(
             outcome = await _backfill_capture(ctx, article_id, canonical, capture, known, rules)
             _count(report, outcome, capture)
         ctx.tick(url, done=1)
+    if report.new_versions:
+        # versions merged into the history (and those after them) get their typed edits now,
+        # with no transaction open while they are computed
+        await asyncio.to_thread(analyse_versions, ctx.database, article_id=article_id)
     return report
 
 

@@ -86,6 +86,7 @@ class FeedOutcome:
     new_articles: int = 0
     warning: str | None = None
     error: str | None = None
+    recorded: bool = True  # False: the database refused to record the failure too
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class CheckOutcome:
     http_status: int | None = None
     version: int | None = None
     error: str | None = None
+    recorded: bool = True  # False: the database refused to record the failure too
 
 
 @dataclass
@@ -107,6 +109,7 @@ class PollSummary:
     new_versions: int = 0
     unchanged: int = 0
     failures: int = 0
+    unrecorded: int = 0  # failures the database refused to record (read-only, full...)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -127,6 +130,7 @@ class PollSummary:
             "new_versions": self.new_versions,
             "unchanged": self.unchanged,
             "failures": self.failures,
+            "unrecorded": self.unrecorded,
             "seconds": round(self.seconds, 3),
             "problems": self.problems,
         }
@@ -166,6 +170,9 @@ async def poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
     fetches the feed again and finds the entries already written."""
     try:
         return await _poll_feed(ctx, feed_id)
+    except NewsdiffError as exc:  # the store refused something: record it on the feed
+        logger.warning("feed %s: %s", feed_id, exc)
+        return _record_feed_failure(ctx, feed_id, f"feed {feed_id}", exc)
     except Exception as exc:  # noqa: BLE001 - the last resort: one feed never stops the run
         logger.exception("feed %s: unexpected error", feed_id)
         return _record_feed_failure(ctx, feed_id, f"feed {feed_id}", _unexpected(exc))
@@ -201,7 +208,9 @@ def _record_feed_failure(
                 )
     except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
         logger.error("feed %s: %s (and recording it failed: %s)", url, exc, store_exc)
-        return FeedOutcome(url, "error", error=f"{exc} (not recorded: {store_exc})")
+        return FeedOutcome(
+            url, "error", error=f"{exc} (not recorded: {store_exc})", recorded=False
+        )
     logger.warning("feed %s: %s", url, exc)
     return FeedOutcome(url, "error", error=str(exc))
 
@@ -341,8 +350,12 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
     try:
         return await _check_article(ctx, article_id)
     except Exception as exc:  # noqa: BLE001 - the last resort: one article never stops the run
-        logger.exception("article %s: unexpected error", article_id)
-        error = _unexpected(exc)
+        if isinstance(exc, NewsdiffError):  # the store refused something (read-only, full...)
+            logger.warning("article %s: %s", article_id, exc)
+            error = exc
+        else:
+            logger.exception("article %s: unexpected error", article_id)
+            error = _unexpected(exc)
         try:
             with ctx.database.write() as session:
                 article = lock_article(session, article_id)
@@ -352,7 +365,9 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
                 return _record(session, article, obs, ctx.settings.schedule, error)
         except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
             logger.error("article %s: not recorded: %s", article_id, store_exc)
-            return CheckOutcome(article_id, "?", "error", error=f"{error} (not recorded)")
+            return CheckOutcome(
+                article_id, "?", "error", error=f"{error} (not recorded)", recorded=False
+            )
 
 
 async def _observe(
@@ -364,6 +379,7 @@ async def _observe(
     result: FetchResult | None = None
     extraction: Any = None
     stats: Any = None
+    edits: Any = None
     body_hash: str | None = None
     try:
         result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
@@ -377,7 +393,7 @@ async def _observe(
                 with ctx.database.read() as session:
                     previous = latest_text(session, article_id)
             loop = asyncio.get_running_loop()
-            extraction, stats = await loop.run_in_executor(
+            extraction, stats, edits = await loop.run_in_executor(
                 ctx.executor,
                 functools.partial(
                     extract_for_store,
@@ -432,6 +448,7 @@ async def _observe(
         now,
         fields=fields,
         stats=stats,
+        edits=edits,
         http_status=result.status,
         final_url=result.final_url,
         body_hash=body_hash,
@@ -574,6 +591,7 @@ async def run_poll_async(
     for f in await asyncio.gather(*(one_feed(fid) for fid in feed_ids)):
         summary.feeds_polled += 1
         summary.new_articles += f.new_articles
+        summary.unrecorded += not f.recorded
         if f.status == "error":
             summary.feeds_failed += 1
             summary.problems.append(f"feed {f.feed_url}: {f.error}")
@@ -603,6 +621,7 @@ async def run_poll_async(
 
     for c in await asyncio.gather(*(one_article(aid) for aid in article_ids)):
         summary.checks += 1
+        summary.unrecorded += not c.recorded
         if c.outcome == "new_version":
             summary.new_versions += 1
         elif c.outcome in ("unchanged", "not_modified"):

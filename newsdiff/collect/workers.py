@@ -32,13 +32,14 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from newsdiff.errors import ExtractionError, NewsdiffError
+from newsdiff.store.edits import VersionEdits, compute_edits
 from newsdiff.store.versions import ChangeStats, VersionText, change_stats
 
 logger = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 120.0  # for the first worker process to come up
 
-_PRELOAD = ["newsdiff.collect.extract", "newsdiff.diff"]
+_PRELOAD = ["newsdiff.collect.extract", "newsdiff.diff", "newsdiff.diff.edits"]
 # Each worker imports the main module again (as __mp_main__), and with it whatever that imports
 # and the forkserver has not: ~0.4 s of CPU per worker. "__main__" in the preload list should
 # prevent that but is ignored by Python 3.11 (python/cpython#137996, fixed in later versions),
@@ -62,12 +63,15 @@ def extract_for_store(
     *,
     previous: VersionText | None,
     **options: Any,
-) -> tuple[Any, ChangeStats | None]:
-    """The job: extract the page, then compute the change stats against ``previous`` (the
-    latest stored version), so that the write transaction has no diffing left to do.
+) -> tuple[Any, ChangeStats | None, VersionEdits | None]:
+    """The job: extract the page, then compute the change stats and the typed edits against
+    ``previous`` (the latest stored version), so that the write transaction has no diffing left
+    to do.
 
-    Any failure becomes an :class:`ExtractionError` (which crosses process boundaries intact):
-    one odd page is a failed check, never a stopped poll."""
+    Any failure of the extraction becomes an :class:`ExtractionError` (which crosses process
+    boundaries intact): one odd page is a failed check, never a stopped poll. A failure of the
+    stats or edits only leaves them to be computed later (``add_version``, ``newsdiff
+    analyse``)."""
     try:
         extraction = extract(body, url, **options)
     except NewsdiffError:
@@ -82,7 +86,13 @@ def extract_for_store(
     except Exception:  # noqa: BLE001 - add_version computes them again and reports
         logger.exception("change stats of %s failed", url)
         stats = None
-    return extraction, stats
+    edits = None
+    if stats is not None:  # a version will be made: what kind of change is it?
+        try:
+            edits = compute_edits(previous, extraction.title, extraction.paragraphs)
+        except Exception:  # noqa: BLE001 - `newsdiff analyse` computes them later
+            logger.exception("typed edits of %s failed", url)
+    return extraction, stats, edits
 
 
 def _init_worker() -> None:

@@ -44,6 +44,7 @@ class MergeResult:
     version: Version
     outcome: str  # new_version / unchanged
     placement: str  # appended / inserted / moved_earlier / same_as_previous
+    following: Version | None = None  # the version after it, when it got a new predecessor
 
 
 def merge_version(
@@ -99,7 +100,7 @@ def merge_version(
     if article.published_at is None and fields.published_at is not None:
         article.published_at = fields.published_at
     session.flush()
-    return MergeResult(version, "new_version", "inserted")
+    return MergeResult(version, "new_version", "inserted", following)
 
 
 def would_store(session: Session, article_id: int, captured_at: datetime, digest: str) -> bool:

@@ -183,12 +183,40 @@ class Version(Base):
     warc_file: Mapped[str | None] = mapped_column(String(500))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     warc_length: Mapped[int | None] = mapped_column(Integer)
+    # typed edits against the version before: who computed them, their kinds, all trivial?
+    analyser_version: Mapped[str | None] = mapped_column(String(32), index=True)
+    edit_kinds: Mapped[str | None] = mapped_column(String(200))  # "headline,quote"; "" none
+    trivial: Mapped[bool | None] = mapped_column(Boolean)
 
     article: Mapped[Article] = relationship()
 
     @property
     def paragraph_list(self) -> list[str]:
         return self.paragraphs.split("\n") if self.paragraphs else []
+
+
+class Edit(Base):
+    """One typed edit of a version against the version before it (``newsdiff.diff.edits``)."""
+
+    __tablename__ = "edits"
+    __table_args__ = (Index("ix_edits_kind_change", "kind", "change"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]  # order within the version's edits
+    kind: Mapped[str] = mapped_column(String(32))  # headline / number / quote / source ...
+    change: Mapped[str] = mapped_column(String(16))  # added / removed / changed / firmer / softer
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    old_paragraph: Mapped[int | None]
+    new_paragraph: Mapped[int | None]
+    silent: Mapped[bool] = mapped_column(Boolean, default=False)
+    detail: Mapped[dict[str, Any] | None]
 
 
 class Check(Base):

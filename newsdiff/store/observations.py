@@ -10,7 +10,9 @@ fetched just now, the archive backfill (``collect/backfill.py``) for a capture f
    alike;
 2. a text (``fields``) is appended as the new latest version (live) or merged into the history at
    its time (archive, ``in_time_order``), unless it equals its neighbour; an empty text becomes an
-   ``error`` check, never a version;
+   ``error`` check, never a version; a live version gets the typed edits computed ahead
+   (``edits``) when they were computed against the version that is still before it; a version
+   that gets a new predecessor from the archive loses its edits until ``newsdiff analyse``;
 3. the check is recorded, whatever happened, with the version it made if it made one;
 4. a live observation moves ``last_checked_at`` (and the body hash that lets the next check skip
    extraction); an archived one never moves ``last_checked_at`` back.
@@ -27,6 +29,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from newsdiff.errors import EmptyText
+from newsdiff.store.edits import VersionEdits, forget_edits, save_edits
 from newsdiff.store.history import merge_version
 from newsdiff.store.models import Article, Check, Version
 from newsdiff.store.versions import ChangeStats, VersionFields, add_version, record_check
@@ -49,6 +52,7 @@ class Observation:
     outcome: str = "error"
     error: str | None = None
     stats: ChangeStats | None = None
+    edits: VersionEdits | None = None  # typed edits against the latest version, computed ahead
     http_status: int | None = None
     final_url: str | None = None
     body_hash: str | None = None
@@ -88,12 +92,17 @@ def record_observation(session: Session, article: Article, obs: Observation) -> 
             if obs.in_time_order:
                 merged = merge_version(session, article, obs.fields, captured_at=obs.checked_at)
                 version, outcome, placement = merged.version, merged.outcome, merged.placement
+                if merged.following is not None:
+                    # a new predecessor: the next version's edits no longer hold
+                    forget_edits(session, merged.following)
             else:
                 added = add_version(
                     session, article, obs.fields, captured_at=obs.checked_at, stats=obs.stats
                 )
                 version = added.version
                 outcome = "new_version" if added.created else "unchanged"
+                if added.created and obs.edits is not None:
+                    save_edits(session, version, obs.edits)  # unless computed against another
         except EmptyText as exc:
             outcome, error = "error", str(exc)
     check = record_check(

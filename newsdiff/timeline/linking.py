@@ -43,18 +43,27 @@ class Window:
     end: dt.date  # inclusive
 
 
+def _shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar (an event dated 0001-01-01 or
+    9999-12-31 gets a window that stops at the calendar's edge, not an OverflowError)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def event_windows(events: list[Event], settings: LinkingSettings) -> dict[int, Window]:
     """Each event's coverage window (see the module docstring)."""
     ordered = sorted(events, key=lambda e: (e.date, e.id))
     out: dict[int, Window] = {}
     for i, event in enumerate(ordered):
-        start = event.date - dt.timedelta(days=settings.days_before)
-        cap = event.date + dt.timedelta(days=settings.max_days_after)
+        start = _shift(event.date, -settings.days_before)
+        cap = _shift(event.date, settings.max_days_after)
         later = [e.date for e in ordered[i + 1 :] if e.date > event.date]
-        end = min(later[0] - dt.timedelta(days=1), cap) if later else cap
+        end = min(_shift(later[0], -1), cap) if later else cap
         if event.date_precision == "month":
-            month_end = (event.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            end = max(end, month_end - dt.timedelta(days=1))
+            month_end = _shift(event.date.replace(day=28), 4).replace(day=1)
+            end = max(end, _shift(month_end, -1))
         elif event.date_precision == "year":
             end = max(end, dt.date(event.date.year, 12, 31))
         if event.end_date is not None:
@@ -203,3 +212,18 @@ def require_event(session: Session, event_id: int) -> Event:
     if event is None:
         raise NotFound(f"no event {event_id}")
     return event
+
+
+def story_article_ids(session: Session, slug: str) -> list[int]:
+    """The articles covering any event of the story ``slug`` (manual unlinks left out).
+    Raises :class:`NotFound` for an unknown story."""
+    story = session.scalars(select(Story).where(Story.slug == slug)).one_or_none()
+    if story is None:
+        raise NotFound(f"no story {slug!r}")
+    stmt = (
+        select(Coverage.article_id)
+        .join(Event, Event.id == Coverage.event_id)
+        .where(Event.story_id == story.id, Coverage.excluded.is_(False))
+        .distinct()
+    )
+    return sorted(session.scalars(stmt))

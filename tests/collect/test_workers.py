@@ -166,10 +166,11 @@ def test_pool_moves_to_processes_with_the_same_results() -> None:
         ]
         results = [f.result(timeout=120) for f in futures]
         assert pool.in_processes == len(pages)
-    for i, (extraction, stats) in enumerate(results):
+    for i, (extraction, stats, edits) in enumerate(results):
         inline = extract_article(pages[i], f"https://a.example/{i}")
         assert extraction == inline
         assert stats is not None and stats.against is None
+        assert edits is not None and edits.edits == () and edits.against_hash is None
         assert stats.counts[STAT_FIELDS.index("paragraphs_inserted")] == len(inline.paragraphs)
 
 

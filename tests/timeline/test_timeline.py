@@ -202,3 +202,21 @@ def test_unknown_story_and_event(database: Database) -> None:
         manual_link(database, "test-story/nope", 1, linked=True)
     with pytest.raises(ConfigError):
         manual_link(database, "test-story", 1, linked=True)
+
+
+def test_events_at_the_edges_of_the_calendar_link(
+    database: Database, tmp_path: Path, articles: dict[str, int]
+) -> None:
+    """An event dated 0001-01-01 or 9999-12 used to stop `story import` with OverflowError."""
+    path = tmp_path / "edges.toml"
+    path.write_text(
+        '[story]\nslug = "edges"\ntitle = "Edges"\nkeywords = ["Haringey"]\n'
+        '[[events]]\nslug = "first"\ndate = 0001-01-01\ntitle = "First"\n'
+        '[[events]]\nslug = "last"\ndate = "9999-12"\ntitle = "Last"\n',
+        encoding="utf-8",
+    )
+    _, link = import_and_link(database, path, LINKING)
+    assert link is not None
+    with database.read() as session:
+        windows = event_windows(story_events(session, get_story(session, "edges")), LINKING)
+    assert min(w.start for w in windows.values()) == dt.date.min
