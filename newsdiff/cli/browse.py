@@ -38,14 +38,17 @@ MAX_WIDTH = 1000
 def articles(
     state: State, outlet: str | None, changed: bool, limit: int | None, as_json: bool
 ) -> None:
-    """List tracked articles, newest first."""
+    """List tracked articles, newest first: id, date, versions, the kinds of edits across its
+    versions (as in `newsdiff versions`), outlet and headline."""
     from newsdiff.store.articles import list_articles
+    from newsdiff.store.edits import article_kinds, badges, split_kinds
 
     database = open_db(state)
     with database.read() as session:
         rows = list_articles(session, outlet=outlet, changed=changed, limit=limit)
+        kinds = article_kinds(session, [r.id for r in rows])
     if as_json:
-        echo_json([r.to_dict() for r in rows])
+        echo_json([{**r.to_dict(), "edit_kinds": split_kinds(kinds.get(r.id))} for r in rows])
         return
     if not rows:
         click.echo("no articles yet: add a feed (`newsdiff feeds add URL`) and run `newsdiff poll`")
@@ -53,7 +56,10 @@ def articles(
     for r in rows:
         when = (r.published_at or r.first_seen_at).strftime("%Y-%m-%d")
         title = safe(r.title or r.url)
-        click.echo(f"{r.id:>6}  {when}  v{r.versions:<3} {safe(r.outlet or '-'):<20.20}  {title}")
+        mark = badges(kinds.get(r.id))
+        click.echo(
+            f"{r.id:>6}  {when}  v{r.versions:<3} {mark:<7} {safe(r.outlet or '-'):<20.20}  {title}"
+        )
 
 
 @cli.command()
@@ -62,14 +68,22 @@ def articles(
 @common
 @pass_state
 def versions(state: State, article: str, as_json: bool) -> None:
-    """List the versions of ARTICLE (an id or any URL it is known under)."""
+    """List the versions of ARTICLE (an id or any URL it is known under).
+
+    Each line: number, capture time (UTC), words added and removed, the kinds of its edits
+    against the version before (H headline, N number, Q quote, S source, C certainty,
+    ! correction notice, t trivial, o other; * some edit is silent; ? not analysed yet:
+    run `newsdiff analyse`), and its headline.
+    """
     from newsdiff.collect.articles import resolve_article
+    from newsdiff.store.edits import badges, silent_counts, split_kinds
     from newsdiff.store.versions import list_versions
 
     database = open_db(state)
     with database.read() as session:
         found = resolve_article(session, article)
         rows = list_versions(session, found.id)
+        silent = silent_counts(session, [v.id for v in rows])
         data: list[dict[str, Any]] = [
             {
                 "number": v.number,
@@ -81,7 +95,17 @@ def versions(state: State, article: str, as_json: bool) -> None:
                 "paragraphs": len(v.paragraph_list),
                 "source": v.source,
                 "extractor": f"{v.extractor} {v.extractor_version}",
+                "edit_kinds": (
+                    split_kinds(v.edit_kinds) if v.analyser_version is not None else None
+                ),
+                "trivial": v.trivial,
+                "silent_edits": silent.get(v.id, 0),
             }
+            for v in rows
+        ]
+        marks = [
+            badges(v.edit_kinds, analysed=v.analyser_version is not None)
+            + ("*" if silent.get(v.id) else "")
             for v in rows
         ]
         header = f"article {found.id} {found.url}"
@@ -91,11 +115,10 @@ def versions(state: State, article: str, as_json: bool) -> None:
     click.echo(safe(header))
     if not data:
         click.echo("no versions yet (run `newsdiff poll`)")
-    for d in data:
-        mark = "H" if d["title_changed"] else " "
+    for d, mark in zip(data, marks, strict=True):
         click.echo(
             f"  v{d['number']:<3} {d['captured_at'][:16]}  +{d['words_added']:<5}"
-            f" -{d['words_removed']:<5} {mark} {safe(d['title'])}"
+            f" -{d['words_removed']:<5} {mark:<6} {safe(d['title'])}"
         )
 
 

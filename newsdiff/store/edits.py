@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from newsdiff.store.models import Article, Edit, Outlet, Version
@@ -269,3 +269,62 @@ def compute_edits(
     return VersionEdits(
         ANALYSER_VERSION, previous.text_hash, edits, bool(edits) and is_trivial(analysis.edits)
     )
+
+
+#: one letter per kind, for compact listings (``newsdiff versions``, ``articles``, the TUI)
+KIND_BADGES = {
+    "headline": "H",
+    "number": "N",
+    "quote": "Q",
+    "source": "S",
+    "certainty": "C",
+    "correction": "!",
+    "trivial": "t",
+    "other": "o",
+}
+BADGE_LEGEND = (
+    "H headline, N number, Q quote, S source, C certainty, ! correction notice, t trivial, "
+    "o other; ? not analysed yet (`newsdiff analyse`)"
+)
+
+
+def split_kinds(edit_kinds: str | None) -> list[str]:
+    """``versions.edit_kinds`` as a list (empty for none or not analysed)."""
+    return [k for k in (edit_kinds or "").split(",") if k]
+
+
+def badges(edit_kinds: str | None, *, analysed: bool = True) -> str:
+    """The kinds as one letter each, in a fixed order ("HQC"); "?" when not analysed."""
+    if not analysed:
+        return "?"
+    kinds = set(split_kinds(edit_kinds))
+    letters = [b for kind, b in KIND_BADGES.items() if kind in kinds]
+    letters += sorted(k[:1] for k in kinds.difference(KIND_BADGES))
+    return "".join(letters)
+
+
+def article_kinds(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
+    """For each article, the kinds of all its versions' edits, as in ``versions.edit_kinds``."""
+    out: dict[int, set[str]] = {}
+    if not article_ids:
+        return {}
+    rows = session.execute(
+        select(Version.article_id, Version.edit_kinds).where(
+            Version.article_id.in_(list(article_ids)), Version.edit_kinds.is_not(None)
+        )
+    )
+    for article_id, kinds in rows:
+        out.setdefault(article_id, set()).update(split_kinds(kinds))
+    return {aid: ",".join(sorted(kinds)) for aid, kinds in out.items()}
+
+
+def silent_counts(session: Session, version_ids: Sequence[int]) -> dict[int, int]:
+    """How many silent edits each version has."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(Edit.version_id, func.count())
+        .where(Edit.version_id.in_(list(version_ids)), Edit.silent.is_(True))
+        .group_by(Edit.version_id)
+    )
+    return {vid: int(n) for vid, n in rows}

@@ -203,3 +203,22 @@ def test_edits_command(database: Database, db_url: str) -> None:
     assert bad.exit_code == 2 and "is not a date" in bad.output
     unknown = runner.invoke(cli, ["edits", "--story", "nope"], env=env)
     assert unknown.exit_code == 1
+
+
+def test_versions_and_articles_show_the_kinds(database: Database, db_url: str) -> None:
+    aid = _article(database)
+    _add(database, aid, [LEAD, QUOTE, CLOSE], 0)
+    _add(database, aid, [LEAD_SAID, CLOSE], 1)
+    env = {"NEWSDIFF_DATABASE_URL": db_url}
+    runner = CliRunner()
+    before = runner.invoke(cli, ["versions", str(aid)], env=env)
+    assert before.exit_code == 0 and "?" in before.output.splitlines()[2]
+    assert runner.invoke(cli, ["analyse", "--quiet"], env=env).exit_code == 0
+    lines = runner.invoke(cli, ["versions", str(aid)], env=env).output.splitlines()
+    mark = lines[2].split()[4]
+    assert "Q" in mark and "C" in mark and mark.endswith("*"), lines
+    data = json.loads(runner.invoke(cli, ["versions", str(aid), "--json"], env=env).output)
+    assert data[0]["edit_kinds"] == [] and "quote" in data[1]["edit_kinds"]
+    assert data[1]["silent_edits"] >= 1
+    listed = json.loads(runner.invoke(cli, ["articles", "--json"], env=env).output)
+    assert "certainty" in listed[0]["edit_kinds"]
