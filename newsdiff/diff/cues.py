@@ -525,6 +525,28 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 TRIVIAL_WORDS = 300  # longer texts are compared word for word only through their regions
 
 
+def plain_words(text: str) -> list[str]:
+    """The words of ``text`` case-folded, without punctuation, quote style or hyphens."""
+    return _plain_words(text)
+
+
+# Words whose appearance or removal may change a quantity or a hedge: a pair of sentences
+# whose changed words hold none of them is not searched for numbers or hedges at all.
+NUMBERISH = frozenset(
+    [*NUMBER_WORDS, *_MONTHS, *_SCALES, "hundred", "per", "cent", "percent", "dozens"]
+    + _WEEKDAYS.split("|")
+    + "more less fewer least most up many much few estimated almost nearly about around "
+    "approximately roughly some over under just well close excess upwards".split()
+)
+HEDGE_WORDS = frozenset(
+    "expected understood believed thought said reported feared suspected alleged likely set "
+    "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
+    "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
+    "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
+    "plans plan planned will wont possible unclear".split()
+)
+
+
 def _plain_words(text: str) -> list[str]:
     return [_NOT_ALNUM.sub("", w.casefold()) for w in word_list(text.translate(_QUOTE_MARKS))]
 
@@ -544,7 +566,7 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _spelling_fix(a: str, b: str) -> bool:
+def spelling_fix(a: str, b: str) -> bool:
     """A misspelt word corrected, not another word: a small distance, no digits, and not a
     change of inflection ("lose" -> "lost", "claims" -> "claimed")."""
     if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < 4 or a[0] != b[0]:
@@ -575,7 +597,7 @@ def trivial_change(old: str, new: str) -> list[str] | None:
                     continue
                 if tag != "replace" or i2 - i1 != j2 - j1:
                     return None
-                if not all(_spelling_fix(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)):
+                if not all(spelling_fix(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)):
                     return None
             what.add("spelling")
         else:

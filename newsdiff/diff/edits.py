@@ -33,12 +33,15 @@ do, so stored edits can be recomputed.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsdiff.diff.cues import (
+    HEDGE_WORDS,
+    NUMBERISH,
     Attribution,
     Quantity,
     Quote,
@@ -46,8 +49,10 @@ from newsdiff.diff.cues import (
     hedges,
     is_anticipation,
     notice,
+    plain_words,
     quantities,
     quotes,
+    spelling_fix,
     trivial_change,
 )
 from newsdiff.diff.model import Document, Sentence, SentenceLink
@@ -289,6 +294,7 @@ class _Builder:
         self.edits: list[tuple[tuple[int, int, int], Edit]] = []
         self.typed_old: set[int] = set()  # sentences a typed (not trivial) edit rests on
         self.typed_new: set[int] = set()
+        self.trivial_old: set[int] = set()  # old sentences of pairs changed only trivially
         self.old_sentences = segment(old)
         self.new_sentences = segment(new)
         self.links = align_sentences(self.old_sentences, self.new_sentences)
@@ -397,10 +403,22 @@ class _Builder:
     def pair(self, old: _Group, new: _Group, headline: bool = False) -> bool:
         """Numbers, hedges and trivial changes of one changed pair; True if a typed edit
         was found."""
-        regions = _regions(old.text, new.text)
-        typed = self.numbers(old, new, headline)
-        typed |= self.certainty(old, new, regions, headline)
-        if not headline or not typed:
+        a, b = Counter(plain_words(old.text)), Counter(plain_words(new.text))
+        removed, added = a - b, b - a
+        changed = set(removed) | set(added)
+        regions: list[tuple[int, int, int, int]] | None = None
+        typed = False
+        # Only what the changed words could touch is looked for (the pair's cost stays small).
+        if changed & NUMBERISH or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed):
+            typed |= self.numbers(old, new, headline)
+        if changed & HEDGE_WORDS:
+            regions = _regions(old.text, new.text)
+            typed |= self.certainty(old, new, regions, headline)
+        spelling = any(spelling_fix(r, n) for r in removed for n in added)
+        joined = changed and "".join(removed.elements()) == "".join(added.elements())
+        if (not changed or spelling or joined) and (not headline or not typed):
+            if regions is None:
+                regions = _regions(old.text, new.text)
             self.trivial(old, new, regions, headline)
         return typed
 
@@ -517,6 +535,8 @@ class _Builder:
             q.key for q in quotes(new.text)
         ):
             what = None  # quote marks added or removed: a quotation, not punctuation
+        if what is not None and not headline:
+            self.trivial_old.update(s.index for s in old.sentences)
         spots = regions
         if what is None:
             # Inside a sentence that also changed otherwise, only misspellings and case.
@@ -550,33 +570,43 @@ class _Builder:
 
     # --- across the article ------------------------------------------------------------------
 
-    def speakers(self, doc: Document, side: str) -> list[tuple[int, Quote, str]]:
-        """Every quotation of a document's paragraphs with its speaker ("" if unknown)."""
+    def found_quotes(self, doc: Document) -> list[tuple[int, Quote, str]]:
+        """The quotations of a document's paragraphs (speaker not yet known: "")."""
         out: list[tuple[int, Quote, str]] = []
-        last = ""
+        # Paragraphs found word for word in both versions bring the same quotations to both.
+        shared = Counter(self.old_doc.paragraphs) & Counter(self.new_doc.paragraphs)
         for p, paragraph in enumerate(doc.paragraphs):
-            found = quotes(paragraph)
-            if not found:
+            if shared[paragraph] > 0:
+                shared[paragraph] -= 1
                 continue
-            outside = paragraph
-            for q in found:
-                outside = outside[: q.start] + " " * (q.end - q.start) + outside[q.end :]
-            named = attributions(outside)
-            for q in found:
-                speaker = ""
-                if named:
-                    best = min(named, key=lambda a: min(abs(a.start - q.end), abs(a.end - q.start)))
-                    speaker = best.name
-                elif last and (_PRONOUN_SAYS(outside) or paragraph[:1] in "“\"'‘«"):
-                    speaker = last
-                if speaker:
-                    last = speaker
-                out.append((p, q, speaker))
+            if not _QUOTE_MARK.search(paragraph):
+                continue
+            out.extend((p, q, "") for q in quotes(paragraph))
         return out
 
+    @staticmethod
+    def speaker(doc: Document, p: int, quote: Quote) -> str:
+        """Who said a quotation: the source nearest to it in its paragraph; for "he said" or a
+        paragraph that goes on quoting, the last source named in the paragraphs before."""
+        for k in range(p, max(-1, p - 4), -1):
+            paragraph = doc.paragraphs[k]
+            outside = paragraph
+            for q in quotes(paragraph):
+                outside = outside[: q.start] + " " * (q.end - q.start) + outside[q.end :]
+            named = attributions(outside)
+            if named:
+                if k == p:
+                    return min(
+                        named, key=lambda a: min(abs(a.start - quote.end), abs(a.end - quote.start))
+                    ).name
+                return named[-1].name
+            if k == p and not (_PRONOUN_SAYS(outside) or paragraph[:1] in "“\"'‘«"):
+                return ""
+        return ""
+
     def quotes(self) -> None:
-        olds = self.speakers(self.old_doc, "old")
-        news = self.speakers(self.new_doc, "new")
+        olds = self.found_quotes(self.old_doc)
+        news = self.found_quotes(self.new_doc)
         by_key: dict[str, list[int]] = {}
         for k, (_, q, _) in enumerate(news):
             by_key.setdefault(q.key, []).append(k)
@@ -616,23 +646,26 @@ class _Builder:
         paired_old = {a for a, _ in pairs}
         paired_new = {b for _, b in pairs}
         for a, b in pairs:
-            (po, qo, so), (pn, qn, sn) = olds[left_old[a]], news[left_new[b]]
+            (po, qo, _), (pn, qn, _) = olds[left_old[a]], news[left_new[b]]
             if trivial_change(qo.text, qn.text) is not None:
                 continue
+            speaker = self.speaker(self.new_doc, pn, qn) or self.speaker(self.old_doc, po, qo)
             self.add(
                 "quote",
                 "changed",
                 (po, qo.start, qo.end),
                 (pn, qn.start, qn.end),
-                {"speaker": sn or so},
+                {"speaker": speaker},
             )
         for a, k in enumerate(left_old):
             if a not in paired_old:
-                p, q, speaker = olds[k]
+                p, q, _ = olds[k]
+                speaker = self.speaker(self.old_doc, p, q)
                 self.add("quote", "removed", (p, q.start, q.end), None, {"speaker": speaker})
         for b, k in enumerate(left_new):
             if b not in paired_new:
-                p, q, speaker = news[k]
+                p, q, _ = news[k]
+                speaker = self.speaker(self.new_doc, p, q)
                 self.add("quote", "added", None, (p, q.start, q.end), {"speaker": speaker})
 
     def headline_quotes(self) -> bool:
@@ -675,11 +708,24 @@ class _Builder:
                 got = cache[s.text] = attributions(s.text)
             return got
 
-        old_all = [(s, a) for s in self.old_sentences for a in found(s)]
-        new_all = [(s, a) for s in self.new_sentences for a in found(s)]
+        # A sentence found word for word in both versions brings the same sources to both:
+        # only the others are searched, and a source they gain or lose still counts as present
+        # if its name (or role) stands in the shared sentences.
+        shared = Counter(s.text for s in self.old_sentences) & Counter(
+            s.text for s in self.new_sentences
+        )
+        shared_text = " ".join(shared).casefold()
+        old_all = [(s, a) for s in self.old_sentences if s.text not in shared for a in found(s)]
+        new_all = [(s, a) for s in self.new_sentences if s.text not in shared for a in found(s)]
         old_keys = {a.key for _, a in old_all}
         new_keys = {a.key for _, a in new_all}
-        gone, came = old_keys - new_keys, new_keys - old_keys
+
+        def standing(key: str) -> bool:
+            word = key.partition("|")[0]
+            return bool(word) and re.search(rf"\b{re.escape(word)}", shared_text) is not None
+
+        gone = {k for k in old_keys - new_keys if not standing(k)}
+        came = {k for k in new_keys - old_keys if not standing(k)}
         done: set[str] = set()
         for link in self.links:
             if link.old is None or link.new is None or link.op in ("unchanged", "split", "merged"):
@@ -789,9 +835,8 @@ class _Builder:
                 continue
             if o.index in self.typed_old or n.index in self.typed_new:
                 continue
-            if link.op in ("edited", "moved") and o.text != n.text:
-                if trivial_change(o.text, n.text) is not None:
-                    continue
+            if link.op in ("edited", "moved") and o.index in self.trivial_old:
+                continue
             typed_groups.add(("old", o.index))
             detail: dict[str, Any] = {"sentence": link.op}
             self.add(
@@ -814,6 +859,9 @@ class _Builder:
         if not acknowledges(edits):
             edits = [replace(e, silent=True) if e.kind in FACTUAL else e for e in edits]
         return Analysis(self.links, edits)
+
+
+_QUOTE_MARK = re.compile("[\"“”„«»‘’'‹›「」]")
 
 
 def _PRONOUN_SAYS(text: str) -> bool:

@@ -8,7 +8,9 @@ to another paragraph and was reworded is still the same sentence.
 2. **Similar sentences.** Each sentence left over on the old side is scored against the leftover
    new sentences that share one of its rarer words (an index from word to new sentences; words
    found in more than a tenth of them are not looked up), at most :data:`TOP_CANDIDATES` of
-   them, so the work stays linear in the article's length. Pairs scoring at least
+   them, so the work stays linear in the article's length (a sentence scoring :data:`STRONG`
+   with the new sentence just after its predecessor's partner is linked before any search).
+   Pairs scoring at least
    :data:`LINK_MIN` are linked, best first (nearest first among equals).
 3. **Order.** The largest order-preserving set of links (a heaviest increasing subsequence)
    is the article's spine; a link outside it is ``moved``, kept only if it scores at least
@@ -41,6 +43,7 @@ from newsdiff.diff.model import Sentence, SentenceLink
 from newsdiff.diff.tokens import word_list
 
 LINK_MIN = 0.5  # score that links two sentences anywhere (in order)
+STRONG = 0.7  # score that links a sentence to the one just after its predecessor's partner
 MOVE_MIN = 0.6  # score a link out of order needs to stand (moved)
 GAP_MIN = 0.34  # score enough for two sentences standing in the same place between two links
 ONE_MIN = 0.25  # ...when they are the only sentences left between those links
@@ -214,8 +217,25 @@ class _Aligner:
         news = [j for j in range(len(self.new.sentences)) if j not in self.linked_new]
         if not olds or not news:
             return {}
-        found = self.candidates(olds, news)
         n, m = len(self.old.sentences), len(self.new.sentences)
+        # Where an edited sentence usually is: just after the previous sentence's partner.
+        prev = -1
+        for i in range(n):
+            if i in self.links:
+                prev = self.links[i][0]
+                continue
+            j = prev + 1
+            if j < m and j not in self.linked_new:
+                if _guard(self.old.weight(i), self.new.weight(j), STRONG):
+                    score = self.score(i, j)
+                    if score >= STRONG:
+                        self.link(i, j, score)
+                        prev = j
+        olds = [i for i in olds if i not in self.links]
+        news = [j for j in news if j not in self.linked_new]
+        if not olds or not news:
+            return {}
+        found = self.candidates(olds, news)
         edges: list[tuple[float, float, int, int]] = []
         for i, js in found.items():
             for j in js:
