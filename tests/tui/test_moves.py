@@ -14,7 +14,7 @@ from newsdiff.store.db import Database
 from newsdiff.tui.screens.article_picker import ArticlePicker
 from newsdiff.tui.screens.version_picker import VersionPicker
 from newsdiff.tui.wrap import MATCH
-from tests.tui.conftest import SIZE, build, main, settle, until
+from tests.tui.conftest import SIZE, build, main, screen_text, settle, until
 from tests.tui.data import Filled, _versions, at, fill
 from tests.tui.test_app import linked
 
@@ -79,12 +79,14 @@ async def test_l_on_an_empty_event_offers_an_article_picker(db: Database, filled
         await until(pilot, lambda: isinstance(app.screen, ArticlePicker), "the picker")
         picker = app.screen
         assert isinstance(picker, ArticlePicker)
-        await until(pilot, lambda: not picker.loading, "the articles")
+        await until(pilot, lambda: not picker.pending, "the articles")
         options = picker.query_one(OptionList)
         assert options.option_count == 4
+        assert "Rain and wind expected all week" in screen_text(app)  # shown, not covered
         await pilot.press(*"RAIN AND")  # case ignored
         await settle(pilot)
         assert options.option_count == 1
+        assert "RAIN AND" in screen_text(app)  # what is typed shows
         await pilot.press("enter")
         await until(pilot, lambda: linked(db, "inquiry", filled.loose), "the link")
         await until(pilot, lambda: screen.article_id == filled.loose, "the article shown")
@@ -133,7 +135,11 @@ async def test_find_ignores_case_and_accents(db: Database) -> None:
         await settle(pilot)
         diff = main(app).diff
         assert diff.pair is not None and "Climbié" in diff.plain_text
-        await pilot.press("slash", *"climbie", "enter")
+        await pilot.press("slash", *"climbie")
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[-2:]
+        assert any("Find in diff: climbie" in line for line in bar), bar  # what is typed shows
+        await pilot.press("enter")
         await settle(pilot)
         assert diff.laid.match_count == 2  # old and new, accents and case ignored
         y = diff.laid.matches[0]

@@ -103,3 +103,14 @@ async def test_columns_use_a_wide_terminal(db: Database, filled: Filled) -> None
         # the versions pane is as wide as it needs, the headlines get the slack
         assert screen.versions.region.width == screen.versions.demand().natural
         assert screen.coverage.region.width > screen.timeline.region.width
+
+
+async def test_a_hidden_column_leaves_no_trace_of_its_label(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=(70, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        header = shown(screen.timeline).splitlines()[0]
+        assert header.split() == ["Date", "Event"], header  # "Art." hidden, not "A"
+        assert shown(screen.coverage).splitlines()[0].split()[:2] == ["Outlet", "v"]
+        assert shown(screen.versions).splitlines()[0].split() == ["v", "Captured"]

@@ -81,6 +81,7 @@ async def test_palette_shows_markup_literally_and_a_click_on_its_help_line_jumps
         assert app.screen is screen
         assert screen.timeline.current is not None
         assert screen.timeline.current.title == EVENT_TITLE  # the article's event
+        assert "Hostile [@click=app.quit]x[/] ␛]8;;" in shown(screen.timeline)
         assert "Rogue [@clic" in shown(screen.coverage)
 
 

@@ -36,7 +36,7 @@ class ArticlePicker(ModalScreen[int | None]):
         width: 100; max-width: 95%; height: auto; max-height: 80%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    ArticlePicker Input { border: none; height: 1; margin: 1 0; }
+    ArticlePicker Input { margin: 1 0; }
     ArticlePicker OptionList { height: auto; max-height: 20; border: none; }
     """
 
@@ -46,14 +46,18 @@ class ArticlePicker(ModalScreen[int | None]):
         self.load = load
         self.targets: list[JumpTarget] = []
         self.folded: list[str] = []  # each target's label, folded for matching
-        self.loading = True  # tests wait on it
+        # not ``loading``: that is Textual's own (a loading indicator over the whole screen)
+        self.pending = True  # the articles are being loaded (tests wait on it)
 
     def compose(self) -> ComposeResult:
         heading = Text("Link an article to ", no_wrap=True, overflow="ellipsis")
         heading.append(safe_text(self.event_title, style="bold"))
         with Vertical():
             yield Label(heading)
-            yield Input(placeholder="type part of a headline (enter links the one selected)")
+            yield Input(
+                placeholder="type part of a headline (enter links the one selected)",
+                compact=True,  # one line, no border
+            )
             yield OptionList(id="articles")
 
     def on_mount(self) -> None:
@@ -70,7 +74,7 @@ class ArticlePicker(ModalScreen[int | None]):
     def _loaded(self, targets: list[JumpTarget], folded: list[str]) -> None:
         self.targets = targets
         self.folded = folded
-        self.loading = False
+        self.pending = False
         self._show(self.query_one(Input).value)
 
     def _show(self, query: str) -> None:
@@ -92,7 +96,7 @@ class ArticlePicker(ModalScreen[int | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if not self.loading:
+        if not self.pending:
             self._show(event.value)
 
     def action_move(self, delta: int) -> None:

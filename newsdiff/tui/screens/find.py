@@ -24,7 +24,7 @@ class FindScreen(ModalScreen[str | None]):
         background: $panel; border-top: solid $accent; padding: 0 1;
     }
     FindScreen Label { width: auto; padding: 1 1 0 0; }
-    FindScreen Input { width: 1fr; border: none; height: 1; margin-top: 1; }
+    FindScreen Input { width: 1fr; margin-top: 1; }
     """
 
     def __init__(self, query: str = "") -> None:
@@ -36,7 +36,13 @@ class FindScreen(ModalScreen[str | None]):
 
         with Horizontal(id="find-bar"):
             yield Label("Find in diff:")
-            yield Input(value=self.query_text, placeholder="text (enter: next match)", id="find")
+            # compact: one line, no border (a bordered Input one line high shows no text)
+            yield Input(
+                value=self.query_text,
+                placeholder="text, any case and accents (enter: next match)",
+                id="find",
+                compact=True,
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -152,7 +152,7 @@ class PaneTable(DataTable[Any], Generic[T]):
         ):
             column.auto_width = False
             column.width = w
-            column.label = Text(spec.label, no_wrap=True)
+            column.label = Text(spec.label if c else "", no_wrap=True)
             column.label.truncate(c, overflow="ellipsis")
         # DataTable has no public call to resize its columns: these are the steps its own
         # add_column and update_cell take (Textual is pinned exactly, see pyproject.toml).
