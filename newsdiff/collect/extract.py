@@ -130,19 +130,6 @@ class Extraction:
     extractor_version: str
     warnings: tuple[str, ...] = ()
 
-    def version_fields(self) -> dict[str, Any]:
-        """The keyword arguments of ``add_version`` / ``merge_version`` that come from the page."""
-        return {
-            "title": self.title,
-            "paragraphs": list(self.paragraphs),
-            "extractor": self.extractor,
-            "extractor_version": self.extractor_version,
-            "byline": self.byline,
-            "published_at": self.published_at,
-            "modified_at": self.modified_at,
-            "headlines": dict(self.headlines),
-        }
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``newsdiff extract --json``."""
 
