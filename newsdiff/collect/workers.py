@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -43,8 +44,22 @@ _PRELOAD = ["newsdiff.collect.extract", "newsdiff.diff", "newsdiff.diff.edits"]
 # Each worker imports the main module again (as __mp_main__), and with it whatever that imports
 # and the forkserver has not: ~0.4 s of CPU per worker. "__main__" in the preload list should
 # prevent that but is ignored by Python 3.11 (python/cpython#137996, fixed in later versions),
-# so the forkserver also imports what newsdiff's entry points (the CLI, the poll cycle) import.
-_FORKSERVER_PRELOAD = ["__main__", *_PRELOAD, "newsdiff.collect.poll", "newsdiff.cli"]
+# so the forkserver also imports the newsdiff modules the starting process has imported (the
+# CLI, the poll cycle...), read from sys.modules when the pool starts: the collector names no
+# module above it (the layer rule), and whatever entry point started the poll is covered.
+_FORKSERVER_PRELOAD = ["__main__", *_PRELOAD, "newsdiff.collect.poll"]
+
+
+def _preload() -> list[str]:
+    """What the forkserver imports before forking workers: the extraction code, and the
+    newsdiff modules this process has already imported (but not the TUI's: a worker never
+    needs Textual)."""
+    loaded = sorted(
+        name
+        for name in list(sys.modules)
+        if name.startswith("newsdiff.") and not name.startswith("newsdiff.tui")
+    )
+    return [*_FORKSERVER_PRELOAD, *(n for n in loaded if n not in _FORKSERVER_PRELOAD)]
 
 
 def default_processes() -> int:
@@ -118,7 +133,7 @@ def _ready() -> bool:
 def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
+        ctx.set_forkserver_preload(_preload())
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on POSIX
 
