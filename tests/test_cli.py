@@ -108,3 +108,18 @@ def test_version_names_the_diff_engine_and_extractor() -> None:
     assert lines[0].startswith("newsdiff ")
     assert "diff: native raw diff (fast-diff-match-patch " in lines[1] or "pure" in lines[1]
     assert "trafilatura" in lines[2]
+
+
+def test_clearer_messages(env: dict[str, str], tmp_path: Path) -> None:
+    """Issue 15: a missing file is named as such, not as a bad URL; an unknown outlet lists the
+    known ones."""
+    run("init", env=env)
+    missing = run("diff", str(tmp_path / "missing.txt"), env=env)
+    assert missing.exit_code == 2
+    assert "no such file" in missing.output and "http(s)" not in missing.output
+    run("track", "https://example.org/news/a", "--outlet", "Example News", env=env)
+    nope = run("articles", "--outlet", "nope", env=env)
+    assert nope.exit_code == 1
+    assert "no outlet named 'nope'; known outlets: Example News" in nope.output
+    found = run("articles", "--outlet", "example news", env=env)
+    assert found.exit_code == 0 and "example.org/news/a" in found.output

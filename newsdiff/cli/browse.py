@@ -185,8 +185,16 @@ def diff_command(
         from newsdiff.collect.articles import resolve_article
         from newsdiff.timeline.compare import diff_versions, version_ref
 
-        if not old.strip().isdigit() and Path(old).is_file():
+        ref = old.strip()
+        if not ref.isdigit() and Path(ref).is_file():
             raise click.UsageError(f"{old} is a file: give two files to compare (OLD NEW)")
+        if not ref.isdigit() and "://" not in ref:
+            # neither an id nor a URL: most likely a file name with a typo
+            raise click.BadParameter(
+                f"no such file, and not an article id or URL: {old!r} (give an article id or "
+                "URL, or two files OLD NEW)",
+                param_hint="ARTICLE|OLD",
+            )
         check_id(old, param_hint="ARTICLE")
 
         database = open_db(state)

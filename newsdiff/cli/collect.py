@@ -56,12 +56,22 @@ def feeds() -> None:
 @common
 @pass_state
 def feeds_add(state: State, url: str, outlet: str | None) -> None:
-    """Add a feed; it is polled on the next `newsdiff poll`."""
+    """Add a feed; it is polled on the next `newsdiff poll`. Adding a known feed again keeps its
+    outlet; with --outlet it moves the feed to that outlet and says so."""
     from newsdiff.collect.sources import add_feed_url
 
     check_http_url(url, "URL")
-    feed, created = add_feed_url(open_db(state), url, outlet=outlet)
-    click.echo(f"{'added' if created else 'already known'}: feed {feed.id} {safe(feed.url)}")
+    added = add_feed_url(open_db(state), url, outlet=outlet)
+    feed = added.feed
+    if added.created:
+        click.echo(f"added: feed {feed.id} {safe(feed.url)} ({safe(added.outlet)})")
+    elif added.moved_from is not None:
+        click.echo(
+            f"already known: feed {feed.id} {safe(feed.url)}; outlet changed from "
+            f"{safe(added.moved_from)} to {safe(added.outlet)}"
+        )
+    else:
+        click.echo(f"already known: feed {feed.id} {safe(feed.url)} ({safe(added.outlet or '-')})")
 
 
 @feeds.command("list")

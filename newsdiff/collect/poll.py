@@ -148,6 +148,10 @@ def sync_config_feeds(settings: Settings, database: Database, now: datetime) -> 
         return 0
     with database.write() as session:
         for item in settings.feeds:
+            if item.outlet is None:  # a known feed keeps the outlet it has
+                known = session.scalars(select(Feed.id).where(Feed.url == item.url)).first()
+                if known is not None:
+                    continue
             outlet = _outlet_for(session, item.outlet, item.url)
             _, created = add_feed(session, item.url, now=now, outlet=outlet)
             added += created

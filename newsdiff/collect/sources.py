@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,12 +15,31 @@ from newsdiff.store.feeds import add_feed, list_feeds
 from newsdiff.store.models import Feed, FeedEntry, utcnow
 
 
-def add_feed_url(database: Database, url: str, *, outlet: str | None = None) -> tuple[Feed, bool]:
-    """Add the feed at ``url`` for ``outlet`` (default: the feed's host)."""
+@dataclass(frozen=True)
+class AddedFeed:
+    """What :func:`add_feed_url` did: the feed, whether it is new, and the outlet it had before
+    when an ``outlet`` given for a known feed moved it (``None``: unchanged)."""
+
+    feed: Feed
+    created: bool
+    outlet: str | None
+    moved_from: str | None = None
+
+
+def add_feed_url(database: Database, url: str, *, outlet: str | None = None) -> AddedFeed:
+    """Add the feed at ``url`` for ``outlet`` (default: the feed's host). A known feed keeps its
+    outlet unless ``outlet`` names another one, which it then moves to."""
+    url = url.strip()
     with database.write() as session:
+        known = session.scalars(select(Feed).where(Feed.url == url)).one_or_none()
+        if known is not None and outlet is None:
+            return AddedFeed(known, False, known.outlet.name if known.outlet else None)
+        before = known.outlet.name if known is not None and known.outlet else None
         host = host_of(url)
         record = get_or_create_outlet(session, outlet or host, host)
-        return add_feed(session, url.strip(), now=utcnow(), outlet=record)
+        feed, created = add_feed(session, url, now=utcnow(), outlet=record)
+        moved = before if not created and before != record.name else None
+        return AddedFeed(feed, created, record.name, moved)
 
 
 def feed_rows(database: Database) -> list[dict[str, Any]]:

@@ -184,11 +184,19 @@ def list_articles(
     changed: bool = False,
     limit: int | None = None,
 ) -> list[ArticleRow]:
-    """Articles, newest first. ``outlet`` matches name or slug; ``changed`` keeps articles
-    with two versions or more."""
+    """Articles, newest first. ``outlet`` matches name or slug (:class:`NotFound`, naming the
+    known outlets, when none does); ``changed`` keeps articles with two versions or more."""
     stmt = select(Article, Outlet.name).outerjoin(Outlet, Article.outlet_id == Outlet.id)
     if outlet:
-        stmt = stmt.where(or_(func.lower(Outlet.name) == outlet.lower(), Outlet.slug == outlet))
+        match = or_(func.lower(Outlet.name) == outlet.lower(), Outlet.slug == outlet)
+        if session.scalars(select(Outlet.id).where(match).limit(1)).first() is None:
+            names = list(session.scalars(select(Outlet.name).order_by(Outlet.name).limit(21)))
+            known = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+            raise NotFound(
+                f"no outlet named {outlet!r}"
+                + (f"; known outlets: {known}" if names else "; no outlets yet")
+            )
+        stmt = stmt.where(match)
     if changed:
         stmt = stmt.where(Article.version_count >= 2)
     stmt = stmt.order_by(

@@ -89,3 +89,29 @@ def test_feedparser_fixtures_never_crash(path: Path) -> None:
     expect = re.search(r"^Expect:\s*(.+)$", head, re.MULTILINE)
     if expect and "not bozo" in expect.group(1) and parsed.items:
         assert parsed.warning is None or "without a usable link" in parsed.warning
+
+
+def test_adding_a_feed_again_keeps_its_outlet(tmp_path: Path) -> None:
+    """Issue 15: re-running `feeds add URL` moved the feed to an outlet named after its host
+    while printing "already known"; with --outlet it moves, and says so."""
+    from click.testing import CliRunner
+
+    from newsdiff.cli import cli
+    from newsdiff.store.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'nd.sqlite'}"
+    migrate(url)
+    env = {"NEWSDIFF_DATABASE_URL": url}
+    runner = CliRunner()
+    feed = "https://news.example.org/rss.xml"
+    first = runner.invoke(cli, ["feeds", "add", feed, "--outlet", "Example News"], env=env)
+    assert first.exit_code == 0 and "added" in first.output
+    again = runner.invoke(cli, ["feeds", "add", feed], env=env)
+    assert again.exit_code == 0 and "already known" in again.output
+    assert "Example News" in again.output and "changed" not in again.output
+    listed = runner.invoke(cli, ["feeds", "list", "--json"], env=env)
+    assert '"outlet": "Example News"' in listed.output
+    moved = runner.invoke(cli, ["feeds", "add", feed, "--outlet", "Other Paper"], env=env)
+    assert "outlet changed from Example News to Other Paper" in moved.output
+    listed = runner.invoke(cli, ["feeds", "list", "--json"], env=env)
+    assert '"outlet": "Other Paper"' in listed.output
