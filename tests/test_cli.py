@@ -123,3 +123,24 @@ def test_clearer_messages(env: dict[str, str], tmp_path: Path) -> None:
     assert "no outlet named 'nope'; known outlets: Example News" in nope.output
     found = run("articles", "--outlet", "example news", env=env)
     assert found.exit_code == 0 and "example.org/news/a" in found.output
+
+
+def test_poll_warns_while_the_user_agent_is_the_example(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    run("init", env=env)
+    result = run("poll", env=env)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "fetch.user_agent" in line]
+    assert len(warnings) == 1 and "example.org/contact" in warnings[0]
+    config = tmp_path / "config.toml"
+    config.write_text('[fetch]\nuser_agent = "research-bot/1.0 (+mailto:me@uni.example)"\n')
+    quiet = run("poll", "--config", str(config), env=env)
+    assert quiet.exit_code == 0 and "user_agent" not in quiet.output
+
+
+def test_example_config_polls_nothing() -> None:
+    import tomllib
+
+    example = Path(__file__).resolve().parents[1] / "config.example.toml"
+    assert "feeds" not in tomllib.loads(example.read_text(encoding="utf-8"))

@@ -26,6 +26,9 @@ from newsdiff.cli.base import (
 )
 from newsdiff.errors import ConfigError
 
+#: the contact of the default User-Agent, which every real deployment should replace
+PLACEHOLDER_CONTACT = "example.org/contact"
+
 
 @cli.command()
 @click.argument("url")
@@ -132,6 +135,12 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
     from newsdiff.collect.poll import run_poll
     from newsdiff.errors import PollLocked
 
+    if PLACEHOLDER_CONTACT in state.settings.fetch.user_agent:
+        click.echo(
+            "newsdiff: warning: fetch.user_agent still gives the example contact "
+            f"({PLACEHOLDER_CONTACT}): set your own, so that sites can reach you",
+            err=True,
+        )
     database = open_db(state)
     interactive = sys.stderr.isatty() and not quiet and not as_json
     try:

@@ -225,12 +225,36 @@ def summary_text(summary: DemoSummary, *, width: int = 100, color: bool = False)
     return "\n".join(out)
 
 
+def command_name() -> str:
+    """How to run newsdiff again from this shell: ``newsdiff`` when that is on PATH and is this
+    installation, else the path of the script that is running (``.venv/bin/newsdiff`` after
+    the quick start, which puts nothing on PATH), else ``python -m newsdiff``."""
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    on_path = shutil.which("newsdiff")
+    if script is not None and script.name == "newsdiff" and script.exists():
+        if on_path and Path(on_path).resolve() == script.resolve():
+            return "newsdiff"
+        try:
+            relative = os.path.relpath(script.resolve(), Path.cwd())
+        except ValueError:  # another drive (Windows)
+            relative = str(script.resolve())
+        shown = relative if not relative.startswith("..") else str(script.resolve())
+        return shown if "/" in shown else f"./{shown}"
+    return "newsdiff" if on_path else f"{Path(sys.executable).name} -m newsdiff"
+
+
 def next_steps(summary: DemoSummary) -> list[str]:
-    """How to explore the demo database afterwards."""
+    """How to explore the demo database afterwards, with commands that work as printed."""
     env = f"NEWSDIFF_DATABASE_URL={summary.database_url}"
+    cmd = command_name()
     return [
         f"The demo database is {summary.db_path}. Explore it with:",
-        f"  {env} newsdiff story show {STORY}",
-        f"  {env} newsdiff diff ARTICLE",
-        f"  {env} newsdiff tui --story {STORY}",
+        f"  {env} {cmd} story show {STORY}",
+        f"  {env} {cmd} diff ARTICLE",
+        f"  {env} {cmd} tui --story {STORY}",
     ]
