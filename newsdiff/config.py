@@ -35,6 +35,8 @@ MAX_DURATION = timedelta(days=3650)
 DATABASE_SCHEMES = ("sqlite", "postgresql")
 # Day counts of [linking]: a century either way.
 MAX_DAYS = 36500
+# The longest fetch.min_host_delay_s: an hour between two requests to one host.
+MAX_HOST_DELAY_S = 3600.0
 
 
 def parse_duration(value: str | int | float) -> timedelta:
@@ -85,6 +87,8 @@ class FetchSettings:
     max_bytes: int = 5_000_000
     max_redirects: int = 10
     respect_robots: bool = True
+    # the least time between two requests to one host (a robots.txt Crawl-delay may ask more)
+    min_host_delay_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,11 @@ def _validate(settings: Settings) -> None:
         (f.timeout_s > 0, "fetch.timeout_s", "must be positive"),
         (f.max_bytes > 0, "fetch.max_bytes", "must be positive"),
         (f.max_redirects >= 0, "fetch.max_redirects", "must not be negative"),
+        (
+            0 <= f.min_host_delay_s <= MAX_HOST_DELAY_S,
+            "fetch.min_host_delay_s",
+            f"must be between 0 and {MAX_HOST_DELAY_S:g}",
+        ),
         (bool(f.user_agent.strip()), "fetch.user_agent", "must not be empty"),
         (
             _header_problem(f.user_agent) is None,

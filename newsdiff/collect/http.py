@@ -24,9 +24,11 @@ import email.utils
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -62,6 +64,9 @@ __all__ = [
     "ROBOTS_MAX_BYTES",
     "Fetcher",
     "FetchResult",
+    "HostGate",
+    "HostSlot",
+    "LocalGate",
     "charset_of",
     "check_url",
     "parse_http_date",
@@ -71,6 +76,8 @@ __all__ = [
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+#: the answers that ask a client to slow down: the whole host backs off (see HostSlot.back_off)
+BACKOFF_CODES = (429, 503)
 #: httpx's own limit; a longer URL (given or redirected to) is a FetchError, not httpx.InvalidURL
 MAX_URL_CHARS = 65_536
 #: the longest wait a Retry-After may ask for: a week. Longer (or an absurd date) is read as a
@@ -232,10 +239,59 @@ class _Response:
     truncated: bool = False
 
 
+class HostSlot(Protocol):
+    """The right to send one request to a host, held while it runs."""
+
+    async def back_off(self, seconds: float | None) -> None:
+        """The host answered 429 or 503: ask nobody to send it anything for ``seconds`` (its
+        Retry-After, None when it gave none)."""
+
+
+class HostGate(Protocol):
+    """Decides when a request to a host may start: the politeness shared by whoever uses the
+    gate. :class:`Fetcher` holds a slot around each request it sends, robots.txt included. The
+    default, :class:`LocalGate`, is shared by one process's fetches; a queue worker's gate
+    (:mod:`newsdiff.workers.hosts`) by every worker on the database."""
+
+    def slot(self, host: str, delay: float) -> AbstractAsyncContextManager[HostSlot]:
+        """Wait until a request to ``host`` (a netloc, lower case) may start, and hold the slot
+        until the block ends. ``delay``: the least time between two requests to the host (the
+        larger of fetch.min_host_delay_s and its robots.txt Crawl-delay; 0 for none)."""
+        ...
+
+
+class _NoBackOff:
+    async def back_off(self, seconds: float | None) -> None:
+        """In one process, a 429 or 503 reschedules the one article or feed (schedule.py)."""
+
+
 @dataclass
 class _Host:
     semaphore: asyncio.Semaphore
     next_allowed: float = 0.0
+
+
+class LocalGate:
+    """The in-process gate: at most ``per_host_concurrency`` requests at once to a host, and
+    request starts spaced by the delay (monotonic clock)."""
+
+    def __init__(self, per_host_concurrency: int) -> None:
+        self.per_host_concurrency = per_host_concurrency
+        self._hosts: dict[str, _Host] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str, delay: float) -> AsyncIterator[HostSlot]:
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host_concurrency))
+        async with state.semaphore:
+            if delay > 0:
+                now = time.monotonic()
+                wait = state.next_allowed - now
+                state.next_allowed = max(now, state.next_allowed) + delay
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            yield _NoBackOff()
 
 
 @dataclass
@@ -248,7 +304,9 @@ class _Robots:
 class Fetcher:
     """Fetch pages politely. Use as ``async with Fetcher(settings) as fetcher:``.
 
-    ``clock`` (monotonic seconds) decides when cached robots.txt rules expire; tests move it."""
+    ``clock`` (monotonic seconds) decides when cached robots.txt rules expire; tests move it.
+    ``gate`` decides when a request to a host may start (default: a :class:`LocalGate` of this
+    fetcher's own)."""
 
     def __init__(
         self,
@@ -256,13 +314,14 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
+        gate: HostGate | None = None,
     ) -> None:
         self.settings = settings
         self._transport = transport
         self._clock = clock
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(settings.concurrency)
-        self._hosts: dict[str, _Host] = {}
+        self._gate: HostGate = gate or LocalGate(settings.per_host_concurrency)
         self._robots: dict[str, _Robots] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -291,14 +350,6 @@ class Fetcher:
         if self._client is None:
             raise RuntimeError("Fetcher used outside `async with`")
         return self._client
-
-    def _host(self, netloc: str) -> _Host:
-        host = self._hosts.get(netloc)
-        if host is None:
-            host = self._hosts[netloc] = _Host(
-                asyncio.Semaphore(self.settings.per_host_concurrency)
-            )
-        return host
 
     async def fetch(
         self,
@@ -397,12 +448,10 @@ class Fetcher:
         self, url: str, parsed: httpx.URL, headers: dict[str, str], accept: tuple[str, ...] | None
     ) -> _Response:
         netloc, origin = _origin(parsed)
-        host = self._host(netloc)
-        async with self._global, host.semaphore:
-            await self._wait_crawl_delay(host, origin)
+        async with self._global, self._gate.slot(netloc, self._delay(origin)) as slot:
             # The total timeout covers the response only, not the wait for a free slot: a
             # fetch queued behind slow ones must not time out before it has started.
-            return await self._request(
+            got = await self._request(
                 url,
                 headers,
                 accept=accept,
@@ -410,6 +459,9 @@ class Fetcher:
                 limit_name="fetch.max_bytes",
                 timeout=self.settings.timeout_s,
             )
+            if got.status in BACKOFF_CODES:
+                await slot.back_off(parse_retry_after(got.headers.get("retry-after")))
+            return got
 
     async def _request(
         self,
@@ -494,17 +546,13 @@ class Fetcher:
             raise FetchError(f"cannot decode response: {clip(str(exc))}", url=url) from exc
         return decoder.body(), False
 
-    async def _wait_crawl_delay(self, host: _Host, origin: str) -> None:
+    def _delay(self, origin: str) -> float:
+        """The least time between two requests to ``origin``'s host: fetch.min_host_delay_s,
+        or its robots.txt Crawl-delay when longer."""
         robots = self._robots.get(origin)
         rules = robots.rules if robots is not None else None
         delay = rules.crawl_delay(self.settings.user_agent) if rules is not None else 0.0
-        if delay <= 0:
-            return
-        now = time.monotonic()
-        wait = host.next_allowed - now
-        host.next_allowed = max(now, host.next_allowed) + delay
-        if wait > 0:
-            await asyncio.sleep(wait)
+        return max(self.settings.min_host_delay_s, delay)
 
     async def _check_robots(self, url: str, parsed: httpx.URL) -> None:
         if not self.settings.respect_robots:
@@ -514,20 +562,21 @@ class Fetcher:
         if robots.rules is None or self._clock() >= robots.expires:
             async with robots.lock:  # one fetch of robots.txt per origin, the others wait
                 if robots.rules is None or self._clock() >= robots.expires:
-                    robots.rules = await self._load_robots(origin, self._host(netloc))
+                    robots.rules = await self._load_robots(origin, netloc)
                     robots.expires = self._clock() + robots.rules.ttl
         refusal = robots.rules.refusal(url, self.settings.user_agent)
         if refusal is not None:
             raise BlockedByRobots(refusal, url=url)
 
-    async def _load_robots(self, origin: str, host: _Host) -> RobotsRules:
+    async def _load_robots(self, origin: str, netloc: str) -> RobotsRules:
         """Fetch and read ``origin``'s robots.txt: streamed, capped at ROBOTS_MAX_BYTES,
         redirects followed (http(s) only, at most ROBOTS_MAX_REDIRECTS)."""
         target = f"{origin}/robots.txt"
         headers = {"Accept": "text/plain,*/*;q=0.5"}
         for _ in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
-                async with self._global, host.semaphore:
+                # robots.txt is a request to the host like any other: it takes a slot
+                async with self._global, self._gate.slot(netloc, self._delay(origin)) as slot:
                     got = await self._request(
                         target,
                         headers,
@@ -537,6 +586,8 @@ class Fetcher:
                         timeout=min(self.settings.timeout_s, ROBOTS_TIMEOUT_S),
                         truncate=True,
                     )
+                    if got.status in BACKOFF_CODES:
+                        await slot.back_off(parse_retry_after(got.headers.get("retry-after")))
             except BadRedirect as exc:  # RFC 9309: as if there were no robots.txt (a 4xx)
                 logger.info("robots.txt of %s: %s: allowing everything", origin, exc)
                 return ALLOW_ALL
