@@ -262,9 +262,34 @@ def tui(state: State, story_slug: str | None) -> None:
     help="Keep the demo database in this file. An existing file is replaced only when it is an "
     "earlier demo database; anything else is refused. Default: a new temp file.",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Only serve the demo site and print its feed URLs, to try the commands by hand "
+    "against it; Enter moves the site to its next round (the outlets rewrite their articles), "
+    "Ctrl-C or end of input stops it.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="With --serve: the port (0: any)."
+)
+@click.option(
+    "--round",
+    "start_round",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --serve: the round to start at.",
+)
 @common
 @pass_state
-def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
+def demo(
+    state: State,
+    no_tui: bool,
+    db_path: Path | None,
+    serve: bool,
+    port: int,
+    start_round: int,
+) -> None:
     """The whole pipeline offline, in about fifteen seconds.
 
     Serves a local news site (three fictional outlets, 127.0.0.1 only) whose articles about the
@@ -272,12 +297,35 @@ def demo(state: State, no_tui: bool, db_path: Path | None) -> None:
     (2007-2010), imports the bundled baby-p story and links its coverage. Then opens the TUI on
     the result when run in a terminal; otherwise, or with --no-tui, prints a summary: events and
     their coverage, and the most-edited article with its last change side by side.
+
+    With --serve it only serves the site, so that `feeds add`, `poll` and the rest can be tried
+    by hand against it (the README's transcript is made this way).
     """
     import os
     import shutil
 
-    from newsdiff.demo.run import run_demo
+    from newsdiff.demo.run import run_demo, serve_demo
     from newsdiff.demo.summary import build_summary, next_steps, summary_text
+
+    if serve:
+
+        def wait() -> bool:
+            return bool(sys.stdin.readline())  # Enter: next round; end of input: stop
+
+        try:
+            serve_demo(
+                port=port,
+                start_round=start_round - 1,
+                say=lambda line: click.echo(line),
+                wait=wait,
+            )
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot serve on port {port}: {exc}", param_hint="--port"
+            ) from None
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        return
 
     if sys.stderr.isatty():
         result = _demo_with_progress(state.settings, db_path)

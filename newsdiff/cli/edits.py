@@ -120,6 +120,7 @@ def _short(text: str | None, width: int = 70) -> str:
 )
 @click.option("--silent", is_flag=True, help="Only factual edits no correction notice owns up to.")
 @click.option("--outlet", help="Only this outlet (name).")
+@click.option("--article", type=click.IntRange(min=1, max=MAX_ID), help="Only this article (id).")
 @click.option("--story", help="Only articles covering an event of this story (slug).")
 @click.option("--since", type=DATE, help="Only versions captured on or after this date.")
 @click.option("--until", type=DATE, help="Only versions captured before this date.")
@@ -133,6 +134,7 @@ def edits(
     changes: tuple[str, ...],
     silent: bool,
     outlet: str | None,
+    article: int | None,
     story: str | None,
     since: datetime | None,
     until: datetime | None,
@@ -154,6 +156,8 @@ def edits(
     try:
         with database.read() as session:
             ids = story_article_ids(session, story) if story else None
+            if article is not None:
+                ids = [article] if ids is None or article in ids else []
             rows = list_edits(
                 session,
                 kinds=kinds,

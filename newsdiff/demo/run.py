@@ -184,3 +184,37 @@ def run_demo(
         replaced=replaced,
         seconds=time.monotonic() - started,
     )
+
+
+def serve_demo(
+    *,
+    port: int = 0,
+    start_round: int = 0,
+    say: Callable[[str], None],
+    wait: Callable[[], bool],
+) -> None:
+    """Serve the demo site on 127.0.0.1 until ``wait`` returns False, for trying the commands
+    by hand against it (the README's transcript is recorded this way). ``say`` prints the feed
+    URLs and each round; every time ``wait`` returns True the site moves to its next round
+    (the outlets rewrite their articles), and after the last round it stays there."""
+    from newsdiff.demo.site import DemoSite
+
+    site = DemoSite(port=port)
+    if not 0 <= start_round < site.rounds:
+        site.stop()
+        raise ConfigError(f"--round must be 0 to {site.rounds - 1}")
+    with site:
+        site.set_round(start_round)
+        say(f"demo site on {site.base_url} (127.0.0.1 only); its feeds:")
+        for feed in site.feeds:
+            say(f"  {feed.url}  ({feed.outlet})")
+
+        def show() -> None:
+            at = site.round_time(site.round)
+            say(f"round {site.round + 1} of {site.rounds}: the site as of {at:%Y-%m-%d %H:%M}")
+
+        show()
+        while wait():
+            if site.round + 1 < site.rounds:
+                site.set_round(site.round + 1)
+            show()

@@ -76,7 +76,7 @@ NOT_FOUND = Response(404, "text/plain; charset=utf-8", b"not found\n")
 class DemoSite:
     """The demo site. Use as a context manager; ``set_round`` changes what it serves."""
 
-    def __init__(self, content: DemoContent | None = None) -> None:
+    def __init__(self, content: DemoContent | None = None, *, port: int = 0) -> None:
         self.content = content or load_content()
         self._round = 0
         self._lock = threading.Lock()
@@ -116,7 +116,7 @@ class DemoSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
