@@ -120,7 +120,7 @@ class OutletRules:
 class LinkingSettings:
     days_before: int = 1
     max_days_after: int = 3650
-    min_score: float = 0.3
+    min_score: float = 0.34
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,21 @@ class CaptureSettings:
 
 
 @dataclass(frozen=True)
+class WorkerSettings:
+    """``newsdiff worker``: queue workers on PostgreSQL (newsdiff.workers)."""
+
+    concurrency: int = 10  # jobs at once in one worker process (--concurrency)
+    tick_s: int = 5  # the scheduler defers what is due this often (1..59 s)
+    queue_depth: int = 1000  # at most this many jobs waiting; each tick tops the queue up
+    host_wait_s: float = 5.0  # a job waits this long for a busy host, then goes back to the queue
+    heartbeat_s: float = 10.0  # each worker says it is alive this often
+    stalled_after_s: float = 30.0  # jobs of a worker silent this long are run again
+    shutdown_timeout_s: float = 30.0  # on SIGTERM, running jobs get this long, then go back
+    reconnect_max_s: float = 30.0  # longest pause between attempts to reach a lost database
+    extraction_processes: int = 0  # extraction in threads (0) or this many processes per worker
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; every field has a default."""
 
@@ -164,6 +179,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     tui: TuiSettings = field(default_factory=TuiSettings)
     captures: CaptureSettings = field(default_factory=CaptureSettings)
+    workers: WorkerSettings = field(default_factory=WorkerSettings)
     source: Path | None = None
 
     def with_database_url(self, url: str) -> Settings:
@@ -295,6 +311,33 @@ def _validate_selectors(name: str, rules: OutletRules) -> None:
             raise _Invalid(f"outlets.{name}.{key}", f"bad CSS selector: {exc}") from exc
 
 
+def _worker_checks(w: WorkerSettings) -> list[tuple[bool, str, str]]:
+    hour = 3600.0
+    return [
+        (1 <= w.concurrency <= 1000, "workers.concurrency", "must be between 1 and 1000"),
+        (1 <= w.tick_s <= 59, "workers.tick_s", "must be between 1 and 59 (seconds)"),
+        (1 <= w.queue_depth <= 1_000_000, "workers.queue_depth", "must be between 1 and 1000000"),
+        (0 <= w.host_wait_s <= hour, "workers.host_wait_s", "must be between 0 and 3600"),
+        (0 < w.heartbeat_s <= hour, "workers.heartbeat_s", "must be between 0 and 3600"),
+        (
+            2 * w.heartbeat_s <= w.stalled_after_s <= 24 * hour,
+            "workers.stalled_after_s",
+            "must be at least twice workers.heartbeat_s (and at most a day)",
+        ),
+        (
+            0 <= w.shutdown_timeout_s <= hour,
+            "workers.shutdown_timeout_s",
+            "must be between 0 and 3600",
+        ),
+        (0 < w.reconnect_max_s <= hour, "workers.reconnect_max_s", "must be between 0 and 3600"),
+        (
+            0 <= w.extraction_processes <= 64,
+            "workers.extraction_processes",
+            "must be between 0 and 64",
+        ),
+    ]
+
+
 def _validate(settings: Settings) -> None:
     s, f = settings.schedule, settings.fetch
     checks: list[tuple[bool, str, str]] = [
@@ -342,6 +385,7 @@ def _validate(settings: Settings) -> None:
             "must contain {timestamp} and {url}",
         ),
     ]
+    checks += _worker_checks(settings.workers)
     for ok, key, message in checks:
         if not ok:
             raise _Invalid(key, message)

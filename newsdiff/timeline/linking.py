@@ -4,7 +4,11 @@ An article is linked to an event when it is about the story (at least two of the
 keywords, or one of them in the headline together with one of the event's, appear in its latest
 headline or text, case-insensitive, whole words) and its publication date falls in the event's
 window: from ``days_before`` days before the event until the day before the next event (at least
-until the event's end date, at most ``max_days_after`` days). The score (0..1) is stored.
+until the event's end date, at most ``max_days_after`` days), and its score reaches
+``linking.min_score``. The score (0..1, stored) weighs the story's keywords (half: three hits
+score fully), the event's (0.3: two hits) and a keyword in the headline (0.2); with the default
+0.34, two story keywords in passing (0.333), with nothing of the event and nothing in the
+headline, are not enough.
 
 Manual links and unlinks always win: re-linking never touches a coverage row whose origin is
 ``manual``. An SQL pre-filter (LIKE on the story's keywords) keeps the Python scoring to

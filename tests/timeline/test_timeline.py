@@ -91,9 +91,9 @@ def articles(database: Database) -> dict[str, int]:
     }
 
 
-def linked(database: Database) -> dict[str, set[int]]:
+def linked(database: Database, slug: str = "test-story") -> dict[str, set[int]]:
     with database.read() as session:
-        story = get_story(session, "test-story")
+        story = get_story(session, slug)
         return {e.slug: {c.article_id for c in e.coverage} for e in story_timeline(session, story)}
 
 
@@ -220,3 +220,39 @@ def test_events_at_the_edges_of_the_calendar_link(
     with database.read() as session:
         windows = event_windows(story_events(session, get_story(session, "edges")), LINKING)
     assert min(w.start for w in windows.values()) == dt.date.min
+
+
+def test_min_score_rejects_a_passing_mention(database: Database, tmp_path: Path) -> None:
+    """Issue 15: with the defaults every article 'about' a story scored at least 0.333, so
+    linking.min_score = 0.3 could reject nothing. Now two of the story's keywords in passing
+    (0.333), with nothing of the event and nothing in the headline, fall below the default
+    0.34; the same article naming the event is linked."""
+    path = tmp_path / "mention.toml"
+    path.write_text(
+        '[story]\nslug = "mention"\ntitle = "Mention"\n'
+        'keywords = ["Haringey", "Baby P", "Connolly"]\n'
+        '[[events]]\nslug = "jar"\ndate = 2008-11-13\ntitle = "Inspection"\n'
+        'keywords = ["inspection"]\n',
+        encoding="utf-8",
+    )
+    passing = add_article(
+        database,
+        "https://example.org/passing",
+        at(2008, 11, 14),
+        "Council tax to rise",
+        "The rise, like the Baby P case in Haringey, was debated at length by councillors.",
+    )
+    naming = add_article(
+        database,
+        "https://example.org/naming",
+        at(2008, 11, 14),
+        "Council tax to rise",
+        "The inspection of Haringey after the Baby P case was debated by councillors.",
+    )
+    import_and_link(database, path, LinkingSettings())
+    got = linked(database, "mention")["jar"]
+    assert naming in got
+    assert passing not in got
+    # and a looser threshold takes the passing mention in
+    relink(database, "mention", LinkingSettings(min_score=0.3))
+    assert passing in linked(database, "mention")["jar"]
