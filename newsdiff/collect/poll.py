@@ -212,9 +212,7 @@ def _record_feed_failure(
                 )
     except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
         logger.error("feed %s: %s (and recording it failed: %s)", url, exc, store_exc)
-        return FeedOutcome(
-            url, "error", error=f"{exc} (not recorded: {store_exc})", recorded=False
-        )
+        return FeedOutcome(url, "error", error=f"{exc} (not recorded: {store_exc})", recorded=False)
     logger.warning("feed %s: %s", url, exc)
     return FeedOutcome(url, "error", error=str(exc))
 
