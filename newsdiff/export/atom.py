@@ -1,6 +1,9 @@
 """An Atom 1.0 feed of changes: one entry per new version, newest first.
 
-Each entry says *what* changed, not only that something did: the headline before and after, the
+Each entry says *what* changed, not only that something did: the version's typed edits in words
+(``quote removed: 'worst case I had ever seen' (Heather Brown)``, ``number changed: 12 -> 15``,
+the most telling first, factual edits no correction owns up to flagged ``[silent]``; see
+:mod:`newsdiff.export.edits`), the headline before and after, the
 word and paragraph counts, and the first changed passages with the deleted words marked
 ``[-like this-]`` and the inserted ones ``{+like this+}`` (in the HTML content: struck through in
 red and bold in green, as in the terminal). Its link is the version's diff page in the site that
@@ -26,9 +29,11 @@ from newsdiff import __version__
 from newsdiff.diff import Document, DocumentDiff, Op, ParagraphDiff, compare, paragraph_note
 from newsdiff.errors import ConfigError, NotFound
 from newsdiff.export import layout
+from newsdiff.export.edits import KnownEdits, in_words, version_edits
+from newsdiff.export.escape import display
 from newsdiff.export.tables import covering_story
 from newsdiff.store.models import Article, Outlet, Version, utcnow
-from newsdiff.text import plural, printable
+from newsdiff.text import plural
 from newsdiff.timeline.compare import version_document
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -39,15 +44,8 @@ GAP = 120  # unchanged runs longer than this between two changes are shortened
 
 ET.register_namespace("", ATOM)
 
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _MINUS = "\u2212"
 _SPACES = re.compile(" {2,}")
-
-
-def display(text: str | None) -> str:
-    """Untrusted text made safe to show anywhere: control characters as visible symbols, and
-    nothing XML 1.0 cannot carry."""
-    return _NOT_XML.sub("\ufffd", printable(text or ""))
 
 
 def diff_pair(old: Version | None, new: Version) -> DocumentDiff:
@@ -235,8 +233,34 @@ class ChangeSummary:
     html: str
 
 
-def describe_change(diff: DocumentDiff, *, first: bool = False) -> ChangeSummary:
-    """A readable account of ``diff``: headline before -> after, counts, first changed passages.
+_SILENT = "color:#b00020;font-weight:bold"
+
+
+def _edit_lines(edits: KnownEdits) -> tuple[str, str]:
+    """``Edits: quote removed: '...' (Heather Brown) [silent]; number changed: 12 -> 15; and 2
+    more (1 source, 1 other)`` as one line of text, and as an HTML list."""
+    shown, more = in_words(edits.edits)
+    if not shown:
+        return "", ""
+    said = [display(text) + (" [silent]" if silent else "") for text, silent in shown]
+    items = [
+        html.escape(display(text), quote=False)
+        + (f' <b style="{_SILENT}">[silent]</b>' if silent else "")
+        for text, silent in shown
+    ]
+    if more:  # names kinds, which come from the database too
+        said.append(display(more))
+        items.append(html.escape(display(more), quote=False))
+    body = "".join(f"<li>{item}</li>" for item in items)
+    return "Edits: " + "; ".join(said), f"<p><b>Edits:</b></p><ul>{body}</ul>"
+
+
+def describe_change(
+    diff: DocumentDiff, *, first: bool = False, edits: KnownEdits | None = None
+) -> ChangeSummary:
+    """A readable account of ``diff``: its typed ``edits`` in words (when given, see
+    :func:`newsdiff.export.edits.in_words`), headline before -> after, counts, first changed
+    passages.
 
     ``first``: the diff is of a first version against nothing ("first seen").
     """
@@ -252,6 +276,10 @@ def describe_change(diff: DocumentDiff, *, first: bool = False) -> ChangeSummary
         return ChangeSummary(text, body)
     lines: list[str] = []
     parts: list[str] = []
+    said, listed = _edit_lines(edits) if edits is not None else ("", "")
+    if said:
+        lines.append(said)
+        parts.append(listed)
     if diff.title_changed:
         before, after = display(diff.title.old_text), display(diff.title.new_text)
         lines.append(f"Headline: “{before}” → “{after}”")
@@ -320,7 +348,8 @@ def feed_items(
     changes_only: bool = False,
 ) -> list[FeedItem]:
     """The newest versions (all articles, a story's coverage or one article), newest first,
-    each with an account of what changed since the version before."""
+    each with an account of what changed since the version before: its stored typed edits
+    when it has been analysed, else edits computed now from the two texts (never stored)."""
     stmt = (
         select(Version, Article.url, Outlet.name)
         .join(Article, Article.id == Version.article_id)
@@ -346,6 +375,7 @@ def feed_items(
                 )
             ).one()
         diff = diff_pair(previous, version)
+        known = version_edits(session, version, previous) if previous is not None else None
         headline = display(version.title) or display(url)
         items.append(
             FeedItem(
@@ -359,7 +389,7 @@ def feed_items(
                 link=layout.absolute(
                     base_url, layout.version_page(version.article_id, version.number)
                 ),
-                summary=describe_change(diff, first=previous is None),
+                summary=describe_change(diff, first=previous is None, edits=known),
                 entry_id=entry_id(base_url, version),
             )
         )

@@ -231,3 +231,46 @@ def build_sample(database: Database) -> Sample:
 @pytest.fixture
 def sample(database: Database) -> Sample:
     return build_sample(database)
+
+
+# An article whose second version makes one edit of most kinds (written for these tests), and
+# whose third only fixes a spelling: a trivial version.
+EDITS_V1 = (
+    "Inspectors to criticise council",
+    [
+        "Inspectors are expected to say the council failed 12 children in its care.",
+        '"It was the worst case I had ever seen," said Heather Brown, a social worker.',
+        "The council has declined to comment on the report.",
+    ],
+)
+EDITS_V2 = (
+    "Inspectors criticise council",
+    [
+        "Inspectors said the council failed 15 children in its care.",
+        "The council has declined to comment on the report.",
+        "A spokesperson said the report would be studied <carefully> & promptly.",
+    ],
+)
+EDITS_V3 = (
+    "Inspectors criticise council",
+    [
+        "Inspectors said the council failed 15 children in its care.",
+        "The council has declinde to comment on the report.",
+        "A spokesperson said the report would be studied <carefully> & promptly.",
+    ],
+)
+
+
+def build_edits_article(database: Database, *, start: datetime = T0 + 72 * H) -> int:
+    """Add the article of EDITS_V1..V3 (outlet "Edits Gazette"); returns its id. Its edits are
+    not analysed: run ``newsdiff.store.analysis.analyse_versions`` to store them."""
+    with database.write() as s:
+        outlet = Outlet(name="Edits Gazette", slug="edits-gazette", domain="gazette.example")
+        s.add(outlet)
+        s.flush()
+        article = put_article(s, "https://gazette.example/inspectors", outlet, start)
+        for n, (title, paragraphs) in enumerate((EDITS_V1, EDITS_V2, EDITS_V3), start=1):
+            at = start + (n - 1) * H
+            v = put_version(s, article, n, at, title, paragraphs)
+            put_check(s, article, at, "new_version", v)
+        return article.id

@@ -230,3 +230,108 @@ def test_cli(tmp_path: Path) -> None:
     assert to_stdout.stdout_bytes.count(b"<entry>") == 3
     missing = run("feed", "--story", "nope", env=env)
     assert missing.exit_code == 1
+
+
+# --- typed edits in words ---------------------------------------------------------------------
+
+
+def entry_summary(database: Database, article: int, number: int) -> tuple[str, str]:
+    _, parsed = feed(database, article=article)
+    entry = next(e for e in parsed.entries if e.title.startswith(f"v{number}:"))
+    return entry.summary, entry.content[0].value
+
+
+def test_summary_says_the_edits_in_words_when_not_analysed(database: Database) -> None:
+    from tests.export.conftest import build_edits_article
+
+    aid = build_edits_article(database)
+    text, content = entry_summary(database, aid, 2)
+    first = text.splitlines()[0]
+    assert first.startswith("Edits: headline changed; ")
+    assert (
+        "quote removed: 'It was the worst case I had ever seen' (Heather Brown) [silent]" in first
+    )
+    assert "number changed: 12 -> 15 [silent]" in first
+    assert 'hedge dropped: "are expected to say" -> "said"' in first
+    assert first.endswith("; and 2 more (2 source)")
+    # the passages are still there below
+    assert "Headline: “Inspectors to criticise council” → “Inspectors criticise council”" in text
+    assert "¶1: Inspectors [-are expected to say-]{+said+}" in text
+    assert "<li>number changed: 12 -&gt; 15 <b" in content and "[silent]</b></li>" in content
+    trivial, _ = entry_summary(database, aid, 3)
+    assert trivial.splitlines()[0] == "Edits: trivial edits only (spelling)"
+    first_seen, _ = entry_summary(database, aid, 1)
+    assert first_seen.startswith("First seen:") and "Edits" not in first_seen
+
+
+def test_summary_uses_the_stored_edits(database: Database) -> None:
+    """Once analysed, the stored edits are said (as the archive has them, silent flags
+    resolved by later corrections), not recomputed."""
+    from sqlalchemy import update
+
+    from newsdiff.store.analysis import analyse_versions
+    from newsdiff.store.models import Edit
+    from tests.export.conftest import EDITS_V3, build_edits_article
+
+    aid = build_edits_article(database)
+    analyse_versions(database)
+    with database.write() as session:
+        session.execute(
+            update(Edit)
+            .where(Edit.article_id == aid, Edit.kind == "number")
+            .values(old="twelve", new="fifteen")
+        )
+    text, _ = entry_summary(database, aid, 2)
+    assert "number changed: twelve -> fifteen [silent]" in text
+    # a later correction notice owns up to v2's edits: no longer silent
+    with database.write() as session:
+        article = session.get(Article, aid)
+        assert article is not None
+        notice = "Correction: an earlier version of this article gave the wrong number."
+        put_version(session, article, 4, T0 + 80 * H, EDITS_V3[0], [*EDITS_V3[1], notice])
+    analyse_versions(database)
+    text, _ = entry_summary(database, aid, 2)
+    assert "number changed: twelve -> fifteen;" in text and "[silent]" not in text
+    text, _ = entry_summary(database, aid, 4)
+    assert text.startswith(
+        "Edits: correction notice added: 'Correction: an earlier version of this article gave"
+    )
+
+
+def test_summary_of_an_analysed_version_without_edits(database: Database, sample: Sample) -> None:
+    """Analysed with no typed edit: no Edits line (the counts and passages remain)."""
+    from sqlalchemy import update
+
+    from newsdiff.store.models import Version
+
+    with database.write() as session:
+        session.execute(
+            update(Version).where(Version.article_id == sample.a1).values(analyser_version="1")
+        )
+    text, _ = entry_summary(database, sample.a1, 2)
+    assert "Edits" not in text and text.startswith("Headline: ")
+
+
+def test_edit_text_is_escaped_in_the_summary() -> None:
+    from newsdiff.diff.edits import Edit
+    from newsdiff.export.edits import KnownEdits
+
+    diff = compare(Document("T", ["a"]), Document("T", ["b"]))
+    quote = Edit(
+        "quote",
+        "added",
+        "",
+        "<script>alert(1)</script> \x1b[31m & done",
+        None,
+        0,
+        True,
+        {"speaker": "Mr <b>Bold</b>"},
+    )
+    summary = describe_change(diff, edits=KnownEdits((quote,), "computed"))
+    first = summary.text.splitlines()[0]
+    assert first == (
+        "Edits: quote added: '<script>alert(1)</script> ␛[31m & done' (Mr <b>Bold</b>) [silent]"
+    )
+    assert "<script>" not in summary.html and "<b>Bold" not in summary.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31m &amp; done" in summary.html
+    assert "\x1b" not in summary.html
