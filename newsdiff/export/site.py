@@ -2,9 +2,12 @@
 stylesheet, no JavaScript.
 
 The index lists the stories, the latest changes and every article; a story page shows the
-story's timeline of events with the coverage of each; an article page its version history; a
-version page the side-by-side diff against the version before (the diff engine's ``html_table``,
-with the same colours and marks as the terminal). The layout is in :mod:`newsdiff.export.layout`.
+story's timeline of events with the coverage of each; an article page its version history, with
+the kinds of each version's typed edits as labels; a version page the list of its typed edits
+(kind, change, old and new text, speaker, values, a ``silent`` label) above the side-by-side diff
+against the version before (the diff engine's ``html_table``, with the same colours and marks as
+the terminal). Edits are the stored ones, or computed for the page when a version has not been
+analysed yet (:mod:`newsdiff.export.edits`). The layout is in :mod:`newsdiff.export.layout`.
 Every piece of text is escaped, and control characters are shown as visible symbols.
 
 Pages are written one article at a time (its versions and checks loaded, diffed, written, then
@@ -29,7 +32,9 @@ from sqlalchemy.orm import Session
 from newsdiff import __version__
 from newsdiff.diff import DIFF_CSS, html_table
 from newsdiff.export import layout
-from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, display, stats_line
+from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, stats_line
+from newsdiff.export.edits import article_edits, badges, edits_section
+from newsdiff.export.escape import html_text
 from newsdiff.export.sitedir import SiteDir
 from newsdiff.export.tables import SAW_TEXT, covering_story
 from newsdiff.store.models import Article, Check, Outlet, Story, Version
@@ -62,14 +67,21 @@ table.nd-list td.nd-n { text-align: right; white-space: nowrap; }
 .nd-event time { color: #555; font-variant-numeric: tabular-nums; margin-right: .6em; }
 .nd-added { color: #0a6b1f; } .nd-removed { color: #b00020; }
 .nd-text p { max-width: 46em; }
+.nd-badge { display: inline-block; padding: 0 .4em; margin: 0 .2em .1em 0; border-radius: .3em;
+  font-size: .8em; line-height: 1.5; background: #eef1f5; border: 1px solid #c9d1db;
+  color: #243447; white-space: nowrap; }
+.nd-badge.nd-silent { background: #fde8ea; border-color: #e8a3ab; color: #8a0018;
+  font-weight: 600; }
+.nd-badge.nd-k-trivial, .nd-badge.nd-k-other { background: #f6f6f6; color: #666; }
+table.nd-edits td { overflow-wrap: anywhere; }
+table.nd-edits del { color: #b00020; background: #fde8ea; }
+table.nd-edits ins { color: #0a6b1f; background: #e3f6e6; text-decoration: none; }
 footer { margin-top: 3em; color: #777; font-size: .85em; border-top: 1px solid #eee;
   padding-top: .6em; }
 """
 
 
-def _e(text: object) -> str:
-    """Untrusted text for HTML: control characters made visible, then escaped."""
-    return html.escape(display(None if text is None else str(text)), quote=True)
+_e = html_text  # untrusted text for HTML: control characters made visible, then escaped
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -189,6 +201,7 @@ def _recent_changes(session: Session, story: str | None, page: str) -> str:
             Version.words_removed,
             Version.title_changed,
             Outlet.name,
+            Version.edit_kinds,
         )
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
@@ -203,16 +216,18 @@ def _recent_changes(session: Session, story: str | None, page: str) -> str:
         return "<p>No changes recorded yet.</p>"
     out = [
         '<table class="nd-list"><thead><tr><th>When</th><th>Outlet</th><th>Version</th>'
-        "<th>Words</th></tr></thead><tbody>"
+        "<th>Words</th><th>Edits</th></tr></thead><tbody>"
     ]
-    for aid, number, captured, title, added, removed, title_changed, outlet in rows:
+    for aid, number, captured, title, added, removed, title_changed, outlet, kinds in rows:
         href = _href(layout.version_page(aid, number), page)
         mark = " <em>(headline changed)</em>" if title_changed else ""
+        # the stored kinds only (a version not analysed yet has none to show here)
+        labels = badges(str(kinds).split(",")) if kinds else ""
         out.append(
             f"<tr><td>{_when(captured)}</td><td>{_e(outlet or '–')}</td>"
             f'<td><a href="{href}">v{number}: {_e(title)}</a>{mark}</td>'
             f'<td class="nd-n"><span class="nd-added">+{added}</span> '
-            f'<span class="nd-removed">\u2212{removed}</span></td></tr>'
+            f'<span class="nd-removed">\u2212{removed}</span></td><td>{labels}</td></tr>'
         )
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -294,6 +309,7 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
         )
     ]
     windows = _windows(versions, checks)
+    known = article_edits(session, versions)
     home = layout.article_page(article.id)
     headline = _e(article.title or article.url)
     crumbs = [(home, headline)]
@@ -316,9 +332,10 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
     else:
         parts.append(
             '<table class="nd-list"><thead><tr><th>Version</th><th>Captured</th>'
-            "<th>Headline</th><th>Words</th><th>Paragraphs</th></tr></thead><tbody>"
+            "<th>Headline</th><th>Words</th><th>Paragraphs</th><th>Edits</th></tr></thead>"
+            "<tbody>"
         )
-        for v, window in zip(versions, windows, strict=True):
+        for v, window, edits in zip(versions, windows, known, strict=True):
             paragraphs = (
                 f"{len(v.paragraph_list)}"
                 if v.number == 1
@@ -342,7 +359,7 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
                 f"<td>{_e(v.title)}{mark}</td>"
                 f'<td class="nd-n"><span class="nd-added">+{v.words_added}</span> '
                 f'<span class="nd-removed">\u2212{v.words_removed}</span></td>'
-                f"<td>{paragraphs}</td></tr>"
+                f"<td>{paragraphs}</td><td>{badges(edits.kinds, silent=edits.silent)}</td></tr>"
             )
         parts.append("</tbody></table>")
     site.write(home, headline, "\n".join(parts), crumbs)
@@ -376,6 +393,10 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
         else:
             diff = diff_pair(previous, v)
             body.append(f'<p class="nd-summary">{_e(stats_line(diff))}</p>')
+            section = edits_section(known[i])
+            if section:
+                body.append(section)
+                body.append("<h2>Diff</h2>")
             body.append(
                 html_table(
                     diff,

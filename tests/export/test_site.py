@@ -270,3 +270,165 @@ def test_diff_page_in_headless_chromium(sqlite_url: str, tmp_path: Path) -> None
     green = sum(1 for r, g, b in pixels if g > 80 and r < 70 and b < 90 and g > r + 40)
     assert red > 30, red
     assert green > 30, green
+
+
+# --- typed edits on the pages -----------------------------------------------------------------
+
+
+class EditRows(HTMLParser):
+    """The text of each cell of the rows of ``table.nd-edits``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.depth = 0  # inside an nd-edits table
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and "nd-edits" in classes:
+            self.depth += 1
+        elif self.depth and tag == "tr" and "nd-edit" in classes:
+            self.rows.append([])
+        elif self.depth and tag == "td":
+            self.cell = []
+        elif self.cell is not None and tag == "br":
+            self.cell.append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif tag == "td" and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def edit_rows(page: str) -> list[list[str]]:
+    parser = EditRows()
+    parser.feed(page)
+    return parser.rows
+
+
+def version_row(history: str, number: int) -> str:
+    start = history.index(f'<tr><td><a href="v{number}.html">')
+    return history[start : history.index("</tr>", start)]
+
+
+def test_version_pages_list_the_edits(database: Database, tmp_path: Path) -> None:
+    from tests.export.conftest import build_edits_article
+
+    aid = build_edits_article(database)
+    out = tmp_path / "site"
+    export(database, out)
+    page = (out / f"articles/{aid}/v2.html").read_text(encoding="utf-8")
+    section = page.index('<section class="nd-edits"><h2>Edits (6)</h2>')
+    assert section < page.index('<table class="nd-diff">')  # above the diff
+    assert "computed for this page: the version has not been analysed yet" in page
+    rows = edit_rows(page)
+    assert rows == [
+        ["headline", "changed", "Inspectors to criticise council", "Inspectors criticise council"]
+        + ["headline", ""],
+        ["certainty", "firmer", "are expected to say", "said", "¶1", "markers: are expected to"],
+        ["number silent", "changed", "12", "15", "¶1", "value: 12 → 15"],
+        ["quote silent", "removed", "It was the worst case I had ever seen,", "", "¶2 (old)"]
+        + ["speaker: Heather Brown"],
+        ["source silent", "removed", "Heather Brown", "", "¶2 (old)"]
+        + ["source: Heather Brown | anonymous: no"],
+        ["source silent", "added", "", "spokesperson", "¶3"]
+        + ["source: spokesperson | anonymous: yes"],
+    ]
+    assert edit_rows((out / f"articles/{aid}/v3.html").read_text(encoding="utf-8")) == [
+        ["trivial", "changed", "declined", "declinde", "¶2", "what: spelling"]
+    ]
+    first = (out / f"articles/{aid}/v1.html").read_text(encoding="utf-8")
+    assert "nd-edits" not in first
+    # the version list shows each version's kinds as labels
+    history = (out / f"articles/{aid}/index.html").read_text(encoding="utf-8")
+    labels = [
+        '<span class="nd-badge nd-k-headline">headline</span>',
+        '<span class="nd-badge nd-k-number">number</span>',
+        '<span class="nd-badge nd-k-quote">quote</span>',
+        '<span class="nd-badge nd-k-source">source</span>',
+        '<span class="nd-badge nd-k-certainty">certainty</span>',
+        '<span class="nd-badge nd-silent"',
+    ]
+    v2 = version_row(history, 2)
+    assert [v2.index(label) for label in labels] == sorted(v2.index(label) for label in labels)
+    assert '<span class="nd-badge nd-k-trivial">trivial</span>' in version_row(history, 3)
+    assert "nd-badge" not in version_row(history, 1)
+    assert ".nd-badge" in (out / "style.css").read_text(encoding="utf-8")
+    assert broken_links(out) == []
+
+
+def test_pages_use_the_stored_edits(database: Database, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from newsdiff.store.analysis import analyse_versions
+    from newsdiff.store.models import Edit
+    from tests.export.conftest import build_edits_article
+
+    aid = build_edits_article(database)
+    out = tmp_path / "site"
+    export(database, out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "nd-k-quote" not in index  # not analysed: no stored kinds to list
+    analyse_versions(database)
+    with database.write() as session:
+        session.execute(
+            update(Edit)
+            .where(Edit.article_id == aid, Edit.kind == "number")
+            .values(old="twelve", new="fifteen")
+        )
+    export(database, out)
+    page = (out / f"articles/{aid}/v2.html").read_text(encoding="utf-8")
+    assert "analyser version 1" in page and "computed for this page" not in page
+    assert ["number silent", "changed", "twelve", "fifteen", "¶1", "value: 12 → 15"] in (
+        edit_rows(page)
+    )
+    # the latest changes on the index show the stored kinds
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="nd-badge nd-k-quote">quote</span>' in index
+    assert '<span class="nd-badge nd-k-trivial">trivial</span>' in index
+
+
+def test_edit_text_is_escaped_on_the_pages(database: Database, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from newsdiff.store.analysis import analyse_versions
+    from newsdiff.store.models import Edit, Version
+    from tests.export.conftest import build_edits_article
+
+    aid = build_edits_article(database)
+    analyse_versions(database)
+    odd = 'x" onclick="alert(1)'  # a kind the database holds, not one the analyser knows
+    with database.write() as session:
+        session.execute(
+            update(Edit)
+            .where(Edit.article_id == aid, Edit.kind == "quote")
+            .values(
+                kind=odd,
+                old="<script>alert(1)</script> \x1b[31m",
+                detail={"speaker": "<b>Bold</b>"},
+            )
+        )
+        session.execute(
+            update(Version)
+            .where(Version.article_id == aid, Version.number == 2)
+            .values(edit_kinds=f"number,{odd}")
+        )
+    out = tmp_path / "site"
+    export(database, out)
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text and "<b>Bold" not in text, path
+        assert "\x1b" not in text and 'onclick="' not in text, path
+    page = (out / f"articles/{aid}/v2.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31m" in page
+    assert "speaker: &lt;b&gt;Bold&lt;/b&gt;" in page
+    assert '<span class="nd-badge nd-k-x">x&quot; onclick=&quot;alert(1)</span>' in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="nd-badge nd-k-x">x&quot; onclick=&quot;alert(1)</span>' in index
