@@ -1,5 +1,5 @@
-"""Commands that write the data out: the `export` group (versions, changes and checks tables, a
-NewsEdits-layout database, a static HTML site) and the Atom `feed` of changes.
+"""Commands that write the data out: the `export` group (versions, changes, checks and edits
+tables, a NewsEdits-layout database, a static HTML site) and the Atom `feed` of changes.
 
 Every ``--out`` goes through :mod:`newsdiff.export.files`: never over the database in use, never
 over an existing file without ``--force`` (exit 2), never half a file in place; a file that
@@ -56,6 +56,9 @@ _TABLE_HELP = {
     "changes": "One row per consecutive pair of versions: change stats, headline before/after, "
     "the change window.",
     "checks": "Every check: time, outcome, HTTP status, error, duration, extraction warnings.",
+    "edits": "One row per stored typed edit: article, outlet, URL, version, capture time, kind, "
+    "change, old and new text, paragraphs, silent, detail (JSON), analyser version. Versions "
+    "not analysed yet have none: a note on stderr says how many (run `newsdiff analyse`).",
 }
 
 
@@ -90,7 +93,7 @@ def _table_export(kind: str) -> Any:
         spreadsheet_safe: bool,
     ) -> None:
         from newsdiff.export.files import check_target, replacing
-        from newsdiff.export.tables import export_rows
+        from newsdiff.export.tables import export_rows, unanalysed_versions
 
         if spreadsheet_safe and fmt != "csv":
             raise click.UsageError("--spreadsheet-safe applies to --format csv only")
@@ -108,11 +111,24 @@ def _table_export(kind: str) -> Any:
                 with replacing(target) as handle:
                     count = export_rows(session, kind, handle, **options)
                 click.echo(f"wrote {count} {kind} rows to {out}", err=True)
+            if kind == "edits":
+                _unanalysed_note(*unanalysed_versions(session, story=story, since=start))
 
     return command
 
 
-for _kind in ("versions", "changes", "checks"):
+def _unanalysed_note(missing: int, older: int) -> None:
+    if not missing and not older:
+        return
+    parts = []
+    if missing:
+        parts.append(f"{missing} {'version' if missing == 1 else 'versions'} not analysed yet")
+    if older:
+        parts.append(f"{older} analysed by an older analyser")
+    click.echo(f"note: {' and '.join(parts)}: run `newsdiff analyse`", err=True)
+
+
+for _kind in ("versions", "changes", "checks", "edits"):
     _table_export(_kind)
 
 
@@ -125,10 +141,19 @@ for _kind in ("versions", "changes", "checks"):
 )
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option("--outlet", help="Only this outlet (the corpus ships one file per outlet).")
+@click.option(
+    "--no-sentences",
+    is_flag=True,
+    help="Leave out split_sentences and matched_sentences (faster: no sentence alignment).",
+)
 @common
 @pass_state
-def export_newsedits_cmd(state: State, out: str, force: bool, outlet: str | None) -> None:
-    """An SQLite file in the NewsEdits corpus layout (tables entry and entryversion)."""
+def export_newsedits_cmd(
+    state: State, out: str, force: bool, outlet: str | None, no_sentences: bool
+) -> None:
+    """An SQLite file in the NewsEdits corpus layout: tables entry and entryversion, and the
+    sentences of each version with their alignment to the next (split_sentences,
+    matched_sentences)."""
     from newsdiff.export.files import check_target
     from newsdiff.export.newsedits import export_newsedits
 
@@ -137,8 +162,20 @@ def export_newsedits_cmd(state: State, out: str, force: bool, outlet: str | None
     # the archive's replay URL for people, not its raw-bytes ("id_") form
     template = state.settings.archive.replay_url.replace("id_/", "/")
     with database.read() as session:
-        entries, count = export_newsedits(session, target, outlet=outlet, archive_template=template)
-    click.echo(f"wrote {entries} entries and {count} versions to {out}")
+        result = export_newsedits(
+            session,
+            target,
+            outlet=outlet,
+            archive_template=template,
+            sentences=not no_sentences,
+        )
+    wrote = f"{result.entries} entries and {result.versions} versions"
+    if not no_sentences:
+        wrote = (
+            f"{result.entries} entries, {result.versions} versions, {result.sentences} "
+            f"sentences and {result.matches} sentence matches"
+        )
+    click.echo(f"wrote {wrote} to {out}")
 
 
 @export.command("html")

@@ -13,9 +13,25 @@ Mapping (newsdiff -> NewsEdits; the corpus was collected with diffengine-style t
   a leading ``<p>`` and the last with a trailing ``</p>``, as in the corpus), with ``&``, ``<``
   and ``>`` of the text escaped; ``archive_url`` the Wayback Machine capture a backfilled version
   came from (``source = "archive:<timestamp>"``), else NULL.
+- ``split_sentences(entry_id, version, sent_idx, sentence)``: one row per sentence of each
+  version's text (not its headline), ``sent_idx`` counting from 0 across the whole article, as
+  newsdiff segments it (:func:`newsdiff.diff.sentences.segment`: sentencex with newsdiff's fixes
+  for news text). ``sentence`` is the plain text (not escaped: it is data, not HTML).
+- ``matched_sentences(entry_id, version_x, version_y, sent_idx_x, sent_idx_y,
+  avg_sentence_distance_x, avg_sentence_distance_y)``: the sentence alignment of each pair of
+  consecutive versions (``version_y = version_x + 1``), one row per entry of
+  ``analyse(old, new).sentences`` (:func:`newsdiff.diff.sentence_align.align_sentences`, across
+  the whole article): a sentence kept, edited or moved links ``sent_idx_x`` to ``sent_idx_y``; an
+  added one has ``sent_idx_x`` NULL, a removed one ``sent_idx_y`` NULL (both distances NULL); a
+  sentence split in two gives two rows with the same ``sent_idx_x``, two merged into one two rows
+  with the same ``sent_idx_y``. Both distances are ``1 - similarity`` of newsdiff's alignment
+  (word Dice, see that module), rounded to 4 places: 0 for an identical sentence (or one whose
+  words did not change, only its punctuation or case). The corpus's distance came from word
+  embeddings, so its thresholds (``<= 0.01`` for unchanged) read the same way but are not the
+  same measure. With ``sentences=False`` (``--no-sentences``) both tables are left out.
 - Times are UTC as ``YYYY-MM-DD HH:MM:SS`` (sqlite's own format, as in the corpus).
 - The corpus ships one file per outlet: ``--outlet`` writes one outlet. By default all outlets go
-  in one file and both tables get an extra ``source`` column with the outlet's name.
+  in one file and every table gets an extra ``source`` column with the outlet's name.
 
 The file is written next to its target under a temp name and renamed into place when complete:
 a failure (a full disk...) leaves no half file and any earlier file untouched. The command
@@ -30,12 +46,17 @@ import html
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from newsdiff.diff import Document
+from newsdiff.diff.model import Sentence
+from newsdiff.diff.sentence_align import align_sentences
+from newsdiff.diff.sentences import segment
 from newsdiff.errors import ConfigError, NotFound, OutputError
 from newsdiff.export.files import os_reason, temp_path
 from newsdiff.store.models import Article, Outlet, Version
@@ -81,14 +102,79 @@ def find_outlet(session: Session, outlet: str) -> Outlet:
     return row
 
 
-def _schema(extra: str) -> str:
-    return f"""
+def _schema(extra: str, sentences: bool) -> str:
+    schema = f"""
         CREATE TABLE entry (id INTEGER PRIMARY KEY, url TEXT, created TEXT, checked TEXT,
                             num_versions INTEGER{extra});
         CREATE TABLE entryversion (id INTEGER PRIMARY KEY, entry_id INTEGER, version INTEGER,
                                    created TEXT, title TEXT, url TEXT, num_versions INTEGER,
                                    summary TEXT, archive_url TEXT{extra});
     """
+    if sentences:
+        schema += f"""
+        CREATE TABLE split_sentences (entry_id INTEGER, version INTEGER, sent_idx INTEGER,
+                                      sentence TEXT{extra});
+        CREATE TABLE matched_sentences (entry_id INTEGER, version_x INTEGER, version_y INTEGER,
+                                        sent_idx_x INTEGER, sent_idx_y INTEGER,
+                                        avg_sentence_distance_x REAL,
+                                        avg_sentence_distance_y REAL{extra});
+        """
+    return schema
+
+
+class NewsEditsResult(NamedTuple):
+    """What :func:`export_newsedits` wrote: rows of each table."""
+
+    entries: int
+    versions: int
+    sentences: int = 0
+    matches: int = 0
+
+
+def distance(similarity: float) -> float:
+    """The corpus's ``avg_sentence_distance`` for newsdiff's alignment score (0: identical)."""
+    return round(max(0.0, 1.0 - similarity), 4)
+
+
+def sentence_rows(entry_id: int, version: int, sentences: list[Sentence]) -> list[list[Any]]:
+    """``split_sentences`` rows of one version (``version`` counted from 0)."""
+    return [[entry_id, version, s.index, s.text] for s in sentences]
+
+
+def matched_rows(
+    entry_id: int, version_y: int, old: list[Sentence], new: list[Sentence]
+) -> list[list[Any]]:
+    """``matched_sentences`` rows of a pair of consecutive versions (``version_y`` counted from
+    0): one per entry of the sentence alignment (``analyse(old, new).sentences``)."""
+    rows: list[list[Any]] = []
+    for link in align_sentences(old, new):
+        both = link.old is not None and link.new is not None
+        gap = distance(link.similarity) if both else None
+        rows.append(
+            [
+                entry_id,
+                version_y - 1,
+                version_y,
+                None if link.old is None else link.old.index,
+                None if link.new is None else link.new.index,
+                gap,
+                gap,
+            ]
+        )
+    return rows
+
+
+@dataclass
+class _Batch:
+    """Rows waiting to be inserted, one list per table."""
+
+    entries: list[list[Any]]
+    versions: list[list[Any]]
+    sentences: list[list[Any]]
+    matches: list[list[Any]]
+
+    def size(self) -> int:
+        return len(self.versions) + len(self.sentences) + len(self.matches)
 
 
 def export_newsedits(
@@ -98,13 +184,16 @@ def export_newsedits(
     outlet: str | None = None,
     archive_template: str = ARCHIVE_URL,
     progress: Callable[[int], None] | None = None,
-) -> tuple[int, int]:
-    """Write the NewsEdits-layout file ``out`` (replaced if present). Returns (entries, versions).
-    Raises :class:`OutputError` when it cannot be written.
+    sentences: bool = True,
+) -> NewsEditsResult:
+    """Write the NewsEdits-layout file ``out`` (replaced if present). Returns the rows written
+    to each table. Raises :class:`OutputError` when it cannot be written.
 
-    One streaming query over versions joined to their article, in article order; rows are
-    inserted in batches, so memory stays flat. ``archive_template`` builds ``archive_url`` from
-    ``{timestamp}`` and ``{url}``. ``progress`` gets the running version count.
+    One streaming query over versions joined to their article, in article order; each version's
+    sentences are kept only until the next version of the same article is aligned with them,
+    and rows are inserted in batches, so memory stays flat. ``archive_template`` builds
+    ``archive_url`` from ``{timestamp}`` and ``{url}``. ``progress`` gets the running version
+    count. ``sentences=False`` leaves out ``split_sentences`` and ``matched_sentences``.
     """
     outlet_row = find_outlet(session, outlet) if outlet else None
     if out.is_dir():
@@ -140,23 +229,42 @@ def export_newsedits(
     )
     if outlet_row is not None:
         stmt = stmt.where(Article.outlet_id == outlet_row.id)
-    entries = versions = 0
+    entries = versions = sentence_count = matches = 0
     try:
         conn = sqlite3.connect(tmp)
         try:
-            conn.executescript(_schema(extra))
-            entry_sql = f"INSERT INTO entry VALUES ({', '.join('?' * (5 + with_source))})"
-            version_sql = f"INSERT INTO entryversion VALUES ({', '.join('?' * (9 + with_source))})"
-            entry_rows: list[list[Any]] = []
-            version_rows: list[list[Any]] = []
+            conn.executescript(_schema(extra, sentences))
+
+            def insert(table: str, columns: int) -> str:
+                return f"INSERT INTO {table} VALUES ({', '.join('?' * (columns + with_source))})"
+
+            sql = {
+                "entries": insert("entry", 5),
+                "versions": insert("entryversion", 9),
+                "sentences": insert("split_sentences", 4),
+                "matches": insert("matched_sentences", 7),
+            }
+            batch = _Batch([], [], [], [])
+
+            def flush() -> None:
+                for name, rows in vars(batch).items():
+                    if rows:
+                        conn.executemany(sql[name], rows)
+                        rows.clear()
+
+            def tagged(rows: list[list[Any]], name: str | None) -> list[list[Any]]:
+                return [[*row, name] for row in rows] if with_source else rows
+
             last_article: int | None = None
+            previous: list[Sentence] | None = None
             for row in session.execute(stmt.execution_options(yield_per=BATCH)):
                 (aid, url, first_seen, checked, count, outlet_name) = row[:6]
                 (vid, number, captured, title, final_url, text, source) = row[6:]
                 if aid != last_article:
                     last_article = aid
+                    previous = None
                     entry = [aid, url, _when(first_seen), _when(checked), count]
-                    entry_rows.append([*entry, outlet_name] if with_source else entry)
+                    batch.entries.extend(tagged([entry], outlet_name))
                     entries += 1
                 paragraphs = text.split("\n") if text else []
                 version = [
@@ -170,18 +278,33 @@ def export_newsedits(
                     summary_html(paragraphs),
                     archive_url(source, final_url or url, archive_template),
                 ]
-                version_rows.append([*version, outlet_name] if with_source else version)
+                batch.versions.extend(tagged([version], outlet_name))
                 versions += 1
-                if len(version_rows) >= BATCH:
-                    conn.executemany(entry_sql, entry_rows)
-                    conn.executemany(version_sql, version_rows)
-                    entry_rows.clear()
-                    version_rows.clear()
+                if sentences:
+                    current = segment(Document(title or "", paragraphs))
+                    split = sentence_rows(aid, number - 1, current)
+                    batch.sentences.extend(tagged(split, outlet_name))
+                    sentence_count += len(split)
+                    if previous is not None:
+                        matched = matched_rows(aid, number - 1, previous, current)
+                        batch.matches.extend(tagged(matched, outlet_name))
+                        matches += len(matched)
+                    previous = current
+                if batch.size() >= BATCH:
+                    flush()
                     if progress:
                         progress(versions)
-            conn.executemany(entry_sql, entry_rows)
-            conn.executemany(version_sql, version_rows)
+            flush()
             conn.execute("CREATE INDEX entryversion_entry_id ON entryversion(entry_id, version)")
+            if sentences:
+                conn.execute(
+                    "CREATE INDEX split_sentences_key ON split_sentences(entry_id, version, "
+                    "sent_idx)"
+                )
+                conn.execute(
+                    "CREATE INDEX matched_sentences_key ON matched_sentences(entry_id, "
+                    "version_x, version_y)"
+                )
             conn.commit()
         finally:
             conn.close()
@@ -197,4 +320,4 @@ def export_newsedits(
         raise
     if progress:
         progress(versions)
-    return entries, versions
+    return NewsEditsResult(entries, versions, sentence_count, matches)

@@ -1,4 +1,4 @@
-"""Streaming exports of versions, changes and checks as CSV or JSON Lines.
+"""Streaming exports of versions, changes, checks and typed edits as CSV or JSON Lines.
 
 Rows are plain column tuples (no ORM objects) read with ``yield_per``: SQLAlchemy then asks for
 ``stream_results``, a server-side cursor on PostgreSQL, and SQLite steps its cursor lazily anyway.
@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from newsdiff.errors import ConfigError
-from newsdiff.store.models import Article, Check, Coverage, Event, Outlet, Story, Version
+from newsdiff.store.models import Article, Check, Coverage, Edit, Event, Outlet, Story, Version
 
 BATCH = 1000
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
@@ -76,7 +76,28 @@ CHECK_COLUMNS = [
     "source",
     "warnings",
 ]
-KINDS = {"versions": VERSION_COLUMNS, "changes": CHANGE_COLUMNS, "checks": CHECK_COLUMNS}
+EDIT_COLUMNS = [
+    "article_id",
+    "outlet",
+    "url",
+    "version",
+    "captured_at",
+    "kind",
+    "change",
+    "old",
+    "new",
+    "old_paragraph",
+    "new_paragraph",
+    "silent",
+    "detail",
+    "analyser_version",
+]
+KINDS = {
+    "versions": VERSION_COLUMNS,
+    "changes": CHANGE_COLUMNS,
+    "checks": CHECK_COLUMNS,
+    "edits": EDIT_COLUMNS,
+}
 FORMATS = ("csv", "jsonl")
 
 # Outcomes of checks that saw the text then current: the last one before a new version opens the
@@ -274,9 +295,69 @@ def _checks(
         yield dict(zip(CHECK_COLUMNS, row, strict=True))
 
 
+def _edits(
+    session: Session, story: str | None, since: dt.datetime | None
+) -> Iterator[dict[str, Any]]:
+    stmt = (
+        select(
+            Edit.article_id,
+            Outlet.name,
+            Article.url,
+            Version.number,
+            Version.captured_at,
+            Edit.kind,
+            Edit.change,
+            Edit.old,
+            Edit.new,
+            Edit.old_paragraph,
+            Edit.new_paragraph,
+            Edit.silent,
+            Edit.detail,
+            Version.analyser_version,
+        )
+        .join(Version, Version.id == Edit.version_id)
+        .join(Article, Article.id == Edit.article_id)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(Edit.article_id, Version.number, Edit.position)
+    )
+    if since:
+        stmt = stmt.where(Version.captured_at >= since)
+    stmt = _story_filter(stmt, Edit.article_id, story)
+    for row in _stream(session, stmt):
+        edit = dict(zip(EDIT_COLUMNS, row, strict=True))
+        # as in the diff JSON: "" for an absent side, {} for no detail
+        edit["old"] = edit["old"] or ""
+        edit["new"] = edit["new"] or ""
+        edit["silent"] = bool(edit["silent"])
+        edit["detail"] = edit["detail"] or {}
+        yield edit
+
+
 _SOURCES: dict[
     str, Callable[[Session, str | None, dt.datetime | None], Iterator[dict[str, Any]]]
-] = {"versions": _versions, "changes": _changes, "checks": _checks}
+] = {"versions": _versions, "changes": _changes, "checks": _checks, "edits": _edits}
+
+
+def unanalysed_versions(
+    session: Session, *, story: str | None = None, since: dt.datetime | None = None
+) -> tuple[int, int]:
+    """How many versions an edits export would cover (``story``, ``since``) have no typed edits
+    yet, and how many have edits from another analyser version than this one's: both are
+    (re)computed by ``newsdiff analyse``."""
+    from newsdiff.diff.edits import ANALYSER_VERSION
+
+    def count(condition: Any) -> int:
+        stmt = select(func.count()).select_from(Version).where(condition)
+        if since:
+            stmt = stmt.where(Version.captured_at >= since)
+        stmt = _story_filter(stmt, Version.article_id, story)
+        return int(session.scalar(stmt) or 0)
+
+    missing = count(Version.analyser_version.is_(None))
+    older = count(
+        Version.analyser_version.is_not(None) & (Version.analyser_version != ANALYSER_VERSION)
+    )
+    return missing, older
 
 
 def iter_rows(
@@ -286,10 +367,11 @@ def iter_rows(
     story: str | None = None,
     since: dt.datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The rows of ``kind`` (versions/changes/checks) as dicts, streamed from the database.
+    """The rows of ``kind`` (versions/changes/checks/edits) as dicts, streamed from the
+    database.
 
     ``story`` keeps articles covering any event of that story; ``since`` keeps rows captured
-    (versions; changes: the new version) or checked (checks) at or after that time.
+    (versions; changes and edits: the new version) or checked (checks) at or after that time.
     """
     if kind not in _SOURCES:
         raise ConfigError(f"unknown export {kind!r} (known: {', '.join(_SOURCES)})")
@@ -306,6 +388,13 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: datetimes in ISO 8601, a dict or list as a JSON string."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _iso(value)
 
 
 def _json_line(row: dict[str, Any]) -> str:
@@ -327,11 +416,13 @@ def export_rows(
     progress: Callable[[int], None] | None = None,
     spreadsheet_safe: bool = False,
 ) -> int:
-    """Write ``kind`` (versions/changes/checks) to ``out`` as csv or jsonl; returns the count.
+    """Write ``kind`` (versions/changes/checks/edits) to ``out`` as csv or jsonl; returns the
+    count.
 
     CSV: a header row, RFC 4180 quoting (fields with commas, quotes or line breaks are quoted;
     the ``text`` column keeps one paragraph per line inside its quotes), datetimes in ISO 8601
-    with their UTC offset, empty cells for NULL. JSONL: one JSON object per line, UTF-8.
+    with their UTC offset, empty cells for NULL, an edit's ``detail`` as a JSON string (keys
+    sorted). JSONL: one JSON object per line, UTF-8 (``detail`` an object).
     ``progress`` is called with the running count every ``BATCH`` rows.
 
     ``spreadsheet_safe`` (CSV only) puts an apostrophe before any text cell that starts with
@@ -348,7 +439,7 @@ def export_rows(
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            cells = [_iso(row[c]) for c in columns]
+            cells = [_cell(row[c]) for c in columns]
             if spreadsheet_safe:
                 cells = [_spreadsheet_safe(cell) for cell in cells]
             writer.writerow(cells)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import html
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsdiff.errors import ConfigError, NotFound
-from newsdiff.export.newsedits import archive_url, export_newsedits, summary_html
+from newsdiff.export.newsedits import (
+    NewsEditsResult,
+    archive_url,
+    export_newsedits,
+    summary_html,
+)
 from newsdiff.store.db import Database
 from tests.export.conftest import A1_V1, TRICKY, Sample
 
@@ -23,6 +29,16 @@ ENTRYVERSION = [
     "num_versions",
     "summary",
     "archive_url",
+]
+SPLIT_SENTENCES = ["entry_id", "version", "sent_idx", "sentence"]
+MATCHED_SENTENCES = [
+    "entry_id",
+    "version_x",
+    "version_y",
+    "sent_idx_x",
+    "sent_idx_y",
+    "avg_sentence_distance_x",
+    "avg_sentence_distance_y",
 ]
 
 
@@ -38,16 +54,16 @@ def paragraphs(summary: str) -> list[str]:
     return [html.unescape(p) for p in parts]
 
 
-def export(database: Database, out: Path, outlet: str | None = None) -> tuple[int, int]:
+def export(database: Database, out: Path, outlet: str | None = None, **kw: Any) -> NewsEditsResult:
     with database.read() as session:
-        return export_newsedits(session, out, outlet=outlet)
+        return export_newsedits(session, out, outlet=outlet, **kw)
 
 
 def test_all_outlets_in_one_file_with_source(
     database: Database, sample: Sample, tmp_path: Path
 ) -> None:
     out = tmp_path / "newsedits.db"
-    assert export(database, out) == (2, 5)
+    assert export(database, out)[:2] == (2, 5)
     conn = sqlite3.connect(out)
     try:
         assert columns(conn, "entryversion") == [*ENTRYVERSION, "source"]
@@ -116,16 +132,18 @@ def test_one_outlet_has_the_corpus_columns_only(
 ) -> None:
     out = tmp_path / "other.db"
     out.write_text("an older export")  # replaced
-    assert export(database, out, outlet="the-other-paper") == (1, 2)
+    assert export(database, out, outlet="the-other-paper")[:2] == (1, 2)
     conn = sqlite3.connect(out)
     try:
         assert columns(conn, "entryversion") == ENTRYVERSION
+        assert columns(conn, "split_sentences") == SPLIT_SENTENCES
+        assert columns(conn, "matched_sentences") == MATCHED_SENTENCES
         assert conn.execute("SELECT DISTINCT entry_id FROM entryversion").fetchall() == [
             (sample.a2,)
         ]
     finally:
         conn.close()
-    assert export(database, out, outlet="DAILY EXAMPLE") == (1, 3)
+    assert export(database, out, outlet="DAILY EXAMPLE")[:2] == (1, 3)
     assert not list(tmp_path.glob("*.partial"))
 
 
@@ -159,7 +177,17 @@ def test_cli(tmp_path: Path) -> None:
     out = tmp_path / "ne.db"
     result = run("export", "newsedits", "--out", str(out), env=env)
     assert result.exit_code == 0, result.output
-    assert "wrote 2 entries and 5 versions" in result.output
+    assert "wrote 2 entries, 5 versions, 12 sentences and 9 sentence matches" in result.output
+    plain = run("export", "newsedits", "--out", str(tmp_path / "p.db"), "--no-sentences", env=env)
+    assert plain.exit_code == 0, plain.output
+    assert "wrote 2 entries and 5 versions to" in plain.output
+    conn = sqlite3.connect(tmp_path / "p.db")
+    try:
+        assert not conn.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE '%sentences'"
+        ).fetchall()
+    finally:
+        conn.close()
     exists = run("export", "newsedits", "--out", str(out), env=env)
     assert exists.exit_code == 2 and "--force" in exists.output
     missing = run(
@@ -167,3 +195,130 @@ def test_cli(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 1
     assert "no outlet 'nobody'" in missing.output
+
+
+def matched(conn: sqlite3.Connection, entry: int, version_x: int) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT sent_idx_x, sent_idx_y, avg_sentence_distance_x, avg_sentence_distance_y "
+        "FROM matched_sentences WHERE entry_id = ? AND version_x = ? ORDER BY rowid",
+        (entry, version_x),
+    ).fetchall()
+
+
+def test_sentence_tables_follow_the_alignment(
+    database: Database, sample: Sample, tmp_path: Path
+) -> None:
+    out = tmp_path / "newsedits.db"
+    result = export(database, out)
+    assert result == NewsEditsResult(entries=2, versions=5, sentences=12, matches=9)
+    conn = sqlite3.connect(out)
+    try:
+        assert columns(conn, "split_sentences") == [*SPLIT_SENTENCES, "source"]
+        assert columns(conn, "matched_sentences") == [*MATCHED_SENTENCES, "source"]
+        assert conn.execute(
+            "SELECT sent_idx, sentence, source FROM split_sentences "
+            "WHERE entry_id = ? AND version = 0 ORDER BY sent_idx",
+            (sample.a1,),
+        ).fetchall() == [(0, A1_V1[0], "Daily Example"), (1, A1_V1[1], "Daily Example")]
+        # v1 -> v2: "Monday" -> "Tuesday" (edited), one sentence kept, one added
+        first = matched(conn, sample.a1, 0)
+        assert [(x, y) for x, y, *_ in first] == [(0, 0), (1, 1), (None, 2)]
+        (_, _, edited_x, edited_y), (_, _, same_x, same_y), (_, _, added_x, added_y) = first
+        assert 0 < edited_x == edited_y < 0.5
+        assert same_x == same_y == 0.0
+        assert added_x is None and added_y is None
+        # v2 -> v3: the middle sentence removed
+        assert matched(conn, sample.a1, 1) == [
+            (0, 0, 0.0, 0.0),
+            (1, None, None, None),
+            (2, 1, 0.0, 0.0),
+        ]
+        # how NewsEdits research code finds added sentences: no match on the old side
+        added = conn.execute(
+            """
+            SELECT s.sentence FROM matched_sentences m
+            JOIN split_sentences s ON s.entry_id = m.entry_id AND s.version = m.version_y
+                                  AND s.sent_idx = m.sent_idx_y
+            WHERE m.entry_id = ? AND m.sent_idx_x IS NULL ORDER BY m.version_y
+            """,
+            (sample.a1,),
+        ).fetchall()
+        assert added == [("A spokesperson promised full cooperation with the inspectors.",)]
+        # markup is data here, not HTML: kept as it is
+        assert conn.execute(
+            "SELECT count(*) FROM split_sentences WHERE sentence LIKE '<script>%'"
+        ).fetchone() == (2,)
+        # no matches for a first version
+        assert conn.execute(
+            "SELECT count(*) FROM matched_sentences WHERE version_x < 0 OR version_y = 0"
+        ).fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+def test_matches_are_the_analysers_sentence_links(database: Database, tmp_path: Path) -> None:
+    """Sentences are counted across the article; a split sentence gives two rows with the same
+    sent_idx_x, a moved one keeps its link; every row is one of analyse(...).sentences."""
+    from newsdiff.diff import Document
+    from newsdiff.diff.edits import analyse
+    from newsdiff.diff.sentences import segment
+    from tests.export.conftest import T0, H, put_article, put_version
+
+    old = [
+        "The mayor resigned on Monday after weeks of pressure from councillors over the budget. "
+        "She gave no reason.",
+        "Police are investigating.",
+    ]
+    new = [
+        "Police are investigating.",
+        "The mayor resigned on Monday. The resignation followed weeks of pressure from "
+        "councillors over the budget.",
+        "She gave no reason for leaving.",
+    ]
+    with database.write() as session:
+        article = put_article(session, "https://x.example/mayor", None, T0)
+        put_version(session, article, 1, T0, "Mayor resigns", old)
+        put_version(session, article, 2, T0 + H, "Mayor resigns", new)
+        aid = article.id
+    out = tmp_path / "one.db"
+    assert export(database, out) == NewsEditsResult(1, 2, 7, 4)
+    links = analyse(Document("Mayor resigns", old), Document("Mayor resigns", new)).sentences
+    conn = sqlite3.connect(out)
+    try:
+        rows = matched(conn, aid, 0)
+        assert rows == [
+            (
+                None if link.old is None else link.old.index,
+                None if link.new is None else link.new.index,
+                None if link.old is None or link.new is None else round(1 - link.similarity, 4),
+                None if link.old is None or link.new is None else round(1 - link.similarity, 4),
+            )
+            for link in links
+        ]
+        assert [link.op for link in links] == ["moved", "split", "split", "edited"]
+        assert [(x, y) for x, y, *_ in rows] == [(2, 0), (0, 1), (0, 2), (1, 3)]
+        sentences = conn.execute(
+            "SELECT version, sent_idx, sentence FROM split_sentences WHERE entry_id = ? "
+            "ORDER BY version, sent_idx",
+            (aid,),
+        ).fetchall()
+        expected = [
+            (v, s.index, s.text)
+            for v, text in enumerate((old, new))
+            for s in segment(Document("", text))
+        ]
+        assert sentences == expected
+        assert sentences[1] == (0, 1, "She gave no reason.")  # the 2nd of paragraph 1
+    finally:
+        conn.close()
+
+
+def test_without_sentences(database: Database, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "plain.db"
+    assert export(database, out, sentences=False) == NewsEditsResult(2, 5, 0, 0)
+    conn = sqlite3.connect(out)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables == {"entry", "entryversion"}
+    finally:
+        conn.close()
