@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from newsdiff.diff.tokens import word_list
+from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
 
 Span = tuple[int, int]
 
@@ -61,7 +61,27 @@ _QUALIFIERS = (
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DIGITS = r"\d+(?:[,.]\d+)*"
+
+
+def _openings(words: list[str]) -> str:
+    """A pattern for the first two letters of ``words`` (``a[bl]|d[eo]``...)."""
+    seconds: dict[str, set[str]] = {}
+    for w in words:
+        seconds.setdefault(w[0], set()).add(w[1:2])
+    return "|".join(
+        c if "" in after else f"{re.escape(c)}[{re.escape(''.join(sorted(after)))}]"
+        for c, after in sorted(seconds.items())
+    )
+
+
+# Where a quantity can start: a digit or currency sign anywhere, or a word opening as a
+# qualifier, month, weekday or number word does. Checked first, it spares the alternatives
+# below at most positions (the lookahead changes nothing that matches).
+_QUANTITY_START = _openings(
+    [*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS]
+)
 _NUMBER_RE = re.compile(
+    rf"(?=[\d£$€¥]|\b(?:{_QUANTITY_START}))"
     rf"(?:\b(?P<qual>{_QUALIFIERS})\s+)?"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
@@ -192,20 +212,22 @@ SINGLE_REACH = 400  # how far a closing single mark is looked for (apostrophes a
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
-def _find_close(text: str, at: int, closers: str, single: bool) -> int:
-    """Index of the mark closing a quotation opened before ``at``, or -1."""
-    k = at
+_CLOSER_RES = {c: re.compile(f"[{re.escape(closers)}]") for c, closers in _CLOSERS.items()}
+_OPENER_RE = re.compile(f"[{re.escape(''.join(_CLOSERS))}]")
+
+
+def _find_close(text: str, at: int, opener: str, single: bool) -> int:
+    """Index of the mark closing a quotation opened (by ``opener``) before ``at``, or -1."""
     n = min(len(text), at + SINGLE_REACH) if single else len(text)
-    while k < n:
-        c = text[k]
-        if c in closers:
-            after = text[k + 1 : k + 2]
-            before = text[k - 1 : k]
-            # A single mark inside a word is an apostrophe (children's, rock 'n' roll).
-            if not single or not (after.isalpha() and before.isalpha()):
-                if not single or not after.isalnum():
-                    return k
-        k += 1
+    for m in _CLOSER_RES[opener].finditer(text, at, n):
+        if not single:
+            return m.start()
+        k = m.start()
+        after = text[k + 1 : k + 2]
+        before = text[k - 1 : k]
+        # A single mark inside a word is an apostrophe (children's, rock 'n' roll).
+        if not (after.isalpha() and before.isalpha()) and not after.isalnum():
+            return k
     return -1
 
 
@@ -215,16 +237,19 @@ def quotes(text: str) -> list[Quote]:
     k = 0
     n = len(text)
     while k < n:
+        found_mark = _OPENER_RE.search(text, k)
+        if found_mark is None:
+            break
+        k = found_mark.start()
         c = text[k]
-        closers = _CLOSERS.get(c)
-        if closers is None or (k > 0 and text[k - 1] not in _BEFORE_OPEN and c in "\"'‘"):
+        if k > 0 and text[k - 1] not in _BEFORE_OPEN and c in "\"'‘":
             k += 1
             continue
         single = c not in _DOUBLE_OPEN
         if k + 1 >= n or text[k + 1].isspace():
             k += 1
             continue
-        close = _find_close(text, k + 1, closers, single)
+        close = _find_close(text, k + 1, c, single)
         if close < 0:
             if single:
                 k += 1
@@ -249,14 +274,16 @@ def quotes(text: str) -> list[Quote]:
 
 # --- attributions ------------------------------------------------------------------------------
 
-_VERBS = (
+_SAYING = (
     "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|warned|warns|"
     "insisted|insists|denied|denies|admitted|admits|stated|states|explained|explains|argued|"
-    "argues|noted|notes|wrote|writes|testified|tweeted|heard|urged|urges|"
-    "(?:announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
-    "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds)"
-    "(?=\\s+that\\b)"
+    "argues|noted|notes|wrote|writes|testified|tweeted|heard|urged|urges"
 )
+_FINDING = (  # reporting verbs only before "that"
+    "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
+    "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds"
+)
+_VERBS = f"{_SAYING}|(?:{_FINDING})(?=\\s+that\\b)"
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
@@ -400,6 +427,11 @@ def _source(name: str) -> tuple[str, str, bool] | None:
 
 
 _CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b")
+# Cheap necessary conditions, searched first. Every cue holds one of these words (a bare
+# alternation of words is searched far faster than one behind \b), and a match of the first
+# pattern holds ", Name," (a name has no comma).
+_CUE_HINT = re.compile(f"{_SAYING}|{_FINDING}|ccording")
+_PATTERN_HINTS = (re.compile(r",\s+[A-Z\u00c0-\u024f][\w'’.\-\s]*,"), re.compile("ccording"))
 REACH_BEFORE = 200  # characters before a reporting verb where its source may start
 REACH_AFTER = 160  # ...and after it
 
@@ -409,7 +441,11 @@ def attributions(text: str) -> list[Attribution]:
 
     The patterns run only around the reporting verbs (and "according to") found first, so a
     long sentence costs time in proportion to its verbs, not to its length squared."""
-    cues = [m.start() for m in _CUE_RE.finditer(text)]
+    first = _CUE_HINT.search(text)
+    if first is None:
+        return []
+    # A cue starts where its word does, or one character before ("according").
+    cues = [m.start() for m in _CUE_RE.finditer(text, max(0, first.start() - 1))]
     if not cues:
         return []
     windows: list[tuple[int, int]] = []
@@ -421,8 +457,11 @@ def attributions(text: str) -> list[Attribution]:
             windows.append((lo, hi))
     found: dict[tuple[int, int], Attribution] = {}
     taken: list[tuple[int, int]] = []  # what matches already used
-    for pattern in _ATTRIBUTION_RES:
+    for k, pattern in enumerate(_ATTRIBUTION_RES):
+        hint = _PATTERN_HINTS[k] if k < len(_PATTERN_HINTS) else None
         for lo, hi in windows:
+            if hint is not None and hint.search(text, lo, hi) is None:
+                continue
             for m in pattern.finditer(text, lo, hi):
                 got = _source(m.group("who").rstrip(",. "))
                 if got is None:
@@ -495,9 +534,18 @@ _NOTICE_RE = re.compile(
 )
 
 
+# Every notice holds one of these (lower-case ASCII text is checked for them first; other
+# text goes straight to the pattern, whose case folding reaches beyond ASCII).
+_NOTICE_HINT = re.compile(
+    r"correct|clarif|update|editor|amend|note|change|edited|revised|earlier\s+version|apologi"
+)
+
+
 def notice(text: str) -> tuple[int, str] | None:
     """(start, kind) of a correction notice in a paragraph (it runs from ``start`` to the
     paragraph's end), kind one of ``correction``, ``clarification``, ``update``; or None."""
+    if text.isascii() and _NOTICE_HINT.search(text.lower()) is None:
+        return None
     m = _NOTICE_RE.search(text)
     if m is None:
         return None
@@ -548,7 +596,13 @@ HEDGE_WORDS = frozenset(
 
 
 def _plain_words(text: str) -> list[str]:
-    return [_NOT_ALNUM.sub("", w.casefold()) for w in word_list(text.translate(_QUOTE_MARKS))]
+    text = text.translate(_QUOTE_MARKS)
+    if text.isascii():  # folding first finds the same words, folded (ASCII only)
+        found = ASCII_WORD_RE.findall(text.lower())
+    else:
+        found = [w.casefold() for w in word_list(text)]
+    # [\W_] is "not isalnum()" for re's Unicode \w: most words need no substitution.
+    return [w if w.isalnum() else _NOT_ALNUM.sub("", w) for w in found]
 
 
 def _distance(a: str, b: str) -> int:

@@ -274,6 +274,18 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
+    """Is some removed word a misspelling of some added one (:func:`spelling_fix`)? Only words
+    of four letters or more that start alike can be."""
+    by_start: dict[str, list[str]] = {}
+    for n in added:
+        if len(n) >= 4:
+            by_start.setdefault(n[0], []).append(n)
+    if not by_start:
+        return False
+    return any(spelling_fix(r, n) for r in removed if len(r) >= 4 for n in by_start.get(r[0], ()))
+
+
 def _family(unit: str) -> str:
     """What a quantity can be paired with: a date with a date, a weekday with a weekday, any
     other number with any other number."""
@@ -307,6 +319,8 @@ class _Builder:
                 self.place_new.setdefault(link.new.index, k)
         self.by_paragraph_old = self._index(self.old_sentences)
         self.by_paragraph_new = self._index(self.new_sentences)
+        self._quotes: dict[str, list[Quote]] = {}
+        self._sources: dict[str, list[Attribution]] = {}
 
     @staticmethod
     def _index(sentences: Sequence[Sentence]) -> dict[int, tuple[list[int], list[Sentence]]]:
@@ -414,7 +428,7 @@ class _Builder:
         if changed & HEDGE_WORDS:
             regions = _regions(old.text, new.text)
             typed |= self.certainty(old, new, regions, headline)
-        spelling = any(spelling_fix(r, n) for r in removed for n in added)
+        spelling = _any_spelling_fix(removed, added)
         joined = changed and "".join(removed.elements()) == "".join(added.elements())
         if (not changed or spelling or joined) and (not headline or not typed):
             if regions is None:
@@ -570,6 +584,20 @@ class _Builder:
 
     # --- across the article ------------------------------------------------------------------
 
+    def quotes_in(self, text: str) -> list[Quote]:
+        """:func:`quotes` of a text, each text searched once per analysis."""
+        got = self._quotes.get(text)
+        if got is None:
+            got = self._quotes[text] = quotes(text) if _QUOTE_MARK.search(text) else []
+        return got
+
+    def sources_in(self, text: str) -> list[Attribution]:
+        """:func:`attributions` of a text, each text searched once per analysis."""
+        got = self._sources.get(text)
+        if got is None:
+            got = self._sources[text] = attributions(text)
+        return got
+
     def found_quotes(self, doc: Document) -> list[tuple[int, Quote, str]]:
         """The quotations of a document's paragraphs (speaker not yet known: "")."""
         out: list[tuple[int, Quote, str]] = []
@@ -579,21 +607,18 @@ class _Builder:
             if shared[paragraph] > 0:
                 shared[paragraph] -= 1
                 continue
-            if not _QUOTE_MARK.search(paragraph):
-                continue
-            out.extend((p, q, "") for q in quotes(paragraph))
+            out.extend((p, q, "") for q in self.quotes_in(paragraph))
         return out
 
-    @staticmethod
-    def speaker(doc: Document, p: int, quote: Quote) -> str:
+    def speaker(self, doc: Document, p: int, quote: Quote) -> str:
         """Who said a quotation: the source nearest to it in its paragraph; for "he said" or a
         paragraph that goes on quoting, the last source named in the paragraphs before."""
         for k in range(p, max(-1, p - 4), -1):
             paragraph = doc.paragraphs[k]
             outside = paragraph
-            for q in quotes(paragraph):
+            for q in self.quotes_in(paragraph):
                 outside = outside[: q.start] + " " * (q.end - q.start) + outside[q.end :]
-            named = attributions(outside)
+            named = self.sources_in(outside)
             if named:
                 if k == p:
                     return min(
@@ -700,13 +725,8 @@ class _Builder:
         return bool(gone or came)
 
     def sources(self) -> None:
-        cache: dict[str, list[Attribution]] = {}
-
         def found(s: Sentence) -> list[Attribution]:
-            got = cache.get(s.text)
-            if got is None:
-                got = cache[s.text] = attributions(s.text)
-            return got
+            return self.sources_in(s.text)
 
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
@@ -759,10 +779,15 @@ class _Builder:
                         self.add("source", "added", None, at, detail)
 
     def corrections(self) -> None:
+        cache: dict[str, tuple[int, str] | None] = {}  # a paragraph in both is searched once
+
         def found(doc: Document) -> list[tuple[int, int, str, str]]:
             out = []
             for p, paragraph in enumerate(doc.paragraphs):
-                got = notice(paragraph)
+                if paragraph in cache:
+                    got = cache[paragraph]
+                else:
+                    got = cache[paragraph] = notice(paragraph)
                 if got is not None:
                     out.append((p, got[0], got[1], paragraph[got[0] :]))
             return out
@@ -770,8 +795,9 @@ class _Builder:
         olds, news = found(self.old_doc), found(self.new_doc)
         old_texts = Counter(t for *_, t in olds)
         new_texts = Counter(t for *_, t in news)
-        gone = [n for n in olds if (old_texts - new_texts)[n[3]]]
-        came = [n for n in news if (new_texts - old_texts)[n[3]]]
+        only_old, only_new = old_texts - new_texts, new_texts - old_texts
+        gone = [n for n in olds if only_old[n[3]]]
+        came = [n for n in news if only_new[n[3]]]
         pairs = _pair_texts([n[3] for n in gone], [n[3] for n in came], NOTICE_PAIR_MIN)
         for a, b in pairs:
             (po, so, _, to), (pn, sn, kind, tn) = gone[a], came[b]
@@ -883,27 +909,41 @@ def _pair_texts(
         return []
     old_sets = [{w.casefold() for w in word_list(t)} for t in olds]
     new_sets = [{w.casefold() for w in word_list(t)} for t in news]
-    scored: list[tuple[float, int, int]] = []
-    for a, x in enumerate(old_sets):
-        for b, y in enumerate(new_sets):
-            if x and y:
-                shared = len(x & y)
-                dice = 2 * shared / (len(x) + len(y))
-                contain = shared / min(len(x), len(y))
-                score = max(dice, contain - 0.2 if min(len(x), len(y)) >= 3 else 0.0)
-                if (a, b) in together:
-                    score += 1.0
-                if score >= floor:
-                    scored.append((-score, a, b))
-    scored.sort()
+
+    def score(a: int, b: int) -> float:
+        x, y = old_sets[a], new_sets[b]
+        if not x or not y:
+            return -1.0
+        shared = len(x & y)
+        dice = 2 * shared / (len(x) + len(y))
+        contain = shared / min(len(x), len(y))
+        value = max(dice, contain - 0.2 if min(len(x), len(y)) >= 3 else 0.0)
+        return value + 1.0 if (a, b) in together else value
+
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for _, a, b in scored:
-        if a not in used_a and b not in used_b:
-            used_a.add(a)
-            used_b.add(b)
-            pairs.append((a, b))
+
+    def take(scored: list[tuple[float, int, int]]) -> None:
+        scored.sort()
+        for _, a, b in scored:
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                pairs.append((a, b))
+
+    # Pairs of ``together`` scoring above 1 come before every other pair (no other pair scores
+    # above 1): taken first, they leave only the texts they did not take to be scored.
+    first = [(-v, a, b) for a, b in together if (v := score(a, b)) > 1.0 and v >= floor]
+    take(first)
+    rest: list[tuple[float, int, int]] = []
+    for a in range(len(olds)):
+        if a in used_a:
+            continue
+        for b in range(len(news)):
+            if b not in used_b and (v := score(a, b)) >= floor:
+                rest.append((-v, a, b))
+    take(rest)
     return pairs
 
 

@@ -36,11 +36,12 @@ sentences on the same subject that stay apart.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
+from heapq import nlargest
+from operator import itemgetter
 
 from newsdiff.diff.model import Sentence, SentenceLink
-from newsdiff.diff.tokens import word_list
+from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
 
 LINK_MIN = 0.5  # score that links two sentences anywhere (in order)
 STRONG = 0.7  # score that links a sentence to the one just after its predecessor's partner
@@ -52,6 +53,7 @@ SPLIT_GAIN = 0.08  # how much a part must add to the score to be joined
 TOP_CANDIDATES = 6  # new sentences scored per old one
 GAP_LIMIT = 400  # gaps up to this many pairs are scored in full; larger ones near the diagonal
 MAX_WEIGHT = 12
+_POSSESSIVE = ("'s", "’s")
 
 STOPWORDS = frozenset(
     """a an the and or but nor of to in on at by for from with without as into onto over under
@@ -67,13 +69,17 @@ STOPWORDS = frozenset(
 
 def _units(text: str) -> dict[str, int]:
     """A sentence's distinct words (case-folded, no possessive) with their weights."""
+    if text.isascii():  # folding first finds the same words, folded (ASCII only)
+        words = dict.fromkeys(ASCII_WORD_RE.findall(text.lower()))
+    else:
+        words = dict.fromkeys(word.casefold() for word in word_list(text))
     out: dict[str, int] = {}
-    for word in word_list(text):
-        w = word.casefold()
-        if w.endswith(("'s", "’s")) and len(w) > 3:
+    for w in words:
+        if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]
-        if w not in out:
-            out[w] = 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT)
+            if w in out:
+                continue
+        out[w] = 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT)
     return out
 
 
@@ -199,7 +205,8 @@ class _Aligner:
         limit = max(8, len(news) // 10)
         out: dict[int, list[int]] = {}
         for i in olds:
-            hits: Counter[int] = Counter()
+            hits: dict[int, int] = {}
+            get = hits.get
             units = self.old.units(i)
             rare = [(len(postings[u]), u) for u in units if u in postings]
             if not rare:
@@ -208,8 +215,12 @@ class _Aligner:
             for n, unit in rare:
                 if n > limit and hits:
                     break
-                hits.update(dict.fromkeys(postings[unit][: limit * 4], units[unit]))
-            out[i] = [j for j, _ in hits.most_common(TOP_CANDIDATES)]
+                weight = units[unit]
+                for j in postings[unit][: limit * 4]:
+                    hits[j] = get(j, 0) + weight
+            # The most shared weight first, ties in the order found (as Counter.most_common).
+            best = nlargest(TOP_CANDIDATES, hits.items(), key=itemgetter(1))
+            out[i] = [j for j, _ in best]
         return out
 
     def similar(self) -> dict[int, list[int]]:

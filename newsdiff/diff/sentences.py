@@ -44,6 +44,8 @@ _ABBREVIATION_END = re.compile(
 )
 _CONTINUES = re.compile(r"[\"'“‘(\[]?[a-z0-9£$€¥]")  # a start that does not open a sentence
 _LIST_NUMBER = re.compile(r"\(?\d{1,3}[.)]$")  # "1." or "(2)" alone
+_LIST_NUMBER_MAX = 5  # the longest text _LIST_NUMBER matches
+_ABBREVIATION_MAX = 8  # ...and _ABBREVIATION_END ("approx.", with the character before it)
 _BRACKET_END = re.compile(r"[.!?][\"'”’]?[)\]](?=\s+[\"'“‘(]?[A-Z])")  # "...abstained.) The"
 
 
@@ -78,6 +80,8 @@ def _raw_spans(paragraph: str, language: str) -> list[Span]:
 
 
 def _split_brackets(paragraph: str, spans: list[Span]) -> list[Span]:
+    if ")" not in paragraph and "]" not in paragraph:
+        return spans  # nothing to split (the spans are trimmed already)
     out: list[Span] = []
     for start, end in spans:
         for match in _BRACKET_END.finditer(paragraph, start, end):
@@ -97,11 +101,18 @@ def _merge_false_ends(paragraph: str, spans: list[Span]) -> list[Span]:
     for start, end in spans:
         if out:
             prev_start, prev_end = out[-1]
-            prev = paragraph[prev_start:prev_end]
-            joins = _LIST_NUMBER.fullmatch(prev) is not None or (
-                _ABBREVIATION_END.search(prev) is not None
-                and _CONTINUES.match(paragraph, start) is not None
-            )
+            joins = False
+            if prev_end - prev_start <= _LIST_NUMBER_MAX:
+                joins = _LIST_NUMBER.fullmatch(paragraph, prev_start, prev_end) is not None
+            if not joins and paragraph[prev_end - 1] == ".":
+                # An abbreviation ends the span: only its last characters are searched (the
+                # slice keeps ``\b`` at the span's start as it was).
+                prev = paragraph[prev_start:prev_end]
+                tail = max(0, len(prev) - _ABBREVIATION_MAX)
+                joins = (
+                    _ABBREVIATION_END.search(prev, tail) is not None
+                    and _CONTINUES.match(paragraph, start) is not None
+                )
             if joins:
                 out[-1] = (prev_start, end)
                 continue
