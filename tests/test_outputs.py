@@ -26,10 +26,11 @@ FILE_COMMANDS = [
     ("export", "versions"),
     ("export", "changes", "--format", "jsonl"),
     ("export", "checks"),
+    ("export", "edits"),
     ("export", "newsedits"),
     ("feed",),
 ]
-IDS = ["versions", "changes", "checks", "newsedits", "feed"]
+IDS = ["versions", "changes", "checks", "edits", "newsedits", "feed"]
 
 
 def digest(path: Path) -> str:
