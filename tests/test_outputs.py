@@ -44,6 +44,9 @@ def sample_db(tmp_path: Path) -> Path:
     migrate(url)
     database = Database(url)
     build_sample(database)
+    from newsdiff.store.analysis import analyse_versions
+
+    analyse_versions(database)  # so that `export edits` has rows to write
     database.dispose()
     return path
 
