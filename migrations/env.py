@@ -6,9 +6,16 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 from newsdiff.store.models import Base
+from newsdiff.store.search import is_index_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, kind: str, _parents: object) -> bool:
+    """Autogenerate leaves out the search index's tables: triggers and FTS5 keep them, not
+    the models (migration 0005)."""
+    return not (kind == "table" and is_index_table(name))
 
 
 def run_migrations_online() -> None:
@@ -23,6 +30,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=True,
                 compare_type=True,
+                include_name=include_name,
             )
             with context.begin_transaction():
                 context.run_migrations()

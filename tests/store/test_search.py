@@ -1,0 +1,356 @@
+"""Full-text search on SQLite (FTS5) and PostgreSQL (tsvector + GIN): the index follows every
+write, the migration indexes an existing database, and every query form means the same on
+both engines."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from newsdiff.store.articles import get_or_create_outlet, track_article
+from newsdiff.store.db import Database, make_engine, migrations_dir
+from newsdiff.store.models import Article, Version
+from newsdiff.store.observations import Observation, record_observation
+from newsdiff.store.search import (
+    FIRST_BATCH,
+    SearchHit,
+    check_index,
+    rebuild_index,
+    search,
+)
+from newsdiff.store.versions import VersionFields
+
+T0 = datetime(2008, 11, 12, 9, tzinfo=UTC)
+LEAD = "Inspectors are expected to say that Haringey council failed to protect the boy."
+LEAD_SAID = "Inspectors said that Haringey council failed to protect the boy."
+CLOSE = "The council said it would respond to the findings in full."
+
+
+def _fields(paragraphs: list[str], title: str = "Baby P: council criticised") -> VersionFields:
+    return VersionFields(
+        title=title, paragraphs=tuple(paragraphs), extractor="test", extractor_version="1"
+    )
+
+
+def _article(database: Database, url: str, outlet: str | None = None) -> int:
+    with database.write() as session:
+        found = get_or_create_outlet(session, outlet) if outlet else None
+        article, _ = track_article(session, url, now=T0, outlet=found)
+        return article.id
+
+
+def _observe(
+    database: Database,
+    aid: int,
+    paragraphs: list[str],
+    hours: float,
+    *,
+    title: str = "Baby P: council criticised",
+    archive: bool = False,
+) -> str:
+    """Record what a fetch saw, as the poll (or the archive backfill) does."""
+    with database.write() as session:
+        article = session.get(Article, aid)
+        assert article is not None
+        recorded = record_observation(
+            session,
+            article,
+            Observation(
+                article_id=aid,
+                checked_at=T0 + timedelta(hours=hours),
+                fields=_fields(paragraphs, title),
+                in_time_order=archive,
+                source="archive:x" if archive else "live",
+            ),
+        )
+        return recorded.placement or recorded.outcome
+
+
+def _find(database: Database, query: str, **options: object) -> list[SearchHit]:
+    with database.read() as session:
+        return search(session, query, **options)  # type: ignore[arg-type]
+
+
+def _pairs(hits: list[SearchHit]) -> list[tuple[int, int]]:
+    return [(h.article_id, h.version) for h in hits]
+
+
+def _in_step(database: Database) -> None:
+    with database.write() as session:
+        assert check_index(session) == []
+
+
+# -- the index follows every write --------------------------------------------------------
+
+
+def test_poll_versions_are_found_at_once(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    assert _find(database, "Haringey") == []
+    _observe(database, aid, [LEAD, CLOSE], 0)
+    hits = _find(database, "Haringey")
+    assert _pairs(hits) == [(aid, 1)]
+    _observe(database, aid, [LEAD_SAID, CLOSE], 1)
+    assert _pairs(_find(database, '"are expected to"')) == [(aid, 1)]
+    assert _pairs(_find(database, '"are expected to"', within="latest")) == []
+    assert _pairs(_find(database, "said", within="latest")) == [(aid, 2)]
+    _in_step(database)
+
+
+def test_a_rolled_back_version_leaves_no_trace(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    with pytest.raises(RuntimeError), database.write() as session:
+        article = session.get(Article, aid)
+        assert article is not None
+        record_observation(
+            session,
+            article,
+            Observation(article_id=aid, checked_at=T0, fields=_fields(["Zanzibar"])),
+        )
+        raise RuntimeError("the poll failed after the write")
+    assert _find(database, "Zanzibar") == []
+    _in_step(database)
+
+
+def test_a_backfilled_version_in_the_middle_is_found_and_compared_with_its_neighbours(
+    database: Database,
+) -> None:
+    aid = _article(database, "https://example.org/a")
+    _observe(database, aid, [LEAD, CLOSE], 0)
+    _observe(database, aid, ["Inspectors found failures.", CLOSE], 10)
+    # the archive saw a middle text, between the two: inserted as v2, the last becomes v3
+    assert _observe(database, aid, [LEAD_SAID, CLOSE], 5, archive=True) == "inserted"
+    assert _pairs(_find(database, '"inspectors said"', within="any")) == [(aid, 2)]
+    hit = _find(database, "Haringey")[0]
+    assert hit.versions == (1, 2) and hit.version == 2 and hit.version_count == 3
+    # "are expected to" went in v2 (the archived one), "said that" in v3
+    assert _pairs(_find(database, '"are expected to"', within="removed")) == [(aid, 2)]
+    assert _pairs(_find(database, '"said that"', within="added")) == [(aid, 2)]
+    assert _pairs(_find(database, '"said that"', within="removed")) == [(aid, 3)]
+    assert _pairs(_find(database, "failures", within="added")) == [(aid, 3)]
+    _in_step(database)
+
+
+def test_deleted_versions_and_articles_leave_the_index(database: Database) -> None:
+    one = _article(database, "https://example.org/one")
+    two = _article(database, "https://example.org/two")
+    _observe(database, one, [LEAD], 0)
+    _observe(database, one, [LEAD_SAID], 1)
+    _observe(database, two, [LEAD], 0)
+    with database.write() as session:
+        session.execute(
+            text("DELETE FROM versions WHERE article_id = :a AND number = 2"), {"a": one}
+        )
+    assert _find(database, "said") == []
+    with database.write() as session:
+        session.execute(text("DELETE FROM articles WHERE id = :a"), {"a": two})  # cascades
+    assert _pairs(_find(database, "Haringey")) == [(one, 1)]
+    _in_step(database)
+
+
+def test_an_edited_text_is_indexed_again(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    _observe(database, aid, [LEAD], 0)
+    with database.write() as session:
+        session.execute(
+            text("UPDATE versions SET paragraphs = 'Walthamstow only', title = 'Other'")
+        )
+    assert _find(database, "Haringey") == []
+    assert _pairs(_find(database, "Walthamstow")) == [(aid, 1)]
+    _in_step(database)
+
+
+def test_check_and_rebuild(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    _observe(database, aid, [LEAD], 0)
+    with database.write() as session:  # a writer that bypasses the triggers
+        if database.is_sqlite:
+            session.execute(text("DROP TRIGGER versions_fts_update"))
+        else:
+            session.execute(text("ALTER TABLE versions DISABLE TRIGGER versions_search"))
+        session.execute(text("UPDATE versions SET paragraphs = 'Walthamstow only'"))
+        assert check_index(session) != []
+        rebuild_index(session)
+        assert check_index(session) == []
+        if not database.is_sqlite:
+            session.execute(text("ALTER TABLE versions ENABLE TRIGGER versions_search"))
+    assert _pairs(_find(database, "Walthamstow")) == [(aid, 1)]
+    assert _find(database, "Haringey") == []
+
+
+# -- the migration ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def at_0004(db_url: str) -> Iterator[Config]:
+    """The test database taken back to schema 0004 (before search), emptied; brought back to
+    the head afterwards."""
+    engine = make_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    command.downgrade(cfg, "0004")
+    try:
+        yield cfg
+    finally:
+        command.upgrade(cfg, "head")
+        engine.dispose()
+
+
+def test_the_migration_indexes_an_existing_database(
+    db_url: str, at_0004: Config, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(db_url, check=False)
+    with database.write() as session:
+        assert session.execute(text("SELECT count(*) FROM versions")).scalar_one() == 0
+        ids = []
+        for i in range(12):
+            article, _ = track_article(session, f"https://example.org/{i}", now=T0)
+            ids.append(article.id)
+            for n, paragraphs in enumerate(([LEAD, CLOSE], [LEAD_SAID, CLOSE])[: 1 + i % 2]):
+                session.add(
+                    _fields(paragraphs).new_version(
+                        article.id, n + 1, T0 + timedelta(hours=n), _fields(paragraphs).clean()
+                    )
+                )
+                article.version_count = n + 1
+    database.dispose()
+    seen: list[tuple[str, int, int]] = []
+    at_0004.attributes["progress"] = lambda stage, done, total: seen.append((stage, done, total))
+    monkeypatch.setattr(
+        __import__("importlib").import_module("newsdiff.store.db"), "SCHEMA_HEAD", "0005"
+    )
+    with caplog.at_level(logging.INFO, logger="alembic.runtime.migration"):
+        command.upgrade(at_0004, "0005")
+    assert seen and seen[-1] == ("search index", 18, 18)
+    assert "search index: 18 of 18 versions (100%" in caplog.text
+    database = Database(db_url)
+    try:
+        _in_step(database)
+        assert len(_find(database, "Haringey")) == 12
+        assert sorted(_pairs(_find(database, '"are expected to"', within="removed"))) == [
+            (aid, 2) for aid in ids[1::2]
+        ]
+        # a version written after the migration is indexed by the triggers
+        _observe(database, ids[0], ["Walthamstow"], 5)
+        assert _pairs(_find(database, "Walthamstow")) == [(ids[0], 2)]
+    finally:
+        database.dispose()
+
+
+def test_downgrade_removes_the_index(db_url: str, at_0004: Config) -> None:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        names = set(
+            conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master"
+                    if engine.dialect.name == "sqlite"
+                    else "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            ).scalars()
+        )
+    engine.dispose()
+    assert not {n for n in names if n.startswith(("versions_fts", "version_search"))}
+    # and a version can still be written without the index
+    database = Database(db_url, check=False)
+    with database.write() as session:
+        article, _ = track_article(session, "https://example.org/x", now=T0)
+        session.add(_fields([LEAD]).new_version(article.id, 1, T0, _fields([LEAD]).clean()))
+    database.dispose()
+
+
+# -- what changed: --in added / removed ----------------------------------------------------
+
+
+def test_added_and_removed_through_a_history_that_comes_back(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    other = _article(database, "https://example.org/b")
+    _observe(database, aid, [LEAD, CLOSE], 0)  # v1 has it
+    _observe(database, aid, [LEAD_SAID, CLOSE], 1)  # v2 dropped it
+    _observe(database, aid, [LEAD, CLOSE, "More."], 2)  # v3 has it again
+    _observe(database, aid, [LEAD, "Less."], 3)  # v4 still has it
+    _observe(database, other, [LEAD], 0)  # a first version: nothing was added
+    phrase = '"are expected to"'
+    assert _pairs(_find(database, phrase, within="added")) == [(aid, 3)]
+    removed = _find(database, phrase, within="removed")
+    assert _pairs(removed) == [(aid, 2)]
+    assert removed[0].previous == 1 and removed[0].snippet_version == 1
+    assert "are expected to" in removed[0].snippet
+    assert _pairs(_find(database, phrase, within="latest")) == [(other, 1), (aid, 4)]
+    hits = _find(database, phrase, within="any")
+    assert [(h.article_id, h.versions) for h in hits] == [(other, (1,)), (aid, (1, 3, 4))]
+    # a boolean query changes where any of its terms does
+    assert _pairs(_find(database, "expected -More", within="added")) == [(aid, 4)]
+    assert _pairs(_find(database, "expected -More", within="removed")) == [(aid, 2)]
+
+
+# -- filters, order, paging ----------------------------------------------------------------
+
+
+def test_filters(database: Database) -> None:
+    bbc = _article(database, "https://example.org/bbc", outlet="BBC News")
+    other = _article(database, "https://example.org/other", outlet="Other")
+    _observe(database, bbc, [LEAD], 0)
+    _observe(database, bbc, [LEAD_SAID], 24)
+    _observe(database, other, [LEAD], 48)
+    with database.write() as session:
+        session.execute(
+            text(
+                "UPDATE versions SET edit_kinds = 'certainty,quote' "
+                "WHERE article_id = :a AND number = 2"
+            ),
+            {"a": bbc},
+        )
+    assert _pairs(_find(database, "Haringey", outlet="BBC News")) == [(bbc, 2)]
+    assert _find(database, "Haringey", outlet="Nobody") == []
+    assert _pairs(_find(database, "Haringey", article_ids=[other])) == [(other, 1)]
+    assert _find(database, "Haringey", article_ids=[]) == []
+    day = T0 + timedelta(hours=24)
+    assert _pairs(_find(database, "Haringey", since=day)) == [(other, 1), (bbc, 2)]
+    assert _pairs(_find(database, "Haringey", until=day)) == [(bbc, 1)]
+    hits = _find(database, "Haringey", since=day, until=day + timedelta(hours=1))
+    assert [(h.article_id, h.versions) for h in hits] == [(bbc, (2,))]
+    assert _pairs(_find(database, "Haringey", kinds=["quote"])) == [(bbc, 2)]
+    assert _pairs(_find(database, "Haringey", kinds=["number", "certainty"])) == [(bbc, 2)]
+    assert _find(database, "Haringey", kinds=["quot"]) == []
+    assert _find(database, "Haringey", kinds=["%"]) == []
+    assert _pairs(_find(database, "Haringey", within="latest", outlet="BBC News")) == [(bbc, 2)]
+    assert _pairs(_find(database, '"are expected to"', within="removed", outlet="Other")) == []
+    with pytest.raises(ValueError, match="within"):
+        _find(database, "Haringey", within="everywhere")
+
+
+def test_order_limit_and_pages(database: Database) -> None:
+    """Most recently stored first; the pages the candidates are read in (FIRST_BATCH, then
+    growing) never lose or repeat a hit, even when one article has many matching versions."""
+    busy = _article(database, "https://example.org/busy")
+    for n in range(FIRST_BATCH + 10):  # one article, many matching versions
+        _observe(database, busy, [f"Haringey update {n}."], n)
+    ids = [_article(database, f"https://example.org/{i}") for i in range(FIRST_BATCH * 2)]
+    for i, aid in enumerate(ids):
+        _observe(database, aid, [f"Haringey story {i}."], 1000 + i)
+    _observe(database, busy, ["Haringey update final."], 5000)  # the newest stored
+    hits = _find(database, "Haringey", limit=1000)
+    assert [h.article_id for h in hits] == [busy, *reversed(ids)]
+    assert hits[0].versions == tuple(range(1, FIRST_BATCH + 12))
+    assert [h.article_id for h in _find(database, "Haringey", limit=3)] == [busy, ids[-1], ids[-2]]
+    latest = _find(database, "update", within="latest", limit=5)
+    assert _pairs(latest) == [(busy, FIRST_BATCH + 11)]
+    added = _find(database, "final", within="added")
+    assert _pairs(added) == [(busy, FIRST_BATCH + 11)]
+    assert len(_find(database, "story", limit=FIRST_BATCH * 2 - 1)) == FIRST_BATCH * 2 - 1
+
+
+def test_versions_are_numbers_of_the_version_rows(database: Database) -> None:
+    aid = _article(database, "https://example.org/a")
+    _observe(database, aid, [LEAD], 0)
+    with database.read() as session:
+        stored = session.execute(text("SELECT id FROM versions")).scalar_one()
+        assert session.get(Version, stored) is not None
+    assert _find(database, "Haringey")[0].version_id == stored
