@@ -15,6 +15,7 @@ from newsdiff.cli import (  # noqa: F401 (register commands)
     db,
     edits,
     outputs,
+    search,
     stories,
     worker,
 )
