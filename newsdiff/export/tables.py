@@ -1,9 +1,10 @@
 """Streaming exports of versions, changes, checks and typed edits as CSV or JSON Lines.
 
-Rows are plain column tuples (no ORM objects) read with ``yield_per``: SQLAlchemy then asks for
+Rows are plain column values (no ORM objects) read with ``yield_per``: SQLAlchemy then asks for
 ``stream_results``, a server-side cursor on PostgreSQL, and SQLite steps its cursor lazily anyway.
 Each row is written as soon as it is read, so memory stays flat however many rows there are.
-Columns are documented in the README ("Research outputs").
+Every selected column is labelled with its output name and read by that name, never by its
+position in the ``SELECT``. Columns are documented in the README ("Research outputs").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import RowMapping, Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from newsdiff.errors import ConfigError
@@ -142,31 +143,41 @@ def _story_filter(stmt: S, article_id_col: Any, story: str | None) -> S:
     return stmt.where(article_id_col.in_(covering_story(story)))
 
 
-def _stream(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
-    return iter(session.execute(stmt.execution_options(yield_per=BATCH)))
+def _select(columns: dict[str, Any]) -> Select[*tuple[Any, ...]]:
+    """``SELECT`` of ``columns`` (output name -> expression), each labelled with its name, so
+    that rows are read by name (``row._mapping["outlet"]``), never by position."""
+    return select(*(expression.label(name) for name, expression in columns.items()))
+
+
+def _stream(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[RowMapping]:
+    """The rows of ``stmt`` as mappings keyed by column label, streamed."""
+    return iter(session.execute(stmt.execution_options(yield_per=BATCH)).mappings())
 
 
 def _versions(
     session: Session, story: str | None, since: dt.datetime | None
 ) -> Iterator[dict[str, Any]]:
     stmt = (
-        select(
-            Version.article_id,
-            Outlet.name,
-            Article.url,
-            Version.number,
-            Version.captured_at,
-            Version.title,
-            Version.byline,
-            Version.published_at,
-            Version.modified_at,
-            Version.paragraphs,
-            Version.text_hash,
-            Version.extractor,
-            Version.extractor_version,
-            Version.source,
-            Version.final_url,
+        _select(
+            {
+                "article_id": Version.article_id,
+                "outlet": Outlet.name,
+                "url": Article.url,
+                "version": Version.number,
+                "captured_at": Version.captured_at,
+                "title": Version.title,
+                "byline": Version.byline,
+                "published_at": Version.published_at,
+                "modified_at": Version.modified_at,
+                "text": Version.paragraphs,
+                "text_hash": Version.text_hash,
+                "extractor": Version.extractor,
+                "extractor_version": Version.extractor_version,
+                "source": Version.source,
+                "final_url": Version.final_url,
+            }
         )
+        .select_from(Version)
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(Version.article_id, Version.number)
@@ -175,25 +186,9 @@ def _versions(
         stmt = stmt.where(Version.captured_at >= since)
     stmt = _story_filter(stmt, Version.article_id, story)
     for row in _stream(session, stmt):
-        text = row[9] or ""
-        yield {
-            "article_id": row[0],
-            "outlet": row[1],
-            "url": row[2],
-            "version": row[3],
-            "captured_at": row[4],
-            "title": row[5],
-            "byline": row[6],
-            "published_at": row[7],
-            "modified_at": row[8],
-            "text": text,
-            "paragraphs": text.count("\n") + 1 if text else 0,
-            "text_hash": row[10],
-            "extractor": row[11],
-            "extractor_version": row[12],
-            "source": row[13],
-            "final_url": row[14],
-        }
+        text = row["text"] or ""
+        derived = {"text": text, "paragraphs": text.count("\n") + 1 if text else 0}
+        yield {name: derived[name] if name in derived else row[name] for name in VERSION_COLUMNS}
 
 
 def _changes(
@@ -211,25 +206,28 @@ def _changes(
         .scalar_subquery()
     )
     stmt = (
-        select(
-            Version.article_id,
-            Outlet.name,
-            Article.url,
-            Version.number,
-            prev.captured_at,
-            window_start,
-            Version.captured_at,
-            prev.title,
-            Version.title,
-            Version.title_changed,
-            Version.words_added,
-            Version.words_removed,
-            Version.paragraphs_unchanged,
-            Version.paragraphs_modified,
-            Version.paragraphs_inserted,
-            Version.paragraphs_deleted,
-            Version.paragraphs_moved,
+        _select(
+            {
+                "article_id": Version.article_id,
+                "outlet": Outlet.name,
+                "url": Article.url,
+                "to_version": Version.number,
+                "from_captured_at": prev.captured_at,
+                "window_start": window_start,
+                "window_end": Version.captured_at,
+                "title_before": prev.title,
+                "title_after": Version.title,
+                "title_changed": Version.title_changed,
+                "words_added": Version.words_added,
+                "words_removed": Version.words_removed,
+                "paragraphs_unchanged": Version.paragraphs_unchanged,
+                "paragraphs_modified": Version.paragraphs_modified,
+                "paragraphs_inserted": Version.paragraphs_inserted,
+                "paragraphs_deleted": Version.paragraphs_deleted,
+                "paragraphs_moved": Version.paragraphs_moved,
+            }
         )
+        .select_from(Version)
         .join(prev, and_(prev.article_id == Version.article_id, prev.number == Version.number - 1))
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
@@ -239,50 +237,39 @@ def _changes(
         stmt = stmt.where(Version.captured_at >= since)
     stmt = _story_filter(stmt, Version.article_id, story)
     for row in _stream(session, stmt):
-        start = row[5]
+        start = row["window_start"]
         if isinstance(start, dt.datetime) and start.tzinfo is None:
             start = start.replace(tzinfo=dt.UTC)
-        yield {
-            "article_id": row[0],
-            "outlet": row[1],
-            "url": row[2],
-            "from_version": row[3] - 1,
-            "to_version": row[3],
-            "from_captured_at": row[4],
+        derived = {
+            "from_version": row["to_version"] - 1,
             "window_start": start,
-            "window_end": row[6],
-            "title_before": row[7],
-            "title_after": row[8],
-            "title_changed": bool(row[9]),
-            "words_added": row[10],
-            "words_removed": row[11],
-            "paragraphs_unchanged": row[12],
-            "paragraphs_modified": row[13],
-            "paragraphs_inserted": row[14],
-            "paragraphs_deleted": row[15],
-            "paragraphs_moved": row[16],
+            "title_changed": bool(row["title_changed"]),
         }
+        yield {name: derived[name] if name in derived else row[name] for name in CHANGE_COLUMNS}
 
 
 def _checks(
     session: Session, story: str | None, since: dt.datetime | None
 ) -> Iterator[dict[str, Any]]:
     stmt = (
-        select(
-            Check.id,
-            Check.article_id,
-            Outlet.name,
-            Article.url,
-            Check.checked_at,
-            Check.outcome,
-            Check.http_status,
-            Check.error,
-            Check.duration_ms,
-            Version.number,
-            Check.final_url,
-            Check.source,
-            Check.warnings,
+        _select(
+            {
+                "check_id": Check.id,
+                "article_id": Check.article_id,
+                "outlet": Outlet.name,
+                "url": Article.url,
+                "checked_at": Check.checked_at,
+                "outcome": Check.outcome,
+                "http_status": Check.http_status,
+                "error": Check.error,
+                "duration_ms": Check.duration_ms,
+                "version": Version.number,
+                "final_url": Check.final_url,
+                "source": Check.source,
+                "warnings": Check.warnings,
+            }
         )
+        .select_from(Check)
         .join(Article, Article.id == Check.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .outerjoin(Version, Version.id == Check.version_id)
@@ -292,29 +279,32 @@ def _checks(
         stmt = stmt.where(Check.checked_at >= since)
     stmt = _story_filter(stmt, Check.article_id, story)
     for row in _stream(session, stmt):
-        yield dict(zip(CHECK_COLUMNS, row, strict=True))
+        yield {name: row[name] for name in CHECK_COLUMNS}
 
 
 def _edits(
     session: Session, story: str | None, since: dt.datetime | None
 ) -> Iterator[dict[str, Any]]:
     stmt = (
-        select(
-            Edit.article_id,
-            Outlet.name,
-            Article.url,
-            Version.number,
-            Version.captured_at,
-            Edit.kind,
-            Edit.change,
-            Edit.old,
-            Edit.new,
-            Edit.old_paragraph,
-            Edit.new_paragraph,
-            Edit.silent,
-            Edit.detail,
-            Version.analyser_version,
+        _select(
+            {
+                "article_id": Edit.article_id,
+                "outlet": Outlet.name,
+                "url": Article.url,
+                "version": Version.number,
+                "captured_at": Version.captured_at,
+                "kind": Edit.kind,
+                "change": Edit.change,
+                "old": Edit.old,
+                "new": Edit.new,
+                "old_paragraph": Edit.old_paragraph,
+                "new_paragraph": Edit.new_paragraph,
+                "silent": Edit.silent,
+                "detail": Edit.detail,
+                "analyser_version": Version.analyser_version,
+            }
         )
+        .select_from(Edit)
         .join(Version, Version.id == Edit.version_id)
         .join(Article, Article.id == Edit.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
@@ -324,7 +314,7 @@ def _edits(
         stmt = stmt.where(Version.captured_at >= since)
     stmt = _story_filter(stmt, Edit.article_id, story)
     for row in _stream(session, stmt):
-        edit = dict(zip(EDIT_COLUMNS, row, strict=True))
+        edit = {name: row[name] for name in EDIT_COLUMNS}
         # as in the diff JSON: "" for an absent side, {} for no detail
         edit["old"] = edit["old"] or ""
         edit["new"] = edit["new"] or ""

@@ -216,3 +216,33 @@ def test_spreadsheet_safe_csv_disarms_formulas_only_when_asked(database: Databas
     safe = exported(spreadsheet_safe=True)
     assert safe["title"] == "'" + plain["title"] and safe["text"] == "'-30C today"
     assert safe["url"] == plain["url"] and safe["version"] == "1"
+
+
+@pytest.mark.parametrize("kind", ["versions", "changes", "checks", "edits"])
+def test_rows_are_read_by_column_name(
+    database: Database, sample: Sample, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table reads its rows by column name: the same SELECT with its columns in reverse
+    order writes the same CSV and JSONL (code reading row[0]..row[16] mixes the fields up)."""
+    from sqlalchemy import Select
+
+    from newsdiff.export import tables
+    from newsdiff.store.analysis import analyse_versions
+    from tests.export.conftest import build_edits_article
+
+    build_edits_article(database)
+    analyse_versions(database)  # so that there are edits to export
+    expected = {fmt: export(database, kind, fmt) for fmt in ("csv", "jsonl")}
+    assert len(expected["csv"].splitlines()) > 2
+
+    stream = tables._stream
+    calls = []
+
+    def reversed_stream(session: Any, stmt: Select[Any]) -> Any:
+        calls.append(stmt)
+        return stream(session, stmt.with_only_columns(*reversed(stmt.selected_columns)))
+
+    monkeypatch.setattr(tables, "_stream", reversed_stream)
+    for fmt in ("csv", "jsonl"):
+        assert export(database, kind, fmt) == expected[fmt], fmt
+    assert len(calls) == 2  # both exports went through the reversed SELECT
