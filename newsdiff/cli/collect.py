@@ -115,6 +115,22 @@ def feeds_remove(state: State, url: str) -> None:
         click.echo(f"removed: feed {feed.id} {safe(feed.url)} (articles and versions kept)")
 
 
+def _refusal(state: State, exc: Exception) -> str:
+    """Why a poll did not start: another poll, or queue workers that poll this database."""
+    from newsdiff.workers.presence import running_workers
+
+    try:
+        workers = running_workers(state.settings.database.url)
+    except Exception:  # noqa: BLE001 - the lock's own message is right enough
+        return str(exc)
+    if not workers:
+        return str(exc)
+    return (
+        f"{workers} `newsdiff worker` process{'es poll' if workers > 1 else ' polls'} this "
+        "database; not starting (stop them to poll by hand)"
+    )
+
+
 @cli.command()
 @click.option(
     "--force",
@@ -150,7 +166,7 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
             summary = run_poll(state.settings, database, force=force)
     except PollLocked as exc:
         if not quiet:
-            click.echo(f"newsdiff: {exc}", err=True)
+            click.echo(f"newsdiff: {_refusal(state, exc)}", err=True)
         return
     if as_json:
         echo_json(summary.to_dict())

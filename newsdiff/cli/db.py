@@ -44,8 +44,33 @@ def db_upgrade(state: State) -> None:
     from newsdiff.store.db import migrate, safe_url
 
     url = state.settings.database.url
+    _refuse_beside_workers(url)
     before, after = migrate(url)
     if before == after:
         click.echo(f"database {safe_url(url)}: already at schema {after}")
     else:
         click.echo(f"database {safe_url(url)}: upgraded from {before or 'empty'} to {after}")
+    _upgrade_worker_schema(url)
+
+
+def _refuse_beside_workers(url: str) -> None:
+    """Never migrate under running workers (README "Running workers": stop them, upgrade,
+    start the new version)."""
+    from newsdiff.errors import StoreError
+    from newsdiff.workers.presence import running_workers
+
+    workers = running_workers(url)
+    if workers:
+        raise StoreError(
+            f"{workers} `newsdiff worker` process{'es run' if workers > 1 else ' runs'} on this "
+            "database: stop them all, then upgrade"
+        )
+
+
+def _upgrade_worker_schema(url: str) -> None:
+    """On PostgreSQL where workers have run, bring the queue and host tables up to date too."""
+    from newsdiff.workers.schema import is_prepared, prepare
+
+    if url.startswith("postgresql") and is_prepared(url):
+        for line in prepare(url, upgrade=True):
+            click.echo(f"worker queue: {line}")

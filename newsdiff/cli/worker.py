@@ -55,4 +55,6 @@ def worker(state: State, concurrency: int | None, queues: tuple[str, ...]) -> No
             level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         logging.getLogger("newsdiff.workers").setLevel(logging.INFO)
+        # one line per failed attempt to reach a lost database: the supervisor says it once
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     run_worker(state.settings, concurrency=concurrency, queues=queues or None)

@@ -14,8 +14,8 @@ workers on all machines together:
   request that has ended has certainly arrived;
 - a 429 or 503 backs the host off for everyone, for its Retry-After (:data:`DEFAULT_BACKOFF_S`
   without one, at most :data:`MAX_BACKOFF_S`);
-- a lease whose worker died (``kill -9``, a lost machine) expires ``fetch.timeout_s`` +
-  :data:`LEASE_MARGIN_S` after it was taken: no request outlives the fetch's total timeout.
+- a lease whose worker died (``kill -9``, a lost machine) expires after ``fetch.timeout_s`` and
+  a margin (:func:`lease_seconds`): no request outlives the fetch's total timeout.
 
 A busy host never blocks a worker's other jobs: the job awaits the host asynchronously (the
 event loop runs the others) for at most ``workers.host_wait_s``, and no more than
@@ -67,6 +67,12 @@ class HandBack(BaseException):  # noqa: N818 - a signal like CancelledError, not
 
 class HostBusy(HandBack):
     """The host is not free within ``workers.host_wait_s`` (or backs off for a while)."""
+
+
+def lease_seconds(timeout_s: float) -> float:
+    """How long a lease lasts: the fetch's whole timeout, and a margin as long (at most
+    :data:`LEASE_MARGIN_S`) for the event loop to get round to releasing it."""
+    return timeout_s + min(LEASE_MARGIN_S, timeout_s)
 
 
 def holder_name() -> str:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from newsdiff.config import Settings
 from newsdiff.errors import StoreError
 from newsdiff.store.db import Database, describe
-from newsdiff.workers.hosts import LEASE_MARGIN_S, SharedGate
+from newsdiff.workers.hosts import SharedGate, lease_seconds
 from newsdiff.workers.jobs import CONTEXT_KEY, QUEUES, app, register_schedule
 from newsdiff.workers.schema import conninfo, prepare
 
@@ -159,7 +159,8 @@ class Supervisor:
             max_size=4 + concurrency // 2,
             open=False,
             check=AsyncConnectionPool.check_connection,
-            timeout=30.0,
+            # how long a job waits for a connection: past it, the database counts as lost
+            timeout=max(5.0, 2 * w.heartbeat_s),
             name="newsdiff-worker",
         )
         try:
@@ -172,7 +173,7 @@ class Supervisor:
                         gate = SharedGate(
                             pool,
                             per_host_concurrency=self.settings.fetch.per_host_concurrency,
-                            lease_s=self.settings.fetch.timeout_s + LEASE_MARGIN_S,
+                            lease_s=lease_seconds(self.settings.fetch.timeout_s),
                             max_wait_s=w.host_wait_s,
                         )
                         async with Fetcher(self.settings.fetch, gate=gate) as fetcher:
