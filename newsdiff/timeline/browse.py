@@ -8,20 +8,26 @@ tracked article grouped by outlet and day (newest day first).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from newsdiff.errors import NotFound
 from newsdiff.store.articles import find_article
+from newsdiff.store.edits import KIND_BADGES, badges, silent_counts, version_edits
 from newsdiff.store.models import Article, Coverage, Event, Outlet, Story, Version
 from newsdiff.store.versions import change_window, get_version
 from newsdiff.timeline.items import (
     ArticleItem,
+    EditItem,
     GroupKey,
     JumpTarget,
     Overview,
+    PairEdits,
     StoryItem,
     TimelineItem,
     VersionItem,
@@ -34,9 +40,11 @@ from newsdiff.timeline.stories import get_story, list_stories, story_events
 # The row types live in newsdiff.timeline.items (no SQLAlchemy there); re-exported here.
 __all__ = [
     "ArticleItem",
+    "EditItem",
     "GroupKey",
     "JumpTarget",
     "Overview",
+    "PairEdits",
     "StoryItem",
     "TimelineItem",
     "VersionItem",
@@ -238,22 +246,39 @@ def article_group(session: Session, article_id: int) -> GroupKey:
 
 
 def article_versions(session: Session, article_id: int) -> list[VersionItem]:
-    """The versions of an article, oldest first, without their text."""
+    """The versions of an article, oldest first, without their text: with the kinds of their
+    edits as badges (the first version has none; "?" not analysed yet), how many are silent,
+    and whether the version is trivial."""
     stmt = (
         select(
+            Version.id,
             Version.number,
             Version.captured_at,
             Version.title,
             Version.words_added,
             Version.words_removed,
             Version.title_changed,
+            Version.edit_kinds,
+            Version.trivial,
         )
         .where(Version.article_id == article_id)
         .order_by(Version.number)
     )
+    rows = session.execute(stmt).all()
+    silent = silent_counts(session, [row[0] for row in rows if row[7]])
     return [
-        VersionItem(n, at, title, int(added or 0), int(removed or 0), bool(changed))
-        for n, at, title, added, removed, changed in session.execute(stmt)
+        VersionItem(
+            n,
+            at,
+            title,
+            int(added or 0),
+            int(removed or 0),
+            bool(changed),
+            badges=badges(kinds, analysed=kinds is not None) if n > 1 else "",
+            silent=silent.get(vid, 0),
+            trivial=bool(trivial),
+        )
+        for vid, n, at, title, added, removed, changed, kinds, trivial in rows
     ]
 
 
@@ -266,12 +291,34 @@ def _text(version: Version) -> VersionText:
 def load_pair(session: Session, article_id: int, old: int | None, new: int) -> VersionPair:
     """Versions ``old`` (None: nothing before) and ``new`` of an article, with the change window
     of ``new`` (between the last check that saw the version before it and the first that saw
-    it)."""
+    it), and the edits of ``new`` when they are stored for this pair (``old`` the version just
+    before it, analysed); otherwise ``edits`` is None: :func:`with_edits` computes them."""
     article = find_article(session, article_id)
     outlet = session.get(Outlet, article.outlet_id) if article.outlet_id else None
     new_version = get_version(session, article_id, new)
     old_text = _text(get_version(session, article_id, old)) if old is not None else None
     window = change_window(session, new_version) if new > 1 else None
+    edits: PairEdits | None = None
+    if old is None:
+        edits = PairEdits((), stored=True, kinds=())
+    elif old == new - 1 and new_version.edit_kinds is not None:
+        stored = version_edits(session, new_version.id)
+        edits = _pair_edits(
+            [
+                _edit_item(
+                    e.kind,
+                    e.change,
+                    e.old,
+                    e.new,
+                    e.old_paragraph,
+                    e.new_paragraph,
+                    e.silent,
+                    e.detail,
+                )
+                for e in stored
+            ],
+            stored=True,
+        )
     return VersionPair(
         article_id=article.id,
         outlet=outlet.name if outlet else None,
@@ -280,7 +327,73 @@ def load_pair(session: Session, article_id: int, old: int | None, new: int) -> V
         new=_text(new_version),
         window=window,
         total=article.version_count,
+        edits=edits,
     )
+
+
+def with_edits(pair: VersionPair) -> VersionPair:
+    """``pair`` with its edits: as loaded when stored, else computed now by the analyser (two
+    versions apart, or a version not analysed yet; pure, no database)."""
+    if pair.edits is not None:
+        return pair
+    if pair.old is None:
+        return replace(pair, edits=PairEdits((), stored=True, kinds=()))
+    from newsdiff.diff import Document
+    from newsdiff.diff.edits import analyse
+
+    analysis = analyse(
+        Document(pair.old.title, pair.old.paragraphs),
+        Document(pair.new.title, pair.new.paragraphs),
+    )
+    items = [
+        _edit_item(
+            e.kind, e.change, e.old, e.new, e.old_paragraph, e.new_paragraph, e.silent, e.detail
+        )
+        for e in analysis.edits
+    ]
+    return replace(pair, edits=_pair_edits(items, stored=False))
+
+
+def _span(value: object) -> tuple[int, int] | None:
+    if isinstance(value, list | tuple) and len(value) == 2:
+        start, end = value
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end:
+            return start, end
+    return None
+
+
+def _edit_item(
+    kind: str,
+    change: str,
+    old: str | None,
+    new: str | None,
+    old_paragraph: int | None,
+    new_paragraph: int | None,
+    silent: bool,
+    detail: Mapping[str, Any] | None,
+) -> EditItem:
+    detail = detail or {}
+    speaker = detail.get("speaker")
+    return EditItem(
+        kind=kind,
+        change=change,
+        old=old or "",
+        new=new or "",
+        old_paragraph=old_paragraph,
+        new_paragraph=new_paragraph,
+        silent=bool(silent),
+        badge=KIND_BADGES.get(kind, kind[:1] or "?"),
+        speaker=str(speaker) if speaker else None,
+        old_span=_span(detail.get("old_span")),
+        new_span=_span(detail.get("new_span")),
+        in_headline=detail.get("in") == "headline",
+    )
+
+
+def _pair_edits(items: list[EditItem], *, stored: bool) -> PairEdits:
+    present = {e.kind for e in items}
+    kinds = [k for k in KIND_BADGES if k in present] + sorted(present.difference(KIND_BADGES))
+    return PairEdits(tuple(items), stored=stored, kinds=tuple(kinds))
 
 
 def toggle_link(session: Session, event_id: int, article_id: int) -> bool:

@@ -82,6 +82,46 @@ class VersionItem:
     words_added: int
     words_removed: int
     title_changed: bool
+    badges: str = "?"  # the kinds of its edits, one letter each ("?": not analysed yet)
+    silent: int = 0  # how many of its edits are silent
+    trivial: bool = False  # every edit of it is trivial (spelling, punctuation...)
+
+
+@dataclass(frozen=True)
+class EditItem:
+    """One typed edit of a pair of versions (:mod:`newsdiff.diff.edits`), as the TUI shows it.
+
+    ``old_span``/``new_span`` are character offsets in paragraph ``old_paragraph`` of the old
+    version and ``new_paragraph`` of the new one, or in the headline when ``in_headline``.
+    """
+
+    kind: str
+    change: str  # added / removed / changed / firmer / softer
+    old: str
+    new: str
+    old_paragraph: int | None
+    new_paragraph: int | None
+    silent: bool
+    badge: str  # its kind as one letter (H N Q S C ! t o)
+    speaker: str | None = None
+    old_span: tuple[int, int] | None = None
+    new_span: tuple[int, int] | None = None
+    in_headline: bool = False
+
+
+@dataclass(frozen=True)
+class PairEdits:
+    """The typed edits of a pair of versions: ``stored`` when read from the database (the
+    version's edits against the one before it), else computed for the pair when it was
+    loaded (two versions apart, or not analysed yet)."""
+
+    edits: tuple[EditItem, ...]
+    stored: bool
+    kinds: tuple[str, ...]  # the kinds present, in the order of the badges
+
+    @property
+    def silent(self) -> int:
+        return sum(1 for e in self.edits if e.silent)
 
 
 @dataclass(frozen=True)
@@ -104,6 +144,7 @@ class VersionPair:
     new: VersionText
     window: ChangeWindow | None
     total: int  # versions of the article
+    edits: PairEdits | None = None  # None: not known yet (see browse.with_edits)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from newsdiff.store.analysis import analyse_versions
 from newsdiff.store.articles import get_or_create_outlet, track_article
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article
@@ -111,7 +112,9 @@ def _versions(
     return article_id
 
 
-def fill(database: Database, *, story: bool = True) -> Filled:
+def fill(database: Database, *, story: bool = True, analysed: bool = True) -> Filled:
+    """The test database; with ``analysed`` (as the poll leaves it) every version's typed
+    edits are stored, else none is (as before ``newsdiff analyse`` on an older database)."""
     closure = _versions(
         database,
         "https://courier.example/bridge-closed",
@@ -162,4 +165,30 @@ def fill(database: Database, *, story: bool = True) -> Filled:
                 found = session.get(Article, article)
                 assert found is not None
                 set_link(session, ev, found, linked=True)
+    if analysed:
+        analyse_versions(database)
     return Filled(closure, cracks, untrusted, loose)
+
+
+FERRY_V1 = ["The ferry resumed service on Monday, the operator said."]
+FERRY_V2 = ["The ferry resumed service on Monday the operator said."]  # a comma lost: trivial
+FERRY_QUOTE = "It was the worst [bold]winter[/] \x1b[31mI had seen,"
+FERRY_V3 = [
+    f'The ferry resumed service on Monday, the operator said. "{FERRY_QUOTE}" said Captain Hale.',
+    "Tickets cost 12 pounds.",
+]
+FERRY_V4 = [FERRY_V3[0], "Tickets cost 15 pounds."]
+
+
+def ferry(database: Database) -> int:
+    """An article (on 9 March, after the others) whose v2 is trivial, v3 adds a quotation
+    holding markup and an escape (and a source), v4 changes a number; analysed."""
+    article_id = _versions(
+        database,
+        "https://courier.example/ferry",
+        "Millbrook Courier",
+        [("Ferry service resumes", text) for text in (FERRY_V1, FERRY_V2, FERRY_V3, FERRY_V4)],
+        at(9),
+    )
+    analyse_versions(database)
+    return article_id

@@ -17,8 +17,9 @@ from newsdiff.timeline.browse import (
     load_overview,
     load_pair,
     toggle_link,
+    with_edits,
 )
-from tests.tui.data import at, fill
+from tests.tui.data import FERRY_QUOTE, FERRY_V3, at, ferry, fill
 
 
 def test_overview_story_and_events(database: Database) -> None:
@@ -103,3 +104,44 @@ def test_jump_targets(database: Database) -> None:
         assert by_article[filled.loose].event_id is None  # not linked to any event
         assert by_article[filled.cracks].event_id == GroupKey(event_id=events[0].event_id).event_id
         assert len(jump_targets(session, None, limit=2)) == 2
+
+
+def test_versions_carry_their_kinds_and_pairs_their_edits(database: Database) -> None:
+    fill(database, story=False)
+    article = ferry(database)
+    with database.read() as session:
+        versions = article_versions(session, article)
+        assert [(v.badges, v.silent, v.trivial) for v in versions] == [
+            ("", 0, False),  # the first version: nothing to compare with
+            ("t", 0, True),
+            ("QSto", 2, False),
+            ("N", 1, False),
+        ]
+        stored = load_pair(session, article, 2, 3)
+        apart = load_pair(session, article, 1, 4)
+        first = load_pair(session, article, None, 1)
+    assert stored.edits is not None and stored.edits.stored
+    assert stored.edits.kinds == ("quote", "source", "trivial", "other")
+    assert stored.edits.silent == 2
+    quote = next(e for e in stored.edits.edits if e.kind == "quote")
+    assert (quote.badge, quote.change, quote.speaker) == ("Q", "added", "Captain Hale")
+    assert quote.silent and quote.new_paragraph == 0 and quote.new_span is not None
+    start, end = quote.new_span
+    assert FERRY_V3[0][start:end] == quote.new == FERRY_QUOTE
+    assert with_edits(stored) is stored
+    assert first.edits is not None and first.edits.edits == ()
+    # two versions apart: nothing stored for the pair, typed when asked
+    assert apart.edits is None
+    computed = with_edits(apart).edits
+    assert computed is not None and not computed.stored
+    assert computed.kinds == ("quote", "source", "other")
+
+
+def test_versions_not_analysed(database: Database) -> None:
+    filled = fill(database, analysed=False)
+    with database.read() as session:
+        assert [v.badges for v in article_versions(session, filled.closure)] == ["", "?", "?"]
+        pair = load_pair(session, filled.closure, 1, 2)
+    assert pair.edits is None
+    edits = with_edits(pair).edits
+    assert edits is not None and edits.kinds[0] == "headline" and not edits.stored
