@@ -32,18 +32,21 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     return out
 
 
-#: Headline variants that are part of a version's text: the article's own headlines. The
-#: ``<title>`` (site suffixes change with every redesign) and the feed's title (two feeds may
-#: title one article differently) are stored with each version but make no version by themselves.
-HASHED_HEADLINES = ("h1", "og")
+#: Headline variants that are part of a version's text: the article's own headlines and its
+#: standfirst (the summary line under the headline). The ``<title>`` (site suffixes change with
+#: every redesign) and the feed's title (two feeds may title one article differently) are stored
+#: with each version but make no version by themselves. A key added here must only add to the
+#: hashed data when present, so that the stored hashes of versions without it stay valid.
+HASHED_HEADLINES = ("h1", "og", "standfirst")
 
 
 def text_hash(
     title: str, paragraphs: Iterable[str], headlines: Mapping[str, object] | None = None
 ) -> str:
     """SHA-256 of the normalised headline and paragraphs (one paragraph per line), and of the
-    page's own headline variants (``h1``, ``og``) where they differ from the headline, so that a
-    changed ``og:title`` alone is a new version researchers can query."""
+    page's own headline variants (``h1``, ``og``) and standfirst where present and different
+    from the headline, so that a changed ``og:title`` or standfirst alone is a new version
+    researchers can query."""
     clean_title = normalize_paragraph(title)
     body = "\n".join(normalize_paragraphs(paragraphs))
     data = clean_title + "\n\n" + body

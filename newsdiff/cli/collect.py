@@ -366,6 +366,7 @@ def extract_command(
     """Show what the collector would store for a page (URL or saved FILE, gzip too); stores
     nothing. With --version, extract a stored version's capture again with today's rules and
     say whether the text differs from the stored one."""
+    from newsdiff.collect.headlines import HEADLINE_KEYS
     from newsdiff.collect.preview import preview_extraction, reextract_version
 
     again = None
@@ -400,8 +401,10 @@ def extract_command(
         return value.isoformat() if value else "-"
 
     click.echo(f"title:      {safe(result.title)}")
-    for key, value in result.headlines.items():
+    for key in HEADLINE_KEYS:
+        value = result.headlines.get(key)
         click.echo(f"  {key + ':':<9} {safe(value) if value else '-'}")
+    click.echo(f"standfirst: {safe(result.standfirst) if result.standfirst else '-'}")
     click.echo(f"byline:     {safe(result.byline) if result.byline else '-'}")
     click.echo(f"published:  {when(result.published_at)}")
     click.echo(f"modified:   {when(result.modified_at)}")

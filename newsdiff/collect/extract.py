@@ -4,7 +4,10 @@
 dates, applies the outlet's rules, and runs trafilatura (never with ``deduplicate=True``: it
 returns empty text on repeats) keeping paragraph boundaries. When the result looks like merged
 paragraphs (one implausibly long paragraph, or far fewer paragraphs than the page has ``<p>``
-elements), other strategies are tried and the best kept; the warnings say which won.
+elements), other strategies are tried and the best kept; the warnings say which won. The
+standfirst (the summary line under the headline) is read from the page's head and kept apart from
+the paragraphs, in ``headlines["standfirst"]``; a lead paragraph that the template sets in its own
+block before the body, and the extractor left out, is put back (:mod:`newsdiff.collect.head`).
 
 An empty or implausibly short text is an :class:`ExtractionError`, never a version; so are a
 binary body served as HTML (:func:`check_not_binary`) and a "page not found" page served with
@@ -29,9 +32,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdiff import __version__
+from newsdiff.collect.head import find_standfirst, headline_element, lost_lead, part_of, text_key
 from newsdiff.collect.headlines import (
     EARLIEST_DATE,
     FUTURE_SLACK,
+    HEADLINE_KEYS,
     byline_from_page,
     choose_title,
     dateline_date,
@@ -118,7 +123,8 @@ _PUNCTUATION = re.compile(r"[!?.…\"“”„«»()\[\]¡¿*]+|\s[-–—:|]+\s
 
 @dataclass(frozen=True)
 class Extraction:
-    """What the collector stores for a page (and ``newsdiff extract`` shows)."""
+    """What the collector stores for a page (and ``newsdiff extract`` shows). ``headlines``
+    holds the headline variants (``h1``, ``og``, ``html``, ``feed``) and the ``standfirst``."""
 
     title: str
     headlines: dict[str, str | None]
@@ -130,6 +136,11 @@ class Extraction:
     extractor_version: str
     warnings: tuple[str, ...] = ()
 
+    @property
+    def standfirst(self) -> str | None:
+        """The summary line under the headline, when the page has one."""
+        return self.headlines.get("standfirst")
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``newsdiff extract --json``."""
 
@@ -138,7 +149,8 @@ class Extraction:
 
         return {
             "title": self.title,
-            "headlines": {k: self.headlines.get(k) for k in ("h1", "og", "html", "feed")},
+            "standfirst": self.standfirst,
+            "headlines": {k: self.headlines.get(k) for k in HEADLINE_KEYS},
             "byline": self.byline,
             "published_at": iso(self.published_at),
             "modified_at": iso(self.modified_at),
@@ -203,10 +215,11 @@ def parse_html(text: str) -> Any:
 
 
 def _strip_head(
-    paragraphs: list[str], headlines: list[str], byline: str | None
+    paragraphs: list[str], headlines: list[str], byline: str | None, standfirst: str | None
 ) -> tuple[list[str], str | None]:
     """Drop the headline and the byline line that extractors leave at the top of the text;
-    a "By ..." line there gives the byline when the page had none."""
+    a "By ..." line there gives the byline when the page had none. The standfirst (or a
+    paragraph of it) is dropped from the first three paragraphs: it is kept on its own."""
     known = {h.casefold() for h in headlines if h}
     if byline:
         known |= {byline.casefold(), f"by {byline}".casefold()}
@@ -221,7 +234,10 @@ def _strip_head(
             start += 1
         else:
             break
-    return paragraphs[start:], byline
+    kept = paragraphs[start:]
+    if standfirst:
+        kept = [p for i, p in enumerate(kept) if i >= 3 or not part_of(p, standfirst)]
+    return kept, byline
 
 
 def check_not_binary(body: bytes, encoding: str | None = None) -> None:
@@ -358,9 +374,17 @@ def extract_article(
 
     byline = byline_from_page(tree)
     title = choose_title(variants, tree)
-    paragraphs, byline = _strip_head(
-        chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline
+    headline_el = headline_element(tree, variants.get("h1"))
+    standfirst = find_standfirst(
+        tree, headline_el, chosen.paragraphs[0] if chosen.paragraphs else None
     )
+    paragraphs, byline = _strip_head(
+        chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline, standfirst
+    )
+    if applied.body is None:
+        known = {text_key(h) for h in (title, standfirst, byline) if h}
+        paragraphs = lost_lead(tree, headline_el, paragraphs, known) + paragraphs
+    variants["standfirst"] = standfirst
     paragraphs = drop_paragraphs(paragraphs, rules, warnings, page_link_texts(tree))
     chars = sum(len(p) for p in paragraphs)
     if chars < min_chars:

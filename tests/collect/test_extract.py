@@ -85,6 +85,7 @@ def test_headline_variants_and_dates() -> None:
         "og": "Baby P: inspectors condemn Haringey council",
         "html": "Inspectors condemn Haringey over death of Baby P – The Northgate Chronicle",
         "feed": "Baby P: Haringey condemned",
+        "standfirst": None,  # looked for, not there (versions stored before have no such key)
     }
     assert result.title == HEADLINE  # the visible <h1>, not <title> or og:title
     assert result.published_at == datetime(2008, 11, 13, 9, 15, tzinfo=UTC)
@@ -93,6 +94,7 @@ def test_headline_variants_and_dates() -> None:
     data = result.to_dict()
     assert list(data) == [
         "title",
+        "standfirst",
         "headlines",
         "byline",
         "published_at",
