@@ -18,10 +18,13 @@ All are linear in their text: the patterns have no nested repetition over unboun
 
 from __future__ import annotations
 
+import os.path
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
 
@@ -283,16 +286,44 @@ _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
     "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds"
 )
-_VERBS = f"{_SAYING}|(?:{_FINDING})(?=\\s+that\\b)"
+
+
+def _trie(words: str) -> str:
+    """The words of ``"said|says|say"`` as one alternation shaped like a trie
+    (``"said|say(?:s|)"``). re tries every alternative in turn; a trie tries a shared opening
+    once. It matches the same words, and wherever a word boundary or a space follows (as in
+    every pattern here) at most one of them can, so their order does not matter either."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[:1], []).append(word)
+    out = []
+    for first, group in groups.items():
+        if len(group) == 1 or not first:
+            out.append(re.escape(group[0]))
+            continue
+        shared = os.path.commonprefix(group)
+        rests = sorted((w[len(shared) :] for w in group), key=lambda w: not w)  # "" last
+        out.append(f"{re.escape(shared)}(?:{_trie('|'.join(rests))})")
+    return "|".join(out)
+
+
+_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?=\\s+that\\b)"
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
 )
-_CAP = r"[A-Z\u00c0-\u024f][\w'’.\-]*"
-# A capitalised name ("Mr Smith", "Heather Brown", "Home Office"); a title in lower case
-# ("cllr") is left out of it. Kept to simple character classes: an alternation tried at every
-# position is what makes such patterns slow.
-_NAME = rf"{_CAP}(?:\s+(?:(?:de|van|von|der|da|di|al|bin|el|la|le)\s+)?{_CAP}){{0,3}}"
+
+
+def _name(runs: str = "") -> str:
+    """A capitalised name ("Mr Smith", "Heather Brown", "Home Office"); a title in lower case
+    ("cllr") is left out of it. Kept to simple character classes: an alternation tried at
+    every position is what makes such patterns slow. ``runs="+"`` makes its runs of word
+    characters possessive (see ``_SOURCE_FIRST``)."""
+    cap = rf"[A-Z\u00c0-\u024f][\w'’.\-]*{runs}"
+    return rf"{cap}(?:\s+(?:(?:de|van|von|der|da|di|al|bin|el|la|le)\s+)?{cap}){{0,3}}"
+
+
+_NAME = _name()
 _HEADS = (
     "spokesman|spokeswoman|spokesperson|spokespeople|source|sources|official|officials|"
     "insider|insiders|aide|aides|witness|witnesses|police|officers|investigators|inspectors|"
@@ -307,19 +338,30 @@ _HEADS = (
     "students|passenger|passengers|driver|drivers|fan|fans|eyewitness|onlooker|member|members|"
     "employee|employees|staff"
 )
-_DETERMINERS = "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
+_DETERMINERS = _trie(
+    "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
+)
 _LINKS = r"(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)"
 # Words a noun phrase before a verb never holds (so "Staff were not told" is no source).
-_VERBAL = (
-    r"(?i:is|are|was|were|be|been|being|has|have|had|will|would|may|might|could|can|not|also|"
-    r"and|but|who|which|that|it|he|she|they|we|did|does|do)"
+_VERBAL_WORDS = (
+    "is|are|was|were|be|been|being|has|have|had|will|would|may|might|could|can|not|also|"
+    "and|but|who|which|that|it|he|she|they|we|did|does|do"
 )
-_NP = (
-    rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+\s+){{0,2}}?"
-    rf"(?!{_VERBAL}\b)[A-Za-z][\w'’-]*\b"
-    r"(?:\s+(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)\s+"
-    r"(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)?"
-)
+_VERBAL = f"(?i:{_trie(_VERBAL_WORDS)})"
+
+
+def _noun_phrase(runs: str = "") -> str:
+    """A noun phrase that can name a source ("the regulator", "a spokesman for the firm");
+    ``runs="+"`` as for :func:`_name`."""
+    return (
+        rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+{runs}\s+){{0,2}}?"
+        rf"(?!{_VERBAL}\b)[A-Za-z][\w'’-]*{runs}\b"
+        r"(?:\s+(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)\s+"
+        rf"(?:the\s+)?[\w'’-]+{runs}(?:\s+[\w'’-]+{runs}){{0,3}}?)?"
+    )
+
+
+_NP = _noun_phrase()
 _NP_GREEDY = (
     rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_LINKS}\b|{_VERBAL}\b)[\w'’-]+\s+){{0,2}}"
     rf"(?!{_LINKS}\b|{_VERBAL}\b)[A-Za-z][\w'’-]*\b"
@@ -333,27 +375,83 @@ _AUX = (
     r"going)\s+to)){0,4}"
 )
 _WHO = rf"\b(?=\w)(?P<who>{_NAME}|{_NP})"  # tried at word starts only: much faster
+# "X said", the pattern tried at most places, with possessive runs of word characters (they
+# never give back a character, which saves most of its backtracking). The same matches: there
+# a name or noun phrase is followed by a comma or a space, and a run cut short would be
+# followed by another character of the run.
+_SOURCE_FIRST = (
+    rf"\b(?=\w)(?P<who>{_name('+')}|{_noun_phrase('+')})"
+    rf"(?:,(?:[^,]|,\d){{1,80}},|,)?{_AUX}\s+(?:{_VERBS})\b"
+)
 # After an inverted "..., said X": the sentence ends or goes on with a clause, not a verb.
 _INVERTED_END = (
     r"(?=\s*(?:[,.;:!?\"”’)]|$|\s(?:on|in|at|yesterday|today|last|this|who|after|when|as|"
     r"earlier|later|before)\b))"
 )
 _ROLE_NAME = rf"(?P<who>(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
-_ATTRIBUTION_RES = (
-    # "Her spokesman, Tom Avery, said": the name, not the role
-    re.compile(rf"\b(?=\w)(?:{_NP}|{_NAME}),\s+(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
-    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"),
-    re.compile(rf"{_WHO}(?:,(?:[^,]|,\d){{1,80}},|,)?{_AUX}\s+(?:{_VERBS})\b"),
-    re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"),
-    re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_WHO}{_INVERTED_END}"),
+
+
+class _Rule(NamedTuple):
+    """One pattern of :func:`attributions`. ``hint(text, lo, hi)`` is false only where the
+    pattern cannot match in ``text[lo:hi]`` (it is checked first, for a fraction of the cost);
+    ``verb_last``: every match ends with a reporting verb after a space."""
+
+    pattern: re.Pattern[str]
+    hint: Callable[[str, int, int], bool] | None = None
+    verb_last: bool = False
+
+
+def _holds(pattern: str) -> Callable[[str, int, int], bool]:
+    """A hint: ``pattern`` is found in the window."""
+    search = re.compile(pattern).search
+    return lambda text, lo, hi: search(text, lo, hi) is not None
+
+
+_MARK_VERB = re.compile(rf"[,\"”’]\s*(?:{_VERBS})\s")
+_START_VERB = re.compile(rf"\s*(?:{_VERBS})\s")
+
+
+def _verb_after_mark(text: str, lo: int, hi: int) -> bool:
+    """A hint: a reporting verb after a comma or closing quote, or opening the text."""
+    return _MARK_VERB.search(text, lo, hi) is not None or (
+        lo == 0 and _START_VERB.match(text, 0, hi) is not None
+    )
+
+
+_AND_VERB = _holds(rf"and\s+(?:{_VERBS})\b")
+_ATTRIBUTION_RULES = (
+    # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
+    _Rule(
+        re.compile(rf"\b(?=\w)(?:{_NP}|{_NAME}),\s+(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
+        _holds(r",\s+[A-Z\u00c0-\u024f][\w'’.\-\s]*,"),
+        True,
+    ),
+    _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
+    _Rule(re.compile(_SOURCE_FIRST), None, True),
+    _Rule(
+        re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"), _verb_after_mark
+    ),
+    _Rule(re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_WHO}{_INVERTED_END}"), _verb_after_mark),
     # "The candidate, Alice Morton, congratulated Mr Sharma and said"
-    re.compile(rf"(?<=,\s)(?P<who>{_NAME}),\s+[a-z][^.;:\"“]{{0,80}}?\band\s+(?:{_VERBS})\b"),
-    re.compile(rf"\b(?=\w)(?P<who>{_NAME})\s+[a-z][^.;:\"“,]{{0,60}}?\band\s+(?:{_VERBS})\b"),
+    _Rule(
+        re.compile(rf"(?<=,\s)(?P<who>{_NAME}),\s+[a-z][^.;:\"“]{{0,80}}?\band\s+(?:{_VERBS})\b"),
+        _AND_VERB,
+        True,
+    ),
+    _Rule(
+        re.compile(rf"\b(?=\w)(?P<who>{_NAME})\s+[a-z][^.;:\"“,]{{0,60}}?\band\s+(?:{_VERBS})\b"),
+        _AND_VERB,
+        True,
+    ),
     # "the regulator said", "an auction house said", "engineers said"
-    re.compile(
-        r"(?:^|[,;:]\s*|\b(?:and|but)\s+)(?P<who>(?:(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+){0,2}"
-        r"[a-z][\w'’-]*|[A-Za-z][a-z'’-]+s))"
-        rf"{_AUX}\s+(?:{_VERBS})\b"
+    _Rule(
+        re.compile(
+            r"(?:^|[,;:]\s*|\b(?:and|but)\s+)(?P<who>(?:(?:[Aa]n?|[Tt]he)\s+(?:[a-z][\w'’-]*\s+)"
+            r"{0,2}[a-z][\w'’-]*|[A-Za-z][a-z'’-]+s))"
+            rf"{_AUX}\s+(?:{_VERBS})\b"
+        ),
+        None,
+        True,
     ),
 )
 _PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
@@ -427,11 +525,12 @@ def _source(name: str) -> tuple[str, str, bool] | None:
 
 
 _CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b")
-# Cheap necessary conditions, searched first. Every cue holds one of these words (a bare
-# alternation of words is searched far faster than one behind \b), and a match of the first
-# pattern holds ", Name," (a name has no comma).
-_CUE_HINT = re.compile(f"{_SAYING}|{_FINDING}|ccording")
-_PATTERN_HINTS = (re.compile(r",\s+[A-Z\u00c0-\u024f][\w'’.\-\s]*,"), re.compile("ccording"))
+# Every cue holds one of these words: searched first (a bare alternation of words, shaped as
+# a trie, is searched far faster than one behind \b).
+_CUE_HINT = re.compile(_trie(f"{_SAYING}|{_FINDING}|ccording"))
+# A reporting verb after a space, with the "that" some verbs need: a window's last one ends
+# every match of a ``verb_last`` rule in it (see :func:`attributions`).
+_SPACE_VERB = re.compile(rf"\s(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b)")
 REACH_BEFORE = 200  # characters before a reporting verb where its source may start
 REACH_AFTER = 160  # ...and after it
 
@@ -457,12 +556,24 @@ def attributions(text: str) -> list[Attribution]:
             windows.append((lo, hi))
     found: dict[tuple[int, int], Attribution] = {}
     taken: list[tuple[int, int]] = []  # what matches already used
-    for k, pattern in enumerate(_ATTRIBUTION_RES):
-        hint = _PATTERN_HINTS[k] if k < len(_PATTERN_HINTS) else None
+    # Where each window's last reporting verb ends. A ``verb_last`` rule is searched up to
+    # there only: its matches end there or before, and as that place ends a word, nothing the
+    # pattern tests before it reads differently when the text stops there.
+    verbs_end: dict[int, int] = {}
+    for pattern, hint, verb_last in _ATTRIBUTION_RULES:
         for lo, hi in windows:
-            if hint is not None and hint.search(text, lo, hi) is None:
+            if hint is not None and not hint(text, lo, hi):
                 continue
-            for m in pattern.finditer(text, lo, hi):
+            end = hi
+            if verb_last:
+                end = verbs_end.get(lo, -2)
+                if end == -2:
+                    end = verbs_end[lo] = max(
+                        (m.end() for m in _SPACE_VERB.finditer(text, lo, hi)), default=-1
+                    )
+                if end < 0:
+                    continue
+            for m in pattern.finditer(text, lo, end):
                 got = _source(m.group("who").rstrip(",. "))
                 if got is None:
                     continue

@@ -70,16 +70,18 @@ STOPWORDS = frozenset(
 def _units(text: str) -> dict[str, int]:
     """A sentence's distinct words (case-folded, no possessive) with their weights."""
     if text.isascii():  # folding first finds the same words, folded (ASCII only)
-        words = dict.fromkeys(ASCII_WORD_RE.findall(text.lower()))
+        lowered = text.lower()
+        words = ASCII_WORD_RE.findall(lowered)
+        if "'s" not in lowered:  # no possessive to take off
+            return {w: 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT) for w in words}
     else:
-        words = dict.fromkeys(word.casefold() for word in word_list(text))
+        words = [word.casefold() for word in word_list(text)]
     out: dict[str, int] = {}
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]
-            if w in out:
-                continue
-        out[w] = 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT)
+        if w not in out:
+            out[w] = 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT)
     return out
 
 
@@ -108,7 +110,7 @@ def _score(a: dict[str, int], wa: int, b: dict[str, int], wb: int) -> float:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    shared = sum(w for u, w in a.items() if u in b)
+    shared = sum(map(a.__getitem__, a.keys() & b.keys()))
     return 2 * shared / (wa + wb)
 
 

@@ -141,10 +141,21 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
     return [paragraph[start:end] for start, end in sentence_spans(paragraph, language)]
 
 
-def segment(document: Document, language: str = "en") -> list[Sentence]:
-    """Every sentence of the document's paragraphs (not its headline), in order."""
+def segment(
+    document: Document, language: str = "en", cache: dict[str, list[Span]] | None = None
+) -> list[Sentence]:
+    """Every sentence of the document's paragraphs (not its headline), in order.
+
+    ``cache`` (paragraph text -> its spans, for one ``language``) spares segmenting a paragraph
+    again: pass the same dict for two versions, and the paragraphs they share are segmented
+    once."""
     out: list[Sentence] = []
     for p, paragraph in enumerate(document.paragraphs):
-        for start, end in sentence_spans(paragraph, language):
+        spans = None if cache is None else cache.get(paragraph)
+        if spans is None:
+            spans = sentence_spans(paragraph, language)
+            if cache is not None:
+                cache[paragraph] = spans
+        for start, end in spans:
             out.append(Sentence(p, len(out), start, end, paragraph[start:end]))
     return out
