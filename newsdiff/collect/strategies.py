@@ -1,12 +1,14 @@
 """Extraction strategies and the choice between them.
 
 trafilatura is the main strategy. Its result is suspect when one paragraph is implausibly long,
-when it has far fewer paragraphs than the page has ``<p>`` elements, or when it kept a layout
-table (a 2000s page whose article sits in one ``<td>``). Then the other strategies are tried:
-trafilatura without tables, trafilatura favouring recall, the densest table cell or block, and
-readability-lxml. The first whose text agrees with trafilatura's and which is not suspect itself
-wins; the warning says so. When none does, trafilatura's stands (with a warning only when its
-text is a single paragraph: long paragraphs and pages full of other ``<p>`` are real).
+when it has far fewer paragraphs than the page has ``<p>`` elements (counted in the article's own
+blocks, :func:`article_blocks`, when the whole page has many: reader responses and teasers are
+``<p>`` too), or when it kept a layout table (a 2000s page whose article sits in one ``<td>``).
+Then the other strategies are tried: trafilatura without tables, trafilatura favouring recall,
+the densest table cell or block, and readability-lxml. The first whose text agrees with
+trafilatura's and which is not suspect itself wins; the warning says so. When none does,
+trafilatura's stands (with a warning only when its text is a single paragraph: long paragraphs
+and pages full of other ``<p>`` are real).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ MIN_P_CHARS = 60  # a page <p> shorter than this is not counted as a paragraph
 LAYOUT_CELL = 400  # characters: a table cell this long is page layout, not a data table
 AGREEMENT = 0.8  # share of words another strategy must have in common with trafilatura's
 DESCEND = 0.75  # the densest block holds at least this share of its parent's non-link text
+SECTION = 0.1  # a child block holding this share of its parent's non-link text is a section
 _CONTAINERS = frozenset(("td", "div", "article", "section", "main"))
 _COMMENT = re.compile(r"comment(?!ary)", re.IGNORECASE)  # in a class or id
 
@@ -126,23 +129,63 @@ def _is_linky(paragraph: str, link_texts: list[str]) -> bool:
     return letters > 0 and sum(ch.isalnum() for ch in rest) < 0.3 * letters
 
 
-def run_densest_block(tree: Any) -> Candidate:
-    """The tightest table cell or block holding most of the page's non-link text (how the
-    article sits in a 2000s table layout), its link lines dropped."""
+def _kind(el: Any) -> tuple[str, str]:
+    """What makes blocks alike: tag and class, digits dropped ("chunk-1" and "chunk-2")."""
+    return el.tag, re.sub(r"\d+", "", el.get("class") or "")
+
+
+def _unlike_sections(node: Any, lengths: dict[Any, int]) -> list[Any] | None:
+    """When ``node``'s text is shared among child blocks of different kinds (the article, the
+    reader responses, the teasers), the heaviest child and its siblings of the same kind (an
+    article cut into chunks around adverts); ``None`` when ``node`` is one text (its heavy
+    children are paragraphs, or blocks of one kind)."""
+    total = lengths[node]
+    heavy = [c for c in node if lengths.get(c, 0) >= SECTION * total]
+    if len(heavy) < 2 or any(c.tag not in _CONTAINERS for c in heavy):
+        return None
+    kind = _kind(max(heavy, key=lambda c: lengths[c]))
+    if all(_kind(c) == kind for c in heavy):
+        return None
+    return [c for c in node if _kind(c) == kind and lengths.get(c, 0) > 0]
+
+
+def article_blocks(tree: Any) -> list[Any]:
+    """The tightest table cell or block holding most of the page's non-link text: a block
+    holding :data:`DESCEND` of its parent's is descended into. Where no block does, a parent
+    whose text is split among blocks of different kinds is not taken whole (that would take
+    in the byline, reader responses and teasers next to the article): the heaviest block and
+    its siblings of the same kind are (several when an article is cut into chunks)."""
     lengths = _non_link_lengths(tree)
     node = tree
     while True:
         inner = [el for el in node.iterdescendants() if el.tag in _CONTAINERS and el in lengths]
         best = max(inner, key=lambda el: lengths[el], default=None)
-        if best is None or lengths[best] < DESCEND * lengths[node]:
-            break
-        node = best
+        if best is not None and lengths[best] >= DESCEND * lengths[node]:
+            node = best
+            continue
+        sections = _unlike_sections(node, lengths)
+        if sections is None:
+            return [node]
+        if len(sections) > 1:
+            return sections
+        node = sections[0]
+
+
+def run_densest_block(tree: Any) -> Candidate:
+    """The paragraphs of :func:`article_blocks` (how the article sits in a 2000s table
+    layout), their link lines dropped."""
+    blocks = article_blocks(tree)
     links = sorted(
-        {t for t in (normalize_paragraph(a.text_content()) for a in node.iter("a")) if t},
+        {
+            t
+            for block in blocks
+            for t in (normalize_paragraph(a.text_content()) for a in block.iter("a"))
+            if t
+        },
         key=len,
         reverse=True,
     )
-    paragraphs = [p for p in html_paragraphs(node) if not _is_linky(p, links)]
+    paragraphs = [p for block in blocks for p in html_paragraphs(block) if not _is_linky(p, links)]
     return Candidate("densest block", "newsdiff-densest", _newsdiff_version(), paragraphs)
 
 
@@ -197,6 +240,11 @@ def choose(tree: Any, url: str, primary: Candidate) -> tuple[Candidate, str | No
     second value is the warning to record."""
     page_ps = page_paragraph_count(tree)
     problem = trouble(primary, page_ps)
+    if problem is not None and trouble(primary, 0) is None:
+        # Only the page's count of <p> speaks against it: count those of the article's own
+        # blocks, not the reader responses and teasers around it.
+        page_ps = sum(page_paragraph_count(block) for block in article_blocks(tree))
+        problem = trouble(primary, page_ps)
     if problem is None:
         return primary, None
     attempts: tuple[Callable[[], Candidate], ...] = (
