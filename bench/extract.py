@@ -12,6 +12,9 @@ Figures per setting:
   precision and recall per page (pages whose ground truth has a single paragraph are left out),
   averaged, F1 of the averages. Merged or split paragraphs lower it; so does lost text.
 - ms/page: median and mean wall time of one extraction (decoding and parsing included).
+- SF: pages where a standfirst (the summary line under the headline) was found; it is kept
+  apart from the paragraphs, so it counts in none of the figures above. ``--standfirsts`` lists
+  them (the page's host and the standfirst) for review by eye.
 
 The corpus is third-party text: it is read here and never copied into the project.
 """
@@ -31,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,7 +47,8 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-aeb"
 TOKEN = re.compile(r"\w+")
 SHINGLE = 4
 
-Extractor = Callable[[bytes, str], list[str]]
+Extracted = tuple[list[str], str | None]  # paragraphs, standfirst
+Extractor = Callable[[bytes, str], Extracted]
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -80,13 +85,15 @@ def f1(precisions: list[float], recalls: list[float]) -> tuple[float, float, flo
 
 
 def newsdiff_extractor(**options: Any) -> Extractor:
-    def run(body: bytes, url: str) -> list[str]:
+    def run(body: bytes, url: str) -> Extracted:
         saved = dict(st.TRAFILATURA_OPTIONS)
         st.TRAFILATURA_OPTIONS.update(options)
         try:
-            return list(ex.extract_article(body, url, min_chars=1).paragraphs)
+            result = ex.extract_article(body, url, min_chars=1)
         except ExtractionError:
-            return []
+            return [], None
+        else:
+            return list(result.paragraphs), result.standfirst
         finally:
             st.TRAFILATURA_OPTIONS.clear()
             st.TRAFILATURA_OPTIONS.update(saved)
@@ -94,9 +101,9 @@ def newsdiff_extractor(**options: Any) -> Extractor:
     return run
 
 
-def trafilatura_default(body: bytes, url: str) -> list[str]:
+def trafilatura_default(body: bytes, url: str) -> Extracted:
     text = st.trafilatura.extract(body, url=url) or ""
-    return [line for line in text.split("\n") if line.strip()]
+    return [line for line in text.split("\n") if line.strip()], None
 
 
 SETTINGS: dict[str, Extractor] = {
@@ -127,6 +134,7 @@ class Tally:
     pp: list[float] = field(default_factory=list)
     pr: list[float] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
+    standfirsts: list[tuple[str, str]] = field(default_factory=list)  # (url, standfirst)
 
     def summary(self) -> dict[str, Any]:
         precision, recall, score = f1(self.sp, self.sr)
@@ -139,10 +147,11 @@ class Tally:
             "para_f1": f1(self.pp, self.pr)[2],
             "ms_median": statistics.median(self.times),
             "ms_mean": statistics.fmean(self.times),
+            "standfirsts": len(self.standfirsts),
         }
 
 
-def measure(names: list[str], pages: list[tuple[str, bytes, str, str]]) -> list[dict[str, Any]]:
+def measure(names: list[str], pages: list[tuple[str, bytes, str, str]]) -> list[Tally]:
     """Every setting on each page in turn, so that load from other processes falls on all
     settings alike."""
     tallies = [Tally(name) for name in names]
@@ -150,8 +159,10 @@ def measure(names: list[str], pages: list[tuple[str, bytes, str, str]]) -> list[
         truth_paragraphs = [x for x in re.split(r"\n\s*\n", truth) if x.strip()]
         for tally in tallies:
             started = time.perf_counter()
-            paragraphs = SETTINGS[tally.setting](body, url)
+            paragraphs, standfirst = SETTINGS[tally.setting](body, url)
             tally.times.append((time.perf_counter() - started) * 1000)
+            if standfirst:
+                tally.standfirsts.append((url, standfirst))
             p, r = shingle_pr(truth, "\n".join(paragraphs))
             tally.sp.append(p)
             tally.sr.append(r)
@@ -159,7 +170,7 @@ def measure(names: list[str], pages: list[tuple[str, bytes, str, str]]) -> list[
                 p, r = paragraph_pr(truth_paragraphs, paragraphs)
                 tally.pp.append(p)
                 tally.pr.append(r)
-    return [t.summary() for t in tallies]
+    return tallies
 
 
 def main() -> int:
@@ -167,6 +178,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="40 pages, two settings")
     parser.add_argument("--setting", action="append", choices=sorted(SETTINGS))
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--standfirsts", action="store_true", help="list the standfirsts the first setting found"
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         print(f"corpus not found: {CORPUS}", file=sys.stderr)
@@ -175,21 +189,27 @@ def main() -> int:
     pages = load(40 if args.quick else None)
     names = args.setting or (QUICK if args.quick else tuple(SETTINGS))
     SETTINGS[names[0]](pages[0][1], pages[0][2])  # warm-up: imports and caches
-    results = measure(list(names), pages)
+    tallies = measure(list(names), pages)
+    results = [t.summary() for t in tallies]
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     base = next((r for r in results if r["setting"] == "trafilatura default"), None)
     print(f"{len(pages)} pages from {CORPUS}")
-    print(f"{'setting':<28} {'P':>6} {'R':>6} {'F1':>6} {'para F1':>8} {'ms/page':>16}")
+    print(f"{'setting':<28} {'P':>6} {'R':>6} {'F1':>6} {'para F1':>8} {'SF':>4} {'ms/page':>16}")
     for r in results:
         ratio = f" ({r['ms_mean'] / base['ms_mean']:.2f}x)" if base else ""
         print(
             f"{r['setting']:<28} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
-            f"{r['para_f1']:8.3f} {r['ms_median']:6.1f} med {r['ms_mean']:5.1f} mean{ratio}"
+            f"{r['para_f1']:8.3f} {r['standfirsts']:4d} {r['ms_median']:6.1f} med "
+            f"{r['ms_mean']:5.1f} mean{ratio}"
         )
     if base:
         print("ratios: mean ms/page against 'trafilatura default'")
+    if args.standfirsts:
+        print(f"\nstandfirsts found by {tallies[0].setting}:")
+        for url, standfirst in tallies[0].standfirsts:
+            print(f"  {urlsplit(url).netloc:<28} {standfirst[:100]}")
     return 0
 
 
