@@ -16,6 +16,7 @@ from newsdiff.cli import (  # noqa: F401 (register commands)
     edits,
     outputs,
     search,
+    stats,
     stories,
     worker,
 )
