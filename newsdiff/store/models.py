@@ -286,6 +286,46 @@ class Coverage(Base):
     created_at: Mapped[datetime]
 
 
+class AlertState(Base):
+    """An ``[[alerts]]`` table of the config, as far as sending has gone. Versions captured
+    before ``first_seen_at`` are never sent (adding an alert does not send the archive);
+    versions captured before ``scanned_until`` have been matched against it
+    (``newsdiff.alerts.match``)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    first_seen_at: Mapped[datetime]
+    scanned_until: Mapped[datetime | None]
+    last_run_at: Mapped[datetime | None]
+
+
+class AlertDelivery(Base):
+    """One change (a version) to send, or sent, to one URL of an alert. ``target`` is a hash of
+    the URL (apprise URLs hold tokens and passwords: they are not stored)."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "target", "version_id"),
+        Index("ix_alert_deliveries_alert_id_status", "alert_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(16))
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    # pending / sending (claimed by a sender) / sent / summarised (in a summary message)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed sends so far
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 def _clean(value: Any) -> Any:
     """``value`` without NUL characters, at any depth of a JSON value."""
     if isinstance(value, str):
