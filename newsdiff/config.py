@@ -150,6 +150,46 @@ class CaptureSettings:
     dir: str | None = None  # default: captures/ next to a SQLite database, else in the data dir
 
 
+#: what typed edits can be (``newsdiff.diff.edits.KINDS``/``CHANGES``; a test keeps them equal):
+#: repeated here so that loading the config never imports the analyser
+EDIT_KINDS = (
+    "headline",
+    "number",
+    "quote",
+    "source",
+    "certainty",
+    "correction",
+    "trivial",
+    "other",
+)
+EDIT_CHANGES = ("added", "removed", "changed", "firmer", "softer")
+PHRASE_IN = ("added", "removed", "any")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """One ``[[alerts]]`` table: where to send (apprise URLs) and what to match (every key
+    given must hold: AND; ``kind``/``change`` may list several values: OR within the key)."""
+
+    name: str
+    urls: tuple[str, ...]
+    story: str | None = None  # slug: articles covering an event of the story
+    outlet: str | None = None  # outlet name
+    kind: tuple[str, ...] = ()  # an edit of one of these kinds ...
+    change: tuple[str, ...] = ()  # ... with one of these changes ...
+    silent: bool | None = None  # ... silent (true) or owned up to (false)
+    phrase: str | None = None  # a phrase (case-insensitive) that appeared/disappeared
+    phrase_in: str = "any"  # added / removed / any
+    headline: bool = False  # true: only versions whose headline changed
+    max_per_poll: int = 10  # messages per URL per run; the rest go in one summary message
+    timeout_s: float = 10.0  # each connect and each read of a send
+
+    @property
+    def needs_edits(self) -> bool:
+        """Does matching depend on typed edits (so an unanalysed version must wait)?"""
+        return bool(self.kind or self.change) or self.silent is not None
+
+
 @dataclass(frozen=True)
 class WorkerSettings:
     """``newsdiff worker``: queue workers on PostgreSQL (newsdiff.workers)."""
@@ -180,6 +220,7 @@ class Settings:
     tui: TuiSettings = field(default_factory=TuiSettings)
     captures: CaptureSettings = field(default_factory=CaptureSettings)
     workers: WorkerSettings = field(default_factory=WorkerSettings)
+    alerts: tuple[AlertSettings, ...] = ()
     source: Path | None = None
 
     def with_database_url(self, url: str) -> Settings:
@@ -402,12 +443,104 @@ def _validate(settings: Settings) -> None:
     problem = database_url_problem(settings.database.url)
     if problem:
         raise _Invalid("database.url", problem)
+    _validate_alerts(settings.alerts)
+
+
+def alert_url_problem(url: str) -> str | None:
+    """Why apprise cannot send to ``url`` (None when it can): not a URL, a scheme apprise does
+    not know, or arguments its service refuses. Only the scheme is quoted: the rest of an
+    apprise URL often holds a token or a password."""
+    import warnings
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if not scheme or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return "expected an apprise URL like json://host/path or mailto://user:pass@host"
+    with warnings.catch_warnings():
+        # apprise loads its plugins on first use; one of them imports the deprecated imghdr
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
+
+        if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
+            hint = ""
+            if scheme.lower() in ("http", "https"):
+                hint = "; for a webhook, use json:// or jsons:// (form://, xml:// ...)"
+            return (
+                f"apprise cannot use this {scheme}:// URL (unknown service or bad arguments{hint})"
+            )
+    return None
+
+
+def _validate_alerts(alerts: tuple[AlertSettings, ...]) -> None:
+    names: set[str] = set()
+    for i, alert in enumerate(alerts):
+        key = f"alerts[{i}]"
+        checks: list[tuple[bool, str, str]] = [
+            (bool(alert.name.strip()), "name", "must not be empty"),
+            (printable_problem(alert.name) is None, "name", printable_problem(alert.name) or ""),
+            (alert.name not in names, "name", f"{alert.name!r} is the name of an earlier alert"),
+            (bool(alert.urls), "urls", "must list at least one apprise URL"),
+            (alert.story is None or bool(alert.story.strip()), "story", "must not be empty"),
+            (alert.outlet is None or bool(alert.outlet.strip()), "outlet", "must not be empty"),
+            (alert.phrase is None or bool(alert.phrase.strip()), "phrase", "must not be empty"),
+            (
+                alert.phrase_in in PHRASE_IN,
+                "phrase_in",
+                f"expected one of {', '.join(PHRASE_IN)}, got {alert.phrase_in!r}",
+            ),
+            (
+                alert.phrase is not None or alert.phrase_in == "any",
+                "phrase_in",
+                "needs a phrase",
+            ),
+            (1 <= alert.max_per_poll <= 1000, "max_per_poll", "must be between 1 and 1000"),
+            (0 < alert.timeout_s <= 300, "timeout_s", "must be more than 0 and at most 300"),
+        ]
+        for j, kind in enumerate(alert.kind):
+            checks.append(
+                (kind in EDIT_KINDS, f"kind[{j}]", f"expected one of {', '.join(EDIT_KINDS)}")
+            )
+        for j, change in enumerate(alert.change):
+            known = ", ".join(EDIT_CHANGES)
+            checks.append((change in EDIT_CHANGES, f"change[{j}]", f"expected one of {known}"))
+        for ok, name, message in checks:
+            if not ok:
+                raise _Invalid(f"{key}.{name}", message)
+        for j, url in enumerate(alert.urls):
+            problem = alert_url_problem(url)
+            if problem:
+                raise _Invalid(f"{key}.urls[{j}]", problem)
+        names.add(alert.name)
+
+
+def printable_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name shown in messages (None when it can): no control
+    characters."""
+    for ch in text:
+        if ch < " " or "\x7f" <= ch <= "\x9f":
+            return f"must not contain control characters, found {ch!r}"
+    return None
+
+
+def _alert_lists(raw: dict[str, Any]) -> dict[str, Any]:
+    """``kind = "quote"`` is ``kind = ["quote"]`` (and so for ``change``)."""
+    alerts = raw.get("alerts")
+    if not isinstance(alerts, list):
+        return raw
+    fixed = []
+    for table in alerts:
+        if isinstance(table, dict):
+            table = {
+                k: [v] if k in ("kind", "change") and isinstance(v, str) else v
+                for k, v in table.items()
+            }
+        fixed.append(table)
+    return {**raw, "alerts": fixed}
 
 
 def settings_from_dict(raw: dict[str, Any], source: str = "<config>") -> Settings:
     """Build validated settings from a parsed TOML document."""
     try:
-        settings: Settings = _build(Settings, raw, "")
+        settings: Settings = _build(Settings, _alert_lists(raw), "")
         settings = dataclasses.replace(
             settings, database=DatabaseSettings(url=normalize_database_url(settings.database.url))
         )

@@ -10,6 +10,7 @@ level (SQLAlchemy, httpx, Textual...): commands import the library when they run
 from __future__ import annotations
 
 from newsdiff.cli import (  # noqa: F401 (register commands)
+    alerts,
     browse,
     collect,
     db,

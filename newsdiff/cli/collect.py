@@ -168,8 +168,11 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
         if not quiet:
             click.echo(f"newsdiff: {_refusal(state, exc)}", err=True)
         return
+    from newsdiff.cli.alerts import send_after  # [[alerts]]: the new changes, once each
+
+    alerts = send_after(state, database, quiet=True)
     if as_json:
-        echo_json(summary.to_dict())
+        echo_json({**summary.to_dict(), **(alerts.to_dict() if alerts else {})})
         return
     if not quiet or summary.failures or summary.feeds_failed:
         for problem in summary.problems[:50]:
@@ -178,6 +181,8 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
             click.echo(f"  ... and {len(summary.problems) - 50} more", err=True)
     if not quiet:
         click.echo(summary.line())
+        if alerts:
+            click.echo(alerts.line())
     if summary.unrecorded:
         from newsdiff.errors import StoreError
 
