@@ -332,7 +332,8 @@ def facts(edit: Edit) -> list[str]:
 
 def edits_table(known: KnownEdits) -> str:
     """The site's list of a version's edits: kind (and a ``silent`` label), change, old and new
-    text, where, and the facts the analyser found (speaker, values, markers...). Escaped."""
+    text, where, and the facts the analyser found (speaker, values, markers...). Escaped. Cells
+    carry the label the site's one-column layout shows in front of them (``data-label``)."""
     if not known.edits:
         return ""
     rows = [
@@ -346,8 +347,9 @@ def edits_table(known: KnownEdits) -> str:
         rows.append(
             f'<tr class="nd-edit {_class(edit.kind)}">'
             f"<td>{badges([edit.kind], silent=edit.silent)}</td>"
-            f"<td>{html_text(edit.change)}</td><td>{old}</td><td>{new}</td>"
-            f"<td>{html_text(_where(edit))}</td><td>{detail}</td></tr>"
+            f'<td data-label="Change">{html_text(edit.change)}</td>'
+            f'<td data-label="Old">{old}</td><td data-label="New">{new}</td>'
+            f'<td data-label="Where">{html_text(_where(edit))}</td><td>{detail}</td></tr>'
         )
     rows.append("</tbody></table>")
     return "\n".join(rows)

@@ -6,9 +6,13 @@ story's timeline of events with the coverage of each; an article page its versio
 the kinds of each version's typed edits as labels; a version page the list of its typed edits
 (kind, change, old and new text, speaker, values, a ``silent`` label) above the side-by-side diff
 against the version before (the diff engine's ``html_table``, with the same colours and marks as
-the terminal). Edits are the stored ones, or computed for the page when a version has not been
-analysed yet (:mod:`newsdiff.export.edits`). The layout is in :mod:`newsdiff.export.layout`.
-Every piece of text is escaped, and control characters are shown as visible symbols.
+the terminal), with a link to the live page as it is today and one to the Wayback Machine's copy
+of the version's time. Edits are the stored ones, or computed for the page when a version has not
+been analysed yet (:mod:`newsdiff.export.edits`). Event dates are shown at their precision
+(``December 2006``). Below 700 px wide every page is one column: lists become blocks of labelled
+cells and the diff shows each paragraph's old text above its new one. The layout of the files is
+in :mod:`newsdiff.export.layout`. Every piece of text is escaped, and control characters are
+shown as visible symbols.
 
 Pages are written one article at a time (its versions and checks loaded, diffed, written, then
 dropped), so memory does not grow with the size of the archive. The output directory is managed
@@ -35,10 +39,11 @@ from newsdiff.export import layout
 from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, stats_line
 from newsdiff.export.edits import article_edits, badges, edits_section
 from newsdiff.export.escape import html_text
+from newsdiff.export.newsedits import ARCHIVE_URL, archive_url
 from newsdiff.export.sitedir import SiteDir
 from newsdiff.export.tables import SAW_TEXT, covering_story
-from newsdiff.store.models import Article, Check, Outlet, Story, Version
-from newsdiff.timeline.show import story_timeline
+from newsdiff.store.models import Article, Check, Event, Outlet, Story, Version
+from newsdiff.timeline.show import format_event_date, story_timeline
 from newsdiff.timeline.stories import get_story
 
 logger = logging.getLogger(__name__)
@@ -80,6 +85,37 @@ footer { margin-top: 3em; color: #777; font-size: .85em; border-top: 1px solid #
   padding-top: .6em; }
 """
 
+# Below 700 px everything is one column: a list's rows become blocks of cells, each cell named by
+# its column (data-label); the side-by-side diff stacks each paragraph's old text above its new
+# text, the two marked red and green at the left, and shows an unchanged paragraph once. It is
+# written after DIFF_CSS, which it overrides.
+NARROW_CSS = """\
+@media (max-width: 699.98px) {
+  body { padding: 0 .7em 1.5em; }
+  table.nd-list, table.nd-list tbody, table.nd-list tr, table.nd-list td { display: block; }
+  table.nd-list thead { display: none; }
+  table.nd-list tr { border-bottom: 1px solid #ddd; padding: .45em 0; }
+  table.nd-list td, table.nd-list td.nd-n { border: 0; padding: .1em 0; text-align: left;
+    white-space: normal; overflow-wrap: anywhere; }
+  table.nd-list td:empty { display: none; }
+  table.nd-list td[data-label]::before { content: attr(data-label) ": "; color: #555;
+    font-size: .85em; }
+  table.nd-diff, table.nd-diff thead, table.nd-diff tbody { display: block; width: auto; }
+  table.nd-diff colgroup { display: none; }
+  table.nd-diff tr { display: grid; grid-template-columns: 2.2em minmax(0, 1fr);
+    border-bottom: 1px solid #d4d4d4; }
+  table.nd-diff th, table.nd-diff td { display: block; border-bottom: 0; }
+  table.nd-diff td.nd-num, table.nd-diff th:nth-child(odd) { width: auto; padding: .35em .3em 0 0; }
+  table.nd-diff tr > :nth-child(1) { grid-area: 1 / 1; }
+  table.nd-diff tr > :nth-child(2) { grid-area: 1 / 2; border-left: 3px solid #e8a3ab; }
+  table.nd-diff tr > :nth-child(3) { grid-area: 2 / 1; }
+  table.nd-diff tr > :nth-child(4) { grid-area: 2 / 2; border-left: 3px solid #8fd19e; }
+  table.nd-diff td:empty { display: none; }
+  table.nd-diff tr.nd-unchanged > :nth-child(-n+2) { display: none; }
+  table.nd-diff tr.nd-unchanged > td.nd-new { border-left-color: #d4d4d4; }
+}
+"""
+
 
 _e = html_text  # untrusted text for HTML: control characters made visible, then escaped
 
@@ -99,6 +135,107 @@ def _external(url: str, label: str | None = None) -> str:
     if url.startswith(("http://", "https://")):
         return f'<a href="{_e(url)}" rel="nofollow noopener noreferrer">{text}</a>'
     return text
+
+
+def wayback_url(version: Version, url: str) -> str:
+    """The Wayback Machine's copy of ``url`` for ``version``: the capture it was taken from
+    (``source = "archive:..."``), else the capture nearest its time (the archive redirects)."""
+    stamp = version.captured_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S")
+    return archive_url(version.source, url) or ARCHIVE_URL.format(timestamp=stamp, url=url)
+
+
+def _source_links(version: Version, url: str) -> str:
+    """The version's page as it is today, beside the archived copy of the version's time."""
+    live = _external(url, "live page (today)")
+    if not url.startswith(("http://", "https://")):
+        return live
+    when = (
+        "the capture this version was taken from"
+        if version.source.startswith("archive:")
+        else f"nearest {_when(version.captured_at)}"
+    )
+    return f"{live} · {_external(wayback_url(version, url), f'Wayback Machine ({when})')}"
+
+
+def _event_time(day: dt.date, precision: str, text: str) -> str:
+    """``text``, an event's date as people read it (``December 2006``: see
+    :func:`~newsdiff.timeline.show.format_event_date`), with its start at the same precision
+    for machines (``2006-12``)."""
+    machine = {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}"}.get(
+        precision, day.isoformat()
+    )
+    return f'<time datetime="{machine}">{_e(text)}</time>'
+
+
+def _story_span(events: Sequence[Event]) -> str:
+    """From the first event's date to the last day any event reaches, each at its precision:
+    ``December 2006 – 2008-11-26``."""
+    if not events:
+        return "no events"
+    first = events[0]
+    last = max(events, key=lambda e: e.end_date or e.date)
+    start = format_event_date(Event(date=first.date, date_precision=first.date_precision))
+    end = format_event_date(
+        Event(date=last.end_date, date_precision="day")
+        if last.end_date
+        else Event(date=last.date, date_precision=last.date_precision)
+    )
+    return start if start == end else f"{start} – {end}"
+
+
+def _words(added: int, removed: int) -> str:
+    return f'<span class="nd-added">+{added}</span> <span class="nd-removed">\u2212{removed}</span>'
+
+
+# (heading, label in the one-column layout) of each list; the headline needs no label
+_ARTICLE_LIST = [
+    ("Outlet", "Outlet"),
+    ("Headline", None),
+    ("Versions", "Versions"),
+    ("Published / first seen", "Published / first seen"),
+    ("Last change", "Last change"),
+]
+_CHANGE_LIST = [
+    ("When", None),
+    ("Outlet", "Outlet"),
+    ("Version", None),
+    ("Words", "Words"),
+    ("Edits", "Edits"),
+]
+_COVERAGE_LIST = [
+    ("Outlet", "Outlet"),
+    ("Headline", None),
+    ("Versions", "Versions"),
+    ("Last change", "Last change"),
+]
+_VERSION_LIST = [
+    ("Version", None),
+    ("Captured", None),
+    ("Headline", None),
+    ("Words", "Words"),
+    ("Paragraphs", "Paragraphs"),
+    ("Edits", "Edits"),
+]
+
+
+def _list_table(
+    columns: Sequence[tuple[str, str | None]], rows: Iterable[Sequence[str]], numeric: int = -1
+) -> str:
+    """A ``table.nd-list`` of ``rows`` (cells of escaped HTML) under ``columns`` (heading, and
+    the label shown in front of the cell when the layout is one column: None for none).
+    Column ``numeric`` is right-aligned."""
+    head = "".join(f"<th>{heading}</th>" for heading, _ in columns)
+    out = [f'<table class="nd-list"><thead><tr>{head}</tr></thead><tbody>']
+    for row in rows:
+        cells = []
+        for i, ((_, label), cell) in enumerate(zip(columns, row, strict=True)):
+            attrs = ' class="nd-n"' if i == numeric else ""
+            if label:
+                attrs += f' data-label="{label}"'
+            cells.append(f"<td{attrs}>{cell}</td>")
+        out.append(f"<tr>{''.join(cells)}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -170,24 +307,22 @@ def _article_rows_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
 
 
 def _article_table(rows: Iterable[Sequence[Any]], page: str) -> str:
-    out = [
-        '<table class="nd-list"><thead><tr><th>Outlet</th><th>Headline</th>'
-        "<th>Versions</th><th>Published / first seen</th><th>Last change</th></tr></thead><tbody>"
-    ]
+    cells = []
     for aid, outlet, title, url, count, first_seen, published, changed in rows:
         assert isinstance(aid, int) and isinstance(count, int)
         href = _href(layout.article_page(aid), page)
         when = published if isinstance(published, dt.datetime) else first_seen
         last = changed if count > 1 and isinstance(changed, dt.datetime) else None
-        out.append(
-            f"<tr><td>{_e(outlet or '–')}</td>"
-            f'<td><a href="{href}">{_e(title or url)}</a></td>'
-            f'<td class="nd-n">{count}</td>'
-            f"<td>{_when(when if isinstance(when, dt.datetime) else None)}</td>"
-            f"<td>{_when(last)}</td></tr>"
+        cells.append(
+            [
+                _e(outlet or "–"),
+                f'<a href="{href}">{_e(title or url)}</a>',
+                str(count),
+                _when(when if isinstance(when, dt.datetime) else None),
+                _when(last),
+            ]
         )
-    out.append("</tbody></table>")
-    return "\n".join(out)
+    return _list_table(_ARTICLE_LIST, cells, numeric=2)
 
 
 def _recent_changes(session: Session, story: str | None, page: str) -> str:
@@ -214,23 +349,22 @@ def _recent_changes(session: Session, story: str | None, page: str) -> str:
     rows = session.execute(stmt).all()
     if not rows:
         return "<p>No changes recorded yet.</p>"
-    out = [
-        '<table class="nd-list"><thead><tr><th>When</th><th>Outlet</th><th>Version</th>'
-        "<th>Words</th><th>Edits</th></tr></thead><tbody>"
-    ]
+    cells = []
     for aid, number, captured, title, added, removed, title_changed, outlet, kinds in rows:
         href = _href(layout.version_page(aid, number), page)
         mark = " <em>(headline changed)</em>" if title_changed else ""
         # the stored kinds only (a version not analysed yet has none to show here)
         labels = badges(str(kinds).split(",")) if kinds else ""
-        out.append(
-            f"<tr><td>{_when(captured)}</td><td>{_e(outlet or '–')}</td>"
-            f'<td><a href="{href}">v{number}: {_e(title)}</a>{mark}</td>'
-            f'<td class="nd-n"><span class="nd-added">+{added}</span> '
-            f'<span class="nd-removed">\u2212{removed}</span></td><td>{labels}</td></tr>'
+        cells.append(
+            [
+                _when(captured),
+                _e(outlet or "–"),
+                f'<a href="{href}">v{number}: {_e(title)}</a>{mark}',
+                _words(added, removed),
+                labels,
+            ]
         )
-    out.append("</tbody></table>")
-    return "\n".join(out)
+    return _list_table(_CHANGE_LIST, cells, numeric=3)
 
 
 def _story_page(site: _Site, session: Session, story: Story, feed: str | None) -> None:
@@ -251,33 +385,34 @@ def _story_page(site: _Site, session: Session, story: Story, feed: str | None) -
         parts.append("<p>This story has no events.</p>")
     for event in events:
         kind = f" <span class='nd-meta'>({_e(event.kind)})</span>" if event.kind else ""
+        time = _event_time(event.date, event.date_precision, event.when)
         parts.append(
             f'<section class="nd-event" id="event-{_e(event.slug)}">'
-            f"<h2><time>{_e(event.when)}</time>{_e(event.title)}{kind}</h2>"
+            f"<h2>{time}{_e(event.title)}{kind}</h2>"
         )
         if event.description:
             parts.append(f"<p>{_e(event.description)}</p>")
         if not event.coverage:
             parts.append('<p class="nd-meta">No coverage linked.</p>')
-        else:
-            parts.append(
-                '<table class="nd-list"><thead><tr><th>Outlet</th><th>Headline</th>'
-                "<th>Versions</th><th>Last change</th></tr></thead><tbody>"
+            parts.append("</section>")
+            continue
+        cells = []
+        for c in event.coverage:
+            latest = (
+                f' (<a href="{rel(layout.version_page(c.article_id, c.versions))}">latest</a>)'
+                if c.versions
+                else ""
             )
-            for c in event.coverage:
-                latest = (
-                    f' (<a href="{rel(layout.version_page(c.article_id, c.versions))}">latest</a>)'
-                    if c.versions
-                    else ""
-                )
-                parts.append(
-                    f"<tr><td>{_e(c.outlet or '–')}</td>"
-                    f'<td><a href="{rel(layout.article_page(c.article_id))}">'
-                    f"{_e(c.title or c.url)}</a></td>"
-                    f'<td class="nd-n">{c.versions}{latest}</td>'
-                    f"<td>{_when(c.last_changed_at)}</td></tr>"
-                )
-            parts.append("</tbody></table>")
+            cells.append(
+                [
+                    _e(c.outlet or "–"),
+                    f'<a href="{rel(layout.article_page(c.article_id))}">'
+                    f"{_e(c.title or c.url)}</a>",
+                    f"{c.versions}{latest}",
+                    _when(c.last_changed_at),
+                ]
+            )
+        parts.append(_list_table(_COVERAGE_LIST, cells, numeric=2))
         parts.append("</section>")
     site.write(path, _e(story.title), "\n".join(parts), [(path, _e(story.title))])
 
@@ -330,11 +465,7 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
     if not versions:
         parts.append("<p>No version stored yet.</p>")
     else:
-        parts.append(
-            '<table class="nd-list"><thead><tr><th>Version</th><th>Captured</th>'
-            "<th>Headline</th><th>Words</th><th>Paragraphs</th><th>Edits</th></tr></thead>"
-            "<tbody>"
-        )
+        cells = []
         for v, window, edits in zip(versions, windows, known, strict=True):
             paragraphs = (
                 f"{len(v.paragraph_list)}"
@@ -352,16 +483,17 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
                 or "–"
             )
             mark = " <em>(headline changed)</em>" if v.title_changed else ""
-            parts.append(
-                f'<tr><td><a href="{rel(layout.version_page(article.id, v.number))}">'
-                f"v{v.number}</a></td><td>{_when(v.captured_at)}<br>"
-                f'<span class="nd-meta">{window}</span></td>'
-                f"<td>{_e(v.title)}{mark}</td>"
-                f'<td class="nd-n"><span class="nd-added">+{v.words_added}</span> '
-                f'<span class="nd-removed">\u2212{v.words_removed}</span></td>'
-                f"<td>{paragraphs}</td><td>{badges(edits.kinds, silent=edits.silent)}</td></tr>"
+            cells.append(
+                [
+                    f'<a href="{rel(layout.version_page(article.id, v.number))}">v{v.number}</a>',
+                    f'{_when(v.captured_at)}<br><span class="nd-meta">{window}</span>',
+                    f"{_e(v.title)}{mark}",
+                    _words(v.words_added, v.words_removed),
+                    paragraphs,
+                    badges(edits.kinds, silent=edits.silent),
+                ]
             )
-        parts.append("</tbody></table>")
+        parts.append(_list_table(_VERSION_LIST, cells, numeric=3))
     site.write(home, headline, "\n".join(parts), crumbs)
 
     previous: Version | None = None
@@ -381,7 +513,7 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
         body = [
             f"<h1>v{v.number}: {_e(v.title)}</h1>",
             f'<p class="nd-meta">{_e(outlet or "–")} · {windows[i]}{source} · '
-            f"{_external(v.final_url or article.url, 'original')}</p>",
+            f"{_source_links(v, v.final_url or article.url)}</p>",
             f'<nav class="nd-nav">{" ".join(nav)}</nav>',
         ]
         if previous is None:
@@ -477,7 +609,7 @@ def _write_site(
             feed = layout.FEED
             directory.write(feed, build_feed(session, base_url=base_url, limit=feed_limit))
     site = _Site(directory, feed)
-    directory.write(layout.STYLE, (SITE_CSS + DIFF_CSS).encode("utf-8"))
+    directory.write(layout.STYLE, (SITE_CSS + DIFF_CSS + NARROW_CSS).encode("utf-8"))
 
     for s in stories:
         _story_page(site, session, s, story_feeds.get(s.slug))
@@ -539,11 +671,7 @@ def _index_page(
             parts.append("<ul>")
             for s in stories:
                 events = list(s.events)
-                span = (
-                    f"{events[0].date.isoformat()} – {events[-1].date.isoformat()}"
-                    if events
-                    else "no events"
-                )
+                span = _e(_story_span(events))
                 parts.append(
                     f'<li><a href="{rel(layout.story_page(s.slug))}">{_e(s.title)}</a> '
                     f'<span class="nd-meta">{len(events)} events, {span}</span></li>'

@@ -112,6 +112,104 @@ def test_pages_show_history_and_diff(database: Database, sample: Sample, tmp_pat
     assert "on Monday, officials said." in first and "nd-diff" not in first
 
 
+def add_dated_story(database: Database) -> None:
+    """A story whose events are dated to the year, the month, and a range of days."""
+    from datetime import date
+
+    from newsdiff.store.models import Event, Story
+
+    with database.write() as s:
+        story = Story(slug="dates", title="Dated story", keywords=[])
+        s.add(story)
+        s.flush()
+        s.add_all(
+            [
+                Event(
+                    story_id=story.id,
+                    slug="year",
+                    title="Sometime that year",
+                    date=date(2005, 1, 1),
+                    date_precision="year",
+                ),
+                Event(
+                    story_id=story.id,
+                    slug="month",
+                    title="Sometime that month",
+                    date=date(2006, 12, 1),
+                    date_precision="month",
+                ),
+                Event(
+                    story_id=story.id,
+                    slug="range",
+                    title="Two weeks of hearings",
+                    date=date(2008, 11, 13),
+                    end_date=date(2008, 11, 26),
+                ),
+            ]
+        )
+
+
+def test_event_dates_at_their_precision(database: Database, sample: Sample, tmp_path: Path) -> None:
+    add_dated_story(database)
+    out = tmp_path / "site"
+    export(database, out)
+    story = (out / "stories/dates.html").read_text(encoding="utf-8")
+    assert '<time datetime="2005">2005</time>Sometime that year' in story
+    assert '<time datetime="2006-12">December 2006</time>Sometime that month' in story
+    assert '<time datetime="2008-11-13">2008-11-13 – 2008-11-26</time>Two weeks' in story
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "3 events, 2005 – 2008-11-26" in index  # from the first date to the last day
+    assert "2 events, 2008-11-11 – 2008-11-12" in index
+    for page in (story, index):
+        assert "2005-01-01" not in page and "2006-12-01" not in page
+
+
+def test_version_page_links_live_page_and_wayback(
+    database: Database, sample: Sample, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    export(database, out)
+    live = (out / f"articles/{sample.a1}/v2.html").read_text(encoding="utf-8")
+    url = "https://daily.example/news/council-review"
+    assert f'<a href="{url}" rel="nofollow noopener noreferrer">live page (today)</a> · ' in live
+    # the Wayback Machine's capture nearest the version's time (v2: 2008-11-11 11:00 UTC)
+    assert (
+        f'<a href="https://web.archive.org/web/20081111110000/{url}" '
+        'rel="nofollow noopener noreferrer">Wayback Machine (nearest 2008-11-11 11:00 UTC)</a>'
+    ) in live
+    assert ">original<" not in live
+    # a version taken from the archive links to the very capture it came from
+    archived = (out / f"articles/{sample.a2}/v2.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="https://web.archive.org/web/20081112100000/https://other.example/2008/11/12/'
+        'story" rel="nofollow noopener noreferrer">Wayback Machine (the capture this version '
+        "was taken from)</a>"
+    ) in archived
+
+
+def test_wayback_link_keeps_the_url_escaped(
+    database: Database, sample: Sample, tmp_path: Path
+) -> None:
+    from sqlalchemy import update
+
+    from newsdiff.store.models import Version
+
+    odd = 'https://daily.example/a?x=1&y="2"><script>alert(1)</script>'
+    with database.write() as session:
+        session.execute(
+            update(Version).where(Version.article_id == sample.a1).values(final_url=odd)
+        )
+    out = tmp_path / "site"
+    export(database, out)
+    page = (out / f"articles/{sample.a1}/v2.html").read_text(encoding="utf-8")
+    escaped = (
+        "https://daily.example/a?x=1&amp;y=&quot;2&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert f'<a href="{escaped}" rel' in page
+    assert f'<a href="https://web.archive.org/web/20081111110000/{escaped}" rel' in page
+    assert "<script" not in page
+
+
 def test_article_text_is_escaped(database: Database, sample: Sample, tmp_path: Path) -> None:
     out = tmp_path / "site"
     export(database, out, base_url=BASE)
@@ -186,6 +284,34 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def run_chromium(tmp_path: Path, *args: str) -> str:
+    """Run headless Chromium with ``args``; returns what it printed on stdout."""
+    browser = chromium()
+    assert browser is not None
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+    )
+    return done.stdout
+
+
 def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
     """A minimal PNG decoder (8-bit RGB/RGBA, non-interlaced): width, height, RGB pixels."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -237,29 +363,7 @@ def test_diff_page_in_headless_chromium(sqlite_url: str, tmp_path: Path) -> None
     database.dispose()
     page = out / f"articles/{sample.a1}/v2.html"
     shot = tmp_path / "diff.png"
-    browser = chromium()
-    assert browser is not None
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1200,900",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
     assert shot.is_file()
     width, height, pixels = png_pixels(shot.read_bytes())
     assert (width, height) == (1200, 900)
@@ -270,6 +374,91 @@ def test_diff_page_in_headless_chromium(sqlite_url: str, tmp_path: Path) -> None
     green = sum(1 for r, g, b in pixels if g > 80 and r < 70 and b < 90 and g > r + 40)
     assert red > 30, red
     assert green > 30, green
+
+
+# Measures every frame of the page it is put in, once all have loaded: the frame's width and
+# scroll width, and for each row of the lists and of the diff, whether its cells with text (the
+# paragraph numbers left out) sit side by side or one above the other. Written into the page as
+# JSON, for --dump-dom.
+MEASURE = """
+addEventListener("load", () => {
+  const frames = [];
+  for (const frame of document.querySelectorAll("iframe")) {
+    const doc = frame.contentDocument;
+    let beside = 0, stacked = 0;
+    for (const row of doc.querySelectorAll("table.nd-list tbody tr, table.nd-diff tr")) {
+      const boxes = [...row.children]
+        .filter((cell) => !cell.classList.contains("nd-num") && cell.textContent.trim())
+        .map((cell) => cell.getBoundingClientRect())
+        .filter((box) => box.width > 0 && box.height > 0);
+      for (let i = 1; i < boxes.length; i++) {
+        if (boxes[i].top >= boxes[i - 1].bottom - 1) stacked++; else beside++;
+      }
+    }
+    frames.push({page: frame.getAttribute("src"), width: frame.contentWindow.innerWidth,
+      scroll: doc.documentElement.scrollWidth, beside, stacked});
+  }
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify(frames);
+  document.body.append(out);
+});
+"""
+
+
+@pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
+def test_one_column_below_700px_in_headless_chromium(sqlite_url: str, tmp_path: Path) -> None:
+    """Below 700 px wide the lists and the diff are one column and nothing scrolls sideways;
+    at 1000 px the diff is side by side again."""
+    import json
+    import re
+
+    from tests.export.conftest import build_edits_article
+
+    database = Database(sqlite_url)
+    sample = build_sample(database)
+    edits = build_edits_article(database)
+    export(database, tmp_path / "site")
+    database.dispose()
+    pages = [
+        "index.html",
+        "stories/council.html",
+        f"articles/{sample.a1}/index.html",
+        f"articles/{sample.a1}/v2.html",
+        f"articles/{edits}/v2.html",  # the list of typed edits
+    ]
+    widths = (360, 699, 1000)
+    frames = "".join(
+        f'<iframe src="site/{page}" style="width:{width}px;height:600px;border:0"></iframe>\n'
+        for width in widths
+        for page in pages
+    )
+    host = tmp_path / "measure.html"
+    host.write_text(
+        f"<!DOCTYPE html>\n<html><body>\n{frames}<script>{MEASURE}</script>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    dom = run_chromium(
+        tmp_path,
+        "--allow-file-access-from-files",
+        "--window-size=1200,900",
+        "--dump-dom",
+        host.as_uri(),
+    )
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    measured = json.loads(found.group(1))
+    assert [(m["page"], m["width"]) for m in measured] == [
+        (f"site/{page}", width) for width in widths for page in pages
+    ]
+    for m in measured:
+        assert m["scroll"] <= m["width"], m  # nothing wider than the window
+        if m["width"] < 700:
+            assert m["beside"] == 0 and m["stacked"] > 0, m
+        else:
+            assert m["beside"] > 0, m
+    wide_diff = next(m for m in measured if m["width"] == 1000 and m["page"].endswith("/v2.html"))
+    assert wide_diff["stacked"] == 0, wide_diff  # side by side: old on the left, new on the right
 
 
 # --- typed edits on the pages -----------------------------------------------------------------
