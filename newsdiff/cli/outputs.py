@@ -254,20 +254,22 @@ def feed(
     """Atom feed of changes, newest first: one entry per new version, saying what changed.
 
     Entries link to the version's diff page of `newsdiff export html`, published under the
-    config's [export] base_url.
+    config's [export] base_url (a warning on stderr while it is still the default, localhost).
     """
+    from newsdiff.config import ExportSettings
     from newsdiff.export.atom import build_feed
     from newsdiff.export.files import check_target, write_bytes
 
     if force and out is None:
         raise click.UsageError("--force applies to --out FILE only")
+    base_url = state.settings.export.base_url
     url = state.settings.database.url
     target = None if out is None else check_target(Path(out), database_url=url, force=force)
     database = open_db(state)
     with database.read() as session:
         data = build_feed(
             session,
-            base_url=state.settings.export.base_url,
+            base_url=base_url,
             story=story,
             article=article,
             limit=limit,
@@ -277,6 +279,14 @@ def feed(
         sys.stdout.flush()
         sys.stdout.buffer.write(data + b"\n")
         sys.stdout.buffer.flush()
-        return
-    write_bytes(target, data)
-    click.echo(f"wrote {data.count(b'<entry>')} entries to {out}", err=True)
+    else:
+        write_bytes(target, data)
+    # once the feed is written, so that a failure stays one line
+    if base_url == ExportSettings().base_url:
+        click.echo(
+            f"newsdiff: warning: export.base_url is not set, so the feed links to {base_url}: "
+            "set it to where the `newsdiff export html` site is published",
+            err=True,
+        )
+    if target is not None:
+        click.echo(f"wrote {data.count(b'<entry>')} entries to {out}", err=True)

@@ -230,6 +230,34 @@ def test_cli(tmp_path: Path) -> None:
     assert to_stdout.stdout_bytes.count(b"<entry>") == 3
     missing = run("feed", "--story", "nope", env=env)
     assert missing.exit_code == 1
+    assert "base_url" not in result.stderr + to_stdout.stderr  # set: no warning
+
+
+def test_cli_warns_while_base_url_is_the_default(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    env = {"NEWSDIFF_DATABASE_URL": url}  # no config file
+    assert run("init", env=env).exit_code == 0
+    result = run("feed", env=env)
+    assert result.exit_code == 0, result.output
+    warning = (
+        "newsdiff: warning: export.base_url is not set, so the feed links to "
+        "http://localhost:8000/: set it to where the `newsdiff export html` site is published\n"
+    )
+    assert warning in result.stderr
+    assert [line for line in result.stderr.splitlines() if "base_url" in line] == [warning[:-1]]
+    assert b"warning" not in result.stdout_bytes  # the feed itself stays clean
+    assert feedparser.parse(result.stdout_bytes).bozo == 0
+    # the same default written out in the config is still the default
+    config = tmp_path / "config.toml"
+    config.write_text('[export]\nbase_url = "http://localhost:8000/"\n', encoding="utf-8")
+    out = tmp_path / "feed.xml"
+    to_file = run("feed", "--out", str(out), env={**env, "NEWSDIFF_CONFIG": str(config)})
+    assert to_file.exit_code == 0 and warning in to_file.stderr
+    # a feed that fails is one line: no warning in front of the error
+    missing = run("feed", "--story", "nope", env=env)
+    assert missing.exit_code == 1 and len(missing.stderr.splitlines()) == 1, missing.stderr
 
 
 # --- typed edits in words ---------------------------------------------------------------------
