@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from newsdiff import __version__
@@ -287,10 +287,11 @@ class _Site:
 
 
 def _article_rows_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
+    """The article list's rows, newest first; read by column name (see :func:`_article_table`)."""
     stmt = (
         select(
-            Article.id,
-            Outlet.name,
+            Article.id.label("article_id"),
+            Outlet.name.label("outlet"),
             Article.title,
             Article.url,
             Article.version_count,
@@ -298,6 +299,7 @@ def _article_rows_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
             Article.published_at,
             Article.last_changed_at,
         )
+        .select_from(Article)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .order_by(func.coalesce(Article.published_at, Article.first_seen_at).desc(), Article.id)
     )
@@ -306,26 +308,27 @@ def _article_rows_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
     return stmt
 
 
-def _article_table(rows: Iterable[Sequence[Any]], page: str) -> str:
+def _article_table(rows: Iterable[Row[Any]], page: str) -> str:
     cells = []
-    for aid, outlet, title, url, count, first_seen, published, changed in rows:
-        assert isinstance(aid, int) and isinstance(count, int)
-        href = _href(layout.article_page(aid), page)
-        when = published if isinstance(published, dt.datetime) else first_seen
-        last = changed if count > 1 and isinstance(changed, dt.datetime) else None
+    for row in rows:
+        count = int(row.version_count)
+        href = _href(layout.article_page(int(row.article_id)), page)
+        when = row.published_at or row.first_seen_at
+        last = row.last_changed_at if count > 1 else None
         cells.append(
             [
-                _e(outlet or "–"),
-                f'<a href="{href}">{_e(title or url)}</a>',
+                _e(row.outlet or "–"),
+                f'<a href="{href}">{_e(row.title or row.url)}</a>',
                 str(count),
-                _when(when if isinstance(when, dt.datetime) else None),
+                _when(when),
                 _when(last),
             ]
         )
     return _list_table(_ARTICLE_LIST, cells, numeric=2)
 
 
-def _recent_changes(session: Session, story: str | None, page: str) -> str:
+def _recent_changes_stmt(story: str | None) -> Select[*tuple[Any, ...]]:
+    """The latest changes, newest first; read by column name (see :func:`_recent_changes`)."""
     stmt = (
         select(
             Version.article_id,
@@ -335,9 +338,10 @@ def _recent_changes(session: Session, story: str | None, page: str) -> str:
             Version.words_added,
             Version.words_removed,
             Version.title_changed,
-            Outlet.name,
+            Outlet.name.label("outlet"),
             Version.edit_kinds,
         )
+        .select_from(Version)
         .join(Article, Article.id == Version.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .where(Version.number > 1)
@@ -346,21 +350,25 @@ def _recent_changes(session: Session, story: str | None, page: str) -> str:
     )
     if story:
         stmt = stmt.where(Version.article_id.in_(covering_story(story)))
-    rows = session.execute(stmt).all()
+    return stmt
+
+
+def _recent_changes(session: Session, story: str | None, page: str) -> str:
+    rows = session.execute(_recent_changes_stmt(story)).all()
     if not rows:
         return "<p>No changes recorded yet.</p>"
     cells = []
-    for aid, number, captured, title, added, removed, title_changed, outlet, kinds in rows:
-        href = _href(layout.version_page(aid, number), page)
-        mark = " <em>(headline changed)</em>" if title_changed else ""
+    for row in rows:
+        href = _href(layout.version_page(row.article_id, row.number), page)
+        mark = " <em>(headline changed)</em>" if row.title_changed else ""
         # the stored kinds only (a version not analysed yet has none to show here)
-        labels = badges(str(kinds).split(",")) if kinds else ""
+        labels = badges(str(row.edit_kinds).split(",")) if row.edit_kinds else ""
         cells.append(
             [
-                _when(captured),
-                _e(outlet or "–"),
-                f'<a href="{href}">v{number}: {_e(title)}</a>{mark}',
-                _words(added, removed),
+                _when(row.captured_at),
+                _e(row.outlet or "–"),
+                f'<a href="{href}">v{row.number}: {_e(row.title)}</a>{mark}',
+                _words(row.words_added, row.words_removed),
                 labels,
             ]
         )
@@ -620,7 +628,7 @@ def _write_site(
     pages = max(1, -(-total // PAGE_SIZE))
     result = session.execute(_article_rows_stmt(story).execution_options(yield_per=PAGE_SIZE))
     try:
-        chunks: Iterable[Sequence[Any]] = result.partitions(PAGE_SIZE) if total else [[]]
+        chunks: Iterable[Sequence[Row[Any]]] = result.partitions(PAGE_SIZE) if total else [[]]
         for number, chunk in enumerate(chunks, start=1):
             path = layout.articles_page(number)
             _index_page(site, session, path, number, pages, total, stories, story, chunk)
@@ -652,7 +660,7 @@ def _index_page(
     total: int,
     stories: list[Story],
     story: str | None,
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Row[Any]],
 ) -> None:
     def rel(target: str) -> str:
         return _href(target, path)

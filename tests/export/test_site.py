@@ -210,6 +210,33 @@ def test_wayback_link_keeps_the_url_escaped(
     assert "<script" not in page
 
 
+def test_lists_read_rows_by_column_name(
+    database: Database, sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's lists read their rows by column name: with the columns of their SELECTs in
+    reverse order the pages are the same."""
+    from typing import Any
+
+    export(database, tmp_path / "plain")
+
+    def reversed_columns(build: Any) -> Any:
+        def build_reversed(story: str | None) -> Any:
+            stmt = build(story)
+            return stmt.with_only_columns(*reversed(stmt.selected_columns))
+
+        return build_reversed
+
+    for name in ("_article_rows_stmt", "_recent_changes_stmt"):
+        monkeypatch.setattr(site_module, name, reversed_columns(getattr(site_module, name)))
+    export(database, tmp_path / "reversed")
+    pages = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        assert (tmp_path / "reversed" / page).read_bytes() == (
+            tmp_path / "plain" / page
+        ).read_bytes(), page
+
+
 def test_article_text_is_escaped(database: Database, sample: Sample, tmp_path: Path) -> None:
     out = tmp_path / "site"
     export(database, out, base_url=BASE)
