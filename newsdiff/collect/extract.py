@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdiff import __version__
-from newsdiff.collect.head import find_standfirst, headline_element, lost_lead, part_of, text_key
+from newsdiff.collect.head import ArticleHead, part_of, text_key
 from newsdiff.collect.headlines import (
     EARLIEST_DATE,
     FUTURE_SLACK,
@@ -374,16 +374,16 @@ def extract_article(
 
     byline = byline_from_page(tree)
     title = choose_title(variants, tree)
-    headline_el = headline_element(tree, variants.get("h1"))
-    standfirst = find_standfirst(
-        tree, headline_el, chosen.paragraphs[0] if chosen.paragraphs else None
-    )
+    head = ArticleHead.find(tree, variants.get("h1"))
+    standfirst = None
+    if head is not None:
+        standfirst = head.standfirst(chosen.paragraphs[0] if chosen.paragraphs else None)
     paragraphs, byline = _strip_head(
         chosen.paragraphs, [title, *(v for v in variants.values() if v)], byline, standfirst
     )
-    if applied.body is None:
+    if head is not None and applied.body is None:
         known = {text_key(h) for h in (title, standfirst, byline) if h}
-        paragraphs = lost_lead(tree, headline_el, paragraphs, known) + paragraphs
+        paragraphs = head.lost_lead(paragraphs, known) + paragraphs
     variants["standfirst"] = standfirst
     paragraphs = drop_paragraphs(paragraphs, rules, warnings, page_link_texts(tree))
     chars = sum(len(p) for p in paragraphs)

@@ -1,20 +1,23 @@
 """The head of an article: what a page shows between its headline and its body.
 
-:func:`headline_element` finds the element of the headline a reader sees. From there:
+:meth:`ArticleHead.find` finds the element of the headline a reader sees. From there:
 
-- :func:`find_standfirst` reads the standfirst (the dek: the summary line under the headline,
-  which outlets rewrite as often as headlines). It is found by its markup only: an element whose
-  class, id or ``data-*`` name says so (``standfirst``, ``dek``, ``subtitle``, ``summary``,
-  ``sub-headline``...), a ``<p>`` in the headline's ``<hgroup>``, an ``<h2>`` right after the
-  ``<h1>`` in the article's header, or visible text that the page's JSON-LD ``description`` or
-  ``alternativeHeadline`` repeats. ``og:description`` and ``<meta name=description>`` never
-  supply one (they are often the first paragraph, or an editor's text nobody sees); they only
-  confirm an ``<h2>`` that sits outside a header.
-- :func:`lost_lead` finds the lead paragraphs an extractor left out because the template sets
-  them in their own block before the body (the extractor reads the body block only).
+- :meth:`ArticleHead.standfirst` reads the standfirst (the dek: the summary line under the
+  headline, which outlets rewrite as often as headlines). It is found by its markup only: an
+  element whose class, id, ``itemprop`` or ``data-*`` name says so (``standfirst``, ``dek``,
+  ``subtitle``, ``sub-headline``...; ``summary`` and ``description`` only outside the body's run
+  of paragraphs), a ``<p>`` or ``<h2>`` in the article's header (a ``<header>``, ``<hgroup>`` or
+  block named as one, holding the headline but not the body), visible text that the page's
+  JSON-LD ``description`` or ``alternativeHeadline`` repeats, or an ``<h2>`` right after the
+  ``<h1>`` that ``og:description`` or ``<meta name=description>`` repeats. Those two never
+  supply a standfirst themselves: they are often the first paragraph, or a summary nobody sees.
+- :meth:`ArticleHead.lost_lead` finds the lead paragraphs an extractor left out because the
+  template sets them in their own block before the body (the extractor read the body block).
 
-Both look only at the few elements between the headline and the first paragraph of the body,
-so a teaser's summary or a caption further down the page is never taken for either.
+Both look only at the elements between the headline and the first paragraph of the body, within
+:data:`HEAD_CHARS` of other text, so a teaser's summary or a caption further down the page is
+never taken for either. A bold first paragraph (the BBC's introduction) is the body's, not a
+standfirst: the words "intro" and "lead" in a class name mark nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ STANDFIRST_MIN_CHARS = 15
 STANDFIRST_MAX_CHARS = 700
 LEAD_MIN_CHARS = 60  # a lost lead paragraph is a sentence or more, never a label
 LEAD_MAX_BLOCKS = 3
-LEAD_MAX_CHARS = 3000
+TEXT_CAP = 2000  # characters: an element holding more is a block of the page, not a line
 HEADER_CHARS = 1200  # an article's header holding more text holds the body too
 HEADER_LEVELS = 4
 HEAD_ELEMENTS = 400  # elements looked at after the headline, at most
@@ -119,8 +122,8 @@ def _text_upto(el: Any, cap: int) -> str | None:
     parts: list[str] = []
     size = 0
     for chunk in el.itertext():
-        size += len(chunk.strip())
-        if size > cap:
+        size += len(chunk)
+        if size > 3 * cap:  # whitespace of indentation counted too
             return None
         parts.append(chunk)
     text = normalize_paragraph(" ".join(parts))
@@ -136,21 +139,20 @@ def _inside(el: Any, ancestor: Any) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-class _Head:
-    """The elements after a headline, and what is known of their place on the page."""
+class _Scan:
+    """The first :data:`HEAD_ELEMENTS` elements after a headline (not inside it) in document
+    order, never inside scripts, navigation, forms or figures, with the length of their own
+    text (not their children's): read once, as far as asked, for both the standfirst and the
+    lead."""
 
     def __init__(self, headline_el: Any) -> None:
-        self.headline_el = headline_el
-        self.holding = set(headline_el.iterancestors())  # blocks around the headline
-        self.header = _header_of(headline_el)
-        self._excluded: dict[Any, bool] = {}
+        self._source = self._walk_after(headline_el)
+        self._seen: list[tuple[Any, int]] = []
 
-    def following(self, cap: int) -> Iterator[tuple[Any, str | None]]:
-        """The first :data:`HEAD_ELEMENTS` elements after the headline (not inside it) in
-        document order, never inside scripts, navigation, forms or figures, with their text
-        (``None`` when longer than ``cap``)."""
+    @staticmethod
+    def _walk_after(start: Any) -> Iterator[tuple[Any, int]]:
         count = 0
-        node = self.headline_el
+        node = start
         while node is not None:
             sibling = node.getnext()
             while sibling is not None:
@@ -158,27 +160,15 @@ class _Head:
                     count += 1
                     if count > HEAD_ELEMENTS:
                         return
-                    yield el, _text_upto(el, cap)
+                    yield el, _own_text(el)
                 sibling = sibling.getnext()
             node = node.getparent()
 
-    def excluded(self, el: Any) -> bool:
-        """Whether ``el`` sits in a figure, link, list item or aside, or in a block named as
-        page furniture (a teaser, a caption, a share bar...) that does not also hold the
-        headline."""
-        if el in self.holding:
-            return False
-        if el not in self._excluded:
-            parent = el.getparent()
-            self._excluded[el] = (
-                el.tag in _NOT_IN
-                or _is_furniture(el)
-                or (parent is not None and self.excluded(parent))
-            )
-        return self._excluded[el]
-
-    def in_header(self, el: Any) -> bool:
-        return self.header is not None and _inside(el, self.header)
+    def __iter__(self) -> Iterator[tuple[Any, int]]:
+        yield from self._seen
+        for item in self._source:
+            self._seen.append(item)
+            yield item
 
 
 def _json_ld_texts(tree: Any) -> list[str]:
@@ -275,50 +265,6 @@ def _header_of(headline_el: Any) -> Any | None:
     return header
 
 
-def find_standfirst(tree: Any, headline_el: Any | None, first_paragraph: str | None) -> str | None:
-    """The standfirst shown under the headline (see the module docstring for the markup that
-    counts), or ``None``. Only the elements between the headline and ``first_paragraph`` (the
-    body's first, when known), within :data:`HEAD_CHARS` of other text, are looked at."""
-    if headline_el is None:
-        return None
-    head = _Head(headline_el)
-    headline = element_text(headline_el)
-    described = _json_ld_texts(tree)
-    confirming = described + _meta_descriptions(tree)
-    stop = text_key(first_paragraph) if first_paragraph else None
-    cap = max(STANDFIRST_MAX_CHARS, 2 * len(first_paragraph or ""))
-    passed = 0
-    seen_text = False
-    for el, text in head.following(cap):
-        if passed > HEAD_CHARS:
-            break
-        if text and _plausible_standfirst(text, headline) and not head.excluded(el):
-            named = named_standfirst(el)
-            if not _linky(el, text) and (
-                named == "dek"
-                or (
-                    not _in_body_flow(el)
-                    and (
-                        named == "summary"
-                        or (el.tag in ("p", "h2") and head.in_header(el))
-                        or any(same_text(text, d) for d in described)
-                        or (
-                            el.tag == "h2"
-                            and not seen_text
-                            and any(same_text(text, c) for c in confirming)
-                        )
-                    )
-                )
-            ):
-                return " ".join(html_paragraphs(el)) or text
-        if stop is not None and text and text_key(text) == stop:
-            break
-        own = _own_text(el)
-        passed += own
-        seen_text = seen_text or own > 0
-    return None
-
-
 def _linky(el: Any, text: str) -> bool:
     """Whether links make up half of ``el``'s text (a breadcrumb, a list of tags)."""
     return sum(len(element_text(a)) for a in el.iter("a")) >= 0.5 * len(text)
@@ -330,35 +276,120 @@ def _is_lead(el: Any, text: str, known: set[str]) -> bool:
     return text_key(text) not in known and not _BYLINE.match(text) and not _linky(el, text)
 
 
-def lost_lead(
-    tree: Any, headline_el: Any | None, paragraphs: list[str], known: set[str]
-) -> list[str]:
-    """The paragraphs between the headline and ``paragraphs[0]`` (the extracted body's first)
-    that the extractor left out: ``<p>`` elements of whole sentences, not in a figure, a link
-    list or a block named as furniture, and not one of ``known`` (the :func:`text_key` of the
-    standfirst, byline and headline), nor in the article's header. Empty when the body's first
-    paragraph is not found soon after the headline."""
-    if headline_el is None or not paragraphs:
-        return []
-    head = _Head(headline_el)
-    first = text_key(paragraphs[0])
-    found: list[Any] = []
-    passed = 0
-    for el, text in head.following(max(LEAD_MAX_CHARS, 2 * len(paragraphs[0]))):
-        if found and _inside(el, found[-1]):
-            continue
-        if text and text_key(text) == first:
-            return [" ".join(html_paragraphs(f)) for f in found]
-        if passed > HEAD_CHARS or len(found) > LEAD_MAX_BLOCKS:
+class ArticleHead:
+    """What follows an article's headline on its page, up to the body: where the standfirst is
+    (:meth:`standfirst`) and where a lead paragraph set apart from the body can be
+    (:meth:`lost_lead`)."""
+
+    def __init__(self, tree: Any, headline_el: Any) -> None:
+        self.tree = tree
+        self.headline_el = headline_el
+        self.headline = element_text(headline_el)
+        self.holding = set(headline_el.iterancestors())  # blocks around the headline
+        self.header = _header_of(headline_el)
+        self._scan = _Scan(headline_el)
+        self._excluded: dict[Any, bool] = {}
+        self._texts: dict[Any, str | None] = {}
+
+    @classmethod
+    def find(cls, tree: Any, headline: str | None) -> ArticleHead | None:
+        """The head of the article whose visible headline is ``headline`` (see
+        :func:`headline_element`); ``None`` when no element shows it."""
+        headline_el = headline_element(tree, headline)
+        return None if headline_el is None else cls(tree, headline_el)
+
+    def excluded(self, el: Any) -> bool:
+        """Whether ``el`` sits in a figure, link, list item or aside, or in a block named as
+        page furniture (a teaser, a caption, a share bar...) that does not also hold the
+        headline."""
+        if el in self.holding:
+            return False
+        if el not in self._excluded:
+            parent = el.getparent()
+            self._excluded[el] = (
+                el.tag in _NOT_IN
+                or _is_furniture(el)
+                or (parent is not None and self.excluded(parent))
+            )
+        return self._excluded[el]
+
+    def in_header(self, el: Any) -> bool:
+        return self.header is not None and _inside(el, self.header)
+
+    def text(self, el: Any) -> str | None:
+        """``el``'s text (as :func:`element_text` gives it), ``None`` when longer than
+        :data:`TEXT_CAP`."""
+        if el not in self._texts:
+            self._texts[el] = _text_upto(el, TEXT_CAP)
+        return self._texts[el]
+
+    def standfirst(self, first_paragraph: str | None) -> str | None:
+        """The standfirst shown under the headline (see the module docstring for the markup
+        that counts), or ``None``. Only the elements between the headline and
+        ``first_paragraph`` (the body's first, when known), within :data:`HEAD_CHARS` of other
+        text, are looked at."""
+        described = _json_ld_texts(self.tree)
+        confirming = described + _meta_descriptions(self.tree)
+        stop = text_key(first_paragraph) if first_paragraph else None
+        passed = 0
+        seen_text = False
+        for el, own in self._scan:
+            if passed > HEAD_CHARS:
+                break
+            named = named_standfirst(el)
+            # a block without text of its own is read only when named: its children come next
+            text = self.text(el) if own or named or el.tag in ("p", "h2") else None
+            if text and _plausible_standfirst(text, self.headline) and not self.excluded(el):
+                if not _linky(el, text) and (
+                    named == "dek"
+                    or (
+                        not _in_body_flow(el)
+                        and (
+                            named == "summary"
+                            or (el.tag in ("p", "h2") and self.in_header(el))
+                            or any(same_text(text, d) for d in described)
+                            or (
+                                el.tag == "h2"
+                                and not seen_text
+                                and any(same_text(text, c) for c in confirming)
+                            )
+                        )
+                    )
+                ):
+                    return " ".join(html_paragraphs(el)) or text
+            if stop is not None and text and text_key(text) == stop:
+                break
+            passed += own
+            seen_text = seen_text or own > 0
+        return None
+
+    def lost_lead(self, paragraphs: list[str], known: set[str]) -> list[str]:
+        """The paragraphs between the headline and ``paragraphs[0]`` (the extracted body's
+        first) that the extractor left out: ``<p>`` elements of whole sentences, not in a
+        figure, a link list or a block named as furniture, and not one of ``known`` (the
+        :func:`text_key` of the standfirst, byline and headline), nor in the article's header.
+        Empty when the body's first paragraph is not found soon after the headline."""
+        if not paragraphs:
             return []
-        if (
-            el.tag == "p"
-            and text
-            and not head.in_header(el)
-            and not head.excluded(el)
-            and _is_lead(el, text, known)
-        ):
-            found.append(el)
-            continue
-        passed += _own_text(el)
-    return []
+        first = text_key(paragraphs[0])
+        found: list[Any] = []
+        passed = 0
+        for el, own in self._scan:
+            if found and _inside(el, found[-1]):
+                continue
+            text = self.text(el) if own or el.tag == "p" else None
+            if text and text_key(text) == first:
+                return [" ".join(html_paragraphs(f)) for f in found]
+            if passed > HEAD_CHARS or len(found) > LEAD_MAX_BLOCKS:
+                return []
+            if (
+                el.tag == "p"
+                and text
+                and not self.in_header(el)
+                and not self.excluded(el)
+                and _is_lead(el, text, known)
+            ):
+                found.append(el)
+                continue
+            passed += own
+        return []

@@ -316,10 +316,8 @@ def test_lead_in_its_own_block_is_kept() -> None:
 
 def test_a_note_in_the_header_is_not_a_lost_lead() -> None:
     note = "An earlier version of this story appeared in the weekend edition of the Gazette."
-    page = lead_page("").replace(
-        b'<p class="byline">By Ann Lowe</p>',
-        f'<p class="standfirst">{STANDFIRST}</p><p class="byline">By Ann Lowe</p><p>{note}</p>'.encode(),
-    )
+    header = f'<p class="standfirst">{STANDFIRST}</p><p class="byline">By Ann Lowe</p><p>{note}</p>'
+    page = lead_page("").replace(b'<p class="byline">By Ann Lowe</p>', header.encode())
     result = extract_article(page, URL)
     assert list(result.paragraphs) == [LEAD, *BODY]
     assert result.standfirst == STANDFIRST
