@@ -208,6 +208,8 @@ class Quote:
 
     @property
     def key(self) -> str:
+        if self.text.isascii():  # folding first finds the same words, folded
+            return " ".join(ASCII_WORD_RE.findall(self.text.lower()))
         return " ".join(w.casefold() for w in word_list(self.text))
 
 
@@ -338,9 +340,10 @@ _HEADS = (
     "students|passenger|passengers|driver|drivers|fan|fans|eyewitness|onlooker|member|members|"
     "employee|employees|staff"
 )
-_DETERMINERS = _trie(
+_DETERMINER_WORDS = (
     "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
 )
+_DETERMINERS = _trie(_DETERMINER_WORDS)
 _LINKS = r"(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)"
 # Words a noun phrase before a verb never holds (so "Staff were not told" is no source).
 _VERBAL_WORDS = (

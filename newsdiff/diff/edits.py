@@ -37,6 +37,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from newsdiff.diff.cues import (
@@ -274,10 +276,10 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _minus(a: Counter[str], b: Counter[str]) -> Counter[str]:
+def _minus(a: Counter[str], b: Counter[str]) -> dict[str, int]:
     """``a - b`` for counts of words (all positive), faster than Counter's own."""
     get = b.get
-    return Counter({w: n - get(w, 0) for w, n in a.items() if n > get(w, 0)})
+    return {w: n - get(w, 0) for w, n in a.items() if n > get(w, 0)}
 
 
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
@@ -304,12 +306,16 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
+_Fields = tuple[str, str, str, str, int | None, int | None, dict[str, Any]]
+
+
 class _Builder:
     """Collects the edits of one analysis and what they rest on."""
 
     def __init__(self, old: Document, new: Document) -> None:
         self.old_doc, self.new_doc = old, new
-        self.edits: list[tuple[tuple[int, int, int], Edit]] = []
+        # (where it goes, the Edit's fields but ``silent``): made Edits once silence is known
+        self.edits: list[tuple[tuple[int, int, int], _Fields]] = []
         self.typed_old: set[int] = set()  # sentences a typed (not trivial) edit rests on
         self.typed_new: set[int] = set()
         self.trivial_old: set[int] = set()  # old sentences of pairs changed only trivially
@@ -333,10 +339,13 @@ class _Builder:
     @staticmethod
     def _index(sentences: Sequence[Sentence]) -> dict[int, tuple[list[int], list[Sentence]]]:
         out: dict[int, tuple[list[int], list[Sentence]]] = {}
-        for s in sentences:
-            starts, items = out.setdefault(s.paragraph, ([], []))
-            starts.append(s.start)
-            items.append(s)
+        for p, group in groupby(sentences, key=attrgetter("paragraph")):
+            items = list(group)
+            if p in out:  # not from segment(): a paragraph's sentences apart
+                out[p][0].extend(s.start for s in items)
+                out[p][1].extend(items)
+            else:
+                out[p] = ([s.start for s in items], items)
         return out
 
     def sentence_at(self, side: str, paragraph: int, offset: int) -> Sentence | None:
@@ -386,17 +395,16 @@ class _Builder:
                 if kind not in ("trivial", "other"):
                     typed.add(s.index)
                 order = min(order, (place.get(s.index, len(self.links)), where[1], 0))
-        edit = Edit(
+        fields = (
             kind,
             change,
             old_text,
             new_text,
             None if headline or old is None else old[0],
             None if headline or new is None else new[0],
-            False,
             info,
         )
-        self.edits.append(((*order[:2], len(self.edits)), edit))
+        self.edits.append(((*order[:2], len(self.edits)), fields))
 
     # --- pairs of linked sentences -----------------------------------------------------------
 
@@ -437,7 +445,9 @@ class _Builder:
             regions = _regions(old.text, new.text)
             typed |= self.certainty(old, new, regions, headline)
         spelling = _any_spelling_fix(removed, added)
-        joined = changed and "".join(removed.elements()) == "".join(added.elements())
+        joined = changed and "".join(w * n for w, n in removed.items()) == "".join(
+            w * n for w, n in added.items()
+        )
         if (not changed or spelling or joined) and (not headline or not typed):
             if regions is None:
                 regions = _regions(old.text, new.text)
@@ -653,23 +663,25 @@ class _Builder:
                 left_old.append(k)
         left_new = [k for k in range(len(news)) if k not in matched_new]
         # Quotations in linked sentences are one quotation changed, whatever their words.
-        linked = {
-            (link.old.index, link.new.index)
-            for link in self.links
-            if link.old is not None and link.new is not None
-        }
         old_at = [self.sentence_at("old", olds[k][0], olds[k][1].start) for k in left_old]
         new_at = [self.sentence_at("new", news[k][0], news[k][1].start) for k in left_new]
-        together = (
-            {
+        together: set[tuple[int, int]] = set()
+        if old_at and new_at and len(old_at) * len(new_at) <= PAIR_LIMIT:
+            partners: dict[int, list[int]] = {}  # old sentence -> new sentences linked to it
+            for link in self.links:
+                if link.old is not None and link.new is not None:
+                    partners.setdefault(link.old.index, []).append(link.new.index)
+            quoted: dict[int, list[int]] = {}  # new sentence -> its quotations left
+            for b, sn in enumerate(new_at):
+                if sn is not None:
+                    quoted.setdefault(sn.index, []).append(b)
+            together = {
                 (a, b)
                 for a, so in enumerate(old_at)
-                for b, sn in enumerate(new_at)
-                if so is not None and sn is not None and (so.index, sn.index) in linked
+                if so is not None
+                for j in partners.get(so.index, ())
+                for b in quoted.get(j, ())
             }
-            if len(old_at) * len(new_at) <= PAIR_LIMIT
-            else set()
-        )
         pairs = _pair_texts(
             [olds[k][1].text for k in left_old],
             [news[k][1].text for k in left_new],
@@ -739,8 +751,8 @@ class _Builder:
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
         # if its name (or role) stands in the shared sentences.
-        shared = Counter(s.text for s in self.old_sentences) & Counter(
-            s.text for s in self.new_sentences
+        shared = Counter([s.text for s in self.old_sentences]) & Counter(
+            [s.text for s in self.new_sentences]
         )
         shared_text = " ".join(shared).casefold()
         old_all = [(s, a) for s in self.old_sentences if s.text not in shared for a in found(s)]
@@ -903,20 +915,25 @@ class _Builder:
         self.sources()
         self.corrections()
         self.others(set())
-        edits = [e for _, e in sorted(self.edits, key=lambda item: item[0])]
-        if not acknowledges(edits):
-            edits = [replace(e, silent=True) if e.kind in FACTUAL else e for e in edits]
+        found = [fields for _, fields in sorted(self.edits, key=lambda item: item[0])]
+        # Silent: a factual edit in a version that adds or changes no notice (acknowledges()).
+        loud = any(f[0] == "correction" and f[1] in ("added", "changed") for f in found)
+        edits = [Edit(*f[:6], not loud and f[0] in FACTUAL, f[6]) for f in found]
         return Analysis(self.links, edits)
 
 
 _QUOTE_MARK = re.compile("[\"“”„«»‘’'‹›「」]")
 
 
+_SAYS = tuple(
+    [f" {p} {v}" for p in ("he", "she", "they") for v in ("said", "says", "added")]
+    + [f"{v} {p} " for p in ("he", "she", "they") for v in ("said", "says")]
+)
+
+
 def _PRONOUN_SAYS(text: str) -> bool:
     lowered = f" {text.lower()} "
-    return any(
-        f" {p} {v}" in lowered for p in ("he", "she", "they") for v in ("said", "says", "added")
-    ) or any(f"{v} {p} " in lowered for p in ("he", "she", "they") for v in ("said", "says"))
+    return any(needle in lowered for needle in _SAYS)
 
 
 def _pair_texts(
