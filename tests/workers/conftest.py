@@ -129,7 +129,7 @@ def other_site() -> Iterator[LoopbackSite]:
     s.stop()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
     """Poll ``condition`` until it is truthy (returned) or ``timeout`` passes (fail)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -218,6 +218,8 @@ class Workers:
             if w.alive():
                 w.proc.kill()
             w.proc.wait(10)
+            # shown by pytest when the test failed
+            print(f"--- worker {w.pid} ---\n{w.text()[-6000:]}")
 
 
 @pytest.fixture
