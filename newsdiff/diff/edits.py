@@ -754,11 +754,13 @@ class _Builder:
         shared = Counter([s.text for s in self.old_sentences]) & Counter(
             [s.text for s in self.new_sentences]
         )
-        shared_text = " ".join(shared).casefold()
         old_all = [(s, a) for s in self.old_sentences if s.text not in shared for a in found(s)]
         new_all = [(s, a) for s in self.new_sentences if s.text not in shared for a in found(s)]
         old_keys = {a.key for _, a in old_all}
         new_keys = {a.key for _, a in new_all}
+        if old_keys == new_keys:
+            return  # no source came or went
+        shared_text = " ".join(shared).casefold()
 
         def standing(key: str) -> bool:
             word = key.partition("|")[0]

@@ -63,7 +63,8 @@ def _raw_spans(paragraph: str, language: str) -> list[Span]:
     for part in sentencex.get_sentence_boundaries(language, paragraph):
         start, end = int(part["start_index"]), int(part["end_index"])
         # Keep the spans a partition of the text whatever the library returns.
-        start, end = max(start, at), max(end, at)
+        if start < at:
+            start = at
         if end <= start:
             continue
         if start > at and not paragraph[at:start].isspace():
