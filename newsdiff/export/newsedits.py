@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from newsdiff.diff import Document
@@ -90,6 +90,35 @@ def _when(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _rows_stmt(outlet_id: int | None) -> Select[*tuple[Any, ...]]:
+    """Every version with its article (of one outlet, or all), in order; each column labelled,
+    and read by that name."""
+    stmt = (
+        select(
+            Article.id.label("article_id"),
+            Article.url,
+            Article.first_seen_at,
+            Article.last_checked_at,
+            Article.version_count,
+            Outlet.name.label("outlet"),
+            Version.id.label("version_id"),
+            Version.number,
+            Version.captured_at,
+            Version.title,
+            Version.final_url,
+            Version.paragraphs,
+            Version.source,
+        )
+        .select_from(Version)
+        .join(Article, Article.id == Version.article_id)
+        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
+        .order_by(Version.article_id, Version.number)
+    )
+    if outlet_id is not None:
+        stmt = stmt.where(Article.outlet_id == outlet_id)
+    return stmt
 
 
 def find_outlet(session: Session, outlet: str) -> Outlet:
@@ -207,28 +236,7 @@ def export_newsedits(
     tmp = temp_path(out)
     with_source = outlet_row is None
     extra = ", source TEXT" if with_source else ""
-    stmt = (
-        select(
-            Article.id,
-            Article.url,
-            Article.first_seen_at,
-            Article.last_checked_at,
-            Article.version_count,
-            Outlet.name,
-            Version.id,
-            Version.number,
-            Version.captured_at,
-            Version.title,
-            Version.final_url,
-            Version.paragraphs,
-            Version.source,
-        )
-        .join(Article, Article.id == Version.article_id)
-        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-        .order_by(Version.article_id, Version.number)
-    )
-    if outlet_row is not None:
-        stmt = stmt.where(Article.outlet_id == outlet_row.id)
+    stmt = _rows_stmt(None if outlet_row is None else outlet_row.id)
     entries = versions = sentence_count = matches = 0
     try:
         conn = sqlite3.connect(tmp)
@@ -258,35 +266,41 @@ def export_newsedits(
             last_article: int | None = None
             previous: list[Sentence] | None = None
             for row in session.execute(stmt.execution_options(yield_per=BATCH)):
-                (aid, url, first_seen, checked, count, outlet_name) = row[:6]
-                (vid, number, captured, title, final_url, text, source) = row[6:]
+                aid, outlet_name = row.article_id, row.outlet
+                url = row.final_url or row.url  # where this version was read
                 if aid != last_article:
                     last_article = aid
                     previous = None
-                    entry = [aid, url, _when(first_seen), _when(checked), count]
+                    entry = [
+                        aid,
+                        row.url,
+                        _when(row.first_seen_at),
+                        _when(row.last_checked_at),
+                        row.version_count,
+                    ]
                     batch.entries.extend(tagged([entry], outlet_name))
                     entries += 1
-                paragraphs = text.split("\n") if text else []
+                paragraphs = row.paragraphs.split("\n") if row.paragraphs else []
                 version = [
-                    vid,
+                    row.version_id,
                     aid,
-                    number - 1,
-                    _when(captured),
-                    title,
-                    final_url or url,
-                    count,
+                    row.number - 1,
+                    _when(row.captured_at),
+                    row.title,
+                    url,
+                    row.version_count,
                     summary_html(paragraphs),
-                    archive_url(source, final_url or url, archive_template),
+                    archive_url(row.source, url, archive_template),
                 ]
                 batch.versions.extend(tagged([version], outlet_name))
                 versions += 1
                 if sentences:
-                    current = segment(Document(title or "", paragraphs))
-                    split = sentence_rows(aid, number - 1, current)
+                    current = segment(Document(row.title or "", paragraphs))
+                    split = sentence_rows(aid, row.number - 1, current)
                     batch.sentences.extend(tagged(split, outlet_name))
                     sentence_count += len(split)
                     if previous is not None:
-                        matched = matched_rows(aid, number - 1, previous, current)
+                        matched = matched_rows(aid, row.number - 1, previous, current)
                         batch.matches.extend(tagged(matched, outlet_name))
                         matches += len(matched)
                     previous = current

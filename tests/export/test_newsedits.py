@@ -322,3 +322,38 @@ def test_without_sentences(database: Database, sample: Sample, tmp_path: Path) -
         assert tables == {"entry", "entryversion"}
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("outlet", [None, "Daily Example"])
+def test_rows_are_read_by_column_name(
+    database: Database,
+    sample: Sample,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    outlet: str | None,
+) -> None:
+    """With the columns of the export's SELECT in reverse order the file holds the same rows."""
+    from newsdiff.export import newsedits
+
+    def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+        conn = sqlite3.connect(path)
+        try:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            return {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+        finally:
+            conn.close()
+
+    export(database, tmp_path / "plain.db", outlet)
+    build = newsedits._rows_stmt
+
+    def reversed_stmt(outlet_id: int | None) -> Any:
+        stmt = build(outlet_id)
+        return stmt.with_only_columns(*reversed(stmt.selected_columns))
+
+    monkeypatch.setattr(newsedits, "_rows_stmt", reversed_stmt)
+    export(database, tmp_path / "reversed.db", outlet)
+    plain = dump(tmp_path / "plain.db")
+    assert plain["entryversion"] and plain["split_sentences"]
+    assert dump(tmp_path / "reversed.db") == plain
