@@ -11,7 +11,8 @@ workers on all machines together:
   they go one at a time, each starting the delay after the previous one started *and* ended. The
   second half is what makes the gap hold as the server sees it: the time between being granted a
   slot and the request reaching the server varies (a busy event loop, a new connection), but a
-  request that has ended has certainly arrived;
+  request that has ended has certainly arrived. A worker that has not read the host's
+  robots.txt yet keeps the Crawl-delay the others know (the last one given, for a day);
 - a 429 or 503 backs the host off for everyone, for its Retry-After (:data:`DEFAULT_BACKOFF_S`
   without one, at most :data:`MAX_BACKOFF_S`);
 - a lease whose worker died (``kill -9``, a lost machine) expires after ``fetch.timeout_s`` and
@@ -115,7 +116,7 @@ class SharedGate:
         try:
             yield _Lease(self, host)
         finally:
-            await self._release(lease, delay)
+            await self._release(lease)
 
     async def _take(self, host: str, delay: float) -> tuple[int | None, float | None]:
         async with self.pool.connection() as conn:
@@ -167,13 +168,13 @@ class SharedGate:
         self.handed_back += 1
         return HostBusy(f"host {host} busy for {wait:.1f}s", wait)
 
-    async def _release(self, lease: int, delay: float) -> None:
+    async def _release(self, lease: int) -> None:
         import psycopg
         import psycopg_pool
 
         try:
             async with self.pool.connection() as conn:
-                await conn.execute("SELECT newsdiff_release_host(%s, %s)", (lease, delay))
+                await conn.execute("SELECT newsdiff_release_host(%s)", (lease,))
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             logger.warning("lease %s not released (it expires by itself): %s", lease, exc)
 

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS newsdiff_hosts (
     next_allowed_at timestamptz NOT NULL DEFAULT '-infinity',
     backoff_until timestamptz,
     delay_s double precision NOT NULL DEFAULT 0,
+    delay_at timestamptz,
     requests bigint NOT NULL DEFAULT 0
 );
 
@@ -58,9 +59,14 @@ CREATE TABLE IF NOT EXISTS newsdiff_host_leases (
     host text NOT NULL REFERENCES newsdiff_hosts (host) ON DELETE CASCADE,
     holder text NOT NULL,
     taken_at timestamptz NOT NULL,
-    expires_at timestamptz NOT NULL
+    expires_at timestamptz NOT NULL,
+    delay_s double precision NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS newsdiff_host_leases_host ON newsdiff_host_leases (host);
+-- columns added before version 1 was released (databases of its development)
+ALTER TABLE newsdiff_hosts ADD COLUMN IF NOT EXISTS delay_at timestamptz;
+ALTER TABLE newsdiff_host_leases ADD COLUMN IF NOT EXISTS delay_s double precision
+    NOT NULL DEFAULT 0;
 
 -- Take a slot on p_host: a lease id, or NULL and how long to wait (NULL wait: the host is at
 -- its concurrency; no telling when a request ends). In one transaction, under the host row's
@@ -69,8 +75,11 @@ CREATE INDEX IF NOT EXISTS newsdiff_host_leases_host ON newsdiff_host_leases (ho
 --   1. expired leases are dropped, as if they had ended at their expiry;
 --   2. a host backing off (Retry-After) or not yet past its next_allowed_at: wait for that;
 --   3. p_limit requests in flight, or with a delay any request in flight: full;
---   4. else a lease, and the next request may start p_delay after this one (and, on release,
---      p_delay after this one ended: newsdiff_release_host).
+--   4. else a lease, and the next request may start the delay after this one (and, on
+--      release, the delay after this one ended: newsdiff_release_host).
+-- The delay is p_delay, or the last delay a worker gave for the host within a day when longer:
+-- a worker that has not read the host's robots.txt yet (or is reading it) keeps the
+-- Crawl-delay that the others know.
 CREATE OR REPLACE FUNCTION newsdiff_take_host(
     p_host text, p_limit integer, p_delay double precision, p_ttl double precision,
     p_holder text, OUT lease_id bigint, OUT wait_s double precision
@@ -80,15 +89,19 @@ DECLARE
     h newsdiff_hosts;
     expired timestamptz;
     busy integer;
+    delay double precision := p_delay;
 BEGIN
     INSERT INTO newsdiff_hosts (host) VALUES (p_host) ON CONFLICT (host) DO NOTHING;
     SELECT * INTO h FROM newsdiff_hosts WHERE host = p_host FOR UPDATE;
+    IF h.delay_at > t - interval '1 day' THEN
+        delay := greatest(delay, h.delay_s);
+    END IF;
     WITH gone AS (
         DELETE FROM newsdiff_host_leases WHERE host = p_host AND expires_at <= t
         RETURNING expires_at
     ) SELECT max(expires_at) INTO expired FROM gone;
-    IF expired IS NOT NULL AND p_delay > 0 THEN
-        h.next_allowed_at := greatest(h.next_allowed_at, expired + make_interval(secs => p_delay));
+    IF expired IS NOT NULL AND delay > 0 THEN
+        h.next_allowed_at := greatest(h.next_allowed_at, expired + make_interval(secs => delay));
         UPDATE newsdiff_hosts SET next_allowed_at = h.next_allowed_at WHERE host = p_host;
     END IF;
     IF h.backoff_until IS NOT NULL AND h.backoff_until > t THEN
@@ -100,31 +113,35 @@ BEGIN
         RETURN;
     END IF;
     SELECT count(*) INTO busy FROM newsdiff_host_leases WHERE host = p_host;
-    IF busy >= p_limit OR (p_delay > 0 AND busy > 0) THEN
+    IF busy >= p_limit OR (delay > 0 AND busy > 0) THEN
         RETURN;
     END IF;
-    INSERT INTO newsdiff_host_leases (host, holder, taken_at, expires_at)
-        VALUES (p_host, p_holder, t, t + make_interval(secs => p_ttl))
+    INSERT INTO newsdiff_host_leases (host, holder, taken_at, expires_at, delay_s)
+        VALUES (p_host, p_holder, t, t + make_interval(secs => p_ttl), delay)
         RETURNING id INTO lease_id;
     UPDATE newsdiff_hosts
-        SET next_allowed_at = t + make_interval(secs => p_delay), delay_s = p_delay,
-            requests = requests + 1
+        SET next_allowed_at = t + make_interval(secs => delay), requests = requests + 1
         WHERE host = p_host;
+    IF p_delay > 0 THEN
+        UPDATE newsdiff_hosts SET delay_s = p_delay, delay_at = t WHERE host = p_host;
+    END IF;
     wait_s := 0;
 END;
 $$;
 
 -- End a request: drop its lease; with a delay, the next request starts that long after now.
-CREATE OR REPLACE FUNCTION newsdiff_release_host(p_lease bigint, p_delay double precision)
+CREATE OR REPLACE FUNCTION newsdiff_release_host(p_lease bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     released text;
+    delay double precision;
 BEGIN
-    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING host INTO released;
-    IF released IS NOT NULL AND p_delay > 0 THEN
+    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING host, delay_s
+        INTO released, delay;
+    IF released IS NOT NULL AND delay > 0 THEN
         UPDATE newsdiff_hosts
             SET next_allowed_at = greatest(
-                next_allowed_at, clock_timestamp() + make_interval(secs => p_delay))
+                next_allowed_at, clock_timestamp() + make_interval(secs => delay))
             WHERE host = released;
     END IF;
 END;

@@ -143,3 +143,18 @@ def test_one_worker_keeps_few_jobs_waiting_for_one_host(pg_url: str) -> None:
 
     run(pg_url, body, n=1, max_wait_s=5.0)
     assert sorted(outcomes) == ["fetched", "fetched", "handed back", "handed back", "handed back"]
+
+
+def test_a_worker_new_to_a_host_keeps_the_delay_the_others_know(pg_url: str) -> None:
+    """A worker fetching robots.txt (delay not yet known to it: 0) waits the Crawl-delay
+    another worker has been keeping."""
+
+    async def body(gs: list[SharedGate]) -> None:
+        async with gs[0].slot("a.example", 10.0):
+            pass
+        with pytest.raises(HostBusy) as caught:
+            async with gs[1].slot("a.example", 0.0):
+                pass
+        assert caught.value.retry_in > 9.0
+
+    run(pg_url, body, max_wait_s=1.0)
