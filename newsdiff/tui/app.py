@@ -42,7 +42,7 @@ class NewsdiffApp(App[Exception | None]):
             show=False,
             key_display=App.COMMAND_PALETTE_DISPLAY,
             priority=True,
-            tooltip="Open the command palette (jump to an event or an article)",
+            tooltip="command palette: type to jump to an event or an article",
             id="command_palette",
         )
     ]

@@ -17,16 +17,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 from newsdiff.text import plural, printable
-from newsdiff.timeline.items import VersionPair
+from newsdiff.timeline.items import EditItem, VersionPair
+from newsdiff.tui.edit_text import Mark, display_offset, edit_list, edit_rule, span_marks
 from newsdiff.tui.matching import Finder
 from newsdiff.tui.wrap import Span, cells, clean_spans, cut_line, pad_line, wrap_spans
+
+if TYPE_CHECKING:  # the diff engine loads in a worker, after the first frame
+    from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
 
 DELETED = Style(color="red", strike=True)
 INSERTED = Style(color="green", bold=True)
@@ -56,6 +60,7 @@ class LayoutOptions:
     fold: bool = False
     query: str = ""
     compact: bool = False  # a short pane: the heading on one line, no rule above the headline
+    edit_rows: int = 0  # lines for the list of edits under a full heading (compact: one line)
 
 
 class StyleTable:
@@ -153,7 +158,14 @@ class DiffLayout:
     right_start: int = 0  # side by side: where the right column's text starts
     complete: bool = True  # False: only the first entries (a first screenful, shown early)
     compact: bool = False  # laid out for a short pane (LayoutOptions.compact)
+    edit_rows: int = 0  # LayoutOptions.edit_rows
     table: StyleTable = field(default_factory=lambda: StyleTable())
+    head_line: int = 0  # the first line of the headline's block
+    entry_lines: dict[int, int] = field(default_factory=dict)  # diff entry -> its first line
+    # where each edit of the pair (in VersionPair.edits order) stands: the cells of its text,
+    # empty when not shown (folded, or not laid out yet); and the heading line listing it
+    edit_marks: list[list[Mark]] = field(default_factory=list)
+    edit_header: dict[int, int] = field(default_factory=dict)
 
     def add(
         self, segments: list[Span], plain: str, length: int | None = None, kind: int = FULL
@@ -208,7 +220,10 @@ class _Builder:
     def __init__(self, options: LayoutOptions, table: StyleTable | None = None) -> None:
         self.options = options
         self.layout = DiffLayout(
-            width=options.width, compact=options.compact, table=table or StyleTable()
+            width=options.width,
+            compact=options.compact,
+            edit_rows=options.edit_rows,
+            table=table or StyleTable(),
         )
         # find ignores case and accents, as the reader types it
         self.pattern = Finder(printable(options.query)) if options.query else None
@@ -234,6 +249,12 @@ class _Builder:
 
     def rule(self) -> None:
         self.layout.add([("─" * self.full, RULE)], "─" * self.full)
+
+    def edit_rule(self, spans: Sequence[Span]) -> None:
+        """A rule carrying text (a short pane's edits), filled out with "─"."""
+        segments, plain = cut_line(spans, self.full - 2)
+        fill = "─" * (self.full - cells(plain))
+        self.layout.add([*segments, (fill, RULE)], plain + fill)
 
     def blank(self) -> None:
         if self.options.inline:
@@ -394,18 +415,32 @@ def layout_diff(
     pieces = cache.pieces(options) if cache is not None else None
     inline = options.inline
     new = pair.new
+    edits = pair.edits
     if options.compact:
         b.one_line(_short_heading(pair, diff))
     else:
         _heading(b, pair, diff)
+        if pair.old is not None and options.edit_rows > 0:
+            if edits is None:  # a long article shown before its edits are typed
+                b.one_line([("Edits ", LABEL), ("analysing…", META)])
+            else:
+                numbers = (pair.old.number, new.number)
+                for spans, edit in edit_list(edits, b.full, options.edit_rows, numbers):
+                    if edit is not None:
+                        b.layout.edit_header[edit] = len(b.layout)
+                    b.one_line(spans)
         b.rule()
+    b.layout.head_line = len(b.layout)
     title_ops = diff.title.ops if diff.title.ops else [("=", new.title)]
     if inline:
         b.block(None, inline_spans(title_ops), "", "Head", diff.title_changed)
     else:
         b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
-    b.rule()
-    index = {id(entry): k for k, entry in enumerate(diff.paragraphs)} if pieces is not None else {}
+    if options.compact and pair.old is not None:
+        b.edit_rule(edit_rule(edits, b.full))
+    else:
+        b.rule()
+    index = {id(entry): k for k, entry in enumerate(diff.paragraphs)}
     for count, item in enumerate(_visible(diff.paragraphs, options.fold)):
         if limit is not None and count >= limit:
             b.layout.complete = False
@@ -416,8 +451,66 @@ def layout_diff(
             b.layout.folded += item
             b.blank()
             continue
-        b.entry(index.get(id(item), -1), pieces, partial(_lay_out_entry, b, item))
+        k = index[id(item)]
+        b.layout.entry_lines[k] = len(b.layout)
+        b.entry(k if pieces is not None else -1, pieces, partial(_lay_out_entry, b, item))
+    if edits is not None:
+        by_side = {
+            "old": {e.old_index: k for k, e in enumerate(diff.paragraphs)},
+            "new": {e.new_index: k for k, e in enumerate(diff.paragraphs)},
+        }
+        b.layout.edit_marks = [_edit_marks(b, diff, by_side, title_ops, e) for e in edits.edits]
     return b.layout
+
+
+def _edit_marks(
+    b: _Builder,
+    diff: DocumentDiff,
+    by_side: dict[str, dict[int | None, int]],
+    title_ops: Sequence[Op],
+    edit: EditItem,
+) -> list[Mark]:
+    """Where ``edit``'s text stands in the laid-out lines (its new text where it has one, else
+    its old text); the first line of its paragraph when its offsets say nothing usable; none
+    when its paragraph is not shown."""
+    layout = b.layout
+    side = "new" if edit.new_span is not None else "old"
+    span = edit.new_span if side == "new" else edit.old_span
+    note: list[Span] = []
+    if edit.in_headline:
+        ops = list(title_ops)
+        first = layout.head_line
+    else:
+        paragraph = edit.new_paragraph if side == "new" else edit.old_paragraph
+        if paragraph is None:
+            side = "old" if side == "new" else "new"
+            paragraph = edit.old_paragraph if side == "old" else edit.new_paragraph
+            span = None
+        entry_index = by_side[side].get(paragraph)
+        if paragraph is None or entry_index is None or entry_index not in layout.entry_lines:
+            return []
+        entry = diff.paragraphs[entry_index]
+        ops = list(entry.ops)
+        first = layout.entry_lines[entry_index]
+        if entry.kind == "moved":
+            note_l, note_r = _moved_note(entry)
+            note = [*clean_spans(note_r if side == "new" or b.options.inline else note_l)]
+            note.append((" ", None))
+    inline = b.options.inline
+    if inline:
+        spans, x, width = inline_spans(ops), GUTTER_WIDTH, b.text_width
+    elif side == "new":
+        spans, x, width = new_spans(ops), b.right_start, b.column
+    else:
+        spans, x, width = old_spans(ops), GUTTER_WIDTH, b.column
+    plain = "".join(text for text, _ in [*note, *spans])
+    marks: list[Mark] = []
+    if span is not None:
+        shift = sum(len(text) for text, _ in note)
+        start = shift + display_offset(ops, side, inline, span[0])
+        end = shift + display_offset(ops, side, inline, span[1], end=True)
+        marks = span_marks(plain, width, x, first, start, end)
+    return marks or [(first, 0, -1)]
 
 
 def _heading(b: _Builder, pair: VersionPair, diff: DocumentDiff) -> None:

@@ -216,3 +216,9 @@ def cut_line(spans: Sequence[Span], width: int) -> tuple[list[Span], str]:
         plain += kept + "…"
         break
     return out, plain
+
+
+def line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
+    """The ``(start, end)`` character ranges of ``plain`` on each of the lines
+    :func:`wrap_spans` makes of it at ``width`` cells."""
+    return _line_ranges(plain, width)

@@ -487,6 +487,10 @@ async def test_a_two_thousand_paragraph_article(db: Database) -> None:
         diff = main(app).diff
         assert diff.pair is not None and len(diff.pair.new.paragraphs) == 2000
         assert len(diff.laid) > 4000
+        # shown first, then its edits typed (nothing stored for it) and listed
+        assert diff.pair.edits is not None and not diff.pair.edits.stored
+        edits = "Edits 1 · 1 silent (*) · computed for v1 → v2"
+        assert any(t.startswith(edits) for t in diff.laid.texts[:9]), diff.laid.texts[:9]
         await pilot.press("tab", "tab", "tab", "n")
         await settle(pilot)
         assert "now says something else entirely" in shown(diff)

@@ -1,5 +1,5 @@
 """Selecting and copying diff text: one column at a time side by side, no gutters, wrapped
-lines joined again (unit tests of the layout, no app)."""
+lines joined again; where each typed edit's words stand (unit tests of the layout, no app)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from textual.geometry import Offset
 from textual.selection import Selection
 
 from newsdiff.diff import Document, DocumentDiff, compare
-from newsdiff.timeline.items import VersionPair, VersionText
+from newsdiff.text import printable
+from newsdiff.timeline.browse import with_edits
+from newsdiff.timeline.items import EditItem, PairEdits, VersionPair, VersionText
 from newsdiff.tui.diff_layout import DiffLayout, LayoutOptions, layout_diff
+from newsdiff.tui.edit_text import edit_list
 from newsdiff.tui.selection import selected_text, selection_side
 
 OLD = [
@@ -133,3 +136,73 @@ def test_bidi_controls_in_article_text_are_shown_not_applied() -> None:
         for char in "\u202e\u200f\u2067":
             assert char not in text and char not in segments
         assert "gnp.exe" in text and "\\u202e" in text and "Head\\u202eline" in text
+
+
+def test_a_long_list_keeps_the_most_telling_edits() -> None:
+    def edit(kind: str, silent: bool = False) -> EditItem:
+        return EditItem(kind, "changed", "a", "b", 0, 0, silent, kind[0].upper())
+
+    edits = [edit("other"), edit("trivial"), edit("number"), edit("quote", True), edit("other")]
+    lines = edit_list(PairEdits(tuple(edits), True, ()), 100, 4, (1, 2))
+    texts = ["".join(t for t, _ in spans) for spans, _ in lines]
+    assert texts[0].startswith("Edits 5 · 1 silent (*)")
+    # two lines of edits: the silent quote and the number, in their order in the article
+    assert [i for _, i in lines] == [None, 2, 3, None]
+    assert texts[3] == "   … 3 more: O ×2, T ×1 (e, then n/p to step through them)"
+    everything = edit_list(PairEdits(tuple(edits), True, ()), 100, 6, (1, 2))
+    assert [i for _, i in everything] == [None, 0, 1, 2, 3, 4]
+
+
+EDITED_OLD = Document(
+    "Bridge closed after cracks",
+    [
+        "Officials \x85 said the closure would last about two weeks, and that 40 buses would "
+        "be diverted through the town centre while engineers inspect the piers.",
+        "Traffic is being diverted through the town centre.",
+        "The mayor \x85 called the cracks “a warning we ignored for years” at a meeting.",
+    ],
+)
+EDITED_NEW = Document(
+    "Bridge closed for months after deep cracks",
+    [
+        "The mayor \x85 called the cracks “a warning we ignored for a decade” at a long meeting.",
+        "Officials \x85 said the closure could last several months, and that 55 buses would "
+        "be diverted through the town centre while engineers inspect the piers.",
+        "Traffic is being diverted through the town centre.",
+    ],
+)
+
+
+def marked_text(laid: DiffLayout, marks: list[tuple[int, int, int]]) -> str:
+    return " ".join(laid.texts[y][a:b] for y, a, b in marks)
+
+
+def test_each_edit_is_found_where_its_words_stand() -> None:
+    """Side by side and inline, narrow and wide, the cells marked for each edit hold its text:
+    in a wrapped paragraph, after a control character shown as four, in a paragraph moved and
+    reworded (behind its note), in the headline."""
+    pair, diff = pair_and_diff(EDITED_OLD, EDITED_NEW)
+    pair = with_edits(pair)
+    assert pair.edits is not None
+    kinds = {e.kind for e in pair.edits.edits}
+    assert {"headline", "number", "quote", "certainty"} <= kinds, kinds
+    for inline in (False, True):
+        for width in (60, 140):
+            laid = layout_diff(pair, diff, LayoutOptions(width=width, inline=inline))
+            assert len(laid.edit_marks) == len(pair.edits.edits)
+            for edit, marks in zip(pair.edits.edits, laid.edit_marks, strict=True):
+                words = edit.new if edit.new_span is not None else edit.old
+                assert marks and all(b != -1 for _, _, b in marks), (edit, marks)
+                marked, words = marked_text(laid, marks), printable(words)
+                if not inline:
+                    assert marked == words, (width, edit)
+                else:  # the struck-out old words between the new ones are marked too
+                    assert marked.startswith(words.split()[0]), (width, edit, marked)
+                    assert marked.endswith(words.split()[-1]), (width, edit, marked)
+                    rest = marked
+                    for word in words.split():
+                        assert word in rest, (width, edit, marked)
+                        rest = rest[rest.index(word) + len(word) :]
+            quote = next(e for e in pair.edits.edits if e.kind == "quote")
+            marks = laid.edit_marks[pair.edits.edits.index(quote)]
+            assert marks[0][0] > laid.head_line  # in the body, not in the list above

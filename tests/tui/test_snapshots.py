@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from newsdiff.store.db import Database
 from tests.tui.conftest import SIZE, build, settle
-from tests.tui.data import Filled
+from tests.tui.data import Filled, ferry, fill
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +70,21 @@ def test_200x50(snap_compare: Any, db: Database, filled: Filled) -> None:
         await settle(pilot)
 
     assert snap_compare(build(db), terminal_size=(200, 50), run_before=closure)
+
+
+def test_one_kind_of_edit_stepped_to(snap_compare: Any, db: Database) -> None:
+    """Trivial versions hidden (t), n/p limited to quotations (e, e), the quotation stepped to:
+    its words highlighted in the diff and its line in the list of edits."""
+    fill(db, story=False)
+    ferry(db)
+
+    async def quote(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("t", "left_square_bracket")
+        await settle(pilot)
+        await pilot.press("e", "e", "n")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # what they said shows in the panes' borders
+        await settle(pilot)
+
+    assert snap_compare(build(db), terminal_size=(110, 32), run_before=quote)

@@ -11,9 +11,12 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
+from newsdiff.diff.edits import ANALYSER_VERSION
 from newsdiff.errors import NotFound
 from newsdiff.store.db import Database
+from newsdiff.store.edits import VersionEdits, save_edits
 from newsdiff.store.models import Article
+from newsdiff.store.versions import get_version
 from newsdiff.timeline.linking import set_link
 from newsdiff.timeline.stories import get_event, import_story, parse_story
 from tests.tui.conftest import SIZE, build, main, screen_text, settle, shown, until
@@ -118,6 +121,50 @@ async def test_no_escape_from_the_data_reaches_the_terminal(db: Database, filled
         assert "Rogue headline" in text and "Hostile" in text
         assert "\x1b" not in text
         assert "\x1b" not in app.export_screenshot()
+
+
+HOSTILE_KIND = "\x1b[31mkind"
+HOSTILE_EDIT = {
+    "kind": HOSTILE_KIND,
+    "change": "changed",
+    "old": CLICK,
+    "new": f"[bold]new[/] {OSC8}",
+    "old_paragraph": 0,
+    "new_paragraph": 0,
+    "silent": True,
+    "detail": {"speaker": "[@click=app.quit]Evil[/]", "old_span": [0, 2], "new_span": [0, 8]},
+}
+
+
+async def test_edits_from_the_database_are_shown_literally(db: Database, filled: Filled) -> None:
+    """A kind, texts and a speaker from the edits table holding markup and escapes: in the
+    versions pane's badges, the diff's list of edits and the status line."""
+    rogue = hostile(db)
+    with db.write() as session:
+        version = get_version(session, rogue, 2)
+        before = get_version(session, rogue, 1).text_hash
+        edits = VersionEdits(ANALYSER_VERSION, before, (HOSTILE_EDIT,), trivial=False)
+        assert save_edits(session, version, edits)
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await open_palette(pilot, "Rogue headline")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.article_id == rogue, "the jump")
+        await settle(pilot)
+        assert "2 03-05 14:00 ␛*" in shown(screen.versions)  # the kind's first letter, visible
+        line = next(t for t in screen.diff.laid.texts if t.startswith("␛*"))
+        assert f"␛[31mkind  changed silent “{CLICK}” → “[bold]new[/] ␛]8;;" in line
+        assert "— [@click=app.quit]Evil[/]" in line
+        await pilot.press("e", "n")
+        await settle(pilot)
+        text = screen_text(app)
+        status = next(line for line in text.splitlines() if "edit 1/1: " in line)
+        assert "— [@click=app.quit]Evil[/]" in status
+        assert "␛[31mkind" in text and "\x1b" not in text
+        assert app.is_running and app.return_code is None
 
 
 async def test_an_unknown_story_quits_with_not_found(db: Database, filled: Filled) -> None:

@@ -39,7 +39,7 @@ from newsdiff.tui.screens.help import HelpScreen
 from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
 from newsdiff.tui.screens.version_picker import VersionPicker
 from newsdiff.tui.widgets.coverage import CoveragePane
-from newsdiff.tui.widgets.diff_view import DiffView
+from newsdiff.tui.widgets.diff_view import EVERY_EDIT, DiffView
 from newsdiff.tui.widgets.table import PaneTable
 from newsdiff.tui.widgets.timeline import TimelinePane
 from newsdiff.tui.widgets.versions import VersionsPane
@@ -69,6 +69,9 @@ NO_COVERAGE = [
 ]
 
 
+# keys the widgets bind themselves besides ours (DataTable, ScrollView): shown in the help
+NATIVE_KEYS = {"down": ["↓"], "up": ["↑"]}
+
 SHORT_BELOW = 30  # terminal rows: below, the panes lose their column labels
 PAIR = Binding.Group("Pair", compact=True)
 CHANGE = Binding.Group("Change", compact=True)
@@ -78,49 +81,123 @@ class MainScreen(Screen[None]):
     """Panes and the keys that act across them."""
 
     # Help and quit first: a narrow footer keeps the keys it has room for, from the left.
+    # Each binding's tooltip is its line in the help screen (?).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus_prev"),
-        Binding("left_square_bracket", "prev_pair", "Prev pair", id="prev_pair", group=PAIR),
-        Binding("right_square_bracket", "next_pair", "Next pair", id="next_pair", group=PAIR),
-        Binding("n", "next_change", "Next change", id="next_change", group=CHANGE),
-        Binding("p", "prev_change", "Prev change", id="prev_change", group=CHANGE),
-        Binding("space", "page_diff", "Page down", show=False, id="page_down"),
-        Binding("v", "compare", "Compare", id="compare"),
-        Binding("i", "toggle_inline", "Inline", id="toggle_inline"),
-        Binding("u", "toggle_fold", "Fold", id="toggle_fold"),
-        Binding("slash", "find", "Find", id="find"),
-        Binding("l", "link", "Link", id="link"),
-        Binding("s", "switch_story", "Story", id="switch_story"),
-        Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="quit"),
+        Binding(
+            "tab", "app.focus_next", "Next pane", show=False, id="focus_next", tooltip="next pane"
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous pane",
+            show=False,
+            id="focus_prev",
+            tooltip="previous pane",
+        ),
+        Binding(
+            "left_square_bracket",
+            "prev_pair",
+            "Prev pair",
+            id="prev_pair",
+            group=PAIR,
+            tooltip="previous pair of versions",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_pair",
+            "Next pair",
+            id="next_pair",
+            group=PAIR,
+            tooltip="next pair of versions",
+        ),
+        Binding(
+            "n",
+            "next_change",
+            "Next change",
+            id="next_change",
+            group=CHANGE,
+            tooltip="next change in the diff (marked), or next edit of the kind chosen with e "
+            "(its words highlighted)",
+        ),
+        Binding(
+            "p",
+            "prev_change",
+            "Prev change",
+            id="prev_change",
+            group=CHANGE,
+            tooltip="previous change, or previous edit of the kind chosen with e",
+        ),
+        Binding(
+            "e",
+            "next_kind",
+            "Kind",
+            id="next_kind",
+            tooltip="what n/p step through: every change → every edit → each kind of edit in "
+            "this pair (headline, number, quote, source, certainty, correction, trivial, "
+            "other) → every change; the choice stays for the next pairs",
+        ),
+        Binding(
+            "E",
+            "prev_kind",
+            "Kind back",
+            show=False,
+            id="prev_kind",
+            tooltip="the same, backwards",
+        ),
+        Binding(
+            "space",
+            "page_diff",
+            "Page down",
+            show=False,
+            id="page_down",
+            tooltip="page down in the diff (from any pane)",
+        ),
+        Binding("v", "compare", "Compare", id="compare", tooltip="compare any two versions"),
+        Binding(
+            "t",
+            "toggle_trivial",
+            "Trivial",
+            id="toggle_trivial",
+            tooltip="hide / show trivial versions (spelling, punctuation, case only); the "
+            "versions pane says when they are hidden",
+        ),
+        Binding(
+            "i", "toggle_inline", "Inline", id="toggle_inline", tooltip="inline / side by side"
+        ),
+        Binding(
+            "u",
+            "toggle_fold",
+            "Fold",
+            id="toggle_fold",
+            tooltip="fold / unfold unchanged paragraphs",
+        ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            id="find",
+            tooltip="find text in the diff, any case and accents (enter again: next)",
+        ),
+        Binding(
+            "l",
+            "link",
+            "Link",
+            id="link",
+            tooltip="link / unlink the article and the selected event (no article: pick one)",
+        ),
+        Binding(
+            "s",
+            "switch_story",
+            "Story",
+            id="switch_story",
+            tooltip="switch story (or all articles)",
+        ),
+        Binding(
+            "r", "reload", "Reload", show=False, id="reload", tooltip="reload from the database"
+        ),
     ]
-
-    DESCRIPTIONS: ClassVar[dict[str, str]] = {
-        "focus_next": "next pane",
-        "focus_prev": "previous pane",
-        "down": "down (row, or line in the diff)",
-        "up": "up (row, or line in the diff)",
-        "page_down": "page down in the diff (from any pane)",
-        "first": "first row, or top of the diff",
-        "last": "last row, or end of the diff",
-        "open": "open: move on to the next pane",
-        "prev_pair": "previous pair of versions",
-        "next_pair": "next pair of versions",
-        "next_change": "next change in the diff (marked)",
-        "prev_change": "previous change in the diff",
-        "compare": "compare any two versions",
-        "toggle_inline": "inline / side by side",
-        "toggle_fold": "fold / unfold unchanged paragraphs",
-        "find": "find text in the diff, any case and accents (enter again: next)",
-        "link": "link / unlink the article and the selected event (no article: pick one)",
-        "switch_story": "switch story (or all articles)",
-        "reload": "reload from the database",
-        "help": "this help",
-        "quit": "quit",
-        "command_palette": "command palette: type to jump to an event or an article",
-    }
 
     def __init__(self, database: Store, story: str | None = None) -> None:
         super().__init__()
@@ -167,7 +244,9 @@ class MainScreen(Screen[None]):
         self.timeline.focus()
         if isinstance(self.database, LazyDatabase) and not self.database.is_open:
             self.diff.show_message(["Opening the database…"])
-        self.load(self.story_slug)
+        # The worker that opens the database imports SQLAlchemy: started once the first frame
+        # is drawn, so that it does not hold the interpreter's lock while the frame is made.
+        self.load(self.story_slug, after_refresh=True)
 
     # -- sharing the width of the top row ------------------------------------------------------
 
@@ -212,10 +291,16 @@ class MainScreen(Screen[None]):
         self.tokens[kind] += 1
         return self.tokens[kind]
 
-    def load(self, slug: str | None, *, all_articles: bool = False) -> None:
+    def load(
+        self, slug: str | None, *, all_articles: bool = False, after_refresh: bool = False
+    ) -> None:
         self.pending = True
         self.timeline.border_subtitle = "loading…"
-        self._fetch_overview(self._next("overview"), slug, all_articles)
+        token = self._next("overview")
+        if after_refresh:
+            self.call_after_refresh(self._fetch_overview, token, slug, all_articles)
+        else:
+            self._fetch_overview(token, slug, all_articles)
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
@@ -344,6 +429,26 @@ class MainScreen(Screen[None]):
         if not self.diff.next_change(-1):
             self.notify("no earlier change", timeout=2)
 
+    def action_next_kind(self) -> None:
+        self._cycle_kind(1)
+
+    def action_prev_kind(self) -> None:
+        self._cycle_kind(-1)
+
+    def _cycle_kind(self, delta: int) -> None:
+        kind = self.diff.cycle_kind(delta)
+        if kind is None:
+            what = "every change"
+        else:
+            count = len(self.diff._edit_targets())
+            label = "every edit" if kind == EVERY_EDIT else f"{kind} edits"
+            what = f"{label} ({count} in this pair)"
+        self.notify(f"n/p step through {what}", timeout=2, markup=False)
+
+    def action_toggle_trivial(self) -> None:
+        hidden = self.versions.toggle_trivial()
+        self.notify("trivial versions hidden" if hidden else "trivial versions shown", timeout=2)
+
     def action_page_diff(self) -> None:
         """``space`` from any pane: the next page of the diff."""
         self.diff.action_page_down()
@@ -355,7 +460,7 @@ class MainScreen(Screen[None]):
         self.diff.toggle_fold()
 
     def action_compare(self) -> None:
-        items = self.versions.items
+        items = self.versions.all_items
         if self.article_id is None or len(items) < 2:
             self.notify("select an article with two versions or more", severity="warning")
             return
@@ -454,29 +559,26 @@ class MainScreen(Screen[None]):
         self.app.exit()
 
     def key_table(self) -> list[tuple[str, str, str]]:
-        """(keys, what they do, binding id) for every binding with an id, as remapped."""
+        """(keys, what they do, binding id) for every binding with an id, as remapped; what
+        they do is the binding's tooltip, kept with the binding in its widget."""
         keymap = self.app._keymap  # the ids the config remapped
         out: list[tuple[str, str, str]] = []
         seen: set[str] = set()
-        extra = [
-            Binding("j,down", "", id="down"),
-            Binding("k,up", "", id="up"),
-            Binding("space", "", id="page_down"),
-            Binding("home,g", "", id="first"),
-            Binding("end,G", "", id="last"),
-            Binding("enter", "", id="open"),
-            Binding("ctrl+p", "", id="command_palette"),  # the app's: see NewsdiffApp
+        bindings = [
+            *PaneTable.BINDINGS,
+            *DiffView.BINDINGS,
+            *self.BINDINGS,
+            *type(self.app).BINDINGS,
         ]
-        for binding in [*extra, *self.BINDINGS]:
+        for binding in bindings:
             assert isinstance(binding, Binding) and binding.id is not None
             if binding.id in seen:
                 continue
             seen.add(binding.id)
             keys = keymap.get(binding.id, binding.key)
-            shown = ", ".join(
-                self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
-            )
-            out.append((shown, self.DESCRIPTIONS.get(binding.id, binding.description), binding.id))
+            shown = [self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")]
+            shown += NATIVE_KEYS.get(binding.id, [])
+            out.append((", ".join(shown), binding.tooltip or binding.description, binding.id))
         return out
 
     # -- the command palette's jumps ----------------------------------------------------------

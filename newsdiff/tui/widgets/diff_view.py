@@ -1,16 +1,20 @@
 """The diff pane: two versions side by side (old left, new right) or inline, on the Line API.
 
 One ScrollView renders both columns of each line, so the two sides scroll together by
-construction. Loading the versions, diffing them and wrapping the result into Strips all happen
-in a thread worker; ``render_line`` only picks pre-computed Strips, so a 2,000-paragraph
-article scrolls as fast as a short one.
+construction. Loading the versions, diffing them, typing their edits (when not stored) and
+wrapping the result into Strips all happen in a thread worker; ``render_line`` only picks
+pre-computed Strips, so a 2,000-paragraph article scrolls as fast as a short one.
+
+``n``/``p`` step through the changed paragraphs, or, once ``e`` has chosen a kind, through the
+edits of that kind (every edit, or quotes only, numbers only...), the edit's own words
+highlighted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,10 +28,9 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
-from newsdiff.timeline.items import VersionPair
+from newsdiff.timeline.items import EditItem, VersionPair
 from newsdiff.tui.diff_layout import (
     DiffLayout,
     LayoutCache,
@@ -35,14 +38,19 @@ from newsdiff.tui.diff_layout import (
     layout_diff,
     message_layout,
 )
+from newsdiff.tui.edit_text import summary
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
 from newsdiff.tui.selection import selected_span, selected_text, selection_side
+
+if TYPE_CHECKING:  # the diff engine loads in a worker, after the first frame
+    from newsdiff.diff import DocumentDiff
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once
 SYNC_MAX_ENTRIES = 5000  # a relayout from laid-out entries only runs at once up to this size
 COMPACT_BELOW = 20  # a pane showing fewer lines than this has its heading on one line
+EVERY_EDIT = "*"  # the kind filter that steps through every edit
 
 WELCOME = [
     "Select an article to see how it changed.",
@@ -69,6 +77,8 @@ class _Result:
 
 def compute_diff(pair: VersionPair) -> DocumentDiff:
     """The diff of a version pair (the first version against nothing)."""
+    from newsdiff.diff import Document, compare  # in a worker: not before the first frame
+
     new = Document(pair.new.title, pair.new.paragraphs)
     old = Document(pair.old.title, pair.old.paragraphs) if pair.old else Document("", ())
     return compare(old, new)
@@ -79,12 +89,19 @@ class DiffView(ScrollView, can_focus=True):
 
     ALLOW_SELECT = True
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-view--current"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-view--current", "diff-view--edit"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False, id="down"),
         Binding("k", "scroll_up", "Up", show=False, id="up"),
-        Binding("space", "page_down", "Page down", show=False, id="page_down"),
+        Binding(
+            "space",
+            "page_down",
+            "Page down",
+            show=False,
+            id="page_down",
+            tooltip="page down in the diff (from any pane)",
+        ),
         Binding("g", "scroll_home", "Top", show=False, id="first"),
         Binding("G", "scroll_end", "Bottom", show=False, id="last"),
     ]
@@ -97,6 +114,10 @@ class DiffView(ScrollView, can_focus=True):
     }
     DiffView > .diff-view--current {
         background: $accent 25%;
+    }
+    DiffView > .diff-view--edit {
+        background: $warning 45%;
+        text-style: underline;
     }
     """
 
@@ -121,6 +142,9 @@ class DiffView(ScrollView, can_focus=True):
         self._line_cache: dict[int, Strip] = {}
         self._base_style: Style | None = None  # rich_style walks the DOM: once per style change
         self._current_style: Style | None = None  # the change stepped to with n/p
+        self._edit_style: Style | None = None  # the words of the edit stepped to
+        self.kind_filter: str | None = None  # n/p: None every change, "*" every edit, a kind
+        self._edit = -1  # index in self._edit_targets() of the last edit jumped to
 
     # -- what to show -------------------------------------------------------------------------
 
@@ -136,6 +160,14 @@ class DiffView(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         return 0 < height < COMPACT_BELOW
 
+    def _edit_rows(self) -> int:
+        """Lines for the list of edits under the heading: more in a taller pane (a short one
+        sums them up on one line instead)."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return 4
+        return 0 if height < COMPACT_BELOW else max(2, min(12, (height - 14) // 2))
+
     def _options(self) -> LayoutOptions:
         return LayoutOptions(
             width=self._width(),
@@ -143,6 +175,7 @@ class DiffView(ScrollView, can_focus=True):
             fold=self.fold,
             query=self.find_query,
             compact=self._compact(),
+            edit_rows=self._edit_rows(),
         )
 
     def show_message(self, lines: Sequence[str]) -> None:
@@ -183,6 +216,7 @@ class DiffView(ScrollView, can_focus=True):
         options = self._options()
         if (
             cached is not None
+            and pair.edits is not None
             and len(self.diff.paragraphs) <= SYNC_MAX_ENTRIES
             and self._cache.to_lay_out(self.diff, options) == 0
         ):
@@ -215,13 +249,16 @@ class DiffView(ScrollView, can_focus=True):
             else:
                 pair, diff, cache = cached
             if cached is None and len(diff.paragraphs) > EARLY_ENTRIES * 2:
-                # A long article: show its first screens now, the rest when laid out.
+                # A long article: show its first screens now (its edits, when not stored, are
+                # said to be on their way), the rest when laid out and its edits typed.
                 early = layout_diff(pair, diff, options, limit=EARLY_ENTRIES, cache=cache)
                 if not get_current_worker().is_cancelled:
                     result = _Result(request, pair, diff, early, cache)
                     self.post_message(Loaded(token, (result, top)))
+                pair = browse.with_edits(pair)
                 laid = layout_diff(pair, diff, options, cache=cache)
                 return _Result(request, pair, diff, laid, cache), False
+            pair = browse.with_edits(pair)  # typed now when not stored for this pair
             laid = layout_diff(pair, diff, options, cache=cache)
             return _Result(request, pair, diff, laid, cache), top
 
@@ -237,14 +274,20 @@ class DiffView(ScrollView, can_focus=True):
     def _apply(self, result: _Result, top: bool) -> None:
         """Show a laid-out diff: from the top, or back at the change the reader was at."""
         self.pending = not result.layout.complete
-        completes = not self.laid.complete and result.pair is self.pair
+        completes = not self.laid.complete and result.diff is self.diff
         self.pair = result.pair
         self.diff = result.diff
         self._cache = result.cache
-        if completes:  # the rest of a long article: same first lines, keep the reader's place
-            change, jumped, match = self._change, self._jumped_to, self._match
+        if completes:  # the rest of a long article: keep the reader's place
+            change, jumped, match, edit = self._change, self._jumped_to, self._match, self._edit
+            # the same lines after the heading, which grew by the list of edits typed meanwhile
+            grown = result.layout.head_line - self.laid.head_line
             self._set_layout(result.layout)
-            self._change, self._jumped_to, self._match = change, jumped, match
+            self._change, self._jumped_to, self._match, self._edit = change, jumped, match, edit
+            if grown and round(self.scroll_y) > 0:
+                self.scroll_to(y=self.scroll_y + grown, animate=False, immediate=True)
+                if jumped is not None:
+                    self._jumped_to = jumped + grown
         else:
             anchor = self._anchor()
             self._set_layout(result.layout)
@@ -276,6 +319,7 @@ class DiffView(ScrollView, can_focus=True):
         self.laid = layout
         self._line_cache.clear()
         self._change = -1
+        self._edit = -1
         self._jumped_to = None
         self._match = -1
         self.virtual_size = Size(layout.width, len(layout))
@@ -287,7 +331,9 @@ class DiffView(ScrollView, can_focus=True):
             return
         parts = []
         changes = len(self.laid.changes)
-        if changes:
+        if self.kind_filter is not None:
+            parts.append(self._edit_status())
+        elif changes:
             at = f"{self._change + 1}/{changes}" if self._change >= 0 else f"{changes}"
             parts.append(f"change {at}" if self._change >= 0 else plural(changes, "change"))
         else:
@@ -302,7 +348,12 @@ class DiffView(ScrollView, can_focus=True):
         self.border_subtitle = Content(" · ".join(parts))
 
     def on_resize(self, event: Resize) -> None:
-        if self._width() != self.laid.width or self._compact() != self.laid.compact:
+        laid = self.laid
+        if (
+            self._width() != laid.width
+            or self._compact() != laid.compact
+            or (self.pair is not None and self._edit_rows() != laid.edit_rows)
+        ):
             self.relayout()
 
     # -- moving around ------------------------------------------------------------------------
@@ -328,7 +379,10 @@ class DiffView(ScrollView, can_focus=True):
         return index if 0 <= index < len(lines) else None
 
     def next_change(self, delta: int = 1) -> bool:
-        """Jump to the next (or, with ``delta=-1``, previous) change. False when none."""
+        """Jump to the next (or, with ``delta=-1``, previous) change, or edit of the kind
+        chosen with :meth:`cycle_kind`. False when none."""
+        if self.kind_filter is not None:
+            return self._next_edit(delta)
         index = self._step(self.laid.changes, self._change, delta)
         if index is None:
             return False
@@ -338,6 +392,81 @@ class DiffView(ScrollView, can_focus=True):
         self._line_cache.clear()  # the change stepped to is highlighted
         self.refresh()
         return True
+
+    # -- stepping through edits of one kind ----------------------------------------------------
+
+    @property
+    def edits(self) -> tuple[EditItem, ...]:
+        """The edits of the pair shown."""
+        if self.pair is None or self.pair.edits is None:
+            return ()
+        return self.pair.edits.edits
+
+    def kinds(self) -> list[str | None]:
+        """What ``e`` cycles through: every change (None), every edit, then each kind of edit
+        in the pair shown, and the kind chosen before when this pair has none of it."""
+        kinds = list(self.pair.edits.kinds) if self.pair and self.pair.edits else []
+        out: list[str | None] = [None, EVERY_EDIT, *kinds]
+        if self.kind_filter not in out:
+            out.append(self.kind_filter)
+        return out
+
+    def cycle_kind(self, delta: int = 1) -> str | None:
+        """Choose what ``n``/``p`` step through next (``delta`` -1: the one before); returns
+        it. The choice stays for the next pairs."""
+        kinds = self.kinds()
+        self.kind_filter = kinds[(kinds.index(self.kind_filter) + delta) % len(kinds)]
+        self._edit = -1
+        self._change = -1
+        self._line_cache.clear()
+        self.refresh()
+        self._update_status()
+        return self.kind_filter
+
+    def _edit_targets(self) -> list[int]:
+        """The edits ``n``/``p`` step through (indexes in :attr:`edits`), in the order their
+        words stand in the laid-out diff; those not shown (folded) are left out."""
+        marks = self.laid.edit_marks
+        targets = [
+            i
+            for i, edit in enumerate(self.edits)
+            if i < len(marks) and marks[i] and self.kind_filter in (EVERY_EDIT, edit.kind)
+        ]
+        return sorted(targets, key=lambda i: marks[i][0][:2])
+
+    def _next_edit(self, delta: int) -> bool:
+        targets = self._edit_targets()
+        lines = [self.laid.edit_marks[i][0][0] for i in targets]
+        index = self._step(lines, self._edit, delta)
+        if index is None:
+            return False
+        self._edit = index
+        self._scroll_line(lines[index])
+        self._update_status()
+        self._line_cache.clear()
+        self.refresh()
+        return True
+
+    @property
+    def current_edit(self) -> EditItem | None:
+        """The edit last stepped to with ``n``/``p`` (None: none, or stepping by change)."""
+        index = self._current_edit_index()
+        return self.edits[index] if index is not None else None
+
+    def _current_edit_index(self) -> int | None:
+        if self.kind_filter is None or self._edit < 0:
+            return None
+        targets = self._edit_targets()
+        return targets[self._edit] if self._edit < len(targets) else None
+
+    def _edit_status(self) -> str:
+        label = "edit" if self.kind_filter == EVERY_EDIT else str(self.kind_filter)
+        count = len(self._edit_targets())
+        edit = self.current_edit
+        if edit is None:
+            return f"n/p: {plural(count, label + ' edit')}" if count else f"no {label} edit"
+        every = self.kind_filter == EVERY_EDIT
+        return f"{label} {self._edit + 1}/{count}: {summary(edit, kind=every)}"
 
     def find(self, query: str) -> None:
         """Highlight ``query`` in the diff and jump to its next occurrence."""
@@ -392,6 +521,8 @@ class DiffView(ScrollView, can_focus=True):
             strip = self.laid.strip(line)
             if self._is_current(line):  # under the line's own styles, over the pane's
                 strip = strip.apply_style(self._current())
+            for start, end in self._edit_cells(line):
+                strip = self._mark(strip, start, end)
             strip = strip.apply_style(base)
             if selection is not None:
                 strip = self._select(strip, selection, line)
@@ -408,6 +539,29 @@ class DiffView(ScrollView, can_focus=True):
         if not 0 <= index < len(laid.change_ends):
             return False
         return laid.changes[index] <= line < laid.change_ends[index]
+
+    def _edit_cells(self, line: int) -> list[tuple[int, int]]:
+        """The cells of ``line`` holding the words of the edit stepped to (its whole line in
+        the list of edits)."""
+        index = self._current_edit_index()
+        if index is None:
+            return []
+        out = [(a, b) for y, a, b in self.laid.edit_marks[index] if y == line]
+        if self.laid.edit_header.get(index) == line:
+            out.append((0, -1))
+        return out
+
+    def _mark(self, strip: Strip, start: int, end: int) -> Strip:
+        if self._edit_style is None:
+            self._edit_style = self.get_component_rich_style("diff-view--edit")
+        end = strip.cell_length if end == -1 else min(end, strip.cell_length)
+        if start >= end:
+            return strip
+        middle = strip.crop(start, end)
+        marked = Strip(
+            Segment.apply_style(list(middle), post_style=self._edit_style), middle.cell_length
+        )
+        return Strip.join([strip.crop(0, start), marked, strip.crop(end)])
 
     def _current(self) -> Style:
         if self._current_style is None:
@@ -437,6 +591,7 @@ class DiffView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._base_style = None
         self._current_style = None
+        self._edit_style = None
         self._line_cache.clear()
 
     @property

@@ -65,11 +65,41 @@ class PaneTable(DataTable[Any], Generic[T]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="down"),
-        Binding("k", "cursor_up", "Up", show=False, id="up"),
-        Binding("enter", "select_cursor", "Open", show=False, id="open"),
-        Binding("home,g", "scroll_top", "First", show=False, id="first"),
-        Binding("end,G", "scroll_bottom", "Last", show=False, id="last"),
+        Binding(
+            "j",
+            "cursor_down",
+            "Down",
+            show=False,
+            id="down",
+            tooltip="down (row, or line in the diff)",
+        ),
+        Binding(
+            "k", "cursor_up", "Up", show=False, id="up", tooltip="up (row, or line in the diff)"
+        ),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            show=False,
+            id="open",
+            tooltip="open: move on to the next pane",
+        ),
+        Binding(
+            "home,g",
+            "scroll_top",
+            "First",
+            show=False,
+            id="first",
+            tooltip="first row, or top of the diff",
+        ),
+        Binding(
+            "end,G",
+            "scroll_bottom",
+            "Last",
+            show=False,
+            id="last",
+            tooltip="last row, or end of the diff",
+        ),
     ]
 
     PANE = "pane"
@@ -89,7 +119,8 @@ class PaneTable(DataTable[Any], Generic[T]):
         self.pending = False  # a load is under way (tests and benchmarks wait on it)
         self._fill_token = 0
         self._announced: Hashable | None = None
-        self._naturals: list[int] = []  # the widest cell of each column
+        self._naturals: list[int] = []  # the widest cell (or shown label) of each column
+        self._cells: list[int] = []  # the widest cell of each column
         self._widths: list[int] = []  # the widths the columns were given
 
     # Subclasses say what their columns are, what identifies an item and what to announce.
@@ -109,8 +140,14 @@ class PaneTable(DataTable[Any], Generic[T]):
         for spec in specs:
             label = Text(spec.label, no_wrap=True, overflow="ellipsis")
             self.add_column(label, key=spec.key, width=cells(spec.label))
-        self._naturals = [cells(spec.label) for spec in specs]
+        self._cells = [0] * len(specs)
+        self._naturals = self._labels()
         self._widths = []
+
+    def _labels(self) -> list[int]:
+        """The width of each column's label: nothing when the labels are hidden (a short
+        terminal), so a column as narrow as what it holds is not widened by its label."""
+        return [cells(spec.label) if self.show_header else 0 for spec in self.column_specs()]
 
     def _fits(self) -> list[ColumnFit]:
         fits = []
@@ -126,12 +163,21 @@ class PaneTable(DataTable[Any], Generic[T]):
 
     def measure(self, rows: Sequence[Sequence[Text]]) -> None:
         """Take the widest cell of each column from ``rows`` and tell the screen."""
-        naturals = [cells(spec.label) for spec in self.column_specs()]
+        widest = [0] * len(self.column_specs())
         for row in rows:
             for i, cell in enumerate(row):
                 width = cells(cell.plain)
-                if width > naturals[i]:
-                    naturals[i] = width
+                if width > widest[i]:
+                    widest[i] = width
+        self._cells = widest
+        self._remeasure()
+
+    def _remeasure(self) -> None:
+        # a column with nothing in it (no version with edits yet) takes no room for its label
+        naturals = [
+            max(label, widest) if widest else 0
+            for label, widest in zip(self._labels(), self._cells, strict=True)
+        ]
         if naturals != self._naturals:
             self._naturals = naturals
             self.post_message(Measured())
@@ -163,6 +209,11 @@ class PaneTable(DataTable[Any], Generic[T]):
 
     def on_resize(self, event: Resize) -> None:
         self.fit_columns()
+
+    def watch_show_header(self, show: bool) -> None:
+        super().watch_show_header(show)
+        if getattr(self, "_cells", None):  # the labels count again, or no longer
+            self._remeasure()
 
     def next_token(self) -> int:
         self.token += 1
