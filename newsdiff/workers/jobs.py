@@ -58,8 +58,8 @@ POLL_FEED, CHECK_ARTICLE, SCHEDULE = (
 )
 #: what the scheduler job's lock and queueing lock are called
 SCHEDULE_LOCK = "newsdiff:schedule"
-#: feeds first (they find the new articles), the scheduler before both
-PRIORITY = {POLL_FEED: 1, CHECK_ARTICLE: 0, SCHEDULE: 10}
+#: the scheduler first; feeds and articles in the order deferred (feeds first in each tick)
+PRIORITY = {POLL_FEED: 0, CHECK_ARTICLE: 0, SCHEDULE: 10}
 #: a check the database refused to record is tried again this many times
 STORE_RETRIES = 5
 #: the key of the worker's PollContext in procrastinate's job context

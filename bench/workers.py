@@ -1,0 +1,563 @@
+"""Benchmark `newsdiff worker`: 1, 2 and 4 worker processes on one PostgreSQL database, polling a
+loopback site of 20 hosts (127.0.0.2-21: all local on Linux) whose articles change at known times.
+
+The site (a process of its own, so that it does not share the workers' CPU accounting or our
+GIL) serves, on each host, a robots.txt (hosts 0-4 ask for a Crawl-delay of DELAY_S), feeds of
+10 articles each, and articles whose text changes at times drawn from a seeded plan: a change
+bumps the article's revision, which the page's text carries ("Revision marker N") with a few
+reworded sentences. The site records when each request arrived and when its response ended.
+
+Each worker count runs on a fresh copy of the same seeded database (every feed and article due
+at the start, so the workers are busy throughout) for a fixed period after a warm-up; the
+schedule is scaled down (re-checks every --min-interval instead of 15 minutes), not the clock.
+Printed per run, and as ratios to the one-worker run measured in the same invocation:
+
+- checks per second (checks recorded in the measured window) and scaling against one worker;
+- politeness violations as the server saw them: a request that arrived while
+  per_host_concurrency requests to its host were in flight, or (on the hosts with a
+  Crawl-delay) that arrived less than the delay after the previous one arrived (goal: 0);
+- changes: captured, missed (overwritten by the next change before any check saw them),
+  pending (not seen when the run ended), and the capture lag (change to the check that stored
+  it: median, p95);
+- the machine's CPU use (all processes: workers, PostgreSQL, the site), to see what saturates.
+
+    python bench/workers.py [--quick | --full] [--workers 1,2,4] [--period S] [--keep]
+                            [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+Scales: --quick 100 feeds / 2,000 articles / 20 s; default 1,000 / 10,000 / 60 s; --full the
+issue's 10,000 / 100,000 / 300 s (hours of set-up on a 2-core machine). Never asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HOSTS = 20
+DELAYED_HOSTS = 5  # hosts 0..4 ask for a Crawl-delay
+DELAY_S = 0.05
+PER_HOST = 2  # fetch.per_host_concurrency
+FEED_SIZE = 10
+WARMUP_S = 5.0
+WORDS = (
+    "council minister report inquiry police court budget hospital school election vote plan "
+    "officials statement spokesman evidence review crisis talks agreement market strike storm "
+    "flood rescue charity teachers nurses doctors patients families residents businesses"
+).split()
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    articles: int
+    feeds: int
+    period: float
+    changes: dict[int, list[float]]  # article -> offsets (s after the run's start) of changes
+
+    def host_of(self, article: int) -> int:
+        return article % HOSTS
+
+    def revision(self, article: int, elapsed: float) -> int:
+        return sum(1 for t in self.changes.get(article, ()) if t <= elapsed)
+
+
+def make_plan(articles: int, feeds: int, period: float, seed: int) -> Plan:
+    rng = random.Random(seed)
+    changes: dict[int, list[float]] = {}
+    for a in range(articles):
+        draw = rng.random()
+        count = 2 if draw < 0.15 else 1 if draw < 0.55 else 0
+        if count:
+            offsets = sorted(WARMUP_S + rng.uniform(0, period) for _ in range(count))
+            changes[a] = offsets
+    return Plan(articles, feeds, period, changes)
+
+
+def article_page(article: int, revision: int) -> bytes:
+    rng = random.Random(article * 7919)
+    paragraphs = []
+    for p in range(6):
+        words = [rng.choice(WORDS) for _ in range(40)]
+        if p == 2 and revision:  # a change rewords a sentence
+            words[5:12] = [WORDS[(article + revision * 3 + k) % len(WORDS)] for k in range(7)]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    paragraphs.append(f"Revision marker {revision} of article {article}, as it stands.")
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    nav = "".join(f'<li><a href="/section/{w}">{w}</a></li>' for w in WORDS[:12])
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Story {article} | Bench Gazette</title><meta property="og:title" content="Story {article}">
+</head><body><header><nav><ul>{nav}</ul></nav></header>
+<main><article><h1>Story {article}</h1><p class="byline">By A. Reporter</p>
+<time datetime="2026-01-01T08:00:00Z">1 January 2026</time>
+<div class="story-body">{body}</div></article>
+<aside><h2>Most read</h2><ol>{nav}</ol></aside></main>
+<footer><p>&copy; Bench Gazette</p></footer></body></html>""".encode()
+
+
+def feed_xml(base: str, articles: list[int]) -> bytes:
+    items = "".join(
+        f"<item><title>Story {a}</title><link>{base}/a/{a}</link>"
+        "<pubDate>Thu, 01 Jan 2026 08:00:00 GMT</pubDate></item>"
+        for a in articles
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Bench feed</title><link>{base}/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def feed_articles(plan: Plan, feed: int) -> list[int]:
+    """Feed ``feed`` (of host feed % HOSTS) lists 10 articles of its host."""
+    host = feed % HOSTS
+    mine = range(host, plan.articles, HOSTS)
+    start = (feed // HOSTS) * FEED_SIZE % max(1, len(mine))
+    return [mine[(start + k) % len(mine)] for k in range(min(FEED_SIZE, len(mine)))]
+
+
+# --- the site (its own process) ---------------------------------------------------------
+
+
+def serve(plan: Plan, conn: Connection) -> None:
+    lock = threading.Lock()
+    state: dict[str, Any] = {"t0": time.time(), "hits": [], "in_flight": [0] * HOSTS}
+
+    def handler_for(host: int, base: str) -> type[BaseHTTPRequestHandler]:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                arrived = time.time()
+                with lock:
+                    state["in_flight"][host] += 1
+                    concurrent = state["in_flight"][host]
+                    t0 = state["t0"]
+                try:
+                    ctype = "text/html; charset=utf-8"
+                    status = 200
+                    if self.path == "/robots.txt":
+                        delay = f"Crawl-delay: {DELAY_S}\n" if host < DELAYED_HOSTS else ""
+                        body, ctype = f"User-agent: *\n{delay}Allow: /\n".encode(), "text/plain"
+                    elif self.path.startswith("/a/"):
+                        a = int(self.path[3:])
+                        body = article_page(a, plan.revision(a, arrived - t0))
+                    elif self.path.startswith("/feed/"):
+                        f = int(self.path[6:].split(".")[0])
+                        body = feed_xml(base, feed_articles(plan, f))
+                        ctype = "application/rss+xml"
+                    else:
+                        body, status = b"not found", 404
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                finally:
+                    with lock:
+                        state["in_flight"][host] -= 1
+                        state["hits"].append((host, self.path, arrived, time.time(), concurrent))
+
+        return Handler
+
+    servers = []
+    bases = []
+    for h in range(HOSTS):
+        address = f"127.0.0.{h + 2}"
+        server = ThreadingHTTPServer((address, 0), BaseHTTPRequestHandler)
+        base = f"http://{address}:{server.server_address[1]}"
+        server.RequestHandlerClass = handler_for(h, base)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        bases.append(base)
+    conn.send(bases)
+    while True:
+        command, arg = conn.recv()
+        with lock:
+            hits, state["hits"] = state["hits"], []
+            if command == "start":
+                state["t0"] = arg
+        conn.send(hits)
+        if command == "stop":
+            break
+    for server in servers:
+        server.shutdown()
+
+
+# --- the database -------------------------------------------------------------------------
+
+
+def admin(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.encode())
+
+
+def database_url(admin_url: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return (
+        make_url(admin_url)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
+
+
+def seed(admin_url: str, name: str, plan: Plan, bases: list[str]) -> str:
+    """A database with every feed and article of the plan tracked (all due now), each
+    article's first text already seen (its body hash known)."""
+    from newsdiff.store.articles import get_or_create_outlet, track_article
+    from newsdiff.store.db import Database, migrate
+    from newsdiff.store.feeds import add_feed
+    from newsdiff.store.models import utcnow
+    from newsdiff.workers.schema import prepare
+
+    admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(admin_url, f'CREATE DATABASE "{name}"')
+    url = database_url(admin_url, name)
+    migrate(url)
+    prepare(url)
+    database = Database(url)
+    now = utcnow()
+    try:
+        with database.write() as session:
+            outlets = [
+                get_or_create_outlet(session, f"Host {h}", bases[h].split("//")[1])
+                for h in range(HOSTS)
+            ]
+            for f in range(plan.feeds):
+                add_feed(
+                    session, f"{bases[f % HOSTS]}/feed/{f}.xml", now=now, outlet=outlets[f % HOSTS]
+                )
+        for start in range(0, plan.articles, 2000):
+            with database.write() as session:
+                outlets = [session.merge(o) for o in outlets]
+                for a in range(start, min(start + 2000, plan.articles)):
+                    h = plan.host_of(a)
+                    article, _ = track_article(
+                        session, f"{bases[h]}/a/{a}", now=now, outlet=outlets[h]
+                    )
+                    # seen before as it first stands: a re-check of the same bytes is
+                    # "unchanged", as most checks are in steady state; changes make versions
+                    article.last_body_hash = hashlib.sha256(article_page(a, 0)).hexdigest()
+    finally:
+        database.dispose()
+    return url
+
+
+# --- one run ------------------------------------------------------------------------------
+
+
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes (and their waited-for children)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(float(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_busy() -> tuple[float, float]:
+    with open("/proc/stat") as f:
+        parts = [float(x) for x in f.readline().split()[1:]]
+    idle = parts[3] + parts[4]
+    return sum(parts) - idle, sum(parts)
+
+
+def write_config(path: Path, url: str, args: argparse.Namespace) -> None:
+    path.write_text(
+        f"""[database]
+url = "{url}"
+[fetch]
+user_agent = "newsdiff-bench/1.0"
+per_host_concurrency = {PER_HOST}
+timeout_s = 10
+[schedule]
+min_interval = "{args.min_interval}s"
+max_interval = "{max(args.min_interval * 8, 60)}s"
+feed_interval = "{max(args.min_interval * 3, 30)}s"
+[workers]
+concurrency = {args.concurrency}
+tick_s = 1
+queue_depth = {args.queue_depth}
+host_wait_s = 2.0
+[captures]
+enabled = false
+""",
+        encoding="utf-8",
+    )
+
+
+@dataclass
+class Result:
+    workers: int
+    checks: int
+    seconds: float
+    outcomes: dict[str, int]
+    concurrency_violations: int
+    delay_violations: int
+    closest_gap: float | None
+    captured: int
+    missed: int
+    pending: int
+    lags: list[float]
+    cpu: float
+    requests: int
+    worker_cpu: float  # CPU seconds of the worker processes in the window
+    feed_polls: int  # feed requests the site answered in the window
+
+    @property
+    def jobs_rate(self) -> float:
+        return (self.checks + self.feed_polls) / self.seconds
+
+    @property
+    def rate(self) -> float:
+        return self.checks / self.seconds
+
+
+def violations(hits: list[tuple[int, str, float, float, int]]) -> tuple[int, int, float | None]:
+    """(requests arriving past per_host_concurrency, requests closer than the Crawl-delay to the
+    previous one on a delayed host, the closest such gap)."""
+    too_many = sum(1 for h in hits if h[4] > PER_HOST)
+    too_close = 0
+    closest: float | None = None
+    for host in range(DELAYED_HOSTS):
+        arrivals = sorted(h[2] for h in hits if h[0] == host)
+        for a, b in zip(arrivals, arrivals[1:], strict=False):
+            gap = b - a
+            closest = gap if closest is None else min(closest, gap)
+            if gap < DELAY_S:
+                too_close += 1
+    return too_many, too_close, closest
+
+
+def changes_seen(url: str, plan: Plan, t0: float, end: float) -> tuple[int, int, int, list[float]]:
+    import re
+
+    import psycopg
+
+    from newsdiff.workers.schema import conninfo
+
+    marker = re.compile(r"Revision marker (\d+) of article (\d+)")
+    seen: dict[tuple[int, int], float] = {}
+    with psycopg.connect(conninfo(url)) as conn:
+        for captured_at, paragraphs in conn.execute("SELECT captured_at, paragraphs FROM versions"):
+            m = marker.search(paragraphs or "")
+            if m:
+                key = (int(m.group(2)), int(m.group(1)))
+                seen[key] = min(seen.get(key, 1e18), captured_at.timestamp())
+    captured = missed = pending = 0
+    lags: list[float] = []
+    for a, offsets in plan.changes.items():
+        for k, offset in enumerate(offsets, start=1):
+            changed = t0 + offset
+            if changed > end:
+                continue
+            if (a, k) in seen:
+                captured += 1
+                lags.append(seen[(a, k)] - changed)
+            elif k < len(offsets) and t0 + offsets[k] <= end:
+                missed += 1  # the next change came first
+            else:
+                pending += 1
+    return captured, missed, pending, lags
+
+
+def run(
+    n: int, args: argparse.Namespace, plan: Plan, seed_db: str, site: Connection, tmp: Path
+) -> Result:
+    import psycopg
+
+    from newsdiff.workers.schema import conninfo
+
+    name = f"nd_w_bench_run{n}"
+    admin(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(args.admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{seed_db}"')
+    url = database_url(args.admin_url, name)
+    config = tmp / f"w{n}.toml"
+    write_config(config, url, args)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIFF_")}
+    t0 = time.time()
+    site.send(("start", t0))
+    site.recv()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsdiff", "worker", "--config", str(config)],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp / f"w{n}-{i}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(n)
+    ]
+    start, end = t0 + WARMUP_S, t0 + WARMUP_S + plan.period
+    time.sleep(max(0.0, start - time.time()))  # the bench's own clock: a fixed period
+    busy0, total0 = cpu_busy()
+    cpu0 = process_cpu([p.pid for p in procs])
+    time.sleep(max(0.0, end - time.time()))
+    busy1, total1 = cpu_busy()
+    cpu1 = process_cpu([p.pid for p in procs])
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    site.send(("start", time.time()))
+    hits = [h for h in site.recv() if start <= h[2] <= end]
+    with psycopg.connect(conninfo(url)) as conn:
+        rows = conn.execute(
+            "SELECT outcome, count(*) FROM checks WHERE checked_at >= to_timestamp(%s) "
+            "AND checked_at < to_timestamp(%s) GROUP BY outcome",
+            (start, end),
+        ).fetchall()
+    outcomes = {o: int(c) for o, c in rows}
+    too_many, too_close, closest = violations(hits)
+    captured, missed, pending, lags = changes_seen(url, plan, t0, end)
+    if not args.keep:
+        admin(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return Result(
+        n,
+        sum(outcomes.values()),
+        end - start,
+        outcomes,
+        too_many,
+        too_close,
+        closest,
+        captured,
+        missed,
+        pending,
+        lags,
+        (busy1 - busy0) / max(1.0, total1 - total0),
+        len(hits),
+        cpu1 - cpu0,
+        sum(1 for h in hits if h[1].startswith("/feed/")),
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--full", action="store_true")
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--period", type=float)
+    parser.add_argument("--feeds", type=int)
+    parser.add_argument("--articles", type=int)
+    parser.add_argument("--min-interval", type=int, default=20, help="re-check interval (s)")
+    parser.add_argument("--concurrency", type=int, default=16, help="jobs at once per worker")
+    parser.add_argument("--queue-depth", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--keep", action="store_true", help="keep the run databases")
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    feeds, articles, period = (
+        (100, 2000, 20.0)
+        if args.quick
+        else (10_000, 100_000, 300.0)
+        if args.full
+        else (1000, 10_000, 60.0)
+    )
+    plan = make_plan(
+        args.articles or articles, args.feeds or feeds, args.period or period, args.seed
+    )
+    counts = [int(x) for x in args.workers.split(",")]
+    here, there = mp.Pipe()
+    site = mp.Process(target=serve, args=(plan, there), daemon=True)
+    site.start()
+    bases = here.recv()
+    changes = sum(len(v) for v in plan.changes.values())
+    print(
+        f"site: {HOSTS} hosts ({DELAYED_HOSTS} with Crawl-delay {DELAY_S}s), {plan.feeds:,} "
+        f"feeds, {plan.articles:,} articles, {changes:,} changes planned in {plan.period:g}s; "
+        f"per_host_concurrency {PER_HOST}, {args.concurrency} jobs per worker, re-checks every "
+        f"{args.min_interval}s; {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    seed_db = "nd_w_bench_seed"
+    began = time.monotonic()
+    seed(args.admin_url, seed_db, plan, bases)
+    print(f"seeded in {time.monotonic() - began:.0f}s", flush=True)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in counts:
+            results.append(run(n, args, plan, seed_db, here, Path(tmp)))
+            r = results[-1]
+            print(
+                f"  {n} worker(s): {r.rate:.1f} checks/s, {r.jobs_rate:.1f} jobs/s "
+                f"(with feed polls), load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    here.send(("stop", None))
+    here.recv()
+    site.join(10)
+    if not args.keep:
+        admin(args.admin_url, f'DROP DATABASE IF EXISTS "{seed_db}" WITH (FORCE)')
+    base = results[0].jobs_rate if results else 0.0
+    print()
+    print(
+        f"{'workers':>7} {'checks/s':>9} {'jobs/s':>7} {'scaling':>8} {'new':>6} {'errors':>6} "
+        f"{'requests':>8} {'viol.conc':>9} {'viol.delay':>10} {'closest':>8} "
+        f"{'captured':>8} {'missed':>6} {'pending':>7} {'lag p50':>8} {'lag p95':>8} {'CPU':>5} "
+        f"{'ms/check':>9}"
+    )
+    for r in results:
+        closest = f"{r.closest_gap:.3f}" if r.closest_gap is not None else "-"
+        errors = r.checks - r.outcomes.get("new_version", 0) - r.outcomes.get("unchanged", 0)
+        print(
+            f"{r.workers:>7} {r.rate:>9.1f} {r.jobs_rate:>7.1f} "
+            f"{r.jobs_rate / base if base else 0:>7.2f}x "
+            f"{r.outcomes.get('new_version', 0):>6} {errors:>6} {r.requests:>8} "
+            f"{r.concurrency_violations:>9} {r.delay_violations:>10} {closest:>8} "
+            f"{r.captured:>8} {r.missed:>6} {r.pending:>7} {pct(r.lags, 0.5):>7.1f}s "
+            f"{pct(r.lags, 0.95):>7.1f}s {r.cpu:>4.0%} "
+            f"{1000 * r.worker_cpu / max(1, r.checks + r.feed_polls):>9.0f}"
+        )
+    if results:
+        print(
+            f"\njobs: article checks and feed polls; scaling: jobs/s against the first run of "
+            f"this invocation; violations as the "
+            f"server saw them (goal 0); lag: change to the check that stored it; CPU: the "
+            f"whole machine (workers, PostgreSQL, the site); ms/check: the worker processes' "
+            f"CPU per job (check or feed poll), whatever else the machine runs. median lag: "
+            f"{statistics.median([x for r in results for x in r.lags] or [0]):.1f}s"
+        )
+
+
+if __name__ == "__main__":
+    main()
