@@ -211,3 +211,13 @@ async def test_help_lists_the_keys_for_edits(ferry_db: Database) -> None:
         assert keys["down"][0] == "j, ↓"
         text = screen_text(app)
         assert "each kind of edit" in text
+        assert "Edits column: H headline" in text
+
+
+async def test_the_help_names_every_badge() -> None:
+    from newsdiff.store.edits import KIND_BADGES
+    from newsdiff.tui.screens.help import BADGES
+
+    for kind, letter in KIND_BADGES.items():
+        named = "correction notice" if kind == "correction" else kind
+        assert f"{letter} {named}" in BADGES, (kind, letter)

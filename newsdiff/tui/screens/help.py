@@ -18,7 +18,15 @@ INTRO = (
     "events; the coverage pane the articles reporting the selected event; the versions pane "
     "that article's versions; the diff below compares the selected version with the one "
     "before it: old on the left, deletions struck through in red; new on the right, "
-    "insertions bold and green."
+    "insertions bold and green. Under the diff's heading, the typed edits of the pair: e chooses a "
+    "kind for n/p to step through."
+)
+
+# the letters of newsdiff.store.edits.KIND_BADGES (a test keeps them in step)
+BADGES = (
+    "Edits column: H headline, N number, Q quote, S source, C certainty, ! correction notice, "
+    "t trivial (dimmed rows; t hides them), o other; * one of them is silent (no correction "
+    "notice owns up to it), ? not analysed yet (newsdiff analyse)."
 )
 
 FOOTNOTE = (
@@ -41,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         width: 90; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $surface; padding: 1 2;
     }
-    HelpScreen #help-intro, HelpScreen #help-keys { margin-bottom: 1; }
+    HelpScreen #help-intro, HelpScreen #help-badges, HelpScreen #help-keys { margin-bottom: 1; }
     """
 
     def __init__(self, keys: Sequence[tuple[str, str, str]]) -> None:
@@ -57,6 +65,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Text(description), Text(binding_id))
         with VerticalScroll():
             yield Static(Text(INTRO), id="help-intro")
+            yield Static(Text(BADGES), id="help-badges")
             yield Static(table, id="help-keys")
             yield Static(Text(FOOTNOTE, style="dim"), id="help-footnote")
 
