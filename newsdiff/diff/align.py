@@ -25,6 +25,7 @@ a looser similarity suffices (a paragraph with a third of its words replaced).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -321,25 +322,30 @@ def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int,
 
 
 def _align_gap(
-    i0: int, i1: int, j0: int, j1: int, old: list[_Para], new: list[_Para]
-) -> list[tuple[int, int]]:
-    """Order-preserving pairs of related paragraphs between two anchors.
+    olds: Sequence[int], news: Sequence[int], old: list[_Para], new: list[_Para]
+) -> list[tuple[int, int, float]]:
+    """Order-preserving pairs ``(old index, new index, Dice)`` of related paragraphs between
+    two anchors (``olds`` and ``news`` ascending).
 
     First the heaviest chain of pairs similar enough on their own (``PAIR_MIN``); then, in
     the stretches left between two such pairs, pairs that are only fairly similar
     (``SANDWICH_MIN``): a paragraph with a third of its words replaced, standing where its
     old self stood."""
-    edges = _candidates(range(i0, i1), range(j0, j1), old, new, moves=False)
-    chain = [(a, b) for a, b, _ in _heaviest_chain(edges)]
-    pairs: list[tuple[int, int]] = []
-    prev_i, prev_j = i0, j0
-    for i, j in [*chain, (i1, j1)]:
-        if i > prev_i and j > prev_j:
-            loose = _candidates(range(prev_i, i), range(prev_j, j), old, new, moves=None)
-            pairs.extend((a, b) for a, b, _ in _heaviest_chain(loose))
-        if i < i1:
-            pairs.append((i, j))
-        prev_i, prev_j = i + 1, j + 1
+    edges = _candidates(olds, news, old, new, moves=False)
+    chain = _heaviest_chain(edges)
+    pairs: list[tuple[int, int, float]] = []
+    start_old = start_new = 0  # where the stretch before the next pair starts in olds, news
+    for edge in [*chain, None]:
+        end_old, end_new = len(olds), len(news)
+        if edge is not None:
+            end_old, end_new = bisect_left(olds, edge[0]), bisect_left(news, edge[1])
+        if end_old > start_old and end_new > start_new:
+            stretch_old, stretch_new = olds[start_old:end_old], news[start_new:end_new]
+            loose = _candidates(stretch_old, stretch_new, old, new, moves=None)
+            pairs.extend(_heaviest_chain(loose))
+        if edge is not None:
+            pairs.append(edge)
+        start_old, start_new = end_old + 1, end_new + 1
     return pairs
 
 
@@ -357,6 +363,58 @@ def _match_moves(
         used_old.add(i)
         moves[j] = i
     return moves
+
+
+def _fewest_moved(
+    spine: list[tuple[int, int, float]],
+    moves: dict[int, int],
+    old: list[_Para],
+    new: list[_Para],
+) -> tuple[list[tuple[int, int, float]], dict[int, int]]:
+    """Which of the paired paragraphs stay in place and which moved: the fewest moved
+    paragraphs, and among as few, the fewest moved words.
+
+    The anchors are a longest run of identical paragraphs in order, but when a paragraph
+    moved past one that was also edited, another run may be as long and leave fewer
+    paragraphs out of place (old A B C D E, new A E B' C: anchoring A and E moves B' and C;
+    anchoring A and C moves E alone). So all the pairs found (in place or moved) are chained
+    again, each weighing one unit plus its words, the units first: the heaviest chain in
+    order stays in place, the other pairs moved. A pair only similar enough to be paired in
+    place (less than ``MOVE_MIN``) keeps its place; on a tie the first alignment stands.
+    Paragraphs left unpaired between two pairs of the new chain are then paired there as
+    in any gap.
+    """
+    first = {(i, j) for i, j, _ in spine}
+    pairs = [*spine, *((i, j, 1.0) for j, i in moves.items())]
+    words = [count_words(old[i].text) + count_words(new[j].text) for i, j, _ in pairs]
+    # Integer weights, compared as (kept, pairs, words, first alignment) in that order.
+    step = len(pairs) + 1
+    unit = (sum(words) + 1) * step
+    kept = unit * step
+    edges: list[tuple[int, int, float]] = [
+        (i, j, (kept if dice < MOVE_MIN else 0) + unit + n * step + ((i, j) in first))
+        for (i, j, dice), n in zip(pairs, words, strict=True)
+    ]
+    chain = _heaviest_chain(edges)
+    if len(chain) == len(spine) and all((i, j) in first for i, j, _ in chain):
+        return spine, moves
+    dice_of = {(i, j): dice for i, j, dice in pairs}
+    placed = [(i, j, dice_of[i, j]) for i, j, _ in chain]
+    in_place = {(i, j) for i, j, _ in placed}
+    moves = {j: i for i, j, _ in pairs if (i, j) not in in_place}
+    paired_old = {i for i, _, _ in pairs}
+    paired_new = {j for _, j, _ in pairs}
+    out: list[tuple[int, int, float]] = []
+    prev_i = prev_j = 0
+    for i, j, dice in [*placed, (len(old), len(new), 0.0)]:
+        olds = [a for a in range(prev_i, i) if a not in paired_old]
+        news = [b for b in range(prev_j, j) if b not in paired_new]
+        if olds and news:
+            out.extend(_align_gap(olds, news, old, new))
+        if i < len(old):
+            out.append((i, j, dice))
+        prev_i, prev_j = i + 1, j + 1
+    return out, moves
 
 
 class _Comparer:
@@ -438,33 +496,36 @@ class _Comparer:
                 [p for i, p in enumerate(old) if i not in anchored_old]
                 + [p for j, p in enumerate(new) if j not in anchored_new]
             )
-        spine: list[tuple[int, int]] = []  # order-preserving pairs: anchors and gap pairs
+        # Order-preserving pairs (old index, new index, Dice): anchors and gap pairs.
+        spine: list[tuple[int, int, float]] = []
         prev_i = prev_j = 0
         for i, j in [*anchors, (len(old), len(new))]:
             if i > prev_i and j > prev_j:
-                spine.extend(_align_gap(prev_i, i, prev_j, j, old, new))
+                spine.extend(_align_gap(range(prev_i, i), range(prev_j, j), old, new))
             if i < len(old):
-                spine.append((i, j))
+                spine.append((i, j, 1.0))
             prev_i, prev_j = i + 1, j + 1
 
-        paired_old = {i for i, _ in spine}
-        paired_new = {j for _, j in spine}
+        paired_old = {i for i, _, _ in spine}
+        paired_new = {j for _, j, _ in spine}
         left_old = [i for i in range(len(old)) if i not in paired_old]
         left_new = [j for j in range(len(new)) if j not in paired_new]
         moves = _match_moves(left_old, left_new, old, new)
+        if moves:
+            spine, moves = _fewest_moved(spine, moves, old, new)
         moved_old = set(moves.values())
 
         if not self.ignoring:
             self.encode(
-                [old[i] for i, j in spine if old[i].text != new[j].text]
-                + [new[j] for i, j in spine if old[i].text != new[j].text]
+                [old[i] for i, j, _ in spine if old[i].text != new[j].text]
+                + [new[j] for i, j, _ in spine if old[i].text != new[j].text]
                 + [old[m] for m in moves.values()]
                 + [new[n] for n in moves]
             )
         self.added = self.removed = 0
         entries: list[ParagraphDiff] = []
         prev_i = prev_j = 0
-        for i, j in [*spine, (len(old), len(new))]:
+        for i, j, _ in [*spine, (len(old), len(new), 0.0)]:
             for d in range(prev_i, i):
                 if d not in moved_old:
                     entries.append(self.deleted(d, old[d].text))

@@ -155,3 +155,33 @@ def test_whitespace_only_edits_vanish_when_ignored(texts: list[str]) -> None:
     result = compare(Document("", texts), Document("", spaced), ignore_whitespace=True)
     assert not result.changed
     assert (result.stats.words_added, result.stats.words_removed) == (0, 0)
+
+
+@SLOW
+@given(st.lists(paragraph.filter(bool), min_size=2, max_size=8, unique=True), st.data())
+def test_moving_one_paragraph_reports_that_paragraph_moved(
+    texts: list[str], data: st.DataObject
+) -> None:
+    """One paragraph of an unchanged text moved elsewhere is the one reported as moved, and
+    the others stay unchanged in place. Moved by one place it swaps with its neighbour, and
+    either could be said to have moved: the one with fewer words is."""
+    k = data.draw(st.integers(0, len(texts) - 1), label="from")
+    to = data.draw(st.integers(0, len(texts) - 1).filter(lambda n: n != k), label="to")
+    moved_texts = texts[:k] + texts[k + 1 :]
+    moved_texts.insert(to, texts[k])
+    old, new = Document("", texts), Document("", moved_texts)
+    result = compare(old, new)
+    check_invariants(result, old, new)
+    moved = [(p.old_index, p.new_index) for p in result.paragraphs if p.kind == "moved"]
+    assert len(moved) == 1
+    assert all(p.kind in ("moved", "unchanged") for p in result.paragraphs)
+    if abs(to - k) == 1:  # a swap: (k, to) or (to, k) moved, the one with fewer words
+        neighbour = texts[to]
+        if count_words(neighbour) < count_words(texts[k]):
+            assert moved == [(to, k)]
+        elif count_words(neighbour) > count_words(texts[k]):
+            assert moved == [(k, to)]
+        else:
+            assert moved in ([(to, k)], [(k, to)])
+    else:
+        assert moved == [(k, to)]
