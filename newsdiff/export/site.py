@@ -2,8 +2,11 @@
 stylesheet, no JavaScript.
 
 The index lists the stories, the latest changes and every article; a story page shows the
-story's timeline of events with the coverage of each; an article page its version history, with
-the kinds of each version's typed edits as labels; a version page the list of its typed edits
+story's timeline of events with the coverage of each. Both carry a chart of edits over time
+per outlet, the events marked on its time axis (:mod:`newsdiff.export.charts`: inline SVG, the
+figures of :func:`newsdiff.timeline.series.edit_series`; the index's over the whole archive).
+An article page shows its version history, with the kinds of each version's typed edits as
+labels; a version page the list of its typed edits
 (kind, change, old and new text, speaker, values, a ``silent`` label) above the side-by-side diff
 against the version before (the diff engine's ``html_table``, with the same colours and marks as
 the terminal), with a link to the live page as it is today and one to the Wayback Machine's copy
@@ -37,12 +40,14 @@ from newsdiff import __version__
 from newsdiff.diff import DIFF_CSS, html_table
 from newsdiff.export import layout
 from newsdiff.export.atom import FEED_LIMIT, build_feed, diff_pair, stats_line
+from newsdiff.export.charts import CHART_CSS, chart_figure
 from newsdiff.export.edits import article_edits, badges, edits_section
 from newsdiff.export.escape import html_text
 from newsdiff.export.newsedits import ARCHIVE_URL, archive_url
 from newsdiff.export.sitedir import SiteDir
 from newsdiff.export.tables import SAW_TEXT, covering_story
 from newsdiff.store.models import Article, Check, Event, Outlet, Story, Version
+from newsdiff.timeline.series import EventMark, edit_series
 from newsdiff.timeline.show import format_event_date, story_timeline
 from newsdiff.timeline.stories import get_story
 
@@ -388,6 +393,13 @@ def _story_page(site: _Site, session: Session, story: Story, feed: str | None) -
         parts.append(f'<p class="nd-meta">Keywords: {_e(", ".join(story.keywords))}</p>')
     if feed:
         parts.append(f'<p class="nd-meta"><a href="{rel(feed)}">Atom feed of changes</a></p>')
+    parts.append('<h2 id="edits-over-time">Edits over time</h2>')
+    parts.append(
+        chart_figure(
+            edit_series(session, story=story.slug),
+            event_link=lambda mark: f"#event-{mark.slug}",
+        )
+    )
     events = story_timeline(session, story)
     if not events:
         parts.append("<p>This story has no events.</p>")
@@ -617,7 +629,7 @@ def _write_site(
             feed = layout.FEED
             directory.write(feed, build_feed(session, base_url=base_url, limit=feed_limit))
     site = _Site(directory, feed)
-    directory.write(layout.STYLE, (SITE_CSS + DIFF_CSS + NARROW_CSS).encode("utf-8"))
+    directory.write(layout.STYLE, (SITE_CSS + DIFF_CSS + NARROW_CSS + CHART_CSS).encode("utf-8"))
 
     for s in stories:
         _story_page(site, session, s, story_feeds.get(s.slug))
@@ -685,6 +697,16 @@ def _index_page(
                     f'<span class="nd-meta">{len(events)} events, {span}</span></li>'
                 )
             parts.append("</ul>")
+
+        def event_link(mark: EventMark) -> str:
+            return f"{layout.relative(layout.story_page(mark.story), path)}#event-{mark.slug}"
+
+        parts.append('<h2 id="edits-over-time">Edits over time</h2>')
+        parts.append(
+            chart_figure(
+                edit_series(session, story=story), event_link=event_link, list_outside=False
+            )
+        )
         parts.append("<h2>Latest changes</h2>")
         parts.append(_recent_changes(session, story, path))
     else:

@@ -33,7 +33,8 @@ class Links(HTMLParser):
 
 
 def broken_links(root: Path) -> list[str]:
-    """Every href/src of every page that points inside the site at a missing file."""
+    """Every href/src of every page that points inside the site at a missing file, or at a
+    place (``#id``) its page does not have."""
     broken = []
     pages = list(root.rglob("*.html"))
     assert pages
@@ -46,9 +47,13 @@ def broken_links(root: Path) -> list[str]:
                 continue
             assert not parts.scheme, f"{page}: unexpected link {link}"
             assert not link.startswith("/"), f"{page}: absolute path {link} does not open offline"
-            target = (page.parent / unquote(parts.path)).resolve()
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if not target.is_file() or not target.is_relative_to(root.resolve()):
                 broken.append(f"{page.relative_to(root)} -> {link}")
+            elif parts.fragment and target.suffix == ".html":
+                # a link to a place in a page: an element there has that id
+                if f'id="{parts.fragment}"' not in target.read_text(encoding="utf-8"):
+                    broken.append(f"{page.relative_to(root)} -> {link} (no such id)")
     return broken
 
 
