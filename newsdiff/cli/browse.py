@@ -181,6 +181,7 @@ def diff_command(
         result = nd.compare(docs[0], docs[1], **options)
         header = f"{old} -> {new}"
         labels = (old, new)
+        refs = ({"file": old}, {"file": new})
     else:
         from newsdiff.collect.articles import resolve_article
         from newsdiff.timeline.compare import diff_versions, version_ref

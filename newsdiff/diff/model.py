@@ -151,9 +151,9 @@ class DocumentDiff:
         analysis: _Lists | None = None,
     ) -> dict[str, Any]:
         """The diff JSON of DESIGN.md; ``old``/``new`` are the ``{"number", "captured_at"}``
-        blocks of the two versions (``None`` gives ``null``). With ``analysis`` (an
-        ``edits.Analysis`` of the same two versions) it gains issue 14's ``sentences`` and
-        ``edits`` lists."""
+        blocks of the two versions (``{"file": name}`` for two files; ``None`` gives ``null``).
+        With ``analysis`` (an ``edits.Analysis`` of the same two versions) it gains issue 14's
+        ``sentences`` and ``edits`` lists."""
         data = {
             "old": old,
             "new": new,

@@ -222,9 +222,10 @@ def render_json(
     new: dict[str, Any] | None = None,
     analysis: Analysis | None = None,
 ) -> str:
-    """The diff JSON of DESIGN.md (``old``/``new``: the two versions' number and capture time)
-    with issue 14's ``sentences`` and ``edits``: from ``analysis`` when given (say, edits read
-    from the store), else analysed here from the texts the diff rebuilds."""
+    """The diff JSON of DESIGN.md (``old``/``new``: the two versions' number and capture time,
+    or for two files ``{"file": name}``) with issue 14's ``sentences`` and ``edits``: from
+    ``analysis`` when given (say, edits read from the store), else analysed here from the
+    texts the diff rebuilds."""
     if analysis is None:
         analysis = analyse(*diff.documents())
     return json.dumps(diff.to_dict(old, new, analysis), ensure_ascii=False, indent=2)

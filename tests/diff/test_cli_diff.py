@@ -107,7 +107,8 @@ def test_two_files_json(files: tuple[str, str]) -> None:
     result = run("diff", *files, "--headline", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["old"] is None and data["new"] is None
+    # Where a version's number and capture time would be, the file each side was read from.
+    assert data["old"] == {"file": files[0]} and data["new"] == {"file": files[1]}
     assert data["title"]["changed"] is True
     assert [p["kind"] for p in data["paragraphs"]] == ["modified", "modified", "inserted"]
     assert data["stats"]["paragraphs_inserted"] == 1
