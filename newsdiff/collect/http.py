@@ -253,10 +253,13 @@ class HostGate(Protocol):
     default, :class:`LocalGate`, is shared by one process's fetches; a queue worker's gate
     (:mod:`newsdiff.workers.hosts`) by every worker on the database."""
 
-    def slot(self, host: str, delay: float) -> AbstractAsyncContextManager[HostSlot]:
+    def slot(
+        self, host: str, delay: float, *, robots: bool = False
+    ) -> AbstractAsyncContextManager[HostSlot]:
         """Wait until a request to ``host`` (a netloc, lower case) may start, and hold the slot
         until the block ends. ``delay``: the least time between two requests to the host (the
-        larger of fetch.min_host_delay_s and its robots.txt Crawl-delay; 0 for none)."""
+        larger of fetch.min_host_delay_s and its robots.txt Crawl-delay; 0 for none).
+        ``robots``: the request is for robots.txt, so the host's Crawl-delay may be unknown."""
         ...
 
 
@@ -280,7 +283,9 @@ class LocalGate:
         self._hosts: dict[str, _Host] = {}
 
     @asynccontextmanager
-    async def slot(self, host: str, delay: float) -> AsyncIterator[HostSlot]:
+    async def slot(
+        self, host: str, delay: float, *, robots: bool = False
+    ) -> AsyncIterator[HostSlot]:
         state = self._hosts.get(host)
         if state is None:
             state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host_concurrency))
@@ -576,7 +581,8 @@ class Fetcher:
         for _ in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
                 # robots.txt is a request to the host like any other: it takes a slot
-                async with self._global, self._gate.slot(netloc, self._delay(origin)) as slot:
+                slot_cm = self._gate.slot(netloc, self._delay(origin), robots=True)
+                async with self._global, slot_cm as slot:
                     got = await self._request(
                         target,
                         headers,

@@ -52,6 +52,9 @@ MAX_BACKOFF_S = 6 * 3600.0
 FULL_POLL_S = 0.1
 #: how long a job is put back when the host state cannot be read (the database is failing)
 UNREACHABLE_RETRY_S = 10.0
+#: the delay kept after a robots.txt fetch: its Crawl-delay is known to nobody yet, and workers
+#: starting together would otherwise each fetch it at once
+ROBOTS_DELAY_S = 1.0
 
 
 class HandBack(BaseException):  # noqa: N818 - a signal like CancelledError, not an error
@@ -111,24 +114,31 @@ class SharedGate:
         self.waits = self.handed_back = 0  # counts, for logs and benchmarks
 
     @asynccontextmanager
-    async def slot(self, host: str, delay: float) -> AsyncIterator[HostSlot]:
-        lease = await self._acquire(host, delay)
+    async def slot(
+        self, host: str, delay: float, *, robots: bool = False
+    ) -> AsyncIterator[HostSlot]:
+        # robots.txt: its Crawl-delay is known to nobody yet (workers starting together would
+        # each fetch it at once); keep ROBOTS_DELAY_S around it, and learn no delay from it
+        if robots:
+            lease = await self._acquire(host, max(delay, ROBOTS_DELAY_S), learn=False)
+        else:
+            lease = await self._acquire(host, delay)
         try:
             yield _Lease(self, host)
         finally:
             await self._release(lease)
 
-    async def _take(self, host: str, delay: float) -> tuple[int | None, float | None]:
+    async def _take(self, host: str, delay: float, learn: bool) -> tuple[int | None, float | None]:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT lease_id, wait_s FROM newsdiff_take_host(%s, %s, %s, %s, %s)",
-                (host, self.per_host_concurrency, delay, self.lease_s, self.holder),
+                "SELECT lease_id, wait_s FROM newsdiff_take_host(%s, %s, %s, %s, %s, %s)",
+                (host, self.per_host_concurrency, delay, self.lease_s, self.holder, learn),
             )
             row = await cur.fetchone()
         assert row is not None
         return row[0], row[1]
 
-    async def _acquire(self, host: str, delay: float) -> int:
+    async def _acquire(self, host: str, delay: float, *, learn: bool = True) -> int:
         import psycopg
         import psycopg_pool
 
@@ -138,7 +148,7 @@ class SharedGate:
         try:
             while True:
                 try:
-                    lease, wait = await self._take(host, delay)
+                    lease, wait = await self._take(host, delay, learn)
                 except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
                     logger.warning("host %s: cannot reach the shared host state: %s", host, exc)
                     raise HostBusy(

@@ -77,12 +77,12 @@ ALTER TABLE newsdiff_host_leases ADD COLUMN IF NOT EXISTS delay_s double precisi
 --   3. p_limit requests in flight, or with a delay any request in flight: full;
 --   4. else a lease, and the next request may start the delay after this one (and, on
 --      release, the delay after this one ended: newsdiff_release_host).
--- The delay is p_delay, or the last delay a worker gave for the host within a day when longer:
--- a worker that has not read the host's robots.txt yet (or is reading it) keeps the
--- Crawl-delay that the others know.
+-- The delay is p_delay, or the last delay a worker gave for the host within a day when longer
+-- (p_learn: not for robots.txt, whose Crawl-delay is not known yet): a worker that has not read
+-- the host's robots.txt yet (or is reading it) keeps the Crawl-delay that the others know.
 CREATE OR REPLACE FUNCTION newsdiff_take_host(
     p_host text, p_limit integer, p_delay double precision, p_ttl double precision,
-    p_holder text, OUT lease_id bigint, OUT wait_s double precision
+    p_holder text, p_learn boolean, OUT lease_id bigint, OUT wait_s double precision
 ) LANGUAGE plpgsql AS $$
 DECLARE
     t timestamptz := clock_timestamp();
@@ -122,7 +122,7 @@ BEGIN
     UPDATE newsdiff_hosts
         SET next_allowed_at = t + make_interval(secs => delay), requests = requests + 1
         WHERE host = p_host;
-    IF p_delay > 0 THEN
+    IF p_learn AND p_delay > 0 THEN
         UPDATE newsdiff_hosts SET delay_s = p_delay, delay_at = t WHERE host = p_host;
     END IF;
     wait_s := 0;

@@ -87,7 +87,9 @@ def test_sigterm_hands_running_jobs_back_in_bounded_time(
     first.term()
     assert first.proc.wait(15) == 0, first.text()
     assert time.monotonic() - started < 2.0 + 5.0, "longer than shutdown_timeout_s and a margin"
-    assert job_rows(pg_url, "article:1") == [("todo", 1)], first.text()
+    ((status, attempts),) = job_rows(pg_url, "article:1")
+    assert status == "todo" and attempts >= 1, first.text()  # handed back (more than once: the
+    # job may have found the host busy after the worker's robots.txt fetch, and come back)
     assert outcomes(pg_url, aid) == []
     assert query(pg_url, "SELECT count(*) FROM newsdiff_host_leases")[0][0] == 0  # released
     hold.set()
