@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from newsdiff.store.db import describe
 from newsdiff.store.models import Article, Outlet, UTCDateTime, Version
-from newsdiff.store.search_query import Query, parse_query
+from newsdiff.store.search_query import Query, fold, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ SNIPPET_CHARS = 180
 SNIPPET_LEAD = 60
 FIRST_BATCH = 64
 MAX_BATCH = 20_000
+RECENT_SCAN = 500
 
 Span = tuple[int, int]
 
@@ -199,8 +200,13 @@ class _Filters:
 
 
 class _Engine:
-    """The SQL of one engine. The candidates query streams the versions a hit can be about,
-    most recently stored first, one page at a time (``before``: the keyset)."""
+    """The SQL of one engine.
+
+    The candidates query walks the matching versions most recently stored first and keeps
+    those a hit is about (``within``), so that a LIMIT ends it early; whether a neighbouring
+    version matches is looked up in the index row by row. The changes query reads every match
+    once into a set (``m``) and checks the neighbours against it: cheap per row, but as dear
+    as the number of matches."""
 
     table: str  # the index table, aliased f
     key: str  # its version id column
@@ -210,53 +216,104 @@ class _Engine:
         """The condition "the index row ``alias`` matches the query" (uses the index)."""
         raise NotImplementedError
 
-    def match_of(self, version: str) -> str:
-        """The condition "the version aliased ``version`` matches the query", checked per row
-        (a lookup by id, never a scan of every match)."""
+    def floor_sql(self) -> str:
+        """The id of the :scan-th most recently stored match (none if there are fewer)."""
+        return (
+            f"SELECT f.{self.key} FROM {self.table} f WHERE {self.match('f')} "
+            f"ORDER BY f.{self.key} DESC LIMIT 1 OFFSET :scan"
+        )
+
+    def match_of(self, version: str, per_row: bool) -> str:
+        """The condition "the version aliased ``version`` matches the query"."""
         raise NotImplementedError
+
+    def per_row(self, query: Query) -> bool:
+        """Whether checking rows one by one is cheap for this query."""
+        return True
 
     def query_param(self, query: Query) -> str:
         raise NotImplementedError
 
-    def candidates_sql(self, within: str, filters: _Filters, keyset: bool) -> str:
+    def candidates_sql(
+        self,
+        within: str,
+        filters: _Filters,
+        *,
+        keyset: bool = False,
+        recent: bool = False,
+    ) -> str:
+        """Hits for ``within``; ``keyset``: stored before :before; ``recent``: among the
+        matches stored since :floor only (a bounded first try)."""
         key, join = f"f.{self.key}", self.join
+        cond = [self.match("f")]
         if within == "removed":  # f is p, the version before v; v lacks the text
             sql = (
                 f"SELECT v.id AS hit, v.article_id AS article_id, {key} AS quoted "
                 f"FROM {self.table} f {join} versions p ON p.id = {key} "
                 f"{join} versions v ON v.article_id = p.article_id AND v.number = p.number + 1"
             )
-            cond = f"{self.match('f')} AND NOT ({self.match_of('v')})"
+            cond.append(f"NOT ({self.match_of('v', True)})")
         else:
             sql = (
                 f"SELECT v.id AS hit, v.article_id AS article_id, {key} AS quoted "
                 f"FROM {self.table} f {join} versions v ON v.id = {key}"
             )
-            cond = self.match("f")
         if filters.outlet is not None:
             sql += f" {join} articles a ON a.id = v.article_id"
         if within == "latest":
-            cond += (
-                " AND NOT EXISTS (SELECT 1 FROM versions n "
+            cond.append(
+                "NOT EXISTS (SELECT 1 FROM versions n "
                 "WHERE n.article_id = v.article_id AND n.number > v.number)"
             )
         elif within == "added":
-            cond += (
-                " AND v.number > 1 AND NOT EXISTS (SELECT 1 FROM versions p "
+            cond.append(
+                "v.number > 1 AND NOT EXISTS (SELECT 1 FROM versions p "
                 "WHERE p.article_id = v.article_id AND p.number = v.number - 1 "
-                f"AND {self.match_of('p')})"
+                f"AND {self.match_of('p', True)})"
             )
-        cond += filters.where("v")
         if keyset:
-            cond += f" AND {key} < :before"
-        return f"{sql} WHERE {cond} ORDER BY {key} DESC LIMIT :batch"
+            cond.append(f"{key} < :before")
+        if recent:
+            cond.append(f"{key} > :floor")
+        where = " AND ".join(cond)
+        return f"{sql} WHERE {where}{filters.where('v')} ORDER BY {key} DESC LIMIT :batch"
 
-    def versions_sql(self, filters: _Filters) -> str:
+    def in_matches(self, expr: str) -> str:
+        """The condition "``expr`` is the id of a match" against the CTE ``m`` of them all."""
+        return f"EXISTS (SELECT 1 FROM m WHERE m.id = {expr})"
+
+    def changes_sql(self, within: str, filters: _Filters) -> str:
+        """Hits for ``added``/``removed`` checked against the set of every match (``m``, read
+        from the index once), most recently stored first."""
+        join = self.join
+        sql = f"WITH m(id) AS (SELECT f.{self.key} FROM {self.table} f WHERE {self.match('f')}) "
+        if within == "removed":  # m holds p, the version before v; v lacks the text
+            sql += (
+                "SELECT v.id AS hit, v.article_id AS article_id, p.id AS quoted "
+                f"FROM m {join} versions p ON p.id = m.id {join} versions v "
+                "ON v.article_id = p.article_id AND v.number = p.number + 1"
+            )
+            cond = f"NOT {self.in_matches('v.id')}"
+        else:
+            sql += (
+                "SELECT v.id AS hit, v.article_id AS article_id, v.id AS quoted "
+                f"FROM m {join} versions v ON v.id = m.id"
+            )
+            cond = (
+                "v.number > 1 AND NOT EXISTS (SELECT 1 FROM versions p "
+                "WHERE p.article_id = v.article_id AND p.number = v.number - 1 "
+                f"AND {self.in_matches('p.id')})"
+            )
+        if filters.outlet is not None:
+            sql += f" {join} articles a ON a.id = v.article_id"
+        return f"{sql} WHERE {cond}{filters.where('v')} ORDER BY m.id DESC LIMIT :batch"
+
+    def versions_sql(self, filters: _Filters, per_row: bool) -> str:
         """The matching versions of the articles :hit_articles (for ``any``)."""
         return (
             "SELECT v.article_id, v.id, v.number FROM versions v "
             + (" JOIN articles a ON a.id = v.article_id" if filters.outlet is not None else "")
-            + f" WHERE v.article_id IN :hit_articles AND {self.match_of('v')}"
+            + f" WHERE v.article_id IN :hit_articles AND {self.match_of('v', per_row)}"
             + filters.where("v")
         )
 
@@ -269,11 +326,23 @@ class _SQLite(_Engine):
     def match(self, alias: str) -> str:
         return f"{alias}.versions_fts MATCH :q"
 
-    def match_of(self, version: str) -> str:
-        return (
-            "EXISTS (SELECT 1 FROM versions_fts g WHERE g.versions_fts MATCH :q "
-            f"AND g.rowid = {version}.id)"
-        )
+    def match_of(self, version: str, per_row: bool) -> str:
+        if per_row:  # FTS5 seeks each term's doclist to that rowid
+            return (
+                "EXISTS (SELECT 1 FROM versions_fts g WHERE g.versions_fts MATCH :q "
+                f"AND g.rowid = {version}.id)"
+            )
+        # SQLite runs a subquery that names no outer column once, into a temporary index
+        return f"{version}.id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH :q)"
+
+    def in_matches(self, expr: str) -> str:
+        # SQLite builds a temporary index of a subquery that names no outer column, once
+        return f"{expr} IN (SELECT id FROM m)"
+
+    def per_row(self, query: Query) -> bool:
+        # FTS5 merges the doclists of every word a prefix stands for at each lookup, unless
+        # the prefix has the length of its prefix index (migration 0005: three characters)
+        return all(len(fold(t.words[-1])) == 3 for t in query.terms if t.prefix)
 
     def query_param(self, query: Query) -> str:
         return query.to_fts5()
@@ -286,10 +355,16 @@ class _PostgreSQL(_Engine):
     def match(self, alias: str) -> str:
         return f"{alias}.document @@ to_tsquery('newsdiff_search', :q)"
 
-    def match_of(self, version: str) -> str:
+    def match_of(self, version: str, per_row: bool) -> str:
+        if per_row:  # a scalar subquery: evaluated for each row, never a scan of every match
+            return (
+                "coalesce((SELECT g.document @@ to_tsquery('newsdiff_search', :q) "
+                f"FROM version_search g WHERE g.version_id = {version}.id), false)"
+            )
+        # the planner may turn this into a (hashed) semi join over every match
         return (
-            "coalesce((SELECT g.document @@ to_tsquery('newsdiff_search', :q) "
-            f"FROM version_search g WHERE g.version_id = {version}.id), false)"
+            "EXISTS (SELECT 1 FROM version_search g WHERE g.version_id = "
+            f"{version}.id AND g.document @@ to_tsquery('newsdiff_search', :q))"
         )
 
     def query_param(self, query: Query) -> str:
@@ -319,6 +394,38 @@ class _Candidate:
     quoted: int  # the version whose text matched (the one before, for removed)
 
 
+def _run(session: Session, sql: str, params: dict[str, Any]) -> list[_Candidate]:
+    return [_Candidate(*row) for row in session.execute(_statement(sql, params), params)]
+
+
+def _changes(
+    session: Session,
+    engine: _Engine,
+    query: Query,
+    within: str,
+    filters: _Filters,
+    wanted: int,
+) -> list[_Candidate]:
+    """The first ``wanted`` versions where the query's text appeared (``added``) or went
+    (``removed``). Every match is a candidate, but a word or phrase found in many versions
+    usually changes in few of them: first the most recent :data:`RECENT_SCAN` matches are
+    checked one neighbour at a time (enough when changes are common), then, if that found too
+    few, every match is, against the set of all matches (as dear as the number of matches)."""
+    params: dict[str, Any] = {"q": engine.query_param(query), **filters.params()}
+    if engine.per_row(query):
+        scan = {"q": params["q"], "scan": RECENT_SCAN}
+        floor = session.execute(text(engine.floor_sql()), scan).scalar()
+        if floor is None:  # few matches: one neighbour at a time is the whole answer
+            return _run(
+                session, engine.candidates_sql(within, filters), {**params, "batch": wanted}
+            )
+        sql = engine.candidates_sql(within, filters, recent=True)
+        found = _run(session, sql, {**params, "batch": wanted, "floor": floor})
+        if len(found) == wanted:
+            return found
+    return _run(session, engine.changes_sql(within, filters), {**params, "batch": wanted})
+
+
 def _candidates(
     session: Session,
     engine: _Engine,
@@ -329,28 +436,31 @@ def _candidates(
 ) -> list[_Candidate]:
     """The first ``wanted`` hits (distinct articles for ``any``), most recently stored first,
     read in growing pages so that a common word costs no more than a rare one."""
+    if within in ("added", "removed"):
+        return _changes(session, engine, query, within, filters, wanted)
     params: dict[str, Any] = {"q": engine.query_param(query), **filters.params()}
     found: list[_Candidate] = []
     seen: set[int] = set()
     before: int | None = None
-    batch = max(FIRST_BATCH, 2 * wanted)
+    # an article has a few versions: enough matches for ``wanted`` articles at the first go
+    batch = max(FIRST_BATCH, (8 if within == "any" else 2) * wanted)
     while len(found) < wanted:
-        sql = engine.candidates_sql(within, filters, before is not None)
+        sql = engine.candidates_sql(within, filters, keyset=before is not None)
         page = {**params, "batch": batch}
         if before is not None:
             page["before"] = before
-        rows = session.execute(_statement(sql, page), page).all()
-        for hit, article_id, quoted in rows:
+        rows = _run(session, sql, page)
+        for row in rows:
             if within == "any":
-                if article_id in seen:
+                if row.article_id in seen:
                     continue
-                seen.add(article_id)
-            found.append(_Candidate(hit, article_id, quoted))
+                seen.add(row.article_id)
+            found.append(row)
             if len(found) == wanted:
                 break
         if len(rows) < batch:
             break
-        before = rows[-1][2]
+        before = rows[-1].quoted
         batch = min(batch * 4, MAX_BATCH)
     return found
 
@@ -396,7 +506,7 @@ def search(
             "hit_articles": sorted({c.article_id for c in found}),
             **filters.params(),
         }
-        sql = engine.versions_sql(filters)
+        sql = engine.versions_sql(filters, engine.per_row(parsed))
         for article_id, vid, number in session.execute(_statement(sql, params), params):
             matching.setdefault(article_id, []).append((number, vid))
         # the hit is the article's highest-numbered matching version (a backfilled one can
@@ -418,20 +528,16 @@ def _hits(
     matching: dict[int, list[tuple[int, int]]],
 ) -> list[SearchHit]:
     ids = {c.hit for c in found} | {c.quoted for c in found}
+    # the tables, not the mapped classes: no mapper configuration on a command's first query
+    v, a, o = Version.__table__.c, Article.__table__.c, Outlet.__table__.c
     rows = session.execute(
-        select(
-            Version.id,
-            Version.number,
-            Version.captured_at,
-            Version.title,
-            Version.paragraphs,
-            Article.url,
-            Article.version_count,
-            Outlet.name,
+        select(v.id, v.number, v.captured_at, v.title, v.paragraphs, a.url, a.version_count, o.name)
+        .select_from(
+            Version.__table__.join(Article.__table__, a.id == v.article_id).outerjoin(
+                Outlet.__table__, o.id == a.outlet_id
+            )
         )
-        .join(Article, Article.id == Version.article_id)
-        .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-        .where(Version.id.in_(sorted(ids)))
+        .where(v.id.in_(sorted(ids)))
     ).all()
     by_id = {row.id: row for row in rows}
     hits = []

@@ -4,7 +4,7 @@ The syntax::
 
     council                 a word (any case; accents ignored where the engine can)
     "are expected to"       an exact phrase: these words, adjacent, in this order
-    charg*  "was charg*"    a prefix (at least two letters), alone or ending a phrase
+    charg*  "was charg*"    a prefix (at least three letters), alone or ending a phrase
     a b     a AND b         both (AND is implied between terms)
     a OR b                  either
     a NOT b   a -b          a, but not b (NOT needs something to exclude from)
@@ -21,7 +21,8 @@ not to be`` is six words that must all be present (lower case ``or``/``not`` are
 
 A query that cannot be searched is a :class:`BadQuery` with a one-line message: unbalanced
 quotes or parentheses, an operator with nothing on one side, only negated terms, no words at
-all, a one-letter prefix, more than :data:`MAX_LENGTH` characters or :data:`MAX_TERMS` terms.
+all, a prefix of fewer than three letters (it would stand for much of the vocabulary), more
+than :data:`MAX_LENGTH` characters or :data:`MAX_TERMS` terms.
 
 :meth:`Query.find` gives the character spans of the query's wanted terms in a text, with the
 same word splitting and folding (case and accents), for highlighting.
@@ -39,7 +40,7 @@ from newsdiff.errors import NewsdiffError
 MAX_LENGTH = 1_000
 MAX_TERMS = 64
 MAX_DEPTH = 16
-MIN_PREFIX = 2
+MIN_PREFIX = 3
 
 #: a word as the indexes see it: a run of letters and digits (FTS5 unicode61's default token
 #: characters; PostgreSQL's [[:alnum:]], which the index's text is reduced to first)
@@ -81,10 +82,17 @@ class Or:
 Node: TypeAlias = Term | Not | And | Or
 
 
-def fold(word: str) -> str:
-    """A word as the indexes compare it: lower case, accents removed (é -> e, ö -> o)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# combining diacritical marks (the blocks remove_diacritics and unaccent fold away)
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Text as the indexes compare it: case folded, accents removed (É -> e, ö -> o). Character
+    by character, so the fold of a word is a substring of the fold of a text holding it."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return _MARKS.sub("", unicodedata.normalize("NFD", folded))
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -303,6 +311,14 @@ def _wanted(node: Node) -> list[Term]:
     return [t for part in node.parts for t in _wanted(part)]
 
 
+def _terms(node: Node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return _terms(node.part)
+    return [t for part in node.parts for t in _terms(part)]
+
+
 def _count(node: Node) -> int:
     if isinstance(node, Term):
         return 1
@@ -364,6 +380,11 @@ class Query:
     root: Node
 
     @property
+    def terms(self) -> tuple[Term, ...]:
+        """Every term, wanted or negated."""
+        return tuple(_terms(self.root))
+
+    @property
     def wanted(self) -> tuple[Term, ...]:
         """The terms that make a match (not the negated ones), in query order."""
         return tuple(_wanted(self.root))
@@ -384,12 +405,24 @@ class Query:
     def find(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the wanted terms in ``text`` (merged, in order), found with the
         indexes' word splitting and folding; for highlighting."""
+        terms = [(t.folded, t.prefix) for t in self.wanted]
+        whole = fold(text)
+        terms = [(words, prefix) for words, prefix in terms if words[0] in whole]
+        if not terms:  # most paragraphs: no word of the query in them at all
+            return []
         tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
+        at: dict[str, list[int]] = {}
+        for i, token in enumerate(tokens):
+            at.setdefault(token[2], []).append(i)
         spans: list[tuple[int, int]] = []
-        for term in self.wanted:
-            words, k = term.folded, len(term.words)
-            for i in range(len(tokens) - k + 1):
-                if _matches(words, term.prefix, tokens, i):
+        for words, prefix in terms:
+            k = len(words)
+            if k == 1 and prefix:
+                starts = [i for i, t in enumerate(tokens) if t[2].startswith(words[0])]
+            else:
+                starts = at.get(words[0], [])
+            for i in starts:
+                if i + k <= len(tokens) and _matches(words, prefix, tokens, i):
                     spans.append((tokens[i][0], tokens[i + k - 1][1]))
         return _merge(spans)
 
