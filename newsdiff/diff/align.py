@@ -377,33 +377,54 @@ def _fewest_moved(
     The anchors are a longest run of identical paragraphs in order, but when a paragraph
     moved past one that was also edited, another run may be as long and leave fewer
     paragraphs out of place (old A B C D E, new A E B' C: anchoring A and E moves B' and C;
-    anchoring A and C moves E alone). So all the pairs found (in place or moved) are chained
+    anchoring A and C moves E alone). So the pairs found (in place or moved) are chained
     again, each weighing one unit plus its words, the units first: the heaviest chain in
     order stays in place, the other pairs moved. A pair only similar enough to be paired in
     place (less than ``MOVE_MIN``) keeps its place; on a tie the first alignment stands.
     Paragraphs left unpaired between two pairs of the new chain are then paired there as
     in any gap.
     """
-    first = {(i, j) for i, j, _ in spine}
-    pairs = [*spine, *((i, j, 1.0) for j, i in moves.items())]
-    words = [count_words(old[i].text) + count_words(new[j].text) for i, j, _ in pairs]
-    # Integer weights, compared as (kept, pairs, words, first alignment) in that order.
-    step = len(pairs) + 1
-    unit = (sum(words) + 1) * step
-    kept = unit * step
-    edges: list[tuple[int, int, float]] = [
-        (i, j, (kept if dice < MOVE_MIN else 0) + unit + n * step + ((i, j) in first))
-        for (i, j, dice), n in zip(pairs, words, strict=True)
-    ]
-    chain = _heaviest_chain(edges)
-    if len(chain) == len(spine) and all((i, j) in first for i, j, _ in chain):
+    # Only the pairs in place that a moved pair crosses can trade places with it (any other
+    # pair is in order with every pair, so in every heaviest chain): those between the ones
+    # before it in the old version and the ones before it in the new.
+    spine_old = [i for i, _, _ in spine]
+    spine_new = [j for _, j, _ in spine]
+    crossed: set[int] = set()
+    for j, i in moves.items():
+        a, b = bisect_left(spine_old, i), bisect_left(spine_new, j)
+        crossed.update(range(a, b) if a < b else range(b, a))
+    pairs = [*(spine[k] for k in sorted(crossed)), *((i, j, 1.0) for j, i in moves.items())]
+    in_place = len(crossed)  # the pairs before this index are in place
+    chain: set[tuple[int, int]]
+    if len(moves) == 1 and in_place <= 1:  # the one moved pair crosses one pair, or none
+        (a, b, dice), (i, j, _) = pairs[0], pairs[-1]
+        if in_place and (dice < MOVE_MIN or _words(old[i], new[j]) <= _words(old[a], new[b])):
+            return spine, moves
+        chain = {(i, j)}
+    elif len(moves) == 1:  # it crosses several: they stay, it moved
         return spine, moves
-    dice_of = {(i, j): dice for i, j, dice in pairs}
-    placed = [(i, j, dice_of[i, j]) for i, j, _ in chain]
-    in_place = {(i, j) for i, j, _ in placed}
-    moves = {j: i for i, j, _ in pairs if (i, j) not in in_place}
-    paired_old = {i for i, _, _ in pairs}
-    paired_new = {j for _, j, _ in pairs}
+    else:
+        words = [_words(old[i], new[j]) for i, j, _ in pairs]
+        # Integer weights, compared as (kept, pairs, words, first alignment) in that order.
+        step = len(pairs) + 1
+        unit = (sum(words) + 1) * step
+        kept = unit * step
+        edges: list[tuple[int, int, float]] = [
+            (i, j, (kept if dice < MOVE_MIN else 0) + unit + n * step + (k < in_place))
+            for k, ((i, j, dice), n) in enumerate(zip(pairs, words, strict=True))
+        ]
+        chain = {(i, j) for i, j, _ in _heaviest_chain(edges)}
+    if not any((i, j) in chain for i, j, _ in pairs[in_place:]):
+        return spine, moves  # the same chain: no moved pair stays in place
+    paired_old = {*spine_old, *moves.values()}
+    paired_new = {*spine_new, *moves}
+    placed = sorted(
+        [
+            *(p for k, p in enumerate(spine) if k not in crossed),
+            *(p for p in pairs if p[:2] in chain),
+        ]
+    )
+    moves = {j: i for i, j, _ in pairs if (i, j) not in chain}
     out: list[tuple[int, int, float]] = []
     prev_i = prev_j = 0
     for i, j, dice in [*placed, (len(old), len(new), 0.0)]:
@@ -415,6 +436,10 @@ def _fewest_moved(
             out.append((i, j, dice))
         prev_i, prev_j = i + 1, j + 1
     return out, moves
+
+
+def _words(a: _Para, b: _Para) -> int:
+    return count_words(a.text) + count_words(b.text)
 
 
 class _Comparer:
