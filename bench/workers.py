@@ -494,7 +494,10 @@ def main() -> None:
         else (1000, 10_000, 60.0)
     )
     plan = make_plan(
-        args.articles or articles, args.feeds or feeds, args.period or period, args.seed
+        articles if args.articles is None else args.articles,
+        feeds if args.feeds is None else args.feeds,
+        period if args.period is None else args.period,
+        args.seed,
     )
     counts = [int(x) for x in args.workers.split(",")]
     here, there = mp.Pipe()
