@@ -33,6 +33,7 @@ from newsdiff.timeline.items import (
     VersionItem,
     VersionPair,
     VersionText,
+    event_when,
 )
 from newsdiff.timeline.linking import is_linked, require_event, set_link
 from newsdiff.timeline.stories import get_story, list_stories, story_events
@@ -119,19 +120,7 @@ def event_items(session: Session, slug: str) -> list[TimelineItem]:
 
 def short_when(event: Event) -> str:
     """An event's date for a narrow column: ``2008-11-13–26``, ``Mar 2009``, ``2010``."""
-    if event.date_precision == "year":
-        return f"{event.date.year}"
-    if event.date_precision == "month":
-        return event.date.strftime("%b %Y")
-    text = event.date.isoformat()
-    end = event.end_date
-    if end is None or end == event.date:
-        return text
-    if (end.year, end.month) == (event.date.year, event.date.month):
-        return f"{text}–{end.day:02d}"
-    if end.year == event.date.year:
-        return f"{text}–{end.month:02d}-{end.day:02d}"
-    return f"{text}–{end.isoformat()}"
+    return event_when(event.date, event.date_precision, event.end_date)
 
 
 def _article_time() -> ColumnElement[datetime]:

@@ -47,6 +47,22 @@ class TimelineItem:
     kind: str | None = None
 
 
+def event_when(date: dt.date, precision: str, end: dt.date | None) -> str:
+    """An event's date for a narrow column: ``2008-11-13–26``, ``Mar 2009``, ``2010``."""
+    if precision == "year":
+        return f"{date.year}"
+    if precision == "month":
+        return date.strftime("%b %Y")
+    text = date.isoformat()
+    if end is None or end == date:
+        return text
+    if (end.year, end.month) == (date.year, date.month):
+        return f"{text}–{end.day:02d}"
+    if end.year == date.year:
+        return f"{text}–{end.month:02d}-{end.day:02d}"
+    return f"{text}–{end.isoformat()}"
+
+
 @dataclass(frozen=True)
 class Overview:
     """What the main screen shows first."""
