@@ -15,8 +15,9 @@ anything is drawn.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -56,6 +57,20 @@ class NewsdiffApp(App[Exception | None]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.database, self.story)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Search the archive",
+                "full-text search over every version of every article (key f)",
+                screen.action_search,
+            )
+            yield SystemCommand(
+                "Chart of the story",
+                "edits over time per outlet, the story's events on the time axis (key c)",
+                screen.action_chart,
+            )
 
     def on_mount(self) -> None:
         # Everything alive once the first frame is up (Textual, SQLAlchemy, our modules) lives

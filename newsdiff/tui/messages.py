@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from newsdiff.timeline.items import ArticleItem, TimelineItem
+
+if TYPE_CHECKING:  # SQLAlchemy behind them: imported in workers, after the first frame
+    from newsdiff.store.search import SearchHit
+    from newsdiff.timeline.series import Series
 
 
 class Loaded(Message, bubble=False):
@@ -62,3 +69,40 @@ class Opened(Message):
 
 class Measured(Message):
     """A pane's rows were measured anew: the screen shares the top row's width again."""
+
+
+class SearchDone(Message, bubble=False):
+    """The archive search's hits for ``query`` (:func:`newsdiff.store.search.search`)."""
+
+    def __init__(self, token: int, query: str, hits: Sequence[SearchHit]) -> None:
+        super().__init__()
+        self.token = token
+        self.query = query
+        self.hits = list(hits)
+
+
+class SearchFailed(Message, bubble=False):
+    """The archive search could not run: ``reason`` is one line to show."""
+
+    def __init__(self, token: int, reason: str) -> None:
+        super().__init__()
+        self.token = token
+        self.reason = reason
+
+
+class SeriesLoaded(Message, bubble=False):
+    """The chart's data: edits over time per outlet and the story's events."""
+
+    def __init__(self, token: int, series: Series) -> None:
+        super().__init__()
+        self.token = token
+        self.series = series
+
+
+class SeriesFailed(Message, bubble=False):
+    """The chart's data could not be loaded: ``reason`` is one line to show."""
+
+    def __init__(self, token: int, reason: str) -> None:
+        super().__init__()
+        self.token = token
+        self.reason = reason

@@ -7,7 +7,7 @@ in a thread worker of the pane that shows it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -33,17 +33,19 @@ from newsdiff.tui.messages import (
     Opened,
     PairSelected,
 )
-from newsdiff.tui.screens.article_picker import ArticlePicker
-from newsdiff.tui.screens.find import FindScreen
-from newsdiff.tui.screens.help import HelpScreen
-from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
-from newsdiff.tui.screens.version_picker import VersionPicker
 from newsdiff.tui.widgets.coverage import CoveragePane
 from newsdiff.tui.widgets.diff_view import EVERY_EDIT, DiffView
 from newsdiff.tui.widgets.table import PaneTable
 from newsdiff.tui.widgets.timeline import TimelinePane
 from newsdiff.tui.widgets.versions import VersionsPane
 from newsdiff.tui.widths import share
+
+if TYPE_CHECKING:
+    from newsdiff.tui.screens.search import SearchChoice
+
+# The other screens (pickers, help, search, chart) are imported when first opened: none of
+# them is needed for the first frame, and their widgets (Input, OptionList, Select) and the
+# search syntax cost the start a few tens of milliseconds.
 
 EMPTY_DATABASE = """\
 Nothing to show yet: this database tracks no article and holds no story.
@@ -181,6 +183,23 @@ class MainScreen(Screen[None]):
             tooltip="find text in the diff, any case and accents (enter again: next)",
         ),
         Binding(
+            "f",
+            "search",
+            "Search",
+            id="search",
+            tooltip="search the whole archive (every version of every article): words, "
+            '"exact phrases", prefix*, OR, NOT; enter opens a hit at its version, the words '
+            "found highlighted in the diff",
+        ),
+        Binding(
+            "c",
+            "chart",
+            "Chart",
+            id="chart",
+            tooltip="chart of the story: edits over time per outlet, its events marked on the "
+            "time axis",
+        ),
+        Binding(
             "l",
             "link",
             "Link",
@@ -211,6 +230,8 @@ class MainScreen(Screen[None]):
         self.article_id: int | None = None
         self.pending_article: int | None = None
         self._worked_in = 0  # the top pane last focused: first served when width is short
+        self.opening: SearchChoice | None = None  # a search hit on its way to the diff
+        self.last_search = ("", "any")  # the search screen reopens with them
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -304,10 +325,31 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
+        database = self.database
+        if isinstance(database, LazyDatabase) and not database.is_open:
+            # Not opened yet: SQLAlchemy is still to be imported. The first timeline comes
+            # straight from SQLite when it can (the same Overview), and the database is opened
+            # after it, in this worker, for the coverage that follows.
+            from newsdiff.timeline.quick import quick_overview
+
+            try:
+                quick = quick_overview(database.url, slug, all_articles=all_articles)
+            except NotFound:  # no such story: the full path says so
+                quick = None
+            if quick is not None:
+                first = quick
+
+                def warm() -> None:
+                    database.open()  # an error here is reported as opening's always was
+
+                deliver(self, token, lambda: first)
+                deliver(self, token, warm)
+                return
+
         def job() -> Overview:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
-            with self.database.read() as session:
+            with database.read() as session:
                 return browse.load_overview(session, slug, all_articles=all_articles)
 
         deliver(self, token, job)
@@ -387,7 +429,11 @@ class MainScreen(Screen[None]):
 
     def on_article_selected(self, message: ArticleSelected) -> None:
         self.article_id = message.item.article_id if message.item else None
-        self.versions.load(self.article_id)
+        opening = self.opening
+        if opening is not None and opening.article_id == self.article_id:
+            self.versions.load(self.article_id, select=opening.new)
+        else:
+            self.versions.load(self.article_id)
         if message.item is None:
             self.diff.show_message(
                 NO_COVERAGE if self.group is not None and self.group.is_event else []
@@ -398,6 +444,15 @@ class MainScreen(Screen[None]):
             return
         if message.new is None:
             self.diff.show_message(["No version of this article has been captured yet."])
+            return
+        opening = self.opening
+        if opening is not None and opening.article_id == message.article_id:
+            # a search hit: its pair, the words found highlighted and scrolled to
+            self.opening = None
+            self.versions.point_at(opening.new)
+            self.diff.show_pair(message.article_id, opening.old, opening.new)
+            if opening.phrase:
+                self.diff.find(opening.phrase)
             return
         self.diff.show_pair(message.article_id, message.old, message.new)
 
@@ -460,6 +515,8 @@ class MainScreen(Screen[None]):
         self.diff.toggle_fold()
 
     def action_compare(self) -> None:
+        from newsdiff.tui.screens.version_picker import VersionPicker
+
         items = self.versions.all_items
         if self.article_id is None or len(items) < 2:
             self.notify("select an article with two versions or more", severity="warning")
@@ -477,11 +534,41 @@ class MainScreen(Screen[None]):
         self.app.push_screen(VersionPicker(items, request.old if request else None), chosen)
 
     def action_find(self) -> None:
+        from newsdiff.tui.screens.find import FindScreen
+
         def chosen(query: str | None) -> None:
             if query is not None:
                 self.diff.find(query)
 
         self.app.push_screen(FindScreen(self.diff.find_query), chosen)
+
+    def action_search(self) -> None:
+        from newsdiff.tui.screens.search import SearchScreen
+
+        search = SearchScreen(self.database, *self.last_search)
+
+        def chosen(choice: SearchChoice | None) -> None:
+            self.last_search = (search.query_text, search.within)
+            if choice is not None:
+                self.open_hit(choice)
+
+        self.app.push_screen(search, chosen)
+
+    def open_hit(self, choice: SearchChoice) -> None:
+        """Open a search hit: its article (as the palette's jump does: under the selected
+        event, or its outlet's day with every article), its pair of versions, the words found
+        highlighted in the diff."""
+        self.opening = choice
+        if self.article_id == choice.article_id:
+            self.versions.load(choice.article_id, select=choice.new)
+            return
+        self.jump(JumpTarget(label="", help="", article_id=choice.article_id))
+
+    def action_chart(self) -> None:
+        from newsdiff.tui.screens.chart import ChartScreen
+
+        slug = None if self.all_articles else self.story_slug
+        self.app.push_screen(ChartScreen(self.database, slug))
 
     def action_link(self) -> None:
         group = self.group
@@ -496,6 +583,8 @@ class MainScreen(Screen[None]):
 
     def _pick_article(self, event_id: int) -> None:
         """An event no article covers: choose one to link."""
+        from newsdiff.tui.screens.article_picker import ArticlePicker
+
         group = self.group
         item = self.timeline.current
         database = self.database
@@ -536,6 +625,8 @@ class MainScreen(Screen[None]):
         )
 
     def action_switch_story(self) -> None:
+        from newsdiff.tui.screens.story_switcher import ALL_ARTICLES, StorySwitcher
+
         stories = self.overview.stories if self.overview else []
 
         def chosen(slug: str | None) -> None:
@@ -553,6 +644,8 @@ class MainScreen(Screen[None]):
         self.load(self.story_slug, all_articles=self.all_articles)
 
     def action_help(self) -> None:
+        from newsdiff.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.key_table()))
 
     def action_quit(self) -> None:
