@@ -12,12 +12,16 @@ It answers only when it is sure to give the same answer; otherwise it returns No
 caller takes the SQLAlchemy path, which also reports every problem in its own words:
 
 - the URL is not a plain SQLite file (PostgreSQL, ``:memory:``, a ``file:`` URI, query options);
-- the file does not exist, cannot be opened read-only, or its schema revision is not
-  :data:`SCHEMA` (not initialised, outdated, too new);
+- the file does not exist, cannot be opened read-only, has no schema revision (not
+  initialised) or lacks a table or column the queries read (an older schema);
 - the first screen is not a story's timeline (``all_articles``, or a database without stories:
   the outlet-and-day grouping is left to the full query).
 
 A ``slug`` that names no story is :class:`~newsdiff.errors.NotFound`, as with ``load_overview``.
+
+The schema revision is not compared with the migrations' head here (that needs the store, so
+SQLAlchemy): the caller opens the database right after the first frame, and a schema that is
+not the current one is reported then, in the usual words.
 """
 
 from __future__ import annotations
@@ -29,10 +33,6 @@ from urllib.parse import unquote
 
 from newsdiff.errors import NotFound
 from newsdiff.timeline.items import GroupKey, Overview, StoryItem, TimelineItem, event_when
-
-#: the schema revision these queries are written for (kept equal to
-#: ``newsdiff.store.db.SCHEMA_HEAD`` by a test; that module imports SQLAlchemy)
-SCHEMA = "0007"
 
 # One row per story: its events (count, first and last date) and the distinct articles of its
 # coverage that were not unlinked by hand (``list_stories``).
@@ -83,7 +83,7 @@ def _connect(path: str) -> sqlite3.Connection | None:
     except sqlite3.Error:
         conn.close()
         return None
-    if row is None or row[0] != SCHEMA:
+    if row is None or not row[0]:
         conn.close()
         return None
     return conn

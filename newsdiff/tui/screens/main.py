@@ -328,8 +328,8 @@ class MainScreen(Screen[None]):
         database = self.database
         if isinstance(database, LazyDatabase) and not database.is_open:
             # Not opened yet: SQLAlchemy is still to be imported. The first timeline comes
-            # straight from SQLite when it can (the same Overview), and the database is opened
-            # after it, in this worker, for the coverage that follows.
+            # straight from SQLite when it can (the same Overview); the database is opened once
+            # it is drawn (see _show_overview), by the coverage's load or _open.
             from newsdiff.timeline.quick import quick_overview
 
             try:
@@ -338,12 +338,7 @@ class MainScreen(Screen[None]):
                 quick = None
             if quick is not None:
                 first = quick
-
-                def warm() -> None:
-                    database.open()  # an error here is reported as opening's always was
-
                 deliver(self, token, lambda: first)
-                deliver(self, token, warm)
                 return
 
         def job() -> Overview:
@@ -351,6 +346,16 @@ class MainScreen(Screen[None]):
 
             with database.read() as session:
                 return browse.load_overview(session, slug, all_articles=all_articles)
+
+        deliver(self, token, job)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self, token: int) -> None:
+        database = self.database
+
+        def job() -> None:
+            if isinstance(database, LazyDatabase):
+                database.open()
 
         deliver(self, token, job)
 
@@ -413,6 +418,11 @@ class MainScreen(Screen[None]):
             self.app.sub_title = (
                 plural(overview.articles, "article") if not empty else "empty database"
             )
+        database = self.database
+        if isinstance(database, LazyDatabase) and not database.is_open:
+            # the timeline came from timeline.quick: open the database (SQLAlchemy, the schema
+            # check) once it is drawn; an error there quits with its reason, as always
+            self.call_after_refresh(self._open, self.tokens["overview"])
         if empty:
             return
         keep = self.group if self.group in {i.key for i in overview.items} else None

@@ -10,6 +10,7 @@ from typing import cast
 from rich.text import Text
 from textual import work
 
+from newsdiff.store.lazy import LazyDatabase
 from newsdiff.text import plural
 from newsdiff.timeline.items import ArticleItem, GroupKey
 from newsdiff.tui.jobs import deliver
@@ -61,7 +62,12 @@ class CoveragePane(PaneTable[ArticleItem]):
             return
         self.pending = True
         self.border_subtitle = "loading…"
-        self._fetch(token, key, select)
+        database = self.database
+        if isinstance(database, LazyDatabase) and not database.is_open:
+            # the timeline came first, without SQLAlchemy: draw it before importing that
+            self.call_after_refresh(self._fetch, token, key, select)
+        else:
+            self._fetch(token, key, select)
 
     @work(thread=True, exclusive=True, group="coverage")
     def _fetch(self, token: int, key: GroupKey, select: int | None) -> None:
