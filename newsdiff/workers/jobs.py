@@ -176,7 +176,35 @@ async def schedule_job(context: JobContext, timestamp: int) -> str:
     keeps it to one job per tick, and the lock to one at a time)."""
     from newsdiff.workers.scheduler import tick
 
-    report = await tick(context.app, _poll_context(context).settings)
+    settings = _poll_context(context).settings
+    report = await tick(context.app, settings)
+    if settings.alerts:
+        await _defer_alerts()
+    return report.line()
+
+
+ALERTS_LOCK = "newsdiff:alerts"
+
+
+async def _defer_alerts() -> None:
+    """Alerts go out after each scheduler tick, as after each `newsdiff poll`: one job at a time
+    (a slow or hanging receiver delays alerts, never the scheduling)."""
+    try:
+        await send_alerts_job.configure(
+            lock=ALERTS_LOCK, queueing_lock=ALERTS_LOCK, priority=PRIORITY[SCHEDULE]
+        ).defer_async()
+    except procrastinate.exceptions.AlreadyEnqueued:
+        pass  # the one waiting will see these changes too
+
+
+@app.task(name="newsdiff.send_alerts", queue=SCHEDULER, pass_context=True)
+async def send_alerts_job(context: JobContext) -> str:
+    """Send what the configured alerts match among the new changes (newsdiff.alerts): each
+    change once, failures retried at the next run."""
+    from newsdiff.alerts import send_alerts
+
+    ctx = _poll_context(context)
+    report = await asyncio.to_thread(send_alerts, ctx.settings, ctx.database)
     return report.line()
 
 
