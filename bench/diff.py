@@ -13,9 +13,16 @@ one moved. For each case, in one run:
 with medians (CPU time in-process, wall time for git), ratios against difflib, and quality:
 the words each reports as changed (removed + added) against the minimum, the words the
 generator actually changed (a moved paragraph changes none; the word-level LCS, which cannot
-express moves, is shown too). Never asserts anything.
+express moves, is shown too).
 
-    python bench/diff.py [--quick] [--repeat N] [--profile CASE]
+Then the same on real article texts: the article bodies of ``../shared/corpora/extraction-aeb``
+(181 articles; each non-blank line of ``articleBody`` a paragraph, normalised as the store does),
+each edited by the same generator (5% of the words, one paragraph inserted, one moved). Each
+article is timed alone, ``compare()`` and difflib interleaved in the same loop; the figures are
+the median of the per-article ratios and their spread (quartiles, 10th and 90th percentiles).
+The corpus is skipped when absent. Never asserts anything.
+
+    python bench/diff.py [--quick] [--repeat N] [--profile CASE|corpus] [--only cases|corpus]
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import argparse
 import cProfile
 import difflib
 import io
+import json
 import pstats
 import random
 import shutil
@@ -41,6 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from diff_match_patch import diff_match_patch  # noqa: E402
 
 from newsdiff.diff import Document, compare, myers  # noqa: E402
+from newsdiff.text import normalize_paragraphs  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction-aeb"
 
 FUNCTION = (
     "the the the the of of of to to to and and and a a in in is was that for on it with as "
@@ -237,24 +248,36 @@ class Git:
 
 def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, float]:
     a, b = doc_words(case.old), doc_words(case.new)
-    ours = median_time(lambda: compare(case.old, case.new), repeat)
     engine = myers.engine()
-    myers.set_engine("pure")
+
+    def ours() -> object:
+        myers.set_engine(engine)
+        return compare(case.old, case.new)
+
+    def pure() -> object:
+        myers.set_engine("pure")
+        return compare(case.old, case.new)
+
+    def base() -> object:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
     try:
-        pure = median_time(lambda: compare(case.old, case.new), repeat)
+        samples = interleaved([ours, pure, base], repeat)
+        myers.set_engine("pure")
         pure_changed = compare(case.old, case.new).stats
     finally:
         myers.set_engine(engine)
-    base = median_time(
-        lambda: difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), repeat
-    )
     result = compare(case.old, case.new)
     stats = result.stats
+    ratios = [t / d for t, d in zip(samples[0], samples[2], strict=True)]
     row: dict[str, float] = {
-        "ours": ours,
-        "pure": pure,
+        "ours": statistics.median(samples[0]),
+        "pure": statistics.median(samples[1]),
         "pure_changed": pure_changed.words_added + pure_changed.words_removed,
-        "difflib": base,
+        "difflib": statistics.median(samples[2]),
+        "ratio": statistics.median(ratios),
+        "ratio_lo": _quantile(ratios, 0.25),
+        "ratio_hi": _quantile(ratios, 0.75),
         "ours_changed": stats.words_added + stats.words_removed,
         "difflib_changed": difflib_changed(a, b),
         "lcs_changed": lcs_changed(a, b),
@@ -267,39 +290,131 @@ def run_case(case: Case, repeat: int, tmp: Path, use_git: bool) -> dict[str, flo
     return row
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
-    parser.add_argument(
-        "--profile", metavar="CASE", help="profile compare() on one case (e.g. 8000w-5%%)"
+def corpus_cases(seed: int = 15) -> list[Case]:
+    """Real article bodies from the shared corpus, each with a generated edit (5% of the words,
+    one paragraph inserted, one moved); none when the corpus is absent."""
+    path = CORPUS / "ground-truth.json"
+    if not path.is_file():
+        return []
+    articles = json.loads(path.read_text(encoding="utf-8"))
+    cases = []
+    for n, key in enumerate(sorted(articles)):
+        paragraphs = normalize_paragraphs(articles[key]["articleBody"].splitlines())
+        if not paragraphs:
+            continue
+        old = [p.split(" ") for p in paragraphs]
+        new, changed = edit_article(random.Random(seed * 1000 + n), old, 0.05)
+        cases.append(
+            Case(
+                key[:8],
+                Document("", [" ".join(p) for p in old]),
+                Document("", [" ".join(p) for p in new]),
+                changed,
+            )
+        )
+    return cases
+
+
+def _loops(func: Callable[[], object], least: float = 0.002) -> int:
+    """How many calls of ``func`` make one timing sample of at least ``least`` s CPU time."""
+    n = 1
+    while True:
+        t0 = time.process_time()
+        for _ in range(n):
+            func()
+        if time.process_time() - t0 >= least or n >= 1 << 14:
+            return n
+        n *= 2
+
+
+def interleaved(funcs: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """CPU time per call of each of ``funcs``, one sample per repeat, timed in turn within each
+    repeat (so a burst of load on the machine falls on all of them alike). A sample is the
+    mean of enough calls to take a few milliseconds."""
+    loops = [_loops(f) for f in funcs]
+    samples: list[list[float]] = [[] for _ in funcs]
+    for _ in range(repeat):
+        for func, n, times in zip(funcs, loops, samples, strict=True):
+            t0 = time.process_time()
+            for _ in range(n):
+                func()
+            times.append((time.process_time() - t0) / n)
+    return samples
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    at = q * (len(ordered) - 1)
+    low = int(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def _spread(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):.2f}x, quartiles {_quantile(values, 0.25):.2f}-"
+        f"{_quantile(values, 0.75):.2f}x, 10-90% {_quantile(values, 0.1):.2f}-"
+        f"{_quantile(values, 0.9):.2f}x"
     )
-    parser.add_argument("--repeat", type=int, default=0, help="timing repeats (default 30)")
-    args = parser.parse_args(argv)
-    repeat = args.repeat or (5 if args.quick else 30)
-    cases = [
-        make_case("800w-5%", 800, 0.05, 1),
-        make_case("8000w-5%", 8000, 0.05, 2),
-        make_case("800w-30%", 800, 0.30, 3),
-        make_case("8000w-30%", 8000, 0.30, 4),
-    ]
-    if args.profile:
-        case = next(c for c in cases if c.name == args.profile)
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(repeat):
-            compare(case.old, case.new)
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
-        print(out.getvalue())
-        return 0
+
+
+def run_corpus(cases: list[Case], repeat: int) -> None:
+    """Per-article ratios to difflib on real texts, for both raw-diff engines."""
+    engine = myers.engine()
+    ratios: dict[str, list[float]] = {"native": [], "pure": []}
+    totals = {"ours": 0, "pure": 0, "minimum": 0, "difflib": 0}
+    moved = 0
+    try:
+        for case in cases:
+            a, b = doc_words(case.old), doc_words(case.new)
+
+            def ours(case: Case = case) -> object:
+                return compare(case.old, case.new)
+
+            def base(a: list[str] = a, b: list[str] = b) -> object:
+                return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+            for name in ("native", "pure") if engine == "native" else ("pure",):
+                myers.set_engine(name)
+                t_ours, t_base = interleaved([ours, base], repeat)
+                ratios[name].append(statistics.median(t_ours) / statistics.median(t_base))
+                stats = compare(case.old, case.new).stats
+                totals["ours" if name == "native" else "pure"] += (
+                    stats.words_added + stats.words_removed
+                )
+                if name == "native":
+                    moved += stats.paragraphs_moved
+            totals["minimum"] += case.changed
+            totals["difflib"] += difflib_changed(a, b)
+    finally:
+        myers.set_engine(engine)
+    words = [len(doc_words(c.old)) for c in cases]
+    print(
+        f"\nreal article texts: {len(cases)} articles of {CORPUS.name} "
+        f"(median {statistics.median(words):.0f} words, {min(words)}-{max(words)}), "
+        f"5% of words edited, one paragraph inserted, one moved; median of {repeat} runs each"
+    )
+    for name, values in ratios.items():
+        if values:
+            label = "native raw diff" if name == "native" else "pure Python    "
+            print(f"  compare() / difflib, {label}: {_spread(values)}")
+    ours_changed = f"ours {totals['ours']}, " if ratios["native"] else ""
+    print(
+        f"  changed words, all articles: {ours_changed}pure {totals['pure']}, "
+        f"minimum {totals['minimum']}, difflib {totals['difflib']}; "
+        f"paragraphs moved {moved} (one per article generated)"
+    )
+
+
+def run_cases(cases: list[Case], repeat: int) -> None:
     use_git = shutil.which("git") is not None
     print(
         f"newsdiff compare() ({myers.engine()} raw diff; pure Python beside it) vs difflib "
-        f"(word lists, autojunk=False) and git --word-diff; median of up to {repeat} runs"
+        f"(word lists, autojunk=False) and git --word-diff; median of {repeat} runs"
     )
     header = (
         f"{'case':<10} {'words':>6} {'ours ms':>8} {'difflib ms':>10} {'ratio':>6} "
+        f"{'quartiles':>11} "
         f"{'pure ms':>8} {'ratio':>6} "
         f"{'git ms':>7}  {'changed: ours':>13} {'minimum':>7} {'+%':>6} {'difflib':>7} "
         f"{'git':>6} {'LCS':>6}"
@@ -315,14 +430,64 @@ def main(argv: list[str] | None = None) -> int:
             git_changed = f"{row['git_changed']:6.0f}" if use_git else f"{'-':>6}"
             print(
                 f"{case.name:<10} {len(doc_words(case.old)):>6} {row['ours'] * 1000:8.2f} "
-                f"{row['difflib'] * 1000:10.2f} {row['ours'] / row['difflib']:5.2f}x "
+                f"{row['difflib'] * 1000:10.2f} {row['ratio']:5.2f}x "
+                f"{row['ratio_lo']:5.2f}-{row['ratio_hi']:4.2f}x "
                 f"{row['pure'] * 1000:8.2f} {row['pure'] / row['difflib']:5.2f}x "
                 f"{git_ms}  {row['ours_changed']:13.0f} {case.changed:7d} {excess:+5.1f}% "
                 f"{row['difflib_changed']:7.0f} {git_changed} {row['lcs_changed']:6.0f}"
             )
-    print("ratio = ours / difflib; changed = words removed + added; minimum = words the generator")
+    print(
+        "ratio = ours / difflib, median of the ratios in each run (CPU time; quartiles of "
+        "them beside it);"
+    )
+    print("changed = words removed + added; minimum = words the generator")
     print("changed (a moved paragraph counts 0; difflib, git and LCS count it twice)")
     print(f"pure-Python raw diff, changed words: {', '.join(pure_changed)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats (CI)")
+    parser.add_argument(
+        "--profile",
+        metavar="CASE",
+        help="profile compare() on one case (e.g. 8000w-5%%), or on every article: corpus",
+    )
+    parser.add_argument(
+        "--only", choices=["cases", "corpus"], help="only the generated cases, or only the corpus"
+    )
+    parser.add_argument("--repeat", type=int, default=0, help="timing repeats (default 30)")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (5 if args.quick else 30)
+    cases = [
+        make_case("800w-5%", 800, 0.05, 1),
+        make_case("8000w-5%", 8000, 0.05, 2),
+        make_case("800w-30%", 800, 0.30, 3),
+        make_case("8000w-30%", 8000, 0.30, 4),
+    ]
+    if args.profile:
+        if args.profile == "corpus":
+            profiled = corpus_cases()
+        else:
+            profiled = [c for c in cases if c.name == args.profile]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for case in profiled:
+            for _ in range(repeat):
+                compare(case.old, case.new)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+        print(out.getvalue())
+        return 0
+    if args.only != "corpus":
+        run_cases(cases, repeat)
+    if args.only != "cases":
+        real = corpus_cases()
+        if real:
+            run_corpus(real, repeat)
+        else:
+            print(f"\nreal article texts: {CORPUS} is absent, skipped")
     return 0
 
 
