@@ -9,20 +9,22 @@ from textual.command import CommandPalette
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article
 from newsdiff.timeline.linking import set_link
-from newsdiff.timeline.stories import get_event
+from newsdiff.timeline.stories import get_event, import_story, parse_story
 from newsdiff.tui.screens.chart import ChartScreen
 from newsdiff.tui.widgets.edit_chart import EditChart
 from tests.tui.conftest import build, main, screen_text, settle, shown, until
-from tests.tui.data import Filled, _versions, at
+from tests.tui.data import STORY, Filled, _versions, at
 
 pytestmark = pytest.mark.asyncio
 
 EVIL_OUTLET = "[bold]Evil[/] \x1b[31mNews"
 EVIL_TITLE = "Quarry [red]blast[/] \x1b[2J"
+EVIL_EVENT = "Divers [b]inspect[/b] the \x1b[31mpiers"
 
 
 def add_untrusted(db: Database) -> int:
-    """An outlet named with markup and an escape, its article linked to the closure."""
+    """An outlet named with markup and an escape, its article linked to the closure; an event
+    titled the same way on the chart's axis."""
     article_id = _versions(
         db,
         "https://evil.example/bridge",
@@ -37,6 +39,9 @@ def add_untrusted(db: Database) -> int:
         found = session.get(Article, article_id)
         assert found is not None
         set_link(session, get_event(session, "bridge/closure"), found, linked=True)
+        extra = {"slug": "divers", "date": "2024-03-07", "title": EVIL_EVENT}
+        story = {**STORY, "events": [*STORY["events"], extra]}
+        import_story(session, parse_story(story, "<chart test>"))
     return article_id
 
 
@@ -71,8 +76,9 @@ async def test_chart_of_the_story(db: Database, filled: Filled, size: tuple[int,
         assert "03-06" in drawn  # a day on the time axis
         # the axis runs over the changes (6-7 March): the closure is marked, the cracks (4th)
         # and the inquiry (April) are not
-        assert [(e.number, e.slug) for e in series.marked] == [(1, "closure")]
+        assert [(e.number, e.slug) for e in series.marked] == [(1, "closure"), (2, "divers")]
         assert " 1 2024-03-06  Bridge closed to traffic" in text
+        assert " 2 2024-03-07  Divers [b]inspect[/b] the ␛[31mpiers" in text
         assert "Cracks found" not in text
         assert "Edits per day and outlet" in text
         assert "The Millbrook bridge closure" in text
