@@ -23,6 +23,11 @@ anything about time.
 
     python bench/poll.py [--pages 300] [--quick] [--repeat 3] [--concurrency 16]
                          [--executor thread|process|N|inline] [--profile] [--db URL]
+    python bench/poll.py --peer urlwatch [--pages 300] [--quick] [--repeat 3]
+                         [--validators off|on|both]
+
+With --peer urlwatch, `newsdiff poll` and urlwatch run side by side on the same site instead,
+as whole commands, and the CPU of their whole process trees is compared (bench/peer.py).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import argparse
 import contextlib
 import cProfile
 import gc
+import hashlib
 import io
 import json
 import multiprocessing
@@ -44,6 +50,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -247,20 +254,38 @@ def html_escape(text: str) -> str:
 
 def serve(port_queue: Any, orders: Any, done: Any, pages: int) -> None:
     """The site. Each order ``(text_rev, template_rev)`` renders every page at that revision,
-    then switches to it and says so on ``done``: rendering is not part of any timing."""
-    cache: dict[tuple[int, int, int], bytes] = {}
-    current = [(0, 0)]
+    then switches to it and says so on ``done``: rendering is not part of any timing.
+
+    An order ``(text_rev, template_rev, True)`` also offers validators: each page an ETag (a
+    digest of its bytes) and a Last-Modified (when the site moved to that revision), and a 304
+    to a request whose If-None-Match matches (or, without one, whose If-Modified-Since is not
+    older), as RFC 9110 13.2.2 orders them."""
+    cache: dict[tuple[int, int, int], tuple[bytes, str]] = {}
+    current: list[Any] = [(0, 0), False, ""]  # revision, validators, Last-Modified
 
     def render() -> None:
         while True:
-            revision = orders.get()
+            text_rev, template_rev, *rest = orders.get()
+            revision = (text_rev, template_rev)
             for i in range(pages):
                 if (i, *revision) not in cache:
-                    cache[(i, *revision)] = page(i, *revision)
+                    body = page(i, *revision)
+                    etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+                    cache[(i, *revision)] = (body, etag)
+            # validators first, so no request sees the new revision with the old ones
+            current[1], current[2] = bool(rest and rest[0]), formatdate(usegmt=True)
             current[0] = revision
             done.put(revision)
 
     threading.Thread(target=render, daemon=True).start()
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the bench was killed: no server left behind
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -269,14 +294,27 @@ def serve(port_queue: Any, orders: Any, done: Any, pages: int) -> None:
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            revision, validators, modified = current
+            headers: dict[str, str] = {}
             if self.path == "/robots.txt":
                 body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
             else:
                 i = int(self.path.rsplit("/", 1)[-1])
-                body, ctype = cache[(i, *current[0])], "text/html; charset=utf-8"
+                body, etag = cache[(i, *revision)]
+                ctype = "text/html; charset=utf-8"
+                if validators:
+                    headers = {"ETag": etag, "Last-Modified": modified}
+                    if not_modified(self.headers, etag, modified):
+                        self.send_response(304)
+                        for name, value in headers.items():
+                            self.send_header(name, value)
+                        self.end_headers()
+                        return
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -284,6 +322,22 @@ def serve(port_queue: Any, orders: Any, done: Any, pages: int) -> None:
     server.daemon_threads = True
     port_queue.put(server.server_address[1])
     server.serve_forever()
+
+
+def not_modified(request: Any, etag: str, modified: str) -> bool:
+    """Whether a GET with these request headers gets a 304 (RFC 9110 13.2.2: If-None-Match
+    decides when present, If-Modified-Since only without it)."""
+    match = request.get("If-None-Match")
+    if match is not None:
+        tags = [t.strip().removeprefix("W/") for t in match.split(",")]
+        return "*" in tags or etag in tags
+    since = request.get("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        return parsedate_to_datetime(since) >= parsedate_to_datetime(modified)
+    except (TypeError, ValueError):
+        return False
 
 
 class InlineExecutor(Executor):
@@ -425,6 +479,17 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
     parser.add_argument("--db", help="database URL (default: a new SQLite file)")
     parser.add_argument("--concurrency", type=int, default=16, help="fetch limits (global, host)")
+    parser.add_argument(
+        "--peer",
+        choices=["urlwatch"],
+        help="run the peer's command and `newsdiff poll` side by side instead (bench/peer.py)",
+    )
+    parser.add_argument(
+        "--validators",
+        choices=["off", "on", "both"],
+        default="off",
+        help="with --peer: whether the site sends ETag/Last-Modified and answers 304",
+    )
     args = parser.parse_args()
     pages = 60 if args.quick else args.pages
 
@@ -436,14 +501,23 @@ def main() -> None:
     assert server.pid is not None
     site_pid = server.pid
 
-    def revise(text_rev: int, template_rev: int) -> None:
-        orders.put((text_rev, template_rev))
+    def revise(text_rev: int, template_rev: int, validators: bool = False) -> None:
+        orders.put((text_rev, template_rev, validators))
         done.get(timeout=600)
 
     revise(0, 0)
     base = f"http://127.0.0.1:{port}"
     avg = sum(len(page(i, 0, 0)) for i in range(10)) / 10
     print(f"{pages} pages of ~{avg / 1024:.0f} KB on {base}; {load()}")
+    if args.peer:
+        from peer import run_peer
+
+        rounds = max(args.repeat, 3)
+        for setting in ("off", "on") if args.validators == "both" else (args.validators,):
+            run_peer(base, pages, rounds, setting == "on", revise, site_pid)
+            print(load())
+        server.terminate()
+        return
 
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='newsdiff-bench-')) / 'b.sqlite'}"
     migrate(url)
@@ -466,7 +540,8 @@ def main() -> None:
     gc_timer = GCTimer()
 
     def timed(label: str) -> float:
-        profiler = cProfile.Profile() if args.profile else None
+        # CPU time: a loaded machine does not inflate the figures
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
         gc_timer.take()
         start, before = time.perf_counter(), cpu_seconds(site_pid)
         if profiler:
