@@ -84,6 +84,10 @@ MAX_URL_CHARS = 65_536
 #: week, so a schedule never overflows a timedelta and a site never parks an article for years
 MAX_RETRY_AFTER_S = 7 * 24 * 3600.0
 ROBOTS_TIMEOUT_S = 10.0
+#: an unwanted body (a redirect's, an error page's) declared at most this long is read and
+#: dropped, so that the connection goes back to the pool: httpcore closes a connection whose
+#: response was not read to its end, and the next request to the host would open a new one
+DRAIN_BYTES = 16 * 1024
 CLIP_CHARS = 200  # URLs and messages quoted in an error are cut to this
 
 # ASCII digits only: "²".isdigit() is True and float("²") raises. A fraction is tolerated.
@@ -227,6 +231,18 @@ async def _vet_location(response: httpx.Response) -> None:
     this runs first and refuses such a Location with a clear :class:`BadRedirect`."""
     if response.status_code in REDIRECT_CODES and "location" in response.headers:
         resolve_redirect(str(response.request.url), response.headers["location"])
+
+
+async def _drain(response: httpx.Response, headers: Mapping[str, str], status: int) -> None:
+    """Read the body of a response whose body is not wanted to its end, when that is cheap: a
+    304 has none, and a body declared (Content-Length) at most :data:`DRAIN_BYTES` long is read
+    raw (nothing is decompressed). Anything else is left unread (httpcore then closes the
+    connection)."""
+    declared = headers.get("content-length", "").strip()
+    small = declared.isascii() and declared.isdigit() and int(declared) <= DRAIN_BYTES
+    if status == 304 or small:
+        async for _chunk in response.aiter_raw():
+            pass
 
 
 @dataclass
@@ -491,6 +507,7 @@ class Fetcher:
                 sent = {k: v for k, v in response.request.headers.items() if k.lower() != "host"}
                 status = response.status_code
                 if status in REDIRECT_CODES or status == 304 or status >= 400 or status < 200:
+                    await _drain(response, lower, status)
                     return _Response(status, lower, b"", lower.get("location"), sent)
                 ctype = lower.get("content-type", "").split(";")[0].strip().lower()
                 if accept is not None and ctype and not ctype.startswith(accept):

@@ -2,11 +2,16 @@
 time: :func:`poll_feed` (one feed) and :func:`check_article` (one article). Each reads what it
 needs, does its network I/O with no transaction open, then writes in one short transaction, so a
 poll killed at any moment leaves a consistent database. :func:`run_poll` is one driver of them.
+
+A run with nothing to do is the common case under cron: it decides that before it starts an
+event loop, an HTTP client or an extraction pool, and this module imports the HTTP client, the
+feed parser, URL handling and extraction only where they are used (``python -X importtime -m
+newsdiff poll`` shows what a run loads). Checks that find nothing new are written in batches
+(:class:`~newsdiff.collect.record.CheckBatch`) when the driver gives a batch.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import functools
 import hashlib
@@ -14,28 +19,15 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from newsdiff.collect import schedule
-from newsdiff.collect.aliases import learn_urls
-from newsdiff.collect.feeds import FEED_ACCEPT, FeedItem, ParsedFeed, parse_feed
-from newsdiff.collect.headlines import plausible_date
-from newsdiff.collect.http import HTML_TYPES, Fetcher, FetchResult
-from newsdiff.collect.observe import failure_outcome, http_status_of, version_fields
-from newsdiff.collect.urls import (
-    canonical_url,
-    host_of,
-    redirected_to_front_page,
-    url_variants,
-)
-from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
-from newsdiff.collect.workers import ExtractionPool, extract_for_store
-from newsdiff.config import ScheduleSettings, Settings
+from newsdiff.collect.record import CheckBatch, CheckOutcome, record_one
+from newsdiff.config import Settings
 from newsdiff.errors import (
     ConfigError,
     ExtractionError,
@@ -45,16 +37,28 @@ from newsdiff.errors import (
     NewsdiffError,
     StoreError,
 )
-from newsdiff.store.articles import (
-    add_alias,
-    get_or_create_outlet,
-    track_article,
-)
 from newsdiff.store.db import Database
-from newsdiff.store.feeds import add_feed, due_feeds, list_feeds, record_entry
 from newsdiff.store.models import Article, Feed, FeedEntry, Outlet, utcnow
-from newsdiff.store.observations import Observation, record_observation
+from newsdiff.store.observations import SEEN_AGAIN, Observation, still_seen
 from newsdiff.store.versions import latest_text, lock_article
+
+if TYPE_CHECKING:
+    from newsdiff.collect.feeds import FeedItem, ParsedFeed
+    from newsdiff.collect.http import Fetcher, FetchResult
+    from newsdiff.collect.warc import CaptureRef
+
+__all__ = [
+    "CheckBatch",
+    "CheckOutcome",
+    "FeedOutcome",
+    "PollContext",
+    "PollSummary",
+    "check_article",
+    "poll_feed",
+    "run_poll",
+    "run_poll_async",
+    "sync_config_feeds",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +80,25 @@ class PollContext:
     clock: Clock = utcnow
     executor: Executor | None = None
     extractor: Callable[..., Any] | None = None
+    #: seen-again checks are written together through this (None: each in its own transaction)
+    batch: CheckBatch | None = None
+    #: what the driver read of the articles it is about to check, in one query: a cache that
+    #: :func:`check_article` takes its article's entry from (reading the row itself without)
+    due: dict[int, DueArticle] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DueArticle:
+    """What a check reads before it fetches (no transaction is open while it fetches)."""
+
+    id: int
+    url: str
+    last_hash: str | None
+    versions: int
+    outlet: str | None
+    feed_title: str | None
+    etag: str | None = None  # the validators of the last body (``last_hash``), sent back
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,17 +108,6 @@ class FeedOutcome:
     entries: int = 0
     new_articles: int = 0
     warning: str | None = None
-    error: str | None = None
-    recorded: bool = True  # False: the database refused to record the failure too
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    article_id: int
-    url: str
-    outcome: str
-    http_status: int | None = None
-    version: int | None = None
     error: str | None = None
     recorded: bool = True  # False: the database refused to record the failure too
 
@@ -137,6 +149,9 @@ class PollSummary:
 
 
 def _outlet_for(session: Any, outlet_name: str | None, url: str) -> Outlet:
+    from newsdiff.collect.urls import host_of
+    from newsdiff.store.articles import get_or_create_outlet
+
     host = host_of(url)
     return get_or_create_outlet(session, outlet_name or host, host)
 
@@ -146,6 +161,8 @@ def sync_config_feeds(settings: Settings, database: Database, now: datetime) -> 
     added = 0
     if not settings.feeds:
         return 0
+    from newsdiff.store.feeds import add_feed
+
     with database.write() as session:
         for item in settings.feeds:
             if item.outlet is None:  # a known feed keeps the outlet it has
@@ -220,6 +237,8 @@ def _record_feed_failure(
 def _usable_links(parsed: ParsedFeed) -> tuple[list[tuple[FeedItem, str]], int]:
     """The feed's items with their canonical URLs, and how many links were unusable (not
     http(s), malformed, longer than :data:`MAX_URL_CHARS`)."""
+    from newsdiff.collect.urls import canonical_url
+
     usable: list[tuple[FeedItem, str]] = []
     bad = 0
     for item in parsed.items:
@@ -239,6 +258,14 @@ def _usable_links(parsed: ParsedFeed) -> tuple[list[tuple[FeedItem, str]], int]:
 
 
 async def _poll_feed(ctx: PollContext, feed_id: int) -> FeedOutcome:
+    import asyncio
+
+    from newsdiff.collect.feeds import FEED_ACCEPT, parse_feed
+    from newsdiff.collect.headlines import plausible_date
+    from newsdiff.collect.urls import url_variants
+    from newsdiff.store.articles import add_alias, track_article
+    from newsdiff.store.feeds import record_entry
+
     with ctx.database.read() as session:
         feed = session.get(Feed, feed_id)
         if feed is None:
@@ -330,6 +357,26 @@ _FEED_TITLE = (
 )
 
 
+def _due_query() -> Any:
+    """What a check reads of its article (:class:`DueArticle`), for one article or many."""
+    return select(
+        Article.id,
+        Article.url,
+        Article.last_body_hash,
+        Article.version_count,
+        Outlet.name,
+        _FEED_TITLE,
+        Article.etag,
+        Article.last_modified,
+    ).outerjoin(Outlet, Outlet.id == Article.outlet_id)
+
+
+def _read_due(ctx: PollContext, article_id: int) -> DueArticle | None:
+    with ctx.database.read() as session:
+        row = session.execute(_due_query().where(Article.id == article_id)).first()
+    return DueArticle(*row) if row is not None else None
+
+
 def _body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -346,9 +393,10 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
     schedule the next one. Safe in any process at any time: the write locks the article row.
 
     Network I/O, extraction and diff stats happen with no transaction open; the observation is
-    then recorded in one short transaction (with the version, if any: all or nothing). Never
-    raises for anything the page sends: an unexpected exception becomes a recorded ``error``
-    check, its traceback in the log."""
+    then recorded in one short transaction (with the version, if any: all or nothing), or, when
+    it found nothing new and ``ctx.batch`` is given, with other such checks in one (each still
+    its own row, see :mod:`newsdiff.collect.record`). Never raises for anything the page sends:
+    an unexpected exception becomes a recorded ``error`` check, its traceback in the log."""
     try:
         return await _check_article(ctx, article_id)
     except Exception as exc:  # noqa: BLE001 - the last resort: one article never stops the run
@@ -364,7 +412,7 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
                 if article is None:
                     return CheckOutcome(article_id, "?", "error", error=str(error))
                 obs = Observation(article_id, ctx.clock(), outcome="error", error=str(error))
-                return _record(session, article, obs, ctx.settings.schedule, error)
+                return record_one(session, article, obs, ctx.settings.schedule, error)
         except NewsdiffError as store_exc:  # the database itself is failing: say so, carry on
             logger.error("article %s: not recorded: %s", article_id, store_exc)
             return CheckOutcome(
@@ -373,27 +421,48 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
 
 
 async def _observe(
-    ctx: PollContext, article_id: int, url: str, last_hash: str | None, versions: int, **opts: Any
+    ctx: PollContext, due: DueArticle, **opts: Any
 ) -> tuple[Observation, FetchResult | None, NewsdiffError | None]:
     """Fetch and extract (no transaction open): the observation to record, the response (for the
-    URLs it teaches), and the error, if any."""
+    URLs it teaches), and the error, if any.
+
+    The request is conditional when the last body's validators are known: a 304 is
+    ``not_modified``, with no body read. The same bytes as last time (one hash of the body) are
+    ``unchanged`` without extraction."""
+    import asyncio
+    from concurrent.futures.process import BrokenProcessPool
+
+    from newsdiff.collect.http import HTML_TYPES
+    from newsdiff.collect.urls import redirected_to_front_page
+
+    url = due.url
     started = time.monotonic()
     result: FetchResult | None = None
     extraction: Any = None
     stats: Any = None
     edits: Any = None
     body_hash: str | None = None
+    # validators stand for the last body: without its hash there is nothing a 304 could confirm
+    etag, modified = (due.etag, due.last_modified) if due.last_hash else (None, None)
     try:
-        result = await ctx.fetcher.fetch(url, accept=HTML_TYPES)
+        result = await ctx.fetcher.fetch(url, accept=HTML_TYPES, etag=etag, last_modified=modified)
         if result.redirects and redirected_to_front_page(url, result.final_url):
             # how many sites answer for an article they removed: never a version of it
             raise FetchError(f"redirected to the site's front page: {result.final_url}", url=url)
-        body_hash = _body_hash(result.body)
-        if body_hash != last_hash:
+        if result.not_modified:
+            if not (etag or modified):
+                raise FetchError("HTTP 304 to a request that was not conditional", url=url)
+            body_hash = due.last_hash  # what the 304 confirms
+        else:
+            body_hash = _body_hash(result.body)
+            etag, modified = _validators(result.headers)
+        if body_hash != due.last_hash:
+            from newsdiff.collect.workers import extract_for_store
+
             previous = None
-            if versions:  # what the change stats compare against (read with no write open)
+            if due.versions:  # what the change stats compare against (read with no write open)
                 with ctx.database.read() as session:
-                    previous = latest_text(session, article_id)
+                    previous = latest_text(session, due.id)
             loop = asyncio.get_running_loop()
             extraction, stats, edits = await loop.run_in_executor(
                 ctx.executor,
@@ -416,8 +485,10 @@ async def _observe(
     duration_ms = int((time.monotonic() - started) * 1000)
     now = ctx.clock()
     if error is not None:
+        from newsdiff.collect.observe import failure_outcome, http_status_of
+
         obs = Observation(
-            article_id,
+            due.id,
             now,
             outcome=failure_outcome(error),
             error=str(error),
@@ -427,17 +498,21 @@ async def _observe(
         )
         return obs, result, error
     assert result is not None
-    if extraction is None:  # the same bytes as last time
+    if extraction is None:  # the same bytes as last time (or a 304 saying so)
         obs = Observation(
-            article_id,
+            due.id,
             now,
-            outcome="unchanged",
+            outcome="not_modified" if result.not_modified else "unchanged",
             http_status=result.status,
             final_url=result.final_url,
             body_hash=body_hash,
+            etag=etag,
+            last_modified=modified,
             duration_ms=duration_ms,
         )
         return obs, result, None
+    from newsdiff.collect.observe import version_fields
+
     warnings = list(extraction.warnings)
     capture: CaptureRef | None = None
     if stats is not None:  # the response is about to become a version
@@ -446,7 +521,7 @@ async def _observe(
         extraction, final_url=result.final_url, http_status=result.status, capture=capture
     )
     obs = Observation(
-        article_id,
+        due.id,
         now,
         fields=fields,
         stats=stats,
@@ -454,85 +529,77 @@ async def _observe(
         http_status=result.status,
         final_url=result.final_url,
         body_hash=body_hash,
+        etag=etag,
+        last_modified=modified,
         duration_ms=duration_ms,
         warnings=tuple(warnings),  # a rule that matched nothing, a capture not kept...
     )
     return obs, result, None
 
 
+#: the longest validator kept (the articles columns' sizes); a longer one is not kept at all
+VALIDATOR_CHARS = {"etag": 500, "last-modified": 100}
+
+
+def _validators(headers: Any) -> tuple[str | None, str | None]:
+    """A response's ETag and Last-Modified, each kept only if it can go back on the wire as it
+    came (printable ASCII, not longer than its column): a cut or altered validator would never
+    match, and one that cannot be sent is dropped by the fetcher anyway."""
+
+    def usable(name: str) -> str | None:
+        value = headers.get(name)
+        if not value or len(value) > VALIDATOR_CHARS[name]:
+            return None
+        return value if value.isascii() and value.isprintable() else None
+
+    return usable("etag"), usable("last-modified")
+
+
 async def _check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
-    s = ctx.settings.schedule
-    with ctx.database.read() as session:
-        row = session.execute(
-            select(
-                Article.url, Article.last_body_hash, Article.version_count, Outlet.name, _FEED_TITLE
-            )
-            .outerjoin(Outlet, Outlet.id == Article.outlet_id)
-            .where(Article.id == article_id)
-        ).first()
-    if row is None:
+    due = ctx.due.pop(article_id, None) or _read_due(ctx, article_id)
+    if due is None:
         return CheckOutcome(article_id, "?", "error", error="article removed")
-    url, last_hash, versions, outlet_name, feed_title = row
-    rules = ctx.settings.outlets.get(outlet_name) if outlet_name else None
+    outcome = await _check(ctx, due, guard=True)
+    if outcome is None:
+        # another process changed the article between our read and our write: what we saw
+        # is not "the same as the latest" any more, so look again from what it holds now
+        logger.info("article %s: changed while checking; checking again", due.url)
+        due = _read_due(ctx, article_id)
+        if due is None:
+            return CheckOutcome(article_id, "?", "error", error="article removed while checking")
+        outcome = await _check(ctx, due, guard=False)
+    assert outcome is not None
+    return outcome
+
+
+async def _check(ctx: PollContext, due: DueArticle, *, guard: bool) -> CheckOutcome | None:
+    """One look at ``due``, recorded; ``None`` (with ``guard``) when nothing new was seen but
+    the article changed since ``due`` was read, and nothing was recorded."""
+    s = ctx.settings.schedule
+    rules = ctx.settings.outlets.get(due.outlet) if due.outlet else None
     obs, result, error = await _observe(
-        ctx,
-        article_id,
-        url,
-        last_hash,
-        versions,
-        feed_title=feed_title,
-        min_chars=s.min_chars,
-        rules=rules,
+        ctx, due, feed_title=due.feed_title, min_chars=s.min_chars, rules=rules
     )
+    seen_again = error is None and obs.outcome in SEEN_AGAIN
+    if seen_again and guard and ctx.batch is not None:
+        assert result is not None
+        if result.final_url == due.url:  # nothing to learn about its URLs: batched
+            return await ctx.batch.record(obs)
     with ctx.database.write() as session:
-        article = lock_article(session, article_id)
+        article = lock_article(session, due.id)
         if article is None:
-            return CheckOutcome(article_id, url, "error", error="article removed while checking")
+            return CheckOutcome(due.id, due.url, "error", error="article removed while checking")
+        if seen_again and guard and not still_seen(article, obs):
+            return None
         if error is None and result is not None:
+            from newsdiff.collect.aliases import learn_urls
+
             # the same bytes as last time hold the same rel=canonical, learnt then
             body = result.body if obs.fields is not None else b""
             article = learn_urls(session, article, result, body, obs.checked_at)
-            if article.id != article_id:
+            if article.id != due.id:
                 obs = dataclasses.replace(obs, article_id=article.id)
-        return _record(session, article, obs, s, error)
-
-
-def _record(
-    session: Any,
-    article: Article,
-    obs: Observation,
-    s: ScheduleSettings,
-    error: NewsdiffError | None,
-) -> CheckOutcome:
-    """Record ``obs`` and schedule the article's next check from what it was."""
-    recorded = record_observation(session, article, obs)
-    now, first_seen, interval = obs.checked_at, article.first_seen_at, article.check_interval
-    outcome = recorded.outcome
-    if outcome == "new_version":
-        article.failure_count = 0
-        nxt = schedule.after_change(now, first_seen, s)
-    elif outcome in ("unchanged", "not_modified"):
-        article.failure_count = 0
-        nxt = schedule.after_unchanged(now, first_seen, interval, s)
-    elif outcome == "gone":
-        article.failure_count = (article.failure_count or 0) + 1
-        nxt = schedule.after_missing(now, first_seen, interval, article.failure_count, s)
-    elif outcome == "blocked":
-        nxt = schedule.after_unchanged(now, first_seen, interval, s)
-    elif outcome == "skipped":
-        nxt = schedule.Next(schedule.STOPPED, None, interval or 0)
-    else:
-        article.failure_count = (article.failure_count or 0) + 1
-        retry = error.retry_after if isinstance(error, HTTPStatusError) else None
-        nxt = schedule.after_failure(now, first_seen, interval, s, retry_after=retry)
-    _apply(article, nxt)
-    message = recorded.check.error
-    if message:
-        logger.info("article %s: %s: %s", article.url, outcome, message)
-    number = recorded.version.number if recorded.version is not None else None
-    return CheckOutcome(
-        article.id, article.url, outcome, obs.http_status, version=number, error=message
-    )
+        return record_one(session, article, obs, s, error)
 
 
 async def _keep_capture(
@@ -541,6 +608,10 @@ async def _keep_capture(
     """Write the response that makes a new version to the captures (unless turned off), before
     the write transaction: file I/O never holds the database's write lock. A capture that
     cannot be written is a warning on the check, never a lost version."""
+    import asyncio
+
+    from newsdiff.collect.warc import capture_dir, write_capture
+
     directory = capture_dir(ctx.settings)
     if directory is None:
         return None
@@ -561,23 +632,27 @@ async def _keep_capture(
         return None
 
 
-def _apply(article: Article, nxt: schedule.Next) -> None:
-    article.status = nxt.status
-    article.next_check_at = nxt.next_check_at
-    article.check_interval = nxt.interval
-
-
 async def run_poll_async(
-    ctx: PollContext, *, force: bool = False, progress: Progress | None = None
+    ctx: PollContext,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    sync: bool = True,
 ) -> PollSummary:
-    """One cycle: due feeds, then due articles (all tracked articles with ``force``)."""
+    """One cycle: due feeds, then due articles (all tracked articles with ``force``).
+
+    ``sync=False``: the config's feeds are already in the database (:func:`run_poll` adds them
+    before it decides whether there is anything to do)."""
+    import asyncio
+
     started = time.monotonic()
     summary = PollSummary()
     now = ctx.clock()
-    sync_config_feeds(ctx.settings, ctx.database, now)
+    if sync:
+        sync_config_feeds(ctx.settings, ctx.database, now)
     with ctx.database.read() as session:
-        feeds = list_feeds(session) if force else due_feeds(session, now)
-        feed_ids = [f.id for f in feeds]
+        feeds = session.scalars(select(Feed.id).order_by(Feed.id) if force else _due_feeds(now))
+        feed_ids = list(feeds)
     done = 0
     if progress:
         progress("feeds", 0, len(feed_ids))
@@ -602,10 +677,18 @@ async def run_poll_async(
 
     now = ctx.clock()
     with ctx.database.read() as session:
-        stmt = select(Article.id).where(Article.status == schedule.TRACKING)
+        # what each check reads first, for all of them in one query (a cache: a check whose
+        # entry is gone reads its row itself)
+        stmt = _due_query().where(Article.status == schedule.TRACKING)
         if not force:
             stmt = stmt.where(Article.next_check_at <= now)
-        article_ids = list(session.scalars(stmt.order_by(Article.next_check_at, Article.id)))
+        due = [
+            DueArticle(*row)
+            for row in session.execute(stmt.order_by(Article.next_check_at, Article.id))
+        ]
+    ctx.due.update((d.id, d) for d in due)
+    article_ids = [d.id for d in due]
+    del due
     done = 0
     if progress:
         progress("articles", 0, len(article_ids))
@@ -626,13 +709,32 @@ async def run_poll_async(
         summary.unrecorded += not c.recorded
         if c.outcome == "new_version":
             summary.new_versions += 1
-        elif c.outcome in ("unchanged", "not_modified"):
+        elif c.outcome in SEEN_AGAIN:
             summary.unchanged += 1
         else:
             summary.failures += 1
             summary.problems.append(f"{c.url}: {c.outcome}: {c.error}")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _due_feeds(now: datetime) -> Any:
+    """The ids of the feeds due at ``now`` (store.feeds.due_feeds's rule), oldest first."""
+    return (
+        select(Feed.id)
+        .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
+        .order_by(Feed.next_poll_at, Feed.id)
+    )
+
+
+def _has_work(database: Database, now: datetime, force: bool) -> bool:
+    """Whether a poll at ``now`` has a feed to poll or an article to check."""
+    articles = select(Article.id).where(Article.status == schedule.TRACKING)
+    if not force:
+        articles = articles.where(Article.next_check_at <= now)
+    feeds = select(Feed.id) if force else _due_feeds(now)
+    with database.read() as session:
+        return bool(session.scalar(select(or_(exists(feeds), exists(articles)))))
 
 
 def run_poll(
@@ -647,15 +749,30 @@ def run_poll(
     """Run one poll cycle under the poll lock (raises :class:`PollLocked` if one is running).
 
     Extraction runs in ``executor``; by default in an :class:`ExtractionPool` made for this
-    poll (threads, then worker processes when there is much to extract)."""
+    poll (threads, then worker processes when there is much to extract). Checks that find
+    nothing new are written in batches. With nothing due, it returns before it starts an event
+    loop, an HTTP client or a pool."""
     from newsdiff.collect.lock import poll_lock
 
-    async def go(pool: Executor) -> PollSummary:
-        async with Fetcher(settings.fetch) as fetcher:
-            ctx = PollContext(settings, database, fetcher, clock=clock, executor=pool)
-            return await run_poll_async(ctx, force=force, progress=progress)
-
     with poll_lock(database):
+        started = time.monotonic()
+        sync_config_feeds(settings, database, clock())
+        if not _has_work(database, clock(), force):
+            return PollSummary(seconds=time.monotonic() - started)
+
+        import asyncio
+
+        from newsdiff.collect.http import Fetcher
+        from newsdiff.collect.workers import ExtractionPool
+
+        async def go(pool: Executor) -> PollSummary:
+            async with Fetcher(settings.fetch) as fetcher:
+                batch = CheckBatch(database, settings.schedule)
+                ctx = PollContext(
+                    settings, database, fetcher, clock=clock, executor=pool, batch=batch
+                )
+                return await run_poll_async(ctx, force=force, progress=progress, sync=False)
+
         if executor is not None:
             return asyncio.run(go(executor))
         with ExtractionPool() as pool:

@@ -114,6 +114,10 @@ class Article(Base):
     last_checked_at: Mapped[datetime | None]
     last_changed_at: Mapped[datetime | None]
     last_body_hash: Mapped[str | None] = mapped_column(String(64))
+    # the validators (ETag, Last-Modified) of the response whose body hashed to last_body_hash,
+    # sent back on the next check (a 304 is a not_modified check): set and cleared with it
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
     version_count: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str | None] = mapped_column(Text)  # latest headline (or the feed's before v1)
