@@ -71,12 +71,15 @@ async def test_a_malformed_query_is_one_line_in_the_screen(db: Database, filled:
         await settle(pilot)
         await pilot.press("f")
         search = search_screen(app)
+        await pilot.press(*"bridge", "enter")  # hits first: a bad query clears them
+        await until(pilot, lambda: bool(search.hits), "the hits")
         for bad in ('"unbalanced', "NOT bridge", "ab*", "x" * 1001):
             search.query_one(Input).value = bad
             await pilot.press("enter")
             await settle(pilot)
             assert search.status.startswith("Cannot search this: "), search.status
             assert "\n" not in search.status
+            assert not search.hits and search.query_one(DataTable).row_count == 0
             assert "Traceback" not in screen_text(app)
         assert isinstance(app.screen, SearchScreen)
         await pilot.press("escape")
@@ -106,3 +109,18 @@ async def test_search_from_the_palette(db: Database, filled: Filled) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
+
+
+async def test_every_column_shows_at_80x24(db: Database, filled: Filled) -> None:
+    app = build(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *'"several months"', "enter")
+        search = search_screen(app)
+        await until(pilot, lambda: not search.pending, "the search")
+        await pilot.pause()
+        text = screen_text(app)
+        for label in ("Article", "Outlet", "Version(s)", "When", "Headline", "Snippet"):
+            assert label in text
+        assert "Bridge" in text and "The coun" in text  # headline and snippet, cut with …
+        assert search.query_one(DataTable).max_scroll_x == 0  # nothing off to the right

@@ -202,6 +202,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             query = parse_query(text)
         except BadQuery as exc:
             self.pending = False
+            self._show([])  # no hits left from another query under the message
             self._say(f"Cannot search this: {exc}", error=True)
             return
         self.pending = True
@@ -230,10 +231,17 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         if message.token != self.token:
             return
         self.pending = False
-        self.hits = message.hits
+        self._show(message.hits)
+        count = plural(len(self.hits), "hit")
+        more = f" (the first {MAX_HITS})" if len(self.hits) >= MAX_HITS else ""
+        opened = " · ↓ then enter opens one" if self.hits else ""
+        self._say(f"{count}{more} for {message.query}{opened}")
+
+    def _show(self, hits: list[SearchHit]) -> None:
+        self.hits = hits
         table = self.query_one(DataTable)
         table.clear()
-        for hit in self.hits:
+        for hit in hits:
             table.add_row(
                 cell(f"#{hit.article_id}"),
                 safe_text(hit.outlet or "-"),
@@ -242,10 +250,34 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
                 marked(hit.title, hit.title_marks),
                 marked(hit.snippet, hit.snippet_marks),
             )
-        count = plural(len(self.hits), "hit")
-        more = f" (the first {MAX_HITS})" if len(self.hits) >= MAX_HITS else ""
-        opened = " · ↓ then enter opens one" if self.hits else ""
-        self._say(f"{count}{more} for {message.query}{opened}")
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Outlet, headline and snippet share what the other columns leave (one sixth, two and
+        three; the outlet no wider than it needs), cut with "…", so that all show at 80
+        columns."""
+        table = self.query_one(DataTable)
+        columns = list(table.columns.values())
+        if len(columns) != 6 or table.size.width <= 0:
+            return
+        padding = 2 * table.cell_padding  # each side of each column
+        # the fixed columns' widths from the cells themselves (the table measures them later)
+        fixed = 0
+        for index, label in ((0, "Article"), (2, "Version(s)"), (3, "When")):
+            cells = [table.get_row_at(r)[index] for r in range(table.row_count)]
+            fixed += max([len(label), *(c.cell_len for c in cells)]) + padding
+        room = max(18, table.scrollable_content_region.width - fixed - 3 * padding - 1)
+        natural = max((len(printable(h.outlet or "-")) for h in self.hits), default=6)
+        outlet = max(6, min(natural, room // 6))
+        headline = (room - outlet) * 2 // 5
+        widths = ((1, outlet), (4, headline), (5, room - outlet - headline))
+        for index, width in widths:
+            columns[index].auto_width = False
+            columns[index].width = max(6, width)
+        table.refresh()
 
     def on_search_failed(self, message: SearchFailed) -> None:
         if message.token == self.token:
