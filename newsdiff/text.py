@@ -38,6 +38,9 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
 #: with each version but make no version by themselves. A key added here must only add to the
 #: hashed data when present, so that the stored hashes of versions without it stay valid.
 HASHED_HEADLINES = ("h1", "og", "standfirst")
+#: Hashed variants newsdiff began to capture after versions had been stored without them: a
+#: stored version whose ``headlines`` lack the key was made before (not "the page had none").
+LATER_HEADLINES = ("standfirst",)
 
 
 def text_hash(
@@ -56,6 +59,29 @@ def text_hash(
         if variant and variant != clean_title:
             data += f"\n\n{key}: {variant}"
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def same_text(
+    stored_hash: str,
+    stored_headlines: Mapping[str, object] | None,
+    title: str,
+    paragraphs: Iterable[str],
+    headlines: Mapping[str, object] | None,
+    digest: str | None = None,
+) -> bool:
+    """Whether a text is the one stored under ``stored_hash``. A variant of
+    :data:`LATER_HEADLINES` that was not captured when the stored version was made is left out
+    of the comparison: starting to capture a standfirst is not an edit of the article, so a
+    database from before it gets no version that only "adds" each page's standfirst. (The next
+    real change stores it, and the diff can tell it apart by the key being absent before.)"""
+    paragraphs = list(paragraphs)
+    if (digest or text_hash(title, paragraphs, headlines)) == stored_hash:
+        return True
+    missing = [k for k in LATER_HEADLINES if stored_headlines is None or k not in stored_headlines]
+    if not missing or not headlines or not any(headlines.get(k) for k in missing):
+        return False
+    known = {k: v for k, v in headlines.items() if k not in missing}
+    return text_hash(title, paragraphs, known) == stored_hash
 
 
 _CONTROL: dict[int, int | str] = {c: 0x2400 + c for c in range(0x20) if c not in (0x0A,)}

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from newsdiff.errors import EmptyText
 from newsdiff.store.models import Article, Version
 from newsdiff.store.versions import VersionFields, add_version, apply_stats, lock_article
+from newsdiff.text import same_text
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,17 @@ def merge_version(
     at = bisect.bisect_right([v.captured_at for v in versions], captured_at)
     previous = versions[at - 1] if at else None
     following = versions[at] if at < len(versions) else None
-    if previous is not None and previous.text_hash == digest:
+    title, paragraphs = clean[0], clean[1]
+    if previous is not None and same_text(
+        previous.text_hash, previous.headlines, title, paragraphs, fields.headlines, digest
+    ):
         return MergeResult(previous, "unchanged", "same_as_previous")
     if following is None:
         added = add_version(session, article, fields, captured_at=captured_at)
         return MergeResult(added.version, "new_version", "appended")
-    if following.text_hash == digest:
+    if same_text(
+        following.text_hash, following.headlines, title, paragraphs, fields.headlines, digest
+    ):
         following.captured_at = captured_at
         following.source = fields.source
         session.flush()

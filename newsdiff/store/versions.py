@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from newsdiff.errors import EmptyText, NotFound
 from newsdiff.store.models import Article, Check, Version
-from newsdiff.text import normalize_paragraph, normalize_paragraphs, text_hash
+from newsdiff.text import normalize_paragraph, normalize_paragraphs, same_text, text_hash
 
 OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "gone", "blocked", "skipped")
 
@@ -58,6 +58,7 @@ class VersionText:
     text_hash: str
     title: str
     paragraphs: tuple[str, ...]
+    headlines: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,18 @@ class ChangeStats:
 def latest_text(session: Session, article_id: int) -> VersionText | None:
     """The latest version's number, hash, title and paragraphs (for :func:`change_stats`)."""
     row = session.execute(
-        select(Version.number, Version.text_hash, Version.title, Version.paragraphs)
+        select(
+            Version.number, Version.text_hash, Version.title, Version.paragraphs, Version.headlines
+        )
         .where(Version.article_id == article_id)
         .order_by(Version.number.desc())
         .limit(1)
     ).first()
     if row is None:
         return None
-    return VersionText(row.number, row.text_hash, row.title, tuple(_split(row.paragraphs)))
+    return VersionText(
+        row.number, row.text_hash, row.title, tuple(_split(row.paragraphs)), row.headlines
+    )
 
 
 def _split(paragraphs: str | None) -> list[str]:
@@ -129,7 +134,9 @@ def change_stats(
         return None
     clean_title = normalize_paragraph(title)
     digest = text_hash(clean_title, clean, headlines)
-    if previous is not None and previous.text_hash == digest:
+    if previous is not None and same_text(
+        previous.text_hash, previous.headlines, clean_title, clean, headlines, digest
+    ):
         return None
     changed, counts = _stats(
         clean_title,
@@ -249,7 +256,9 @@ def add_version(
         ) from None
     lock_article(session, article.id)
     previous = latest_version(session, article.id)
-    if previous is not None and previous.text_hash == clean[2]:
+    if previous is not None and same_text(
+        previous.text_hash, previous.headlines, clean[0], clean[1], fields.headlines, clean[2]
+    ):
         return AddResult(previous, False)
     number = (previous.number + 1) if previous else 1
     version = fields.new_version(article.id, number, captured_at, clean)

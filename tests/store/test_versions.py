@@ -186,3 +186,39 @@ def test_a_changed_og_title_alone_is_a_version(database: Database) -> None:
     assert [v.number for v in versions] == [1, 2]
     assert versions[1].headlines is not None
     assert versions[1].headlines["og"] == "Council failed children, inspectors say"
+
+
+def test_starting_to_capture_the_standfirst_is_not_a_version(database: Database) -> None:
+    """Versions stored before the standfirst was captured have no 'standfirst' key: the first
+    check after the upgrade sees the page's standfirst, and that alone must not make a version
+    of every such article; a real edit, or a later change of the standfirst, still does."""
+    from newsdiff.store.models import Article
+
+    aid = _article(database)
+    text = ["Inspectors report on the council.", "The council responds."]
+
+    def add(headlines: dict[str, str | None], hours: int, paragraphs: list[str] = text) -> bool:
+        with database.write() as session:
+            article = session.get(Article, aid)
+            assert article is not None
+            return add_version(
+                session,
+                article,
+                VersionFields(
+                    title="Council criticised",
+                    paragraphs=tuple(paragraphs),
+                    extractor="test",
+                    extractor_version="1",
+                    headlines=headlines,
+                ),
+                captured_at=T0 + timedelta(hours=hours),
+            ).created
+
+    before = {"h1": "Council criticised", "og": "Council criticised"}  # an older newsdiff's
+    assert add(before, 0)
+    now = {**before, "standfirst": "Ofsted finds failings in child protection"}
+    assert not add(now, 1)  # the upgrade alone: no version
+    assert add(now, 2, [*text, "A new paragraph."])  # a real edit: stored, with its standfirst
+    assert not add(now, 3, [*text, "A new paragraph."])
+    changed = {**before, "standfirst": "Ofsted finds serious failings"}
+    assert add(changed, 4, [*text, "A new paragraph."])  # the standfirst rewritten: a version
