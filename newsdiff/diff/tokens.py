@@ -105,6 +105,9 @@ def strip_punctuation(token: str) -> str:
     return "".join(ch for ch in token if unicodedata.category(ch)[0] not in _PUNCT)
 
 
+_FIRST_CODE = 0x100  # codes are characters from U+0100 on, clear of ASCII and its controls
+
+
 class Codec:
     """Tokens <-> single characters, consistent across every text of one comparison.
 
@@ -114,30 +117,28 @@ class Codec:
     space-separated chunks.
     """
 
-    __slots__ = ("_chars", "_tokens", "_words", "spans")
+    __slots__ = ("_chars", "_tokens", "_words")
 
     def __init__(self) -> None:
         self._chars: dict[str, str] = {}
-        self._tokens: dict[str, str] = {}
+        # The token of each code, at the code's number (codes start at U+0100).
+        self._tokens: list[str] = [""] * _FIRST_CODE
         self._words: dict[str, bool] = {}
-        self.spans: dict[str, int] = {}  # code -> length of its token + 1 (for a separator)
 
     def encode(self, tokens: Sequence[str]) -> str:
         chars = self._chars
-        missing = list(set(tokens).difference(chars))
+        missing = list(set(tokens).difference(chars) if chars else set(tokens))
         if missing:
-            first = len(chars) + 0x100
-            codes = list(map(chr, range(first, first + len(missing))))
-            chars.update(zip(missing, codes, strict=True))
-            self._tokens.update(zip(codes, missing, strict=True))
-            self.spans.update(zip(codes, map((1).__add__, map(len, missing)), strict=True))
+            first = len(self._tokens)
+            chars.update(zip(missing, map(chr, range(first, first + len(missing))), strict=True))
+            self._tokens += missing
         return "".join(map(chars.__getitem__, tokens))
 
     def decode(self, encoded: str) -> str:
-        return "".join(map(self._tokens.__getitem__, encoded))
+        return "".join(map(self._tokens.__getitem__, map(ord, encoded)))
 
     def token(self, char: str) -> str:
-        return self._tokens[char]
+        return self._tokens[ord(char)]
 
     def word_count(self, encoded: str) -> int:
         """How many of the encoded tokens are words."""
@@ -146,6 +147,6 @@ class Codec:
         for char in encoded:
             word = known.get(char)
             if word is None:
-                word = known[char] = is_word(self._tokens[char])
+                word = known[char] = is_word(self._tokens[ord(char)])
             count += word
         return count

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from newsdiff.diff.myers import TokenDMP
-from newsdiff.diff.tokens import Codec, is_punctuation, strip_punctuation, tokenize
+from newsdiff.diff.tokens import NOSPACE_RE, Codec, is_punctuation, strip_punctuation, tokenize
 
 Op = tuple[str, str]
 
@@ -89,7 +90,7 @@ class _OpsBuilder:
 
     def changed(self, engine: TokenDMP, old: str, new: str) -> None:
         """A changed stretch between two equal chunks. Shared spaces and punctuation at its
-        ends stay equal; if plain ASCII words with none in common are left, they are one
+        ends stay equal; if plain words with none in common are left, they are one
         replacement (a token diff would find no more); anything else is diffed token by
         token."""
         limit = min(len(old), len(new))
@@ -141,19 +142,20 @@ class _OpsBuilder:
         return TokenDiff(self.ops, (), self.added, self.removed, self.equal)
 
 
-# ASCII spaces and punctuation: each is a token of its own at the edge of a changed stretch
-# (apostrophes and hyphens are only kept inside a word, and a stretch never ends inside one).
-_EDGE = frozenset(" \t!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~")
+_PLUS_ONE = (1).__add__
+
+# Spaces and punctuation (ASCII, and the quotes and dashes of typeset text): each is a token of
+# its own at the edge of a changed stretch (apostrophes and hyphens are only kept inside a word,
+# and a stretch never ends inside one).
+_EDGE = frozenset(" \t!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~‘’‚‛“”„‟«»‹›…–—·•¡¿")
 
 
 def _plain(text: str) -> bool:
-    """ASCII letters and digits in words separated by single spaces (tokens = chunks)."""
-    return (
-        text.isascii()
-        and text.replace(" ", "").isalnum()
-        and "  " not in text
-        and (text[0] != " " and text[-1] != " ")
-    )
+    """Letters and digits in words separated by single spaces, none from a script written
+    without spaces (so its tokens are its chunks, and each is a word)."""
+    if not text or text[0] == " " or text[-1] == " " or "  " in text:
+        return False
+    return text.replace(" ", "").isalnum() and (text.isascii() or not NOSPACE_RE.search(text))
 
 
 def diff_chunked(
@@ -182,25 +184,27 @@ def diff_chunked(
     if old == new:
         out.same(old)
         return out.result()
-    spans = codec.spans
-    at_old = at_new = 0  # where the next chunk starts in each text
+    # Where each chunk starts in its text (chunks are separated by one space).
+    old_at = list(accumulate(map(_PLUS_ONE, map(len, old_chunks)), initial=0))
+    new_at = list(accumulate(map(_PLUS_ONE, map(len, new_chunks)), initial=0))
+    k_old = k_new = 0  # the next chunk of each text
     gap_old = gap_new = 0  # where the current changed stretch starts in each text
     for op, codes in engine.diff(old_codes, new_codes, spaced=True):
-        span = sum(map(spans.__getitem__, codes))  # the chunks and a space after each
         if op == 0:
+            at_old, at_new = old_at[k_old], new_at[k_new]
             changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
             if changed_old == changed_new:
                 out.same(changed_old)
             else:
                 out.changed(engine, changed_old, changed_new)
-            out.same(old[at_old : at_old + span - 1])
-            at_old += span
-            at_new += span
-            gap_old, gap_new = at_old - 1, at_new - 1
+            k_old += len(codes)
+            k_new += len(codes)
+            gap_old, gap_new = old_at[k_old] - 1, new_at[k_new] - 1
+            out.same(old[at_old:gap_old])
         elif op < 0:
-            at_old += span
+            k_old += len(codes)
         else:
-            at_new += span
+            k_new += len(codes)
     changed_old, changed_new = old[gap_old:], new[gap_new:]
     if changed_old == changed_new:
         out.same(changed_old)

@@ -1,0 +1,155 @@
+"""compare()'s shortcuts find what the plain way finds.
+
+compare() was made faster (issue 15 item 8) with shortcuts that must not change its results:
+paragraph units stripped of punctuation by one regex pass, and a changed stretch of plain words
+(now in any script written with spaces, between typeset quotes and dashes too) replaced as a
+whole instead of diffed token by token. Each is checked here against the plain way.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from newsdiff.diff import align, words
+from newsdiff.diff.myers import TokenDMP
+from newsdiff.diff.tokens import Codec, count_words
+
+MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Words and marks as they come in typeset text: accents, other scripts, quotes, dashes.
+WORDS = [
+    "council",
+    "Müller",
+    "café",
+    "cafe\u0301",  # a combining accent: not a plain word
+    "São",
+    "Paulo",
+    "Haringey’s",
+    "Ofsted's",
+    "2008",
+    "1,000",
+    "½",
+    "Ελλάδα",
+    "Москва",
+    "中文",  # a script written without spaces: one token per character
+    "報告",
+    "ไทย",
+    "naïve",
+    "x\u200dy",
+]
+MARKS = [
+    "",
+    "",
+    "",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "—",
+    "–",
+    "…",
+    "«",
+    "»",
+    "•",
+    "¿",
+    ",",
+    ".",
+    "'",
+    '"',
+    "(",
+    ")",
+    "_",
+]
+
+word = st.builds(
+    lambda a, w, b: a + w + b,
+    st.sampled_from(MARKS),
+    st.sampled_from(WORDS),
+    st.sampled_from(MARKS),
+)
+phrase = st.lists(word, min_size=0, max_size=5).map(" ".join)
+
+
+def _units_the_plain_way(text: str) -> frozenset[str]:
+    table = str.maketrans("", "", align._PUNCTUATION)
+    return frozenset(text.translate(table).split(" ")).difference(("", " "))
+
+
+@MANY
+@given(st.lists(st.one_of(word, st.sampled_from([" ", "  ", "\t"])), max_size=12).map("".join))
+def test_units_stripped_by_regex_are_those_of_translate(text: str) -> None:
+    paragraph = align._Para(text)
+    paragraph.prepare()
+    if not align.NOSPACE_RE.search(text):
+        assert paragraph.units == _units_the_plain_way(text)
+    assert paragraph.weight == sum(map(len, paragraph.units))
+
+
+def _stretch(method: str, old: str, new: str) -> words.TokenDiff:
+    out = words._OpsBuilder()
+    engine = TokenDMP(Codec())
+    if method == "changed":
+        out.changed(engine, old, new)
+    else:
+        out.tokens(engine, old, new)
+    return out.result()
+
+
+@st.composite
+def edited_stretch(draw: st.DrawFn) -> tuple[str, str]:
+    """A changed stretch and its new version, as diff_chunked cuts them: the changed chunks
+    (words between marks; in the new one, some words replaced and the marks mostly kept)
+    with the space before and after them, or one space when there are none."""
+    marks = st.sampled_from(["", draw(st.sampled_from(MARKS[3:]))])  # one kind of mark
+    marked = st.tuples(marks, st.sampled_from(WORDS), marks)
+    old = draw(st.lists(marked, max_size=4))
+    new = [
+        (draw(st.sampled_from([a, a, a, b])), draw(st.sampled_from(WORDS)), b) for a, _, b in old
+    ]
+    new = new[: draw(st.integers(0, len(new)))] + draw(st.lists(marked, max_size=2))
+    before, after = draw(st.sampled_from(["", " "])), draw(st.sampled_from(["", " "]))
+
+    def stretch(chunks: list[tuple[str, str, str]]) -> str:
+        text = " ".join(a + w + b for a, w, b in chunks)
+        return before + text + after if text else before or after
+
+    return stretch(old), stretch(new)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_stretch())
+@example((" “council’s” ", " “Müller’s” "))
+@example((" _council ", " _Müller "))  # a word character at the edge
+@example((" \u0301council ", " \u0301Müller "))  # a mark at the edge: part of the token
+@example((" 中文 ", " 報告 "))
+def test_a_stretch_replaced_whole_is_what_the_token_diff_gives(pair: tuple[str, str]) -> None:
+    """A changed stretch between two equal chunks (single spaces, as in stored text): the
+    shortcut gives the token diff's ops and counts exactly."""
+    old, new = pair
+    if old == new:
+        return
+    quick, plain = _stretch("changed", old, new), _stretch("tokens", old, new)
+    assert quick.ops == plain.ops
+    assert (quick.words_added, quick.words_removed) == (plain.words_added, plain.words_removed)
+
+
+@MANY
+@given(
+    st.lists(st.sampled_from([*WORDS, "", "  "]), max_size=5).map(" ".join),
+    st.lists(st.sampled_from([*WORDS, "", "  "]), max_size=5).map(" ".join),
+)
+def test_a_stretch_with_runs_of_spaces_never_counts_more_changed_words(old: str, new: str) -> None:
+    """With runs of spaces (never in stored text) the whole replacement may differ from the
+    token diff, which pairs whitespace runs as tokens, but never counts more changed words:
+    the words it replaces are found on one side only."""
+    old, new = f" {old} ", f" {new} "
+    if old == new:
+        return
+    quick, plain = _stretch("changed", old, new), _stretch("tokens", old, new)
+    assert "".join(t for tag, t in quick.ops if tag != "+") == old
+    assert "".join(t for tag, t in quick.ops if tag != "-") == new
+    changed = quick.words_added + quick.words_removed
+    assert changed <= plain.words_added + plain.words_removed
+    assert quick.words_removed == sum(count_words(t) for tag, t in quick.ops if tag == "-")
+    assert quick.words_added == sum(count_words(t) for tag, t in quick.ops if tag == "+")
