@@ -135,14 +135,6 @@ def _key(text: str, ignore_whitespace: bool, ignore_punctuation: bool) -> str:
     return "\x00".join(parts)
 
 
-def _similarity(a: _Para, b: _Para) -> tuple[float, float]:
-    """(Dice, containment) of two prepared paragraphs' length-weighted word sets."""
-    if not a.weight or not b.weight:
-        return (1.0, 1.0) if a.text == b.text else (0.0, 0.0)
-    shared = sum(map(len, a.units & b.units))
-    return 2 * shared / (a.weight + b.weight), shared / min(a.weight, b.weight)
-
-
 def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[int, int]]:
     """Matched indices of a longest common subsequence of two key lists.
 
@@ -173,16 +165,6 @@ def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[i
     return pairs
 
 
-def _accept(dice: float, contain: float, moves: bool | None) -> bool:
-    """Similar enough to be one moved paragraph (``moves``), a modified pair, or (``None``)
-    a modified pair standing between two other pairs."""
-    if moves:
-        return dice >= MOVE_MIN
-    if moves is None:
-        return dice >= SANDWICH_MIN
-    return dice >= PAIR_MIN or (contain >= CONTAIN_MIN and dice >= CONTAIN_DICE_MIN)
-
-
 def _candidates(
     olds: Sequence[int],
     news: Sequence[int],
@@ -202,7 +184,11 @@ def _candidates(
     n, m = len(olds), len(news)
     if not n or not m:
         return out
+    # Similar enough: a Dice of MOVE_MIN for a move, SANDWICH_MIN for a pair between two
+    # pairs, else PAIR_MIN, or containment of CONTAIN_MIN with a Dice of CONTAIN_DICE_MIN.
     floor = MOVE_MIN if moves else SANDWICH_MIN if moves is None else CONTAIN_DICE_MIN
+    dice_min = MOVE_MIN if moves else SANDWICH_MIN if moves is None else PAIR_MIN
+    contain_min = 2.0 if moves or moves is None else CONTAIN_MIN  # 2.0: never
 
     def score(i: int, j: int) -> float:
         a, b = old[i], new[j]
@@ -213,14 +199,20 @@ def _candidates(
             if quick >= QUICK_ACCEPT:
                 out.append((i, j, quick))
                 return quick
-        a.prepare()
-        b.prepare()
+        if a.weight < 0:
+            a.prepare()
+        if b.weight < 0:
+            b.prepare()
         lo, hi = (a.weight, b.weight) if a.weight <= b.weight else (b.weight, a.weight)
+        if not lo:  # no words on one side at least: similar only if the same
+            dice = contain = 1.0 if a.text == b.text else 0.0
         # Dice can reach at most 2*lo/(lo+hi): skip pairs too unequal in length.
-        if hi and 2 * lo < floor * (lo + hi):
+        elif 2 * lo < floor * (lo + hi):
             return 0.0
-        dice, contain = _similarity(a, b)
-        if _accept(dice, contain, moves):
+        else:
+            shared = sum(map(len, a.units & b.units))
+            dice, contain = 2 * shared / (lo + hi), shared / lo
+        if dice >= dice_min or (contain >= contain_min and dice >= CONTAIN_DICE_MIN):
             out.append((i, j, dice))
             return dice
         return 0.0
@@ -335,6 +327,10 @@ def _align_gap(
     the stretches left between two such pairs, pairs that are only fairly similar
     (``SANDWICH_MIN``): a paragraph with a third of its words replaced, standing where its
     old self stood."""
+    if len(olds) == 1 and len(news) == 1:  # one on each side: the chains are the pair or none
+        return _candidates(olds, news, old, new, moves=False) or _candidates(
+            olds, news, old, new, moves=None
+        )
     edges = _candidates(olds, news, old, new, moves=False)
     chain = _heaviest_chain(edges)
     pairs: list[tuple[int, int, float]] = []
@@ -513,9 +509,12 @@ class _Comparer:
     def compare(self, old_doc: Document, new_doc: Document) -> DocumentDiff:
         old = [_Para(t) for t in old_doc.paragraphs]
         new = [_Para(t) for t in new_doc.paragraphs]
-        flags = (self.ignore_whitespace, self.ignore_punctuation)
-        old_keys = [_key(p.text, *flags) for p in old]
-        new_keys = [_key(p.text, *flags) for p in new]
+        old_keys: Sequence[str] = old_doc.paragraphs
+        new_keys: Sequence[str] = new_doc.paragraphs
+        if self.ignoring:
+            flags = (self.ignore_whitespace, self.ignore_punctuation)
+            old_keys = [_key(p.text, *flags) for p in old]
+            new_keys = [_key(p.text, *flags) for p in new]
 
         anchors = _lcs_pairs(old_keys, new_keys)
         if not self.ignoring:  # the paragraphs in gaps will be compared: encode them at once

@@ -68,10 +68,16 @@ def set_engine(name: str) -> None:
 
 
 def _native_diff(native: RawDiff, a: str, b: str, out: list[tuple[int, str]]) -> None:
-    """Append the compiled Myers diff of ``a`` and ``b`` to ``out`` (no cleanup, no time limit)."""
+    """Append the compiled Myers diff of ``a`` and ``b`` to ``out`` (no cleanup, no time limit).
+
+    dmp's diff always ends with its merge step (no empty ops, no two of a kind in a row), so
+    only its first op may have to join the last one of ``out``."""
     ops = _NATIVE_OPS
-    for op, text in native(a, b, timelimit=0, cleanup="No", counts_only=False, checklines=False):
-        _emit(out, ops[op], text)
+    diffs = native(a, b, timelimit=0, cleanup="No", counts_only=False, checklines=False)
+    if out and diffs:
+        _emit(out, ops[diffs[0][0]], diffs[0][1])
+        diffs = diffs[1:]
+    out += [(ops[op], text) for op, text in diffs]
 
 
 _BLANK_END = re.compile(r"\n\r?\n$")
@@ -390,9 +396,10 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
             return [(0, old)] if old else []
         result: list[tuple[int, str]] = []
         self._split(old, new, result)
-        groups = sum(
-            1 for k, (op, _) in enumerate(result) if op and (k == 0 or result[k - 1][0] == 0)
-        )
+        # Runs of changes: one fewer than the equalities, plus one at either end (ops of a
+        # kind never follow each other, so equalities and runs of changes alternate).
+        equalities = sum(1 for op, _ in result if not op)
+        groups = equalities - 1 + (result[0][0] != 0) + (result[-1][0] != 0)
         if groups <= 1:
             # One change: no equality to fold; a lone insertion or deletion may still slide
             # to a better boundary, and a deletion and insertion may overlap.

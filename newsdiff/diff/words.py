@@ -142,8 +142,6 @@ class _OpsBuilder:
         return TokenDiff(self.ops, (), self.added, self.removed, self.equal)
 
 
-_PLUS_ONE = (1).__add__
-
 # Spaces and punctuation (ASCII, and the quotes and dashes of typeset text): each is a token of
 # its own at the edge of a changed stretch (apostrophes and hyphens are only kept inside a word,
 # and a stretch never ends inside one).
@@ -184,23 +182,24 @@ def diff_chunked(
     if old == new:
         out.same(old)
         return out.result()
-    # Where each chunk starts in its text (chunks are separated by one space).
-    old_at = list(accumulate(map(_PLUS_ONE, map(len, old_chunks)), initial=0))
-    new_at = list(accumulate(map(_PLUS_ONE, map(len, new_chunks)), initial=0))
+    # Chunk k starts after the k chunks before it and a space after each.
+    old_len = list(accumulate(map(len, old_chunks), initial=0))
+    new_len = list(accumulate(map(len, new_chunks), initial=0))
     k_old = k_new = 0  # the next chunk of each text
     gap_old = gap_new = 0  # where the current changed stretch starts in each text
     for op, codes in engine.diff(old_codes, new_codes, spaced=True):
         if op == 0:
-            at_old, at_new = old_at[k_old], new_at[k_new]
-            changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
-            if changed_old == changed_new:
-                out.same(changed_old)
-            else:
-                out.changed(engine, changed_old, changed_new)
+            at_old, at_new = old_len[k_old] + k_old, new_len[k_new] + k_new
             k_old += len(codes)
             k_new += len(codes)
-            gap_old, gap_new = old_at[k_old] - 1, new_at[k_new] - 1
-            out.same(old[at_old:gap_old])
+            end_old = old_len[k_old] + k_old - 1
+            changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
+            if changed_old == changed_new:  # the stretch and the equal chunks, in one go
+                out.same(old[gap_old:end_old])
+            else:
+                out.changed(engine, changed_old, changed_new)
+                out.same(old[at_old:end_old])
+            gap_old, gap_new = end_old, new_len[k_new] + k_new - 1
         elif op < 0:
             k_old += len(codes)
         else:
