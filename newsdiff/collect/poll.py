@@ -21,9 +21,9 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Table, exists, or_, select
 
 from newsdiff.collect import schedule
 from newsdiff.collect.record import CheckBatch, CheckOutcome, record_one
@@ -39,13 +39,12 @@ from newsdiff.errors import (
 )
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Feed, FeedEntry, Outlet, utcnow
-from newsdiff.store.observations import SEEN_AGAIN, Observation, still_seen
-from newsdiff.store.versions import latest_text, lock_article
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported where used (see the module docstring)
     from newsdiff.collect.feeds import FeedItem, ParsedFeed
     from newsdiff.collect.http import Fetcher, FetchResult
     from newsdiff.collect.warc import CaptureRef
+    from newsdiff.store.observations import Observation
 
 __all__ = [
     "CheckBatch",
@@ -406,6 +405,9 @@ async def check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         else:
             logger.exception("article %s: unexpected error", article_id)
             error = _unexpected(exc)
+        from newsdiff.store.observations import Observation
+        from newsdiff.store.versions import lock_article
+
         try:
             with ctx.database.write() as session:
                 article = lock_article(session, article_id)
@@ -434,6 +436,7 @@ async def _observe(
 
     from newsdiff.collect.http import HTML_TYPES
     from newsdiff.collect.urls import redirected_to_front_page
+    from newsdiff.store.observations import Observation
 
     url = due.url
     started = time.monotonic()
@@ -458,6 +461,7 @@ async def _observe(
             etag, modified = _validators(result.headers)
         if body_hash != due.last_hash:
             from newsdiff.collect.workers import extract_for_store
+            from newsdiff.store.versions import latest_text
 
             previous = None
             if due.versions:  # what the change stats compare against (read with no write open)
@@ -575,6 +579,9 @@ async def _check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
 async def _check(ctx: PollContext, due: DueArticle, *, guard: bool) -> CheckOutcome | None:
     """One look at ``due``, recorded; ``None`` (with ``guard``) when nothing new was seen but
     the article changed since ``due`` was read, and nothing was recorded."""
+    from newsdiff.store.observations import SEEN_AGAIN, still_seen
+    from newsdiff.store.versions import lock_article
+
     s = ctx.settings.schedule
     rules = ctx.settings.outlets.get(due.outlet) if due.outlet else None
     obs, result, error = await _observe(
@@ -644,6 +651,8 @@ async def run_poll_async(
     ``sync=False``: the config's feeds are already in the database (:func:`run_poll` adds them
     before it decides whether there is anything to do)."""
     import asyncio
+
+    from newsdiff.store.observations import SEEN_AGAIN
 
     started = time.monotonic()
     summary = PollSummary()
@@ -720,21 +729,24 @@ async def run_poll_async(
 
 def _due_feeds(now: datetime) -> Any:
     """The ids of the feeds due at ``now`` (store.feeds.due_feeds's rule), oldest first."""
+    feeds = cast(Table, Feed.__table__)
     return (
-        select(Feed.id)
-        .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
-        .order_by(Feed.next_poll_at, Feed.id)
+        select(feeds.c.id)
+        .where(or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now))
+        .order_by(feeds.c.next_poll_at, feeds.c.id)
     )
 
 
 def _has_work(database: Database, now: datetime, force: bool) -> bool:
-    """Whether a poll at ``now`` has a feed to poll or an article to check."""
-    articles = select(Article.id).where(Article.status == schedule.TRACKING)
+    """Whether a poll at ``now`` has a feed to poll or an article to check. On the tables
+    (Core), so that a run with nothing to do never configures the ORM's mappers."""
+    feeds, articles = cast(Table, Feed.__table__), cast(Table, Article.__table__)
+    tracked = select(articles.c.id).where(articles.c.status == schedule.TRACKING)
     if not force:
-        articles = articles.where(Article.next_check_at <= now)
-    feeds = select(Feed.id) if force else _due_feeds(now)
+        tracked = tracked.where(articles.c.next_check_at <= now)
+    polled = select(feeds.c.id) if force else _due_feeds(now)
     with database.read() as session:
-        return bool(session.scalar(select(or_(exists(feeds), exists(articles)))))
+        return bool(session.scalar(select(or_(exists(polled), exists(tracked)))))
 
 
 def run_poll(

@@ -33,19 +33,13 @@ from typing import TYPE_CHECKING, Any
 from newsdiff.collect import schedule
 from newsdiff.config import ScheduleSettings
 from newsdiff.errors import HTTPStatusError, NewsdiffError
-from newsdiff.store.db import Database
-from newsdiff.store.models import Article
-from newsdiff.store.observations import (
-    SEEN_AGAIN,
-    Observation,
-    Plan,
-    SeenArticle,
-    record_observation,
-    record_seen_again,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: a poll with nothing to do never needs them
     import asyncio
+
+    from newsdiff.store.db import Database
+    from newsdiff.store.models import Article
+    from newsdiff.store.observations import Observation, Plan, SeenArticle
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +68,8 @@ def record_one(
     error: NewsdiffError | None,
 ) -> CheckOutcome:
     """Record ``obs`` and schedule the article's next check from what it was."""
+    from newsdiff.store.observations import SEEN_AGAIN, record_observation
+
     recorded = record_observation(session, article, obs)
     now, first_seen, interval = obs.checked_at, article.first_seen_at, article.check_interval
     outcome = recorded.outcome
@@ -122,6 +118,8 @@ def write_batch(
     """Record seen-again observations in one transaction
     (:func:`~newsdiff.store.observations.record_seen_again`); for each, its outcome, or
     ``None`` when the article changed since the check read it (nothing recorded)."""
+    from newsdiff.store.observations import record_seen_again
+
     with database.write() as session:
         results = record_seen_again(session, observations, _plan(s))
     outcomes: list[CheckOutcome | None] = []
@@ -163,6 +161,8 @@ class CheckBatch:
         """Record ``obs`` with the next batch: its outcome, or ``None`` when the article
         changed meanwhile (nothing recorded: the caller looks again). Raises what the batch's
         transaction raised."""
+        from newsdiff.store.observations import SEEN_AGAIN
+
         if obs.outcome not in SEEN_AGAIN or obs.fields is not None:
             raise ValueError(f"only checks that saw nothing new are batched, not {obs.outcome!r}")
         import asyncio
