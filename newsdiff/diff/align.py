@@ -80,7 +80,7 @@ class _Para:
         self._tokens: list[str] | None = None
         self.units: frozenset[str] = _NONE
         self.weight = -1
-        self.code_set: frozenset[str] = _NONE  # its chunk codes, once encoded
+        self.code_set: frozenset[str] = _NONE  # its distinct chunks, once encoded
 
     def chunks(self) -> list[str]:
         if self._chunks is None:
@@ -95,7 +95,9 @@ class _Para:
 
     def set_codes(self, codes: str) -> None:
         self._codes = codes
-        self.code_set = frozenset(codes)
+        # The chunks, not their codes: iterating the codes would make a string of each
+        # (characters past U+00FF are not cached), the chunks are strings already.
+        self.code_set = frozenset(self.chunks())
 
     def tokens(self) -> list[str]:
         if self._tokens is None:
@@ -165,6 +167,15 @@ def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[i
     return pairs
 
 
+def _quick(a: _Para, b: _Para) -> float:
+    """The Dice of two encoded paragraphs' distinct chunks (punctuation and all; 0.0 if either
+    is not encoded): at ``QUICK_ACCEPT`` or more, they are similar without looking further."""
+    chunks_a, chunks_b = a.code_set, b.code_set
+    if chunks_a and chunks_b:
+        return 2 * len(chunks_a & chunks_b) / (len(chunks_a) + len(chunks_b))
+    return 0.0
+
+
 def _candidates(
     olds: Sequence[int],
     news: Sequence[int],
@@ -192,13 +203,10 @@ def _candidates(
 
     def score(i: int, j: int) -> float:
         a, b = old[i], new[j]
-        # Quick accept: most of their chunks, punctuation and all, are the same.
-        codes_a, codes_b = a.code_set, b.code_set
-        if codes_a and codes_b:
-            quick = 2 * len(codes_a & codes_b) / (len(codes_a) + len(codes_b))
-            if quick >= QUICK_ACCEPT:
-                out.append((i, j, quick))
-                return quick
+        quick = _quick(a, b)
+        if quick >= QUICK_ACCEPT:
+            out.append((i, j, quick))
+            return quick
         if a.weight < 0:
             a.prepare()
         if b.weight < 0:
@@ -331,6 +339,15 @@ def _align_gap(
         return _candidates(olds, news, old, new, moves=False) or _candidates(
             olds, news, old, new, moves=None
         )
+    if len(olds) == len(news) and len(olds) * len(news) <= DENSE_LIMIT:
+        # As many on each side, each quickly accepted with its counterpart: every other
+        # chain leaves one out, so weighs at most one less than their number (a Dice is at
+        # most 1). If the diagonal weighs more, it is the heaviest chain, whatever the other
+        # pairs score, and nothing is left between its pairs.
+        diagonal = [(i, j, _quick(old[i], new[j])) for i, j in zip(olds, news, strict=True)]
+        weight = sum(q for _, _, q in diagonal)
+        if weight > len(olds) - 1 and all(q >= QUICK_ACCEPT for _, _, q in diagonal):
+            return diagonal
     edges = _candidates(olds, news, old, new, moves=False)
     chain = _heaviest_chain(edges)
     pairs: list[tuple[int, int, float]] = []
@@ -473,7 +490,7 @@ class _Comparer:
     def encode(self, paragraphs: list[_Para]) -> None:
         """Encode the chunks of many paragraphs in one go (one set difference, one update of
         the codec's tables, instead of one per paragraph)."""
-        paragraphs = [p for p in paragraphs if p.code_set is _NONE]
+        paragraphs = [p for p in paragraphs if p._codes is None]
         chunks = [p.chunks() for p in paragraphs]
         codes = self.codec.encode(list(chain.from_iterable(chunks)))
         at = 0

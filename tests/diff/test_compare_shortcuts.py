@@ -153,3 +153,68 @@ def test_a_stretch_with_runs_of_spaces_never_counts_more_changed_words(old: str,
     assert changed <= plain.words_added + plain.words_removed
     assert quick.words_removed == sum(count_words(t) for tag, t in quick.ops if tag == "-")
     assert quick.words_added == sum(count_words(t) for tag, t in quick.ops if tag == "+")
+
+
+def _gap_the_plain_way(
+    olds: list[int], news: list[int], old: list[align._Para], new: list[align._Para]
+) -> list[tuple[int, int, float]]:
+    """_align_gap without its shortcuts: the heaviest chain of candidates, then the looser
+    pairs in the stretches between its pairs."""
+    chain = align._heaviest_chain(align._candidates(olds, news, old, new, moves=False))
+    pairs: list[tuple[int, int, float]] = []
+    prev_i, prev_j = olds[0], news[0]
+    for i, j, w in [*chain, (olds[-1] + 1, news[-1] + 1, 0.0)]:
+        stretch_old = [a for a in olds if prev_i <= a < i]
+        stretch_new = [b for b in news if prev_j <= b < j]
+        if stretch_old and stretch_new:
+            loose = align._candidates(stretch_old, stretch_new, old, new, moves=None)
+            pairs.extend(align._heaviest_chain(loose))
+        if i <= olds[-1]:
+            pairs.append((i, j, w))
+        prev_i, prev_j = i + 1, j + 1
+    return pairs
+
+
+SENTENCE = st.lists(
+    st.sampled_from(WORDS[:8] + ["the", "of", "said", "a"]), min_size=1, max_size=12
+)
+
+
+@st.composite
+def square_gap(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Paragraphs and a version of each with a few words changed, sometimes a lot, sometimes
+    two of them swapped: as many on each side."""
+    k = draw(st.integers(1, 6))
+    olds = [" ".join(draw(SENTENCE)) for _ in range(k)]
+    news = []
+    for text in olds:
+        words_ = text.split(" ")
+        for _ in range(draw(st.integers(0, 4))):
+            words_[draw(st.integers(0, len(words_) - 1))] = draw(st.sampled_from(WORDS))
+        news.append(" ".join(words_))
+    if k > 1 and draw(st.booleans()):
+        a = draw(st.integers(0, k - 2))
+        news[a], news[a + 1] = news[a + 1], news[a]
+    return olds, news
+
+
+@MANY
+@given(square_gap())
+@example(  # each new one much like the old one before it: the chain along them weighs more
+    (
+        ["g, b d, c f f, d", "g, b d, c f g d,", "g. b g, c f f d,", "g, g, d, c f h d,"],
+        ["g. b d, c f f. d", "g, b d, c f f, d", "g. b, g. c f f d,", "g. b g, c f f d,"],
+    )
+)
+def test_a_gap_paired_along_its_diagonal_is_what_the_chains_give(
+    pair: tuple[list[str], list[str]],
+) -> None:
+    """As many paragraphs on each side, each quickly accepted with its counterpart: the
+    diagonal is taken without scoring the other pairs only when no chain can weigh more."""
+    olds, news = pair
+    comparer = align._Comparer(False, False)
+    old = [align._Para(t) for t in olds]
+    new = [align._Para(t) for t in news]
+    comparer.encode(old + new)
+    k = range(len(olds))
+    assert align._align_gap(k, k, old, new) == _gap_the_plain_way(list(k), list(k), old, new)
