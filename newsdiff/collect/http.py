@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import os
 import re
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -322,6 +324,31 @@ class _Robots:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
+def _proxies_in_environment() -> bool:
+    """Whether proxy variables are set (httpx then mounts transports of its own for them)."""
+    return any(
+        os.environ.get(name) or os.environ.get(name.upper())
+        for name in ("http_proxy", "https_proxy", "all_proxy")
+    )
+
+
+class _OnFirstUse(httpx.AsyncBaseTransport):
+    """A transport made by ``make`` on its first request."""
+
+    def __init__(self, make: Callable[[], httpx.AsyncBaseTransport]) -> None:
+        self._make = make
+        self._transport: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._transport is None:
+            self._transport = self._make()
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
 class Fetcher:
     """Fetch pages politely. Use as ``async with Fetcher(settings) as fetcher:``.
 
@@ -350,13 +377,24 @@ class Fetcher:
             max_connections=self.settings.concurrency * 2,
             max_keepalive_connections=self.settings.concurrency,
         )
+        transport, mounts = self._transport, None
+        if transport is None and not _proxies_in_environment():
+            # https gets its transport, and with it the CA bundle (~20 ms of CPU), on its first
+            # request: a poll of http pages never pays for it. The default transport then only
+            # carries http; its SSL context trusts no CA, so nothing could go out over TLS
+            # unverified through it. (With proxies set, httpx's own mounts are kept as they are.)
+            transport = httpx.AsyncHTTPTransport(
+                limits=limits, verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            )
+            mounts = {"https://": _OnFirstUse(lambda: httpx.AsyncHTTPTransport(limits=limits))}
         self._client = httpx.AsyncClient(
             # only what decode.py can undo: anything else would be refused
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(self.settings.timeout_s),
             follow_redirects=False,
             limits=limits,
-            transport=self._transport,
+            transport=transport,
+            mounts=mounts,
             event_hooks={"response": [_vet_location]},
         )
         return self

@@ -327,3 +327,93 @@ def test_a_304_keeps_the_connection(site: Site) -> None:
 
     asyncio.run(go())
     assert len(ports) == 4 and len(set(ports)) == 1, ports
+
+
+@pytest.fixture
+def tls_site(tmp_path: Path) -> Any:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate (skipped without openssl)."""
+    import shutil
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"<html><p>over TLS</p></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a client refusing the certificate hangs up mid-handshake
+
+    server = Server(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}", cert
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_is_verified_and_its_ca_bundle_loaded_on_first_use(
+    site: Site, tls_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fetcher loads the CA bundle only when it first fetches over https, and https is
+    verified: a self-signed certificate is refused, unless trusted through SSL_CERT_FILE as
+    httpx's defaults allow."""
+    import ssl
+
+    from newsdiff.errors import FetchError
+
+    base, cert = tls_site
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args or kwargs)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    site.set("/news/a", article_html("Town hall", [LEAD]))
+    settings = make_settings("sqlite://", fetch={"respect_robots": False})
+
+    async def go() -> None:
+        async with Fetcher(settings.fetch) as fetcher:
+            assert (await fetcher.fetch(site.url("/news/a"))).status == 200
+            assert loads == []  # http only so far
+            with pytest.raises(FetchError, match="(?i)certificate verify failed"):
+                await fetcher.fetch(f"{base}/news/b")
+            assert loads
+
+    asyncio.run(go())
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+
+    async def trusted() -> int:
+        async with Fetcher(settings.fetch) as fetcher:
+            return (await fetcher.fetch(f"{base}/news/b")).status
+
+    assert asyncio.run(trusted()) == 200
