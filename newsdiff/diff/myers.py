@@ -398,7 +398,7 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         self._split(old, new, result)
         # Runs of changes: one fewer than the equalities, plus one at either end (ops of a
         # kind never follow each other, so equalities and runs of changes alternate).
-        equalities = sum(1 for op, _ in result if not op)
+        equalities = [op for op, _ in result].count(0)
         groups = equalities - 1 + (result[0][0] != 0) + (result[-1][0] != 0)
         if groups <= 1:
             # One change: no equality to fold; a lone insertion or deletion may still slide

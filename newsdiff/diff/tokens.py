@@ -72,10 +72,18 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+# What a token that is not a word can take in after its first character. In a text without
+# any, such a token is one character that starts no word, so the words are what WORD_RE finds
+# on its own (TOKEN_RE tries the same patterns first at each place).
+_JOINING_RE = re.compile(f"[\u200d\U0001f3fb-\U0001f3ff{_MARKS}]")
+
+
 def word_list(text: str) -> list[str]:
     """The words of ``text``, in order."""
     if text.isascii():
         return ASCII_WORD_RE.findall(text)
+    if not _JOINING_RE.search(text):
+        return WORD_RE.findall(text)
     return [token for token in TOKEN_RE.findall(text) if WORD_RE.match(token)]
 
 
@@ -83,6 +91,8 @@ def count_words(text: str) -> int:
     """How many words ``text`` has (whitespace and punctuation are not words)."""
     if text.isascii():
         return len(ASCII_WORD_RE.findall(text))
+    if not _JOINING_RE.search(text):
+        return len(WORD_RE.findall(text))
     return sum(1 for token in TOKEN_RE.findall(text) if WORD_RE.match(token))
 
 

@@ -33,9 +33,10 @@ from newsdiff.diff.tokens import NOSPACE_RE, Codec, is_punctuation, strip_punctu
 Op = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TokenDiff:
-    """The word diff of two texts, with what the paragraph level needs from it."""
+    """The word diff of two texts, with what the paragraph level needs from it (not frozen:
+    made for every pair of paragraphs, and a frozen dataclass is slow to make)."""
 
     ops: list[Op]
     ignored: tuple[int, ...]  # indices of ops that differ only in ignored ways
@@ -88,11 +89,12 @@ class _OpsBuilder:
             return
         self.ops.append(("=", text))
 
-    def changed(self, engine: TokenDMP, old: str, new: str) -> None:
+    def changed(self, engine: TokenDMP, old: str, new: str) -> int:
         """A changed stretch between two equal chunks. Shared spaces and punctuation at its
         ends stay equal; if plain words with none in common are left, they are one
         replacement (a token diff would find no more); anything else is diffed token by
-        token."""
+        token. Returns the length of the shared end, left for the caller to add as equal
+        (with the equal text after it, in one go)."""
         limit = min(len(old), len(new))
         lead = 0
         while lead < limit and old[lead] == new[lead] and old[lead] in _EDGE:
@@ -114,7 +116,7 @@ class _OpsBuilder:
             simple = _plain(only[:-1] if only.endswith(" ") else only)
         if not simple:
             self.tokens(engine, old, new)
-            return
+            return 0
         self.same(old[:lead])
         if mid_old:
             self.dels.append(mid_old)
@@ -122,7 +124,7 @@ class _OpsBuilder:
         if mid_new:
             self.adds.append(mid_new)
             self.added += mid_new.count(" ") + (not mid_new.endswith(" "))
-        self.same(old[len(old) - trail :])
+        return trail
 
     def tokens(self, engine: TokenDMP, old: str, new: str) -> None:
         """The token-level diff of two texts."""
@@ -196,9 +198,9 @@ def diff_chunked(
             changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
             if changed_old == changed_new:  # the stretch and the equal chunks, in one go
                 out.same(old[gap_old:end_old])
-            else:
-                out.changed(engine, changed_old, changed_new)
-                out.same(old[at_old:end_old])
+            else:  # the changes, then the stretch's shared end and the equal chunks
+                trail = out.changed(engine, changed_old, changed_new)
+                out.same(old[at_old - trail : end_old])
             gap_old, gap_new = end_old, new_len[k_new] + k_new - 1
         elif op < 0:
             k_old += len(codes)
@@ -208,7 +210,8 @@ def diff_chunked(
     if changed_old == changed_new:
         out.same(changed_old)
     else:
-        out.changed(engine, changed_old, changed_new)
+        trail = out.changed(engine, changed_old, changed_new)
+        out.same(old[len(old) - trail :])
     return out.result()
 
 

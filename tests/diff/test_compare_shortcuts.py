@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsdiff.diff import align, words
+from newsdiff.diff import align, tokens, words
 from newsdiff.diff.myers import TokenDMP
 from newsdiff.diff.tokens import Codec, count_words
 
@@ -90,7 +90,8 @@ def _stretch(method: str, old: str, new: str) -> words.TokenDiff:
     out = words._OpsBuilder()
     engine = TokenDMP(Codec())
     if method == "changed":
-        out.changed(engine, old, new)
+        trail = out.changed(engine, old, new)
+        out.same(old[len(old) - trail :])
     else:
         out.tokens(engine, old, new)
     return out.result()
@@ -218,3 +219,14 @@ def test_a_gap_paired_along_its_diagonal_is_what_the_chains_give(
     comparer.encode(old + new)
     k = range(len(olds))
     assert align._align_gap(k, k, old, new) == _gap_the_plain_way(list(k), list(k), old, new)
+
+
+@MANY
+@given(st.text(alphabet=st.sampled_from(list("ab1 ,.'-’_²é中ไั🙏\t") + ["\u0301", "\u200d", "🏽"])))
+@example("!\u200da")  # a joiner takes the letter into the token of "!"
+@example("!\u0301a")
+def test_words_found_directly_are_the_word_tokens(text: str) -> None:
+    """Without marks, joiners or skin tones, the words are what WORD_RE finds on its own."""
+    plain = [token for token in tokens.TOKEN_RE.findall(text) if tokens.WORD_RE.match(token)]
+    assert tokens.word_list(text) == plain
+    assert tokens.count_words(text) == len(plain)
