@@ -187,6 +187,35 @@ def _emit(out: list[tuple[int, str]], op: int, text: str) -> None:
         out.append((op, text))
 
 
+def _folds(diffs: list[tuple[int, str]]) -> bool:
+    """Whether semantic cleanup would fold an equality of a diff of chunks (sizes are
+    lengths). It folds one if the rule holds for it against the whole runs of changes on
+    each side: the rule only gets easier as the run after it grows, and until a fold nothing
+    changes, so checking each equality once against its neighbours' sizes says the same."""
+    ins = dele = before = 0
+    weight = -1  # the last equality's size, once there is one
+    for op, text in diffs:
+        if op == 0:
+            after = ins if ins > dele else dele
+            if weight >= 0 and after and _fold(weight, before, after):
+                return True
+            before, weight, ins, dele = after, len(text), 0, 0
+        elif op > 0:
+            ins += len(text)
+        else:
+            dele += len(text)
+    after = ins if ins > dele else dele
+    return weight >= 0 and after > 0 and _fold(weight, before, after)
+
+
+def _fold(weight: int, before: int, after: int) -> bool:
+    """The semantic cleanup's rule: fold an equality of no words between two edits, or one no
+    bigger than either edit and less than half of one of them."""
+    return bool(before and after and weight == 0) or (
+        weight <= min(before, after) and 2 * weight < max(before, after)
+    )
+
+
 class TokenDMP(diff_match_patch):  # type: ignore[misc]
     """diff-match-patch on encoded tokens: no timeout, token-aware semantic cleanup, and long
     texts first cut at unique common units (as patience diff does) so that Myers' O(ND)
@@ -270,6 +299,9 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         chunk is a word), so that whitespace and punctuation tip no balance: an equality no
         bigger than the edits on each side of it is folded into them, so changes read as
         phrases."""
+        if self.spaced and not _folds(diffs):
+            self._extract_overlaps(diffs)  # nothing to fold, and nothing to slide
+            return
         size = len if self.spaced else self.codec.word_count
         changes = False
         equalities: list[int] = []  # indices of equalities still in play
@@ -294,9 +326,7 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
                     # either edit and less than half of one of them: "[-are expected to say
                     # later-]{+say+}", but "[-x-]{+x1+} B [-y-]{+y1+}" keeps its B (a looser
                     # rule, like dmp's, costs up to 4% more changed words on heavy edits).
-                    if (before and after and weight == 0) or (
-                        weight <= min(before, after) and 2 * weight < max(before, after)
-                    ):
+                    if _fold(weight, before, after):
                         where = equalities[-1]
                         diffs[where] = (-1, last_equality)
                         diffs.insert(where + 1, (1, last_equality))

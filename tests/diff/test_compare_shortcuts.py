@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsdiff.diff import align, tokens, words
+from newsdiff.diff import align, myers, tokens, words
 from newsdiff.diff.myers import TokenDMP
 from newsdiff.diff.tokens import Codec, count_words
 
@@ -230,3 +230,38 @@ def test_words_found_directly_are_the_word_tokens(text: str) -> None:
     plain = [token for token in tokens.TOKEN_RE.findall(text) if tokens.WORD_RE.match(token)]
     assert tokens.word_list(text) == plain
     assert tokens.count_words(text) == len(plain)
+
+
+@st.composite
+def chunk_diff(draw: st.DrawFn) -> list[tuple[int, str]]:
+    """A raw diff of chunk codes as dmp gives it: equalities and runs of changes in turn."""
+    diffs: list[tuple[int, str]] = []
+    code = iter(chr(0x100 + n) for n in range(10_000))
+    equal = draw(st.booleans())
+    for _ in range(draw(st.integers(1, 9))):
+        if equal:
+            diffs.append((0, "".join(next(code) for _ in range(draw(st.integers(1, 5))))))
+        else:
+            for op in draw(st.sampled_from([[-1], [1], [-1, 1]])):
+                diffs.append((op, "".join(next(code) for _ in range(draw(st.integers(1, 5))))))
+        equal = not equal
+    return diffs
+
+
+@MANY
+@given(chunk_diff())
+def test_a_diff_of_chunks_with_nothing_to_fold_is_left_as_the_cleanup_leaves_it(
+    diffs: list[tuple[int, str]],
+) -> None:
+    engine = TokenDMP(Codec())
+    engine.spaced = True
+    quick = list(diffs)
+    engine.diff_cleanupSemantic(quick)
+    plain = list(diffs)
+    folds = myers._folds
+    myers._folds = lambda diffs: True  # the whole cleanup, always
+    try:
+        engine.diff_cleanupSemantic(plain)
+    finally:
+        myers._folds = folds
+    assert quick == plain
