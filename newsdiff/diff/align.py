@@ -32,10 +32,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import chain
 
-from diff_match_patch import diff_match_patch
-
 from newsdiff.diff.model import DiffStats, Document, DocumentDiff, ParagraphDiff, TitleDiff
-from newsdiff.diff.myers import TokenDMP
+from newsdiff.diff.myers import TokenDMP, raw_diff
 from newsdiff.diff.tokens import (
     NOSPACE_RE,
     Codec,
@@ -150,11 +148,9 @@ def _lcs_pairs(old_keys: Sequence[str], new_keys: Sequence[str]) -> list[tuple[i
     chars = {key: chr(n + 0x100) for n, key in enumerate(common)}
     a = "".join([chars[old_keys[i]] for i in old_at])
     b = "".join([chars[new_keys[j]] for j in new_at])
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0
     pairs: list[tuple[int, int]] = []
     i = j = 0
-    for op, chunk in dmp.diff_main(a, b, False):
+    for op, chunk in raw_diff(a, b):
         n = len(chunk)
         if op == 0:
             pairs.extend(zip(old_at[i : i + n], new_at[j : j + n], strict=True))

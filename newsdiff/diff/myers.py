@@ -80,6 +80,18 @@ def _native_diff(native: RawDiff, a: str, b: str, out: list[tuple[int, str]]) ->
     out += [(ops[op], text) for op, text in diffs]
 
 
+def raw_diff(a: str, b: str) -> list[tuple[int, str]]:
+    """dmp's diff of two strings with no time limit and no cleanup, compiled when it can be
+    (the compiled port gives the same ops)."""
+    out: list[tuple[int, str]] = []
+    if _native is not None:
+        _native_diff(_native, a, b, out)
+        return out
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return list(dmp.diff_main(a, b, False))
+
+
 _BLANK_END = re.compile(r"\n\r?\n$")
 _BLANK_START = re.compile(r"^\r?\n\r?\n")
 

@@ -8,6 +8,7 @@ whole instead of diffed token by token. Each is checked here against the plain w
 
 from __future__ import annotations
 
+from diff_match_patch import diff_match_patch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -265,3 +266,16 @@ def test_a_diff_of_chunks_with_nothing_to_fold_is_left_as_the_cleanup_leaves_it(
     finally:
         myers._folds = folds
     assert quick == plain
+
+
+@MANY
+@given(
+    st.text(alphabet=st.sampled_from([chr(0x100 + n) for n in range(6)]), max_size=40),
+    st.text(alphabet=st.sampled_from([chr(0x100 + n) for n in range(6)]), max_size=40),
+)
+def test_the_compiled_raw_diff_is_dmps(a: str, b: str) -> None:
+    """The paragraph anchors come from the compiled diff when it imports: the same ops as dmp
+    in Python (ties included: few distinct characters make many equally short diffs)."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    assert myers.raw_diff(a, b) == dmp.diff_main(a, b, False)
