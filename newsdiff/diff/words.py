@@ -58,90 +58,86 @@ class TokenDiff:
         return round(2 * self.equal_chars / total, 3) if total else 1.0
 
 
-class _OpsBuilder:
-    """Collects ops, merging neighbours: equal texts join, and each run of changes becomes one
-    deletion followed by one insertion."""
+Change = tuple[int, int, str]  # old[start:end] replaced by the text (either may be empty)
 
-    __slots__ = ("added", "dels", "equal", "adds", "ops", "removed")
 
-    def __init__(self) -> None:
-        self.ops: list[Op] = []
-        self.dels: list[str] = []
-        self.adds: list[str] = []
-        self.added = self.removed = self.equal = 0
+def _stretch(engine: TokenDMP, old: str, new: str, at: int, out: list[Change]) -> tuple[int, int]:
+    """Record the changes of a changed stretch between two equal chunks (``old`` starts at
+    ``at`` in its text) and return the words (removed, added). Shared spaces and punctuation
+    at its ends stay equal; if plain words with none in common are left, they are one
+    replacement (a token diff would find no more); anything else is diffed token by token."""
+    limit = min(len(old), len(new))
+    lead = 0
+    while lead < limit and old[lead] == new[lead] and old[lead] in _EDGE:
+        lead += 1
+    trail = 0
+    while trail < limit - lead and old[-1 - trail] == new[-1 - trail] and old[-1 - trail] in _EDGE:
+        trail += 1
+    mid_old, mid_new = old[lead : len(old) - trail], new[lead : len(new) - trail]
+    if mid_old and mid_new:
+        simple = (
+            _plain(mid_old)
+            and _plain(mid_new)
+            and set(mid_old.split(" ")).isdisjoint(mid_new.split(" "))
+        )
+    else:  # words inserted or deleted, with the space after them ("{+more than +}50")
+        only = mid_old or mid_new
+        simple = _plain(only[:-1] if only.endswith(" ") else only)
+    if not simple:
+        return _token_changes(engine, old, new, at, out)
+    at += lead
+    out.append((at, at + len(mid_old), mid_new))
+    removed = mid_old.count(" ") + (not mid_old.endswith(" ")) if mid_old else 0
+    added = mid_new.count(" ") + (not mid_new.endswith(" ")) if mid_new else 0
+    return removed, added
 
-    def _flush(self) -> None:
-        if self.dels:
-            self.ops.append(("-", "".join(self.dels)))
-            self.dels = []
-        if self.adds:
-            self.ops.append(("+", "".join(self.adds)))
-            self.adds = []
 
-    def same(self, text: str) -> None:
-        if not text:
-            return
-        self.equal += len(text)
-        if self.dels or self.adds:
-            self._flush()
-        elif self.ops:  # the last op is an equality
-            self.ops[-1] = ("=", self.ops[-1][1] + text)
-            return
-        self.ops.append(("=", text))
+def _token_changes(
+    engine: TokenDMP, old: str, new: str, at: int, out: list[Change]
+) -> tuple[int, int]:
+    """Record the changes of the token-level diff of two texts; return the words (removed,
+    added)."""
+    codec = engine.codec
+    removed = added = 0
+    for op, codes in engine.diff(codec.encode(tokenize(old)), codec.encode(tokenize(new))):
+        if op == 0:
+            at += len(codec.decode(codes))
+        elif op < 0:
+            end = at + len(codec.decode(codes))
+            out.append((at, end, ""))
+            at = end
+            removed += codec.word_count(codes)
+        else:
+            out.append((at, at, codec.decode(codes)))
+            added += codec.word_count(codes)
+    return removed, added
 
-    def changed(self, engine: TokenDMP, old: str, new: str) -> int:
-        """A changed stretch between two equal chunks. Shared spaces and punctuation at its
-        ends stay equal; if plain words with none in common are left, they are one
-        replacement (a token diff would find no more); anything else is diffed token by
-        token. Returns the length of the shared end, left for the caller to add as equal
-        (with the equal text after it, in one go)."""
-        limit = min(len(old), len(new))
-        lead = 0
-        while lead < limit and old[lead] == new[lead] and old[lead] in _EDGE:
-            lead += 1
-        trail = 0
-        while (
-            trail < limit - lead and old[-1 - trail] == new[-1 - trail] and old[-1 - trail] in _EDGE
-        ):
-            trail += 1
-        mid_old, mid_new = old[lead : len(old) - trail], new[lead : len(new) - trail]
-        if mid_old and mid_new:
-            simple = (
-                _plain(mid_old)
-                and _plain(mid_new)
-                and set(mid_old.split(" ")).isdisjoint(mid_new.split(" "))
-            )
-        else:  # words inserted or deleted, with the space after them ("{+more than +}50")
-            only = mid_old or mid_new
-            simple = _plain(only[:-1] if only.endswith(" ") else only)
-        if not simple:
-            self.tokens(engine, old, new)
-            return 0
-        self.same(old[:lead])
-        if mid_old:
-            self.dels.append(mid_old)
-            self.removed += mid_old.count(" ") + (not mid_old.endswith(" "))
-        if mid_new:
-            self.adds.append(mid_new)
-            self.added += mid_new.count(" ") + (not mid_new.endswith(" "))
-        return trail
 
-    def tokens(self, engine: TokenDMP, old: str, new: str) -> None:
-        """The token-level diff of two texts."""
-        codec = engine.codec
-        for op, codes in engine.diff(codec.encode(tokenize(old)), codec.encode(tokenize(new))):
-            if op == 0:
-                self.same(codec.decode(codes))
-            elif op < 0:
-                self.dels.append(codec.decode(codes))
-                self.removed += codec.word_count(codes)
-            else:
-                self.adds.append(codec.decode(codes))
-                self.added += codec.word_count(codes)
-
-    def result(self) -> TokenDiff:
-        self._flush()
-        return TokenDiff(self.ops, (), self.added, self.removed, self.equal)
+def _ops(old: str, changes: list[Change], removed: int, added: int) -> TokenDiff:
+    """The ops of ``old`` with its changes (in order): the text between two changes is
+    equal, and changes that touch make one deletion followed by one insertion."""
+    ops: list[Op] = []
+    done = equal = 0  # old[:done] is written
+    k = 0
+    while k < len(changes):
+        start, end, inserted = changes[k]
+        k += 1
+        while k < len(changes) and changes[k][0] == end:  # touching: one run of changes
+            end = changes[k][1]
+            inserted += changes[k][2]
+            k += 1
+        if start > done:
+            ops.append(("=", old[done:start]))
+            equal += start - done
+        if end > start:
+            ops.append(("-", old[start:end]))
+        if inserted:
+            ops.append(("+", inserted))
+        done = end
+    if done < len(old):
+        ops.append(("=", old[done:]))
+        equal += len(old) - done
+    return TokenDiff(ops, (), added, removed, equal)
 
 
 # Spaces and punctuation (ASCII, and the quotes and dashes of typeset text): each is a token of
@@ -180,39 +176,36 @@ def diff_chunked(
         old_codes = codec.encode(old_chunks)
     if new_codes is None:
         new_codes = codec.encode(new_chunks)
-    out = _OpsBuilder()
     if old == new:
-        out.same(old)
-        return out.result()
+        return TokenDiff([("=", old)] if old else [], (), 0, 0, len(old))
     # Chunk k starts after the k chunks before it and a space after each.
     old_len = list(accumulate(map(len, old_chunks), initial=0))
     new_len = list(accumulate(map(len, new_chunks), initial=0))
+    changes: list[Change] = []
+    removed = added = 0
     k_old = k_new = 0  # the next chunk of each text
     gap_old = gap_new = 0  # where the current changed stretch starts in each text
     for op, codes in engine.diff(old_codes, new_codes, spaced=True):
         if op == 0:
             at_old, at_new = old_len[k_old] + k_old, new_len[k_new] + k_new
+            changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
+            if changed_old != changed_new:
+                words = _stretch(engine, changed_old, changed_new, gap_old, changes)
+                removed += words[0]
+                added += words[1]
             k_old += len(codes)
             k_new += len(codes)
-            end_old = old_len[k_old] + k_old - 1
-            changed_old, changed_new = old[gap_old:at_old], new[gap_new:at_new]
-            if changed_old == changed_new:  # the stretch and the equal chunks, in one go
-                out.same(old[gap_old:end_old])
-            else:  # the changes, then the stretch's shared end and the equal chunks
-                trail = out.changed(engine, changed_old, changed_new)
-                out.same(old[at_old - trail : end_old])
-            gap_old, gap_new = end_old, new_len[k_new] + k_new - 1
+            gap_old, gap_new = old_len[k_old] + k_old - 1, new_len[k_new] + k_new - 1
         elif op < 0:
             k_old += len(codes)
         else:
             k_new += len(codes)
     changed_old, changed_new = old[gap_old:], new[gap_new:]
-    if changed_old == changed_new:
-        out.same(changed_old)
-    else:
-        trail = out.changed(engine, changed_old, changed_new)
-        out.same(old[len(old) - trail :])
-    return out.result()
+    if changed_old != changed_new:
+        words = _stretch(engine, changed_old, changed_new, gap_old, changes)
+        removed += words[0]
+        added += words[1]
+    return _ops(old, changes, removed, added)
 
 
 def _significant(

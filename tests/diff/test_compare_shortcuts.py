@@ -88,14 +88,13 @@ def test_units_stripped_by_regex_are_those_of_translate(text: str) -> None:
 
 
 def _stretch(method: str, old: str, new: str) -> words.TokenDiff:
-    out = words._OpsBuilder()
+    changes: list[words.Change] = []
     engine = TokenDMP(Codec())
     if method == "changed":
-        trail = out.changed(engine, old, new)
-        out.same(old[len(old) - trail :])
+        removed, added = words._stretch(engine, old, new, 0, changes)
     else:
-        out.tokens(engine, old, new)
-    return out.result()
+        removed, added = words._token_changes(engine, old, new, 0, changes)
+    return words._ops(old, changes, removed, added)
 
 
 @st.composite
