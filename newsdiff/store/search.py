@@ -32,13 +32,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from newsdiff.store.db import describe
-from newsdiff.store.models import Article, Outlet, UTCDateTime, Version
-from newsdiff.store.search_query import Query, fold, parse_query
+from newsdiff.store.models import Article, Outlet, Version
+from newsdiff.store.search_engines import (
+    Candidate,
+    Filters,
+    engine_for,
+    find_candidates,
+    matching_versions,
+)
+from newsdiff.store.search_query import Query, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +57,6 @@ INDEX_TABLES = ("versions_fts", "version_search")
 
 SNIPPET_CHARS = 180
 SNIPPET_LEAD = 60
-FIRST_BATCH = 64
-MAX_BATCH = 20_000
-RECENT_SCAN = 500
 
 Span = tuple[int, int]
 
@@ -153,318 +157,6 @@ def _cut(text: str, start: int, end: int) -> str:
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 
-# -- the engines -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Filters:
-    outlet: str | None
-    article_ids: tuple[int, ...] | None
-    since: datetime | None
-    until: datetime | None
-    kinds: tuple[str, ...]
-
-    def where(self, v: str) -> str:
-        """SQL conditions on version alias ``v`` (and ``a``, the article, for the outlet)."""
-        parts = []
-        if self.article_ids is not None:
-            parts.append(f"{v}.article_id IN :article_ids")
-        if self.outlet is not None:
-            parts.append("a.outlet_id = (SELECT o.id FROM outlets o WHERE o.name = :outlet)")
-        if self.since is not None:
-            parts.append(f"{v}.captured_at >= :since")
-        if self.until is not None:
-            parts.append(f"{v}.captured_at < :until")
-        if self.kinds:
-            ors = " OR ".join(
-                f"(',' || {v}.edit_kinds || ',') LIKE :kind{i} ESCAPE '\\'"
-                for i in range(len(self.kinds))
-            )
-            parts.append(f"({ors})")
-        return "".join(f" AND {p}" for p in parts)
-
-    def params(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.article_ids is not None:
-            out["article_ids"] = list(self.article_ids)
-        if self.outlet is not None:
-            out["outlet"] = self.outlet
-        if self.since is not None:
-            out["since"] = self.since
-        if self.until is not None:
-            out["until"] = self.until
-        for i, kind in enumerate(self.kinds):
-            escaped = kind.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            out[f"kind{i}"] = f"%,{escaped},%"
-        return out
-
-
-class _Engine:
-    """The SQL of one engine.
-
-    The candidates query walks the matching versions most recently stored first and keeps
-    those a hit is about (``within``), so that a LIMIT ends it early; whether a neighbouring
-    version matches is looked up in the index row by row. The changes query reads every match
-    once into a set (``m``) and checks the neighbours against it: cheap per row, but as dear
-    as the number of matches."""
-
-    table: str  # the index table, aliased f
-    key: str  # its version id column
-    join: str = "JOIN"
-
-    def match(self, alias: str) -> str:
-        """The condition "the index row ``alias`` matches the query" (uses the index)."""
-        raise NotImplementedError
-
-    def floor_sql(self) -> str:
-        """The id of the :scan-th most recently stored match (none if there are fewer)."""
-        return (
-            f"SELECT f.{self.key} FROM {self.table} f WHERE {self.match('f')} "
-            f"ORDER BY f.{self.key} DESC LIMIT 1 OFFSET :scan"
-        )
-
-    def match_of(self, version: str, per_row: bool) -> str:
-        """The condition "the version aliased ``version`` matches the query"."""
-        raise NotImplementedError
-
-    def per_row(self, query: Query) -> bool:
-        """Whether checking rows one by one is cheap for this query."""
-        return True
-
-    def query_param(self, query: Query) -> str:
-        raise NotImplementedError
-
-    def candidates_sql(
-        self,
-        within: str,
-        filters: _Filters,
-        *,
-        keyset: bool = False,
-        recent: bool = False,
-    ) -> str:
-        """Hits for ``within``; ``keyset``: stored before :before; ``recent``: among the
-        matches stored since :floor only (a bounded first try)."""
-        key, join = f"f.{self.key}", self.join
-        cond = [self.match("f")]
-        if within == "removed":  # f is p, the version before v; v lacks the text
-            sql = (
-                f"SELECT v.id AS hit, v.article_id AS article_id, {key} AS quoted "
-                f"FROM {self.table} f {join} versions p ON p.id = {key} "
-                f"{join} versions v ON v.article_id = p.article_id AND v.number = p.number + 1"
-            )
-            cond.append(f"NOT ({self.match_of('v', True)})")
-        else:
-            sql = (
-                f"SELECT v.id AS hit, v.article_id AS article_id, {key} AS quoted "
-                f"FROM {self.table} f {join} versions v ON v.id = {key}"
-            )
-        if filters.outlet is not None:
-            sql += f" {join} articles a ON a.id = v.article_id"
-        if within == "latest":
-            cond.append(
-                "NOT EXISTS (SELECT 1 FROM versions n "
-                "WHERE n.article_id = v.article_id AND n.number > v.number)"
-            )
-        elif within == "added":
-            cond.append(
-                "v.number > 1 AND NOT EXISTS (SELECT 1 FROM versions p "
-                "WHERE p.article_id = v.article_id AND p.number = v.number - 1 "
-                f"AND {self.match_of('p', True)})"
-            )
-        if keyset:
-            cond.append(f"{key} < :before")
-        if recent:
-            cond.append(f"{key} > :floor")
-        where = " AND ".join(cond)
-        return f"{sql} WHERE {where}{filters.where('v')} ORDER BY {key} DESC LIMIT :batch"
-
-    def in_matches(self, expr: str) -> str:
-        """The condition "``expr`` is the id of a match" against the CTE ``m`` of them all."""
-        return f"EXISTS (SELECT 1 FROM m WHERE m.id = {expr})"
-
-    def changes_sql(self, within: str, filters: _Filters) -> str:
-        """Hits for ``added``/``removed`` checked against the set of every match (``m``, read
-        from the index once), most recently stored first."""
-        join = self.join
-        sql = f"WITH m(id) AS (SELECT f.{self.key} FROM {self.table} f WHERE {self.match('f')}) "
-        if within == "removed":  # m holds p, the version before v; v lacks the text
-            sql += (
-                "SELECT v.id AS hit, v.article_id AS article_id, p.id AS quoted "
-                f"FROM m {join} versions p ON p.id = m.id {join} versions v "
-                "ON v.article_id = p.article_id AND v.number = p.number + 1"
-            )
-            cond = f"NOT {self.in_matches('v.id')}"
-        else:
-            sql += (
-                "SELECT v.id AS hit, v.article_id AS article_id, v.id AS quoted "
-                f"FROM m {join} versions v ON v.id = m.id"
-            )
-            cond = (
-                "v.number > 1 AND NOT EXISTS (SELECT 1 FROM versions p "
-                "WHERE p.article_id = v.article_id AND p.number = v.number - 1 "
-                f"AND {self.in_matches('p.id')})"
-            )
-        if filters.outlet is not None:
-            sql += f" {join} articles a ON a.id = v.article_id"
-        return f"{sql} WHERE {cond}{filters.where('v')} ORDER BY m.id DESC LIMIT :batch"
-
-    def versions_sql(self, filters: _Filters, per_row: bool) -> str:
-        """The matching versions of the articles :hit_articles (for ``any``)."""
-        return (
-            "SELECT v.article_id, v.id, v.number FROM versions v "
-            + (" JOIN articles a ON a.id = v.article_id" if filters.outlet is not None else "")
-            + f" WHERE v.article_id IN :hit_articles AND {self.match_of('v', per_row)}"
-            + filters.where("v")
-        )
-
-
-class _SQLite(_Engine):
-    table = "versions_fts"
-    key = "rowid"
-    join = "CROSS JOIN"  # fixes the join order: the FTS5 table first, walked in rowid order
-
-    def match(self, alias: str) -> str:
-        return f"{alias}.versions_fts MATCH :q"
-
-    def match_of(self, version: str, per_row: bool) -> str:
-        if per_row:  # FTS5 seeks each term's doclist to that rowid
-            return (
-                "EXISTS (SELECT 1 FROM versions_fts g WHERE g.versions_fts MATCH :q "
-                f"AND g.rowid = {version}.id)"
-            )
-        # SQLite runs a subquery that names no outer column once, into a temporary index
-        return f"{version}.id IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH :q)"
-
-    def in_matches(self, expr: str) -> str:
-        # SQLite builds a temporary index of a subquery that names no outer column, once
-        return f"{expr} IN (SELECT id FROM m)"
-
-    def per_row(self, query: Query) -> bool:
-        # FTS5 merges the doclists of every word a prefix stands for at each lookup, unless
-        # the prefix has the length of its prefix index (migration 0005: three characters)
-        return all(len(fold(t.words[-1])) == 3 for t in query.terms if t.prefix)
-
-    def query_param(self, query: Query) -> str:
-        return query.to_fts5()
-
-
-class _PostgreSQL(_Engine):
-    table = "version_search"
-    key = "version_id"
-
-    def match(self, alias: str) -> str:
-        return f"{alias}.document @@ to_tsquery('newsdiff_search', :q)"
-
-    def match_of(self, version: str, per_row: bool) -> str:
-        if per_row:  # a scalar subquery: evaluated for each row, never a scan of every match
-            return (
-                "coalesce((SELECT g.document @@ to_tsquery('newsdiff_search', :q) "
-                f"FROM version_search g WHERE g.version_id = {version}.id), false)"
-            )
-        # the planner may turn this into a (hashed) semi join over every match
-        return (
-            "EXISTS (SELECT 1 FROM version_search g WHERE g.version_id = "
-            f"{version}.id AND g.document @@ to_tsquery('newsdiff_search', :q))"
-        )
-
-    def query_param(self, query: Query) -> str:
-        return query.to_tsquery()
-
-
-def _engine(session: Session) -> _Engine:
-    return _PostgreSQL() if session.get_bind().dialect.name == "postgresql" else _SQLite()
-
-
-def _statement(sql: str, params: dict[str, Any]) -> Any:
-    stmt = text(sql)
-    binds: list[BindParameter[Any]] = []
-    for name in ("article_ids", "hit_articles"):
-        if name in params:
-            binds.append(bindparam(name, expanding=True))
-    for name in ("since", "until"):
-        if name in params:
-            binds.append(bindparam(name, type_=UTCDateTime()))
-    return stmt.bindparams(*binds) if binds else stmt
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    hit: int  # the version the hit is about
-    article_id: int
-    quoted: int  # the version whose text matched (the one before, for removed)
-
-
-def _run(session: Session, sql: str, params: dict[str, Any]) -> list[_Candidate]:
-    return [_Candidate(*row) for row in session.execute(_statement(sql, params), params)]
-
-
-def _changes(
-    session: Session,
-    engine: _Engine,
-    query: Query,
-    within: str,
-    filters: _Filters,
-    wanted: int,
-) -> list[_Candidate]:
-    """The first ``wanted`` versions where the query's text appeared (``added``) or went
-    (``removed``). Every match is a candidate, but a word or phrase found in many versions
-    usually changes in few of them: first the most recent :data:`RECENT_SCAN` matches are
-    checked one neighbour at a time (enough when changes are common), then, if that found too
-    few, every match is, against the set of all matches (as dear as the number of matches)."""
-    params: dict[str, Any] = {"q": engine.query_param(query), **filters.params()}
-    if engine.per_row(query):
-        scan = {"q": params["q"], "scan": RECENT_SCAN}
-        floor = session.execute(text(engine.floor_sql()), scan).scalar()
-        if floor is None:  # few matches: one neighbour at a time is the whole answer
-            return _run(
-                session, engine.candidates_sql(within, filters), {**params, "batch": wanted}
-            )
-        sql = engine.candidates_sql(within, filters, recent=True)
-        found = _run(session, sql, {**params, "batch": wanted, "floor": floor})
-        if len(found) == wanted:
-            return found
-    return _run(session, engine.changes_sql(within, filters), {**params, "batch": wanted})
-
-
-def _candidates(
-    session: Session,
-    engine: _Engine,
-    query: Query,
-    within: str,
-    filters: _Filters,
-    wanted: int,
-) -> list[_Candidate]:
-    """The first ``wanted`` hits (distinct articles for ``any``), most recently stored first,
-    read in growing pages so that a common word costs no more than a rare one."""
-    if within in ("added", "removed"):
-        return _changes(session, engine, query, within, filters, wanted)
-    params: dict[str, Any] = {"q": engine.query_param(query), **filters.params()}
-    found: list[_Candidate] = []
-    seen: set[int] = set()
-    before: int | None = None
-    # an article has a few versions: enough matches for ``wanted`` articles at the first go
-    batch = max(FIRST_BATCH, (8 if within == "any" else 2) * wanted)
-    while len(found) < wanted:
-        sql = engine.candidates_sql(within, filters, keyset=before is not None)
-        page = {**params, "batch": batch}
-        if before is not None:
-            page["before"] = before
-        rows = _run(session, sql, page)
-        for row in rows:
-            if within == "any":
-                if row.article_id in seen:
-                    continue
-                seen.add(row.article_id)
-            found.append(row)
-            if len(found) == wanted:
-                break
-        if len(rows) < batch:
-            break
-        before = rows[-1].quoted
-        batch = min(batch * 4, MAX_BATCH)
-    return found
-
-
 def search(
     session: Session,
     query: Query | str,
@@ -488,31 +180,25 @@ def search(
     parsed = parse_query(query) if isinstance(query, str) else query
     if limit < 1 or (article_ids is not None and not article_ids):
         return []
-    filters = _Filters(
+    filters = Filters(
         outlet,
         tuple(article_ids) if article_ids is not None else None,
         since,
         until,
         tuple(kinds),
     )
-    engine = _engine(session)
-    found = _candidates(session, engine, parsed, within, filters, limit)
+    engine = engine_for(session)
+    found = find_candidates(session, engine, parsed, within, filters, limit)
     if not found:
         return []
     matching: dict[int, list[tuple[int, int]]] = {}
     if within == "any":
-        params = {
-            "q": engine.query_param(parsed),
-            "hit_articles": sorted({c.article_id for c in found}),
-            **filters.params(),
-        }
-        sql = engine.versions_sql(filters, engine.per_row(parsed))
-        for article_id, vid, number in session.execute(_statement(sql, params), params):
-            matching.setdefault(article_id, []).append((number, vid))
+        articles = [c.article_id for c in found]
+        matching = matching_versions(session, engine, parsed, filters, articles)
         # the hit is the article's highest-numbered matching version (a backfilled one can
         # have been stored after it)
         found = [
-            _Candidate(max(matching[c.article_id])[1], c.article_id, max(matching[c.article_id])[1])
+            Candidate(max(matching[c.article_id])[1], c.article_id, max(matching[c.article_id])[1])
             if matching.get(c.article_id)
             else c
             for c in found
@@ -524,7 +210,7 @@ def _hits(
     session: Session,
     query: Query,
     within: str,
-    found: list[_Candidate],
+    found: list[Candidate],
     matching: dict[int, list[tuple[int, int]]],
 ) -> list[SearchHit]:
     ids = {c.hit for c in found} | {c.quoted for c in found}

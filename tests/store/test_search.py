@@ -13,13 +13,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Boolean, bindparam, text
 
-from newsdiff.store import search as search_module
+from newsdiff.store import search_engines as engines
 from newsdiff.store.articles import get_or_create_outlet, track_article
 from newsdiff.store.db import Database, make_engine, migrations_dir
 from newsdiff.store.models import Article, UTCDateTime, Version
 from newsdiff.store.observations import Observation, record_observation
 from newsdiff.store.search import (
-    FIRST_BATCH,
     SearchHit,
     check_index,
     rebuild_index,
@@ -284,15 +283,17 @@ def test_downgrade_removes_the_index(db_url: str, at_0004: Config) -> None:
 # -- what changed: --in added / removed ----------------------------------------------------
 
 
-@pytest.mark.parametrize("scan", [1, 2_000], ids=["all matches", "recent matches"])
+@pytest.mark.parametrize("recent", [1, 2_000], ids=["all matches", "recent matches"])
 @pytest.mark.parametrize("phrase", ['"are expected to"', '"are expect*"', '"are exp*"'])
 def test_added_and_removed_through_a_history_that_comes_back(
-    database: Database, monkeypatch: pytest.MonkeyPatch, scan: int, phrase: str
+    database: Database, monkeypatch: pytest.MonkeyPatch, recent: int, phrase: str
 ) -> None:
     """The same answers whether the neighbours are checked one by one among the most recent
-    matches (RECENT_SCAN) or against the set of all matches (past it, or for a prefix longer
-    than the prefix index's)."""
-    monkeypatch.setattr(search_module, "RECENT_SCAN", scan)
+    matches (RECENT_SCAN on SQLite, RECENT_WINDOW on PostgreSQL) or against the set of all
+    matches (past them, or for a prefix longer than the prefix index's)."""
+    monkeypatch.setattr(engines, "RECENT_SCAN", recent)
+    monkeypatch.setattr(engines, "RECENT_WINDOW", recent)
+    monkeypatch.setattr(engines, "CHUNK", 1)
     aid = _article(database, "https://example.org/a")
     other = _article(database, "https://example.org/b")
     _observe(database, aid, [LEAD, CLOSE], 0)  # v1 has it
@@ -316,7 +317,10 @@ def test_added_and_removed_through_a_history_that_comes_back(
 # -- filters, order, paging ----------------------------------------------------------------
 
 
-def test_filters(database: Database) -> None:
+@pytest.mark.parametrize("recent", [1, 10_000], ids=["old matches read by id", "all recent"])
+def test_filters(database: Database, monkeypatch: pytest.MonkeyPatch, recent: int) -> None:
+    monkeypatch.setattr(engines, "RECENT_WINDOW", recent)
+    monkeypatch.setattr(engines, "RECENT_SCAN", recent)
     bbc = _article(database, "https://example.org/bbc", outlet="BBC News")
     other = _article(database, "https://example.org/other", outlet="Other")
     _observe(database, bbc, [LEAD], 0)
@@ -349,25 +353,33 @@ def test_filters(database: Database) -> None:
         _find(database, "Haringey", within="everywhere")
 
 
-def test_order_limit_and_pages(database: Database) -> None:
+@pytest.mark.parametrize("recent", [3, 10_000], ids=["old matches read by id", "all recent"])
+def test_order_limit_and_pages(
+    database: Database, monkeypatch: pytest.MonkeyPatch, recent: int
+) -> None:
     """Most recently stored first; the pages the candidates are read in (FIRST_BATCH, then
-    growing) never lose or repeat a hit, even when one article has many matching versions."""
+    growing; on PostgreSQL the newest RECENT_WINDOW versions first, then every older match by
+    id, CHUNK at a time) never lose or repeat a hit, even when one article has many matching
+    versions."""
+    monkeypatch.setattr(engines, "RECENT_WINDOW", recent)
+    monkeypatch.setattr(engines, "CHUNK", 5)
     busy = _article(database, "https://example.org/busy")
-    for n in range(FIRST_BATCH + 10):  # one article, many matching versions
+    first = engines.FIRST_BATCH
+    for n in range(first + 10):  # one article, many matching versions
         _observe(database, busy, [f"Haringey update {n}."], n)
-    ids = [_article(database, f"https://example.org/{i}") for i in range(FIRST_BATCH * 2)]
+    ids = [_article(database, f"https://example.org/{i}") for i in range(first * 2)]
     for i, aid in enumerate(ids):
         _observe(database, aid, [f"Haringey story {i}."], 1000 + i)
     _observe(database, busy, ["Haringey update final."], 5000)  # the newest stored
     hits = _find(database, "Haringey", limit=1000)
     assert [h.article_id for h in hits] == [busy, *reversed(ids)]
-    assert hits[0].versions == tuple(range(1, FIRST_BATCH + 12))
+    assert hits[0].versions == tuple(range(1, first + 12))
     assert [h.article_id for h in _find(database, "Haringey", limit=3)] == [busy, ids[-1], ids[-2]]
     latest = _find(database, "update", within="latest", limit=5)
-    assert _pairs(latest) == [(busy, FIRST_BATCH + 11)]
+    assert _pairs(latest) == [(busy, first + 11)]
     added = _find(database, "final", within="added")
-    assert _pairs(added) == [(busy, FIRST_BATCH + 11)]
-    assert len(_find(database, "story", limit=FIRST_BATCH * 2 - 1)) == FIRST_BATCH * 2 - 1
+    assert _pairs(added) == [(busy, first + 11)]
+    assert len(_find(database, "story", limit=first * 2 - 1)) == first * 2 - 1
 
 
 def test_versions_are_numbers_of_the_version_rows(database: Database) -> None:
