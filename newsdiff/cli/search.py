@@ -109,8 +109,8 @@ def search_command(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Search every stored version: words, "exact phrases", prefix*, AND, OR, NOT (or -word),
-    (grouping). Most recently stored first.
+    """Search every stored version: words, "exact phrases", prefix* (three letters or more),
+    AND, OR, NOT (or -word), (grouping). Most recently stored first.
 
     \b
       newsdiff search Haringey
@@ -118,9 +118,10 @@ def search_command(
       newsdiff search 'inspect* AND (council OR Haringey) -police' --since 2008-11-01
       newsdiff search 'Baby P' --story baby-p --in latest --json
 
-    Words match whole words, in any case and without their accents; punctuation inside a word
-    splits it (covid-19 finds "covid 19"). AND, OR and NOT are operators in capitals only.
-    There are no stop words: every word typed must be there.
+    Words match whole words, in any case and without their accents (on PostgreSQL, when the
+    unaccent extension is there); punctuation inside a word splits it (covid-19 finds
+    "covid 19"). AND, OR and NOT are operators in capitals only. There are no stop words:
+    every word typed must be there.
     """
     from newsdiff.store.search import search
     from newsdiff.timeline.linking import story_article_ids
