@@ -78,7 +78,7 @@ class _Para:
         self._tokens: list[str] | None = None
         self.units: frozenset[str] = _NONE
         self.weight = -1
-        self.code_set: frozenset[str] = _NONE  # its distinct chunks, once encoded
+        self.code_set: frozenset[str] = _NONE  # its distinct chunks, for the quick accept
 
     def chunks(self) -> list[str]:
         if self._chunks is None:
@@ -93,9 +93,6 @@ class _Para:
 
     def set_codes(self, codes: str) -> None:
         self._codes = codes
-        # The chunks, not their codes: iterating the codes would make a string of each
-        # (characters past U+00FF are not cached), the chunks are strings already.
-        self.code_set = frozenset(self.chunks())
 
     def tokens(self) -> list[str]:
         if self._tokens is None:
@@ -455,6 +452,13 @@ def _words(a: _Para, b: _Para) -> int:
     return count_words(a.text) + count_words(b.text)
 
 
+def _chunk_sets(paragraphs: list[_Para]) -> None:
+    """Give paragraphs their sets of distinct chunks, for the quick accept (not when
+    whitespace or punctuation is ignored: then pairs are only scored on their words)."""
+    for p in paragraphs:
+        p.code_set = frozenset(p.chunks())
+
+
 class _Comparer:
     def __init__(self, ignore_whitespace: bool, ignore_punctuation: bool) -> None:
         self.ignore_whitespace = ignore_whitespace
@@ -530,10 +534,10 @@ class _Comparer:
             new_keys = [_key(p.text, *flags) for p in new]
 
         anchors = _lcs_pairs(old_keys, new_keys)
-        if not self.ignoring:  # the paragraphs in gaps will be compared: encode them at once
+        if not self.ignoring:  # the paragraphs in gaps will be compared
             anchored_old = {i for i, _ in anchors}
             anchored_new = {j for _, j in anchors}
-            self.encode(
+            _chunk_sets(
                 [p for i, p in enumerate(old) if i not in anchored_old]
                 + [p for j, p in enumerate(new) if j not in anchored_new]
             )
@@ -556,7 +560,7 @@ class _Comparer:
             spine, moves = _fewest_moved(spine, moves, old, new)
         moved_old = set(moves.values())
 
-        if not self.ignoring:
+        if not self.ignoring:  # the paired paragraphs will be diffed: encode them at once
             self.encode(
                 [old[i] for i, j, _ in spine if old[i].text != new[j].text]
                 + [new[j] for i, j, _ in spine if old[i].text != new[j].text]
@@ -581,15 +585,15 @@ class _Comparer:
             prev_i, prev_j = i + 1, j + 1
 
         shared = _link_splits(entries)
-        kinds = Counter(e.kind for e in entries)
+        kinds = [e.kind for e in entries]
         stats = DiffStats(
             words_added=self.added - shared,
             words_removed=self.removed - shared,
-            paragraphs_unchanged=kinds["unchanged"],
-            paragraphs_modified=kinds["modified"],
-            paragraphs_inserted=kinds["inserted"],
-            paragraphs_deleted=kinds["deleted"],
-            paragraphs_moved=kinds["moved"],
+            paragraphs_unchanged=kinds.count("unchanged"),
+            paragraphs_modified=kinds.count("modified"),
+            paragraphs_inserted=kinds.count("inserted"),
+            paragraphs_deleted=kinds.count("deleted"),
+            paragraphs_moved=kinds.count("moved"),
         )
         return DocumentDiff(self.title(old_doc.title, new_doc.title), entries, stats)
 
