@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, exists, or_, select
+from sqlalchemy import Select, Table, exists, or_, select
 
 from newsdiff.collect import schedule
 from newsdiff.collect.record import CheckBatch, CheckOutcome, record_one
@@ -744,7 +744,13 @@ def _has_work(database: Database, now: datetime, force: bool) -> bool:
     tracked = select(articles.c.id).where(articles.c.status == schedule.TRACKING)
     if not force:
         tracked = tracked.where(articles.c.next_check_at <= now)
-    polled = select(feeds.c.id) if force else _due_feeds(now)
+    # spelt out, not `a if force else b`: mypy 2.4 crashes joining the two Select types
+    # ("Invalid type replacement to expand")
+    polled: Select[Any]
+    if force:
+        polled = select(feeds.c.id)
+    else:
+        polled = _due_feeds(now)
     with database.read() as session:
         return bool(session.scalar(select(or_(exists(polled), exists(tracked)))))
 
