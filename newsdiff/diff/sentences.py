@@ -57,10 +57,17 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     return (start, end) if end > start else None
 
 
+# Whitespace outside ASCII (no-break and thin spaces, U+3000...): sentencex panics on some
+# of it next to a full stop (it cuts a byte string inside the character), so it is given an
+# ASCII space instead, one character for one, so the offsets it returns stay right.
+_WIDE_SPACE = re.compile(r"[^\S\x00-\x7f]")
+
+
 def _raw_spans(paragraph: str, language: str) -> list[Span]:
     spans: list[Span] = []
     at = 0
-    for part in sentencex.get_sentence_boundaries(language, paragraph):
+    given = paragraph if paragraph.isascii() else _WIDE_SPACE.sub(" ", paragraph)
+    for part in sentencex.get_sentence_boundaries(language, given):
         start, end = int(part["start_index"]), int(part["end_index"])
         # Keep the spans a partition of the text whatever the library returns.
         if start < at:

@@ -61,6 +61,15 @@ def test_any_text_splits_into_trimmed_spans(text: str) -> None:
     check_spans(text, sentence_spans(text))
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", "\u3000", "\x85", "\u2028"])
+def test_wide_spaces_before_a_full_stop(space: str) -> None:
+    """sentencex panics on whitespace outside ASCII next to a full stop ('Z\u00a0.')."""
+    text = f"He met Z{space}. Then{space}they left.{space}Mr.{space}Z. agreed."
+    spans = sentence_spans(text)
+    check_spans(text, spans)
+    assert len(spans) >= 2
+
+
 @pytest.mark.parametrize(
     ("name", "text", "count"),
     [
