@@ -360,12 +360,14 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         """A deletion and an insertion that overlap (``-abcxxx +xxxdef``) keep the overlap as
         an equality when it is at least half of either (as dmp does)."""
         pointer = 1
+        found = False
         while pointer < len(diffs):
             if (
                 diffs[pointer - 1][0] == -1
                 and diffs[pointer][0] == 1
                 and not set(diffs[pointer - 1][1]).isdisjoint(diffs[pointer][1])
             ):
+                found = True
                 deletion, insertion = diffs[pointer - 1][1], diffs[pointer][1]
                 over1 = self.diff_commonOverlap(deletion, insertion)
                 over2 = self.diff_commonOverlap(insertion, deletion)
@@ -382,8 +384,8 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
                     pointer += 1
                 pointer += 1
             pointer += 1
-        # Overlap extraction can leave empty edits behind.
-        diffs[:] = [d for d in diffs if d[1]]
+        if found:  # overlap extraction can leave empty edits behind
+            diffs[:] = [d for d in diffs if d[1]]
 
     def _split(self, a: str, b: str, out: list[tuple[int, str]]) -> None:
         """Append the raw diff of ``a`` and ``b`` to ``out`` (equalities merged).
@@ -436,8 +438,18 @@ class TokenDMP(diff_match_patch):  # type: ignore[misc]
         """The cleaned-up diff of two encoded strings (``spaced``: of space-separated chunks)."""
         if old == new:
             return [(0, old)] if old else []
-        result: list[tuple[int, str]] = []
-        self._split(old, new, result)
+        native = _native
+        if native is not None and len(old) + len(new) <= LONG_TEXT:  # _split, in short
+            ops = _NATIVE_OPS
+            result = [
+                (ops[op], text)
+                for op, text in native(
+                    old, new, timelimit=0, cleanup="No", counts_only=False, checklines=False
+                )
+            ]
+        else:
+            result = []
+            self._split(old, new, result)
         # Runs of changes: one fewer than the equalities, plus one at either end (ops of a
         # kind never follow each other, so equalities and runs of changes alternate).
         equalities = [op for op, _ in result].count(0)
