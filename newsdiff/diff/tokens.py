@@ -59,11 +59,24 @@ _PUNCT = frozenset("PS")
 ASCII_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['\-]\w+)*|\s+|\S")
 ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['\-]\w+)*")
 
+# What a token that is not a word can take in after its first character (joiners, skin tones,
+# marks). In a text without any, such a token is one character that starts no word, so the
+# words are what WORD_RE finds on its own (TOKEN_RE tries the same patterns first at each
+# place). Without characters of scripts written without spaces either, a word character is
+# \w, and the patterns reduce to the plain ones below, twice as fast outside ASCII.
+_JOINING_RE = re.compile(f"[\u200d\U0001f3fb-\U0001f3ff{_MARKS}]")
+_SPECIAL_RE = re.compile(f"[\u200d\U0001f3fb-\U0001f3ff{_MARKS}{_NOSPACE}]")
+_PLAIN_WORD = f"{_NUMBER}|\\w+(?:[{_INNER}]\\w+)*"
+_PLAIN_TOKEN_RE = re.compile(f"{_PLAIN_WORD}|\\s+|\\S")
+_PLAIN_WORD_RE = re.compile(_PLAIN_WORD)
+
 
 def tokenize(text: str) -> list[str]:
     """The tokens of ``text``; ``"".join(tokenize(text)) == text``."""
     if text.isascii():
         return ASCII_TOKEN_RE.findall(text)
+    if not _SPECIAL_RE.search(text):
+        return _PLAIN_TOKEN_RE.findall(text)
     return TOKEN_RE.findall(text)
 
 
@@ -72,16 +85,12 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-# What a token that is not a word can take in after its first character. In a text without
-# any, such a token is one character that starts no word, so the words are what WORD_RE finds
-# on its own (TOKEN_RE tries the same patterns first at each place).
-_JOINING_RE = re.compile(f"[\u200d\U0001f3fb-\U0001f3ff{_MARKS}]")
-
-
 def word_list(text: str) -> list[str]:
     """The words of ``text``, in order."""
     if text.isascii():
         return ASCII_WORD_RE.findall(text)
+    if not _SPECIAL_RE.search(text):
+        return _PLAIN_WORD_RE.findall(text)
     if not _JOINING_RE.search(text):
         return WORD_RE.findall(text)
     return [token for token in TOKEN_RE.findall(text) if WORD_RE.match(token)]
@@ -91,6 +100,8 @@ def count_words(text: str) -> int:
     """How many words ``text`` has (whitespace and punctuation are not words)."""
     if text.isascii():
         return len(ASCII_WORD_RE.findall(text))
+    if not _SPECIAL_RE.search(text):
+        return len(_PLAIN_WORD_RE.findall(text))
     if not _JOINING_RE.search(text):
         return len(WORD_RE.findall(text))
     return sum(1 for token in TOKEN_RE.findall(text) if WORD_RE.match(token))

@@ -221,14 +221,23 @@ def test_a_gap_paired_along_its_diagonal_is_what_the_chains_give(
 
 
 @MANY
-@given(st.text(alphabet=st.sampled_from(list("ab1 ,.'-’_²é中ไั🙏\t") + ["\u0301", "\u200d", "🏽"])))
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(list("ab1 ,.'-’_²é中ไั🙏\t") + ["\u0301", "\u200d", "🏽"])),
+        st.text(),
+    )
+)
 @example("!\u200da")  # a joiner takes the letter into the token of "!"
 @example("!\u0301a")
-def test_words_found_directly_are_the_word_tokens(text: str) -> None:
-    """Without marks, joiners or skin tones, the words are what WORD_RE finds on its own."""
+@example("Ж 1,0 ٣ ’s")
+def test_words_and_tokens_found_the_plain_way_are_the_full_ones(text: str) -> None:
+    """Without marks, joiners or skin tones the words are what WORD_RE finds on its own;
+    without characters of scripts written without spaces either, the plain patterns find the
+    same tokens and words as the full ones."""
     plain = [token for token in tokens.TOKEN_RE.findall(text) if tokens.WORD_RE.match(token)]
     assert tokens.word_list(text) == plain
     assert tokens.count_words(text) == len(plain)
+    assert tokens.tokenize(text) == tokens.TOKEN_RE.findall(text)
 
 
 @st.composite
