@@ -8,7 +8,9 @@
    subsequence over candidate pairs), where a pair is a candidate only if the paragraphs share
    enough of their words. Unrelated paragraphs are never paired because of their position.
 3. **Moves.** Leftover deleted and inserted paragraphs that are similar enough become ``moved``
-   (possibly also edited); the rest are ``deleted``/``inserted``.
+   (possibly also edited); the rest are ``deleted``/``inserted``. Then which pairs stay in place
+   is decided again over all of them: the fewest moved paragraphs, and among as few, the fewest
+   moved words (old A B C D E, new A E B' C: E moved, not B' and C).
 4. **Splits and merges.** An inserted paragraph whose words were removed from the modified
    paragraph next to it was split off it (``split_from``); a deleted paragraph whose words were
    added to its neighbour was merged into it (``merged_into``). Their shared words are not counted
@@ -19,8 +21,10 @@ stripped), each word weighted by its length, so that short function words ("the"
 little and names and numbers much; paragraphs sharing most of their chunks outright are paired
 at once. In a gap each old paragraph is first scored where its partner is expected (just after
 the previous paragraph's partner), and only unsettled ones are scored further afield, so the
-alignment stays close to linear in the number of paragraphs. In the stretch between two pairs
-a looser similarity suffices (a paragraph with a third of its words replaced).
+alignment stays close to linear in the number of paragraphs; a gap with as many paragraphs on
+each side, each paired at once with its counterpart, is paired along its diagonal when no
+other chain can weigh more. In the stretch between two pairs a looser similarity suffices (a
+paragraph with a third of its words replaced).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ scores the tokens the characters stand for.
 Optional accelerator: when ``fast-diff-match-patch`` (the same library compiled from its C++
 port) imports, the stretches that would go to the seed cuts and Myers' search in Python go to
 its Myers diff instead. Patience cuts of long texts and everything after the raw diff stay in
-Python, so both paths share their semantics. On ``bench/diff.py``'s 800-word case it takes
-1.18 ms against 1.42 ms, and half the time on heavy edits (adversarial text with no rare shared
-word: 2,000 words in 0.06 s against 0.4 s). Its own cleanups and time limit are off: ours run
+Python, so both paths share their semantics. On ``bench/diff.py``'s 800-word case compare()
+takes 0.82 ms against 0.96 ms, and half the time on heavy edits (adversarial text with no rare
+shared word: 2,000 words in 0.06 s against 0.4 s). Its own cleanups and time limit are off: ours run
 on what it returns. The raw diffs may differ where several diffs are equally short (the pure
 path's seed cuts are a heuristic, Myers' search is exact), so change counts can differ by a
 word or two on heavily edited texts. ``NEWSDIFF_PURE_DIFF=1`` forces the pure path (tests run
