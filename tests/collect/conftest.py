@@ -47,3 +47,27 @@ def make_settings(db_url: str, **sections: dict[str, Any]) -> Settings:
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)
     return settings_from_dict(raw)
+
+
+def count_inserts_per_transaction(engine: Any, table: str) -> list[int]:
+    """Listen on ``engine``: the returned list gets, at each commit, how many INSERTs into
+    ``table`` that transaction made (how tests see that writes are batched, or kept short)."""
+    from sqlalchemy import event
+
+    per_transaction: list[int] = []
+    prefix = f"INSERT INTO {table.upper()}"
+    inserts = 0
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        nonlocal inserts
+        if statement.lstrip().upper().startswith(prefix):
+            inserts += 1
+
+    def on_commit(_conn: Any) -> None:
+        nonlocal inserts
+        per_transaction.append(inserts)
+        inserts = 0
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    return per_transaction

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from newsdiff.collect.http import Fetcher
 from newsdiff.collect.poll import CheckBatch, CheckOutcome, DueArticle, PollContext, check_article
@@ -23,7 +23,7 @@ from newsdiff.config import Settings
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, Version
 from newsdiff.store.observations import Observation, SeenArticle, record_seen_again
-from tests.collect.conftest import Clock, make_settings
+from tests.collect.conftest import Clock, count_inserts_per_transaction, make_settings
 from tests.collect.server import Route, Site, article_html
 from tests.collect.test_poll import LEAD, SECOND, THIRD, count, poll, rows, track
 
@@ -85,21 +85,7 @@ def test_unchanged_checks_are_written_in_batches(
     clock.advance(hours=1)
 
     database = Database(settings.database.url)
-    per_transaction: list[int] = []
-    inserts = 0
-
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        nonlocal inserts
-        if statement.lstrip().upper().startswith("INSERT INTO CHECKS"):
-            inserts += 1
-
-    def on_commit(_conn: Any) -> None:
-        nonlocal inserts
-        per_transaction.append(inserts)
-        inserts = 0
-
-    event.listen(database.engine, "before_cursor_execute", on_execute)
-    event.listen(database.engine, "commit", on_commit)
+    per_transaction = count_inserts_per_transaction(database.engine, "checks")
     try:
         from newsdiff.collect.poll import run_poll
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from newsdiff.collect import poll as poll_module
 from newsdiff.collect.extract import extract_article
@@ -15,7 +14,7 @@ from newsdiff.collect.poll import run_poll
 from newsdiff.config import Settings
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, Feed, FeedEntry, Version
-from tests.collect.conftest import Clock, make_settings
+from tests.collect.conftest import Clock, count_inserts_per_transaction, make_settings
 from tests.collect.server import Site, article_html, rss
 from tests.collect.test_poll import LEAD, REACTION, SECOND, THIRD, add_feeds, count, poll, rows
 
@@ -146,21 +145,7 @@ def test_big_feed_is_written_in_short_transactions(
     site.set("/rss.xml", rss(items), headers={"Content-Type": "application/rss+xml"})
     add_feeds(settings, site.url("/rss.xml"))
     database = Database(settings.database.url)
-    per_transaction: list[int] = []
-    inserts = 0
-
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        nonlocal inserts
-        if statement.lstrip().upper().startswith("INSERT INTO FEED_ENTRIES"):
-            inserts += 1
-
-    def on_commit(_conn: Any) -> None:
-        nonlocal inserts
-        per_transaction.append(inserts)
-        inserts = 0
-
-    event.listen(database.engine, "before_cursor_execute", on_execute)
-    event.listen(database.engine, "commit", on_commit)
+    per_transaction = count_inserts_per_transaction(database.engine, "feed_entries")
     try:
         with pytest.MonkeyPatch.context() as mp:  # feeds only: no article checks in this run
             mp.setattr(poll_module, "check_article", _no_check)
