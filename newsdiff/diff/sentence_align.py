@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from heapq import nlargest
 from operator import itemgetter
 
+from newsdiff.diff.align import _heaviest_chain  # the paragraphs' chain, reused
 from newsdiff.diff.model import Sentence, SentenceLink
 from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
 
@@ -124,43 +125,6 @@ def _guard(wa: int, wb: int, floor: float) -> bool:
     """The length guard: can two sentences of these weights reach ``floor`` at all?"""
     lo, hi = (wa, wb) if wa <= wb else (wb, wa)
     return hi > 0 and 2 * lo >= floor * (lo + hi)
-
-
-def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """The order-preserving subset of (i, j, weight) edges with the largest total weight."""
-    if not edges:
-        return []
-    js = sorted({j for _, j, _ in edges})
-    rank = {j: r + 1 for r, j in enumerate(js)}
-    size = len(js)
-    tree = [0.0] * (size + 1)
-    tree_edge = [-1] * (size + 1)
-    order = sorted(range(len(edges)), key=lambda e: (edges[e][0], -edges[e][1]))
-    back = [-1] * len(edges)
-    best, best_edge = 0.0, -1
-    for e in order:
-        _, j, w = edges[e]
-        r = rank[j] - 1
-        prev, prev_edge = 0.0, -1
-        while r > 0:  # prefix maximum (a Fenwick tree of maxima)
-            if tree[r] > prev:
-                prev, prev_edge = tree[r], tree_edge[r]
-            r -= r & -r
-        total = w + prev
-        back[e] = prev_edge
-        if total > best:
-            best, best_edge = total, e
-        r = rank[j]
-        while r <= size:
-            if total > tree[r]:
-                tree[r], tree_edge[r] = total, e
-            r += r & -r
-    chain: list[tuple[int, int, float]] = []
-    while best_edge != -1:
-        chain.append(edges[best_edge])
-        best_edge = back[best_edge]
-    chain.reverse()
-    return chain
 
 
 class _Aligner:
