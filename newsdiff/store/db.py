@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ BUSY_TIMEOUT_MS = 60_000
 # The newest migration's revision. Opening a database compares its ``alembic_version`` with
 # this, without importing Alembic (a third of the TUI's start-up); a test checks that it is
 # the head of ``migrations/``. Bump it with every new migration.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 def migrations_dir() -> Path:
@@ -143,6 +143,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+    # versions' texts are read through newsdiff_text() (store/textstore.py)
+    from newsdiff.store.textstore import register_sqlite
+
+    register_sqlite(dbapi_connection)
 
 
 def _on_sqlite_begin(conn: Any) -> None:
@@ -304,14 +308,22 @@ def _too_new(where: str, current: str | None) -> SchemaOutdated:
     )
 
 
-def migrate(url: str) -> tuple[str | None, str | None]:
+def migrate(
+    url: str, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to the latest schema. Idempotent. Returns (before, after).
 
     Creates a SQLite file's directory. A database at a schema this newsdiff does not know (made
     by a newer one) is left alone: :class:`SchemaOutdated`. Every failure is a
-    :class:`StoreError` with a one-line message."""
+    :class:`StoreError` with a one-line message.
+
+    ``progress(stage, done, total)`` hears of long steps: a migration's batches, and the
+    conversion of versions' texts to their compact form that follows the migrations (resumed
+    by the next call when interrupted; ``newsdiff.store.textstore.convert_texts``)."""
     from alembic import command
     from alembic.util import CommandError
+
+    from newsdiff.store.textstore import convert_texts
 
     where = safe_url(url)
     try:
@@ -325,8 +337,15 @@ def migrate(url: str) -> tuple[str | None, str | None]:
         before = current_revision(engine)
         if before is not None and before not in known_revisions():
             raise _too_new(where, before)
-        command.upgrade(_alembic_config(engine), "head")
+        config = _alembic_config(engine)
+        if progress is not None:
+            config.attributes["progress"] = progress
+        command.upgrade(config, "head")
         after = current_revision(engine)
+        convert_texts(
+            engine,
+            (lambda done, total: progress("compact texts", done, total)) if progress else None,
+        )
     except NewsdiffError:
         raise
     except (SQLAlchemyError, sqlite3.DatabaseError) as exc:

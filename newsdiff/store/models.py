@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -20,15 +20,25 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     event,
+    func,
+    select,
 )
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    column_property,
+    mapped_column,
+    relationship,
+)
 
 from newsdiff.errors import StoreError
 
@@ -168,7 +178,14 @@ class Version(Base):
     byline: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     modified_at: Mapped[datetime | None]
-    paragraphs: Mapped[str] = mapped_column(Text)  # one paragraph per line
+    # The text (one paragraph per line) is ``paragraphs``, read through ``newsdiff_text()``
+    # from the stored form (newsdiff.store.textstore): the "paragraphs" column holds it as it
+    # is only for versions stored before the compact forms (text_codec NULL), else "".
+    plain_paragraphs: Mapped[str] = mapped_column("paragraphs", Text, default="")
+    text_codec: Mapped[str | None] = mapped_column(String(8))  # zstd / plain / delta
+    text_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    text_base_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a delta's full copy
+    text_digest: Mapped[str | None] = mapped_column(String(32))  # SHA-256 of the text, 128 bits
     text_hash: Mapped[str] = mapped_column(String(64))
     extractor: Mapped[str] = mapped_column(String(50))
     extractor_version: Mapped[str] = mapped_column(String(50))
@@ -193,10 +210,50 @@ class Version(Base):
     trivial: Mapped[bool | None] = mapped_column(Boolean)
 
     article: Mapped[Article] = relationship()
+    if TYPE_CHECKING:
+        paragraphs: Mapped[str]  # the column_property below the class
 
     @property
     def paragraph_list(self) -> list[str]:
         return self.paragraphs.split("\n") if self.paragraphs else []
+
+
+def version_text(versions: Any) -> Any:
+    """The SQL expression of the text of a row of ``versions`` (the table or an alias of it):
+    ``newsdiff_text()`` of its stored form (newsdiff.store.textstore), NULL when damaged."""
+    base = Version.__table__.alias("text_base")
+    return func.newsdiff_text(
+        versions.c.text_codec,
+        versions.c.text_data,
+        select(base.c.text_data).where(base.c.id == versions.c.text_base_id).scalar_subquery(),
+        versions.c.text_digest,
+        versions.c.paragraphs,
+        type_=Text,
+    )
+
+
+#: The version's text, decoded from its stored form by ``newsdiff_text()`` in SQL (NULL when
+#: the stored form is damaged: loading the version then raises ``DamagedText``).
+Version.paragraphs = column_property(version_text(Version.__table__))
+
+
+@event.listens_for(Version, "before_insert")
+def _store_text(_mapper: Mapper[Any], connection: Connection, target: Version) -> None:
+    from newsdiff.store.textstore import encode_version
+
+    encode_version(connection, target)
+
+
+@event.listens_for(Version, "load")
+def _check_text(target: Version, _context: Any) -> None:
+    if target.__dict__.get("paragraphs", "") is None:
+        from newsdiff.store.textstore import DamagedText
+
+        where = f"on version {target.text_base_id}" if target.text_base_id else "a full copy"
+        raise DamagedText(
+            f"article {target.article_id} version {target.number} (id {target.id}): its stored "
+            f"text ({target.text_codec}, {where}) cannot be read back; run `newsdiff db check`"
+        )
 
 
 class Edit(Base):

@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from newsdiff.store.db import describe
-from newsdiff.store.models import Article, Outlet, Version
+from newsdiff.store.models import Article, Outlet, Version, version_text
 from newsdiff.store.search_engines import (
     Candidate,
     Filters,
@@ -46,6 +46,7 @@ from newsdiff.store.search_engines import (
     matching_versions,
 )
 from newsdiff.store.search_query import Query, parse_query
+from newsdiff.store.textstore import text_sql
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +218,16 @@ def _hits(
     # the tables, not the mapped classes: no mapper configuration on a command's first query
     v, a, o = Version.__table__.c, Article.__table__.c, Outlet.__table__.c
     rows = session.execute(
-        select(v.id, v.number, v.captured_at, v.title, v.paragraphs, a.url, a.version_count, o.name)
+        select(
+            v.id,
+            v.number,
+            v.captured_at,
+            v.title,
+            version_text(Version.__table__).label("paragraphs"),
+            a.url,
+            a.version_count,
+            o.name,
+        )
         .select_from(
             Version.__table__.join(Article.__table__, a.id == v.article_id).outerjoin(
                 Outlet.__table__, o.id == a.outlet_id
@@ -260,7 +270,7 @@ def check_index(session: Session) -> list[str]:
             text(
                 "SELECT count(*) FILTER (WHERE s.version_id IS NULL), "
                 "count(*) FILTER (WHERE s.document IS DISTINCT FROM "
-                "newsdiff_search_document(v.title, v.paragraphs)) "
+                f"newsdiff_search_document(v.title, {text_sql('v')})) "
                 "FROM versions v LEFT JOIN version_search s ON s.version_id = v.id"
             )
         ).one()
@@ -291,7 +301,7 @@ def rebuild_index(session: Session) -> None:
         session.execute(
             text(
                 "INSERT INTO version_search (version_id, document) "
-                "SELECT id, newsdiff_search_document(title, paragraphs) FROM versions"
+                f"SELECT id, newsdiff_search_document(title, {text_sql('versions')}) FROM versions"
             )
         )
     else:

@@ -156,9 +156,12 @@ def test_deleted_versions_and_articles_leave_the_index(database: Database) -> No
 def test_an_edited_text_is_indexed_again(database: Database) -> None:
     aid = _article(database, "https://example.org/a")
     _observe(database, aid, [LEAD], 0)
-    with database.write() as session:
+    with database.write() as session:  # raw SQL: the text as it is, no longer compact
         session.execute(
-            text("UPDATE versions SET paragraphs = 'Walthamstow only', title = 'Other'")
+            text(
+                "UPDATE versions SET paragraphs = 'Walthamstow only', title = 'Other', "
+                "text_codec = NULL, text_data = NULL, text_base_id = NULL, text_digest = NULL"
+            )
         )
     assert _find(database, "Haringey") == []
     assert _pairs(_find(database, "Walthamstow")) == [(aid, 1)]
@@ -173,7 +176,12 @@ def test_check_and_rebuild(database: Database) -> None:
             session.execute(text("DROP TRIGGER versions_fts_update"))
         else:
             session.execute(text("ALTER TABLE versions DISABLE TRIGGER versions_search"))
-        session.execute(text("UPDATE versions SET paragraphs = 'Walthamstow only'"))
+        session.execute(
+            text(
+                "UPDATE versions SET paragraphs = 'Walthamstow only', text_codec = NULL, "
+                "text_data = NULL, text_base_id = NULL, text_digest = NULL"
+            )
+        )
         assert check_index(session) != []
         rebuild_index(session)
         assert check_index(session) == []
@@ -245,18 +253,17 @@ def test_the_migration_indexes_an_existing_database(
         command.upgrade(at_0004, "0005")
     assert seen and seen[-1] == ("search index", 18, 18)
     assert "search index: 18 of 18 versions (100%" in caplog.text
-    database = Database(db_url, check=False)  # at 0005: search reads nothing newer
+    # the texts as they are in the index 0005 made (0008's new form is not there yet:
+    # migrate() converts the texts after the migrations, plain alembic does not)
+    command.upgrade(at_0004, "head")
+    database = Database(db_url)
     try:
         _in_step(database)
         assert len(_find(database, "Haringey")) == 12
         assert sorted(_pairs(_find(database, '"are expected to"', within="removed"))) == [
             (aid, 2) for aid in ids[1::2]
         ]
-    finally:
-        database.dispose()
-    command.upgrade(at_0004, "head")
-    database = Database(db_url)
-    try:  # a version written after the migration is indexed by the triggers
+        # a version written after the migration is indexed by the triggers
         _observe(database, ids[0], ["Walthamstow"], 5)
         assert _pairs(_find(database, "Walthamstow")) == [(ids[0], 2)]
     finally:
