@@ -148,6 +148,8 @@ class CaptureSettings:
 
     enabled: bool = True
     dir: str | None = None  # default: captures/ next to a SQLite database, else in the data dir
+    # zstd records against earlier ones (newsdiff-*.ndcap); false: plain newsdiff-*.warc.gz
+    compact: bool = True
 
 
 #: what typed edits can be (``newsdiff.diff.edits.KINDS``/``CHANGES``; a test keeps them equal):

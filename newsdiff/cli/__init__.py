@@ -35,6 +35,7 @@ COMMANDS = {
     "analyse": "edits",
     "articles": "browse",
     "backfill": "collect",
+    "captures": "captures",
     "db": "db",
     "demo": "browse",
     "diff": "browse",

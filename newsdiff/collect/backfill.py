@@ -52,7 +52,7 @@ from newsdiff.collect.cdx import Capture, Replay
 from newsdiff.collect.http import Fetcher
 from newsdiff.collect.observe import version_fields
 from newsdiff.collect.urls import canonical_url, host_of, url_variants
-from newsdiff.collect.warc import CaptureRef, capture_dir, write_capture
+from newsdiff.collect.warc import CaptureRef, capture_dir, latest_capture, write_capture
 from newsdiff.config import OutletRules, Settings
 from newsdiff.errors import (
     ArchiveRateLimited,
@@ -231,9 +231,12 @@ async def _keep_capture(
         normalize_paragraphs(list(extraction.paragraphs)),
         dict(extraction.headlines),
     )
+    compact = ctx.settings.captures.compact
     with ctx.database.read() as session:
         if not would_store(session, article_id, replay.captured_at, digest):
             return None
+        # a compact capture is compressed against the article's latest one
+        previous = latest_capture(session, article_id) if compact else None
     content_type = replay.content_type or "text/html"
     if replay.charset:
         content_type += f"; charset={replay.charset}"
@@ -246,6 +249,8 @@ async def _keep_capture(
             {"Content-Type": content_type},
             replay.body,
             utcnow(),
+            compact=compact,
+            previous=previous,
         )
     except StoreError as exc:
         logger.warning("article %s: %s", replay.original_url, exc)

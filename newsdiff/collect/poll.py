@@ -520,7 +520,7 @@ async def _observe(
     warnings = list(extraction.warnings)
     capture: CaptureRef | None = None
     if stats is not None:  # the response is about to become a version
-        capture = await _keep_capture(ctx, result, now, warnings)
+        capture = await _keep_capture(ctx, result, now, warnings, due)
     fields = version_fields(
         extraction, final_url=result.final_url, http_status=result.status, capture=capture
     )
@@ -610,18 +610,24 @@ async def _check(ctx: PollContext, due: DueArticle, *, guard: bool) -> CheckOutc
 
 
 async def _keep_capture(
-    ctx: PollContext, result: FetchResult, now: datetime, warnings: list[str]
+    ctx: PollContext, result: FetchResult, now: datetime, warnings: list[str], due: DueArticle
 ) -> CaptureRef | None:
     """Write the response that makes a new version to the captures (unless turned off), before
-    the write transaction: file I/O never holds the database's write lock. A capture that
+    the write transaction: file I/O never holds the database's write lock. A compact capture is
+    compressed against the article's latest one, looked up here (no write open). A capture that
     cannot be written is a warning on the check, never a lost version."""
     import asyncio
 
-    from newsdiff.collect.warc import capture_dir, write_capture
+    from newsdiff.collect.warc import capture_dir, latest_capture, write_capture
 
     directory = capture_dir(ctx.settings)
     if directory is None:
         return None
+    compact = ctx.settings.captures.compact
+    previous = None
+    if compact and due.versions:
+        with ctx.database.read() as session:
+            previous = latest_capture(session, due.id)
     try:
         return await asyncio.to_thread(
             write_capture,
@@ -632,6 +638,8 @@ async def _keep_capture(
             result.body,
             now,
             request_headers=result.request_headers or None,
+            compact=compact,
+            previous=previous,
         )
     except StoreError as exc:
         logger.warning("article %s: %s", result.final_url, exc)

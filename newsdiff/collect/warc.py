@@ -1,14 +1,25 @@
 """Raw captures: the HTTP response behind each new version, kept as a WARC record.
 
-Captures go to one gzip'd WARC/1.1 file per UTC day, ``<captures dir>/newsdiff-YYYY-MM-DD.warc.gz``
-(a ``warcinfo`` record opens each file). Each record is its own gzip member, so the offset stored on
-a version points at a member that any WARC reader can start at, and the files open in standard
-web-archive tools (pywb, ReplayWeb.page, ``warcio index``). Several processes may append to the
+Two forms, told apart by the day file's suffix (a version's ``CaptureRef`` names the file):
+
+- compact (the default, ``[captures] compact = true``): ``newsdiff-YYYY-MM-DD.ndcap``, each
+  record a zstd frame compressed against an earlier record of the same article or host
+  (:mod:`newsdiff.collect.capstore` says how, and how it is checked);
+  ``newsdiff captures export`` writes them out as plain ``.warc.gz``;
+- plain: what follows, and what every capture was before the compact form.
+
+Plain captures go to one gzip'd WARC/1.1 file per UTC day,
+``<captures dir>/newsdiff-YYYY-MM-DD.warc.gz`` (a ``warcinfo`` record opens each file). Each
+record is its own gzip member, so the offset stored on a version points at a member that any
+WARC reader can start at, and the files open in standard web-archive tools (pywb,
+ReplayWeb.page, ``warcio index``). Several processes may append to the
 same file: each append holds an exclusive ``flock`` and is one ``write`` of the whole record.
 
 The fetcher keeps the body decoded (httpx undoes gzip and chunking), so the stored response drops
 ``Content-Encoding`` and ``Transfer-Encoding`` and carries the decoded body's ``Content-Length``:
 replay tools then read exactly the bytes newsdiff extracted from.
+
+Either form holds the same WARC records, byte for byte once uncompressed.
 
 A record is written before the transaction that stores the version (no file I/O while the
 database is locked); if that transaction then makes no version (another process stored the same
@@ -27,8 +38,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -37,27 +50,24 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from newsdiff import __version__
+from newsdiff.collect import capstore
+from newsdiff.collect.capstore import CaptureRef as CaptureRef  # the readers import it from here
 from newsdiff.collect.http import charset_of
 from newsdiff.config import Settings, data_dir
 from newsdiff.errors import NotFound, StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
 
 FILE_PREFIX = "newsdiff-"
 FILE_SUFFIX = ".warc.gz"
+COMPACT_SUFFIX = capstore.SUFFIX
 # Headers that describe the bytes on the wire, which a capture of the decoded body must not carry
 _WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 # ~0.7 ms per 100 KB page, files 12% bigger than at level 6 (1.4 ms): a poll's CPU is scarcer
 _GZIP_LEVEL = 3
-
-
-@dataclass(frozen=True)
-class CaptureRef:
-    """Where a capture is: a file name inside the captures dir, and its record's byte range."""
-
-    file: str
-    offset: int
-    length: int
 
 
 @dataclass(frozen=True)
@@ -91,9 +101,10 @@ def capture_dir(settings: Settings) -> Path | None:
     return captures_path(settings) if settings.captures.enabled else None
 
 
-def capture_file_name(captured_at: datetime) -> str:
+def capture_file_name(captured_at: datetime, *, compact: bool = False) -> str:
     """The day file a capture taken at ``captured_at`` goes to (the UTC day)."""
-    return f"{FILE_PREFIX}{captured_at.astimezone(UTC):%Y-%m-%d}{FILE_SUFFIX}"
+    suffix = COMPACT_SUFFIX if compact else FILE_SUFFIX
+    return f"{FILE_PREFIX}{captured_at.astimezone(UTC):%Y-%m-%d}{suffix}"
 
 
 def _warc_date(when: datetime) -> str:
@@ -111,7 +122,8 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-def _gzip(data: bytes) -> bytes:
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member (how a ``.warc.gz`` holds each record)."""
     compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
     return compressor.compress(data) + compressor.flush()
 
@@ -122,11 +134,12 @@ def _writer() -> WARCWriter:
 
 
 def _serialise(writer: WARCWriter, record: object) -> bytes:
+    """The record's uncompressed bytes."""
     out: io.BytesIO = writer.out
     out.seek(0)
     out.truncate()
     writer.write_record(record)
-    return _gzip(out.getvalue())
+    return out.getvalue()
 
 
 def _response_records(
@@ -137,8 +150,8 @@ def _response_records(
     captured_at: datetime,
     request_headers: Mapping[str, str] | None,
 ) -> tuple[bytes, bytes]:
-    """The gzip'd response record, and the gzip'd request record (empty without
-    ``request_headers``)."""
+    """The response record, and the request record (empty without ``request_headers``),
+    uncompressed."""
     writer = _writer()
     date = _warc_date(captured_at)
     kept = [(_header_name(k), v) for k, v in headers.items() if k.lower() not in _WIRE_HEADERS]
@@ -174,7 +187,8 @@ def _response_records(
     return response_bytes, _serialise(writer, request)
 
 
-def _warcinfo(file_name: str) -> bytes:
+def warcinfo_record(file_name: str) -> bytes:
+    """The gzip'd ``warcinfo`` record that opens a ``.warc.gz`` file named ``file_name``."""
     writer = _writer()
     info = {
         "software": f"newsdiff/{__version__} (warcio)",
@@ -182,7 +196,7 @@ def _warcinfo(file_name: str) -> bytes:
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "description": "HTTP responses that newsdiff stored as new article versions",
     }
-    return _serialise(writer, writer.create_warcinfo_record(file_name, info))
+    return gzip_member(_serialise(writer, writer.create_warcinfo_record(file_name, info)))
 
 
 def write_capture(
@@ -194,23 +208,36 @@ def write_capture(
     captured_at: datetime,
     *,
     request_headers: Mapping[str, str] | None = None,
+    compact: bool = False,
+    previous: CaptureRef | None = None,
 ) -> CaptureRef:
     """Append a ``response`` record (and, with ``request_headers``, the ``request`` that got
-    it) to the day's WARC file in ``directory`` and say where the response record is.
+    it) to the day's file in ``directory`` and say where the response record is.
 
     ``body`` is the decoded body; ``headers`` the response headers (wire encodings dropped
-    here). Safe with concurrent writers in other processes. Raises :class:`StoreError` when
-    the file cannot be written."""
+    here). Plain ``.warc.gz`` unless ``compact``; then ``previous`` is the latest capture of
+    the same article if there is one (the base it is best compressed against; any form, any
+    state: a base that cannot be used is passed over). Safe with concurrent writers in other
+    processes. Raises :class:`StoreError` when the file cannot be written."""
     response, request = _response_records(url, status, headers, body, captured_at, request_headers)
-    name = capture_file_name(captured_at)
+    name = capture_file_name(captured_at, compact=compact)
     path = directory / name
+    if compact:
+        host = (urlsplit(url).hostname or "").lower()
+        try:
+            return capstore.append_capture(
+                directory, name, host, response + request, len(response), previous=previous
+            )
+        except OSError as exc:
+            raise StoreError(f"cannot write capture to {path}: {exc}") from exc
+    response, request = gzip_member(response), gzip_member(request) if request else b""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(path, "ab") as f:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)
             try:
                 offset = f.seek(0, os.SEEK_END)
-                prefix = _warcinfo(name) if offset == 0 else b""
+                prefix = warcinfo_record(name) if offset == 0 else b""
                 f.write(prefix + response + request)
                 f.flush()
             finally:
@@ -220,16 +247,43 @@ def write_capture(
     return CaptureRef(name, offset + len(prefix), len(response))
 
 
-def _capture_path(directory: Path, file: str) -> Path:
-    if not file or Path(file).name != file or file in (".", ".."):
-        raise StoreError(f"bad capture file name {file!r}")
-    return directory / file
+def _labelled(label: str | None, exc: StoreError) -> StoreError:
+    """``exc`` with ``label`` (for example ``version 12``) in front of its message."""
+    if label is None:
+        return exc
+    return type(exc)(f"{label}: {exc}")
 
 
-def read_capture(directory: Path, ref: CaptureRef) -> Capture:
-    """The response stored at ``ref``. Raises :class:`NotFound` when the file is gone and
-    :class:`StoreError` when the record is not a readable WARC response."""
-    path = _capture_path(directory, ref.file)
+def read_capture(directory: Path, ref: CaptureRef, *, label: str | None = None) -> Capture:
+    """The response stored at ``ref``, in either form, checked (the compact form's SHA-256,
+    the gzip member's CRC). Raises :class:`NotFound` when the file is gone and
+    :class:`StoreError` when the record is damaged or not a WARC response: one line naming the
+    file and offset, after ``label`` (say, ``version 12``) when given."""
+    try:
+        return _first_response(*record_bytes(directory, ref))
+    except StoreError as exc:
+        raise _labelled(label, exc) from exc
+
+
+def verify_capture(directory: Path, ref: CaptureRef, *, label: str | None = None) -> None:
+    """Check the record at ``ref`` as a reader would, and more: a compact record's chain of
+    bases and every SHA-256; a plain record's gzip CRC and WARC digests. Raises as
+    :func:`read_capture` does; cheap enough to run over a whole archive (one record is read
+    and decompressed, with at most two bases)."""
+    try:
+        data, at = record_bytes(directory, ref)
+        _first_response(data, at, check_digests=True)
+    except StoreError as exc:
+        raise _labelled(label, exc) from exc
+
+
+def record_bytes(directory: Path, ref: CaptureRef) -> tuple[bytes, str]:
+    """The record at ``ref`` as a WARC reader takes it (a gzip member, or the compact form's
+    uncompressed records), and where it is (``path:offset``) for messages."""
+    if capstore.is_compact(ref.file):
+        raw, _ = capstore.load_record(directory, ref)
+        return raw, capstore.where(directory, ref)
+    path = capstore.record_path(directory, ref.file)
     try:
         with open(path, "rb") as f:
             f.seek(ref.offset)
@@ -240,15 +294,15 @@ def read_capture(directory: Path, ref: CaptureRef) -> Capture:
         raise StoreError(f"cannot read capture file {path}: {exc}") from exc
     if len(data) != ref.length:
         raise StoreError(f"capture at {path}:{ref.offset} is cut short")
-    capture = _first_response(data, f"{path}:{ref.offset}")
-    if capture is None:
-        raise StoreError(f"no WARC response record at {path}:{ref.offset}")
-    return capture
+    return data, f"{path}:{ref.offset}"
 
 
-def _first_response(data: bytes, where: str) -> Capture | None:
+def _first_response(data: bytes, where: str, *, check_digests: bool = False) -> Capture:
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        iterator = ArchiveIterator(
+            io.BytesIO(data), check_digests="raise" if check_digests else False
+        )
+        for record in iterator:
             if record.rec_type != "response":
                 continue
             http = record.http_headers
@@ -261,7 +315,7 @@ def _first_response(data: bytes, where: str) -> Capture | None:
             )
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
         raise StoreError(f"capture at {where} is not a readable WARC record: {exc}") from exc
-    return None
+    raise StoreError(f"no WARC response record at {where}")
 
 
 def _parse_date(value: str | None) -> datetime | None:
@@ -271,3 +325,19 @@ def _parse_date(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def latest_capture(session: Session, article_id: int) -> CaptureRef | None:
+    """The capture of the article's latest version that has one: what a new compact capture of
+    the article is best compressed against."""
+    from newsdiff.store.models import Version
+
+    row = session.execute(
+        select(Version.warc_file, Version.warc_offset, Version.warc_length)
+        .where(Version.article_id == article_id, Version.warc_file.is_not(None))
+        .order_by(Version.number.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.warc_offset is None:
+        return None
+    return CaptureRef(str(row.warc_file), int(row.warc_offset), int(row.warc_length or 0))

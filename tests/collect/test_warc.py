@@ -258,7 +258,8 @@ def responses(directory: Path) -> int:
 
 
 def test_poll_keeps_a_capture_per_new_version(site: Site, db_url: str, clock: Clock) -> None:
-    settings = make_settings(db_url)
+    # the plain form, read here by warcio alone (the compact one: test_captures_store.py)
+    settings = make_settings(db_url, captures={"compact": False})
     directory = capture_dir(settings)
     assert directory is not None
     first = article_html("Barrier stays shut", [LEAD, SECOND]).encode()
