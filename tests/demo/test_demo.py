@@ -161,3 +161,16 @@ def test_db_path_is_replaced_only_when_it_holds_a_demo(
     result = run("demo", "--no-tui", "--db", str(other))
     assert result.exit_code == 2
     assert other.exists()
+
+
+def test_compact_texts_read_the_same_as_plain_ones(
+    demo: tuple[Result, Path], database: Database, tmp_path: Path
+) -> None:
+    """Issue 18: the demo's archive with its texts compact (as stored) and plain (as before)
+    gives the same exports, search, edits, stats, diff, feed and HTML site."""
+    from tests.test_compact_outputs import same_outputs
+
+    with database.read() as session:
+        busiest = session.scalars(select(Article).order_by(Article.version_count.desc())).first()
+        assert busiest is not None and busiest.version_count >= 3
+    same_outputs(demo[1], tmp_path, ["Haringey", '"baby p"', "inspection"], busiest.id)
