@@ -530,7 +530,9 @@ def scan_file(directory: Path, file: str) -> Iterator[tuple[CaptureRef, Header |
         at = f"{path}:{offset}"
         try:
             head = parse_header(data[offset : offset + 8 + _MAX_HEADER], at)
-            if offset + head.total > len(data):
+            end = offset + head.total
+            if end > len(data) or (end < len(data) and data[end : end + 4] != _SKIPPABLE):
+                # a torn append, or one that another record's followed
                 raise StoreError(f"capture at {at} is cut short")
         except StoreError as exc:
             following = data.find(_SKIPPABLE, offset + 1)
