@@ -68,21 +68,40 @@ STOPWORDS = frozenset(
 )
 
 
+_WEIGHTS: dict[str, int] = {}  # word -> weight, for the words seen (bounded)
+_WEIGHTS_MAX = 100_000
+
+
+def _weight(word: str) -> int:
+    """A word's weight (1 for function words, else its length up to MAX_WEIGHT), kept."""
+    weight = 1 if word in STOPWORDS else min(len(word), MAX_WEIGHT)
+    if len(_WEIGHTS) >= _WEIGHTS_MAX:
+        _WEIGHTS.clear()
+    _WEIGHTS[word] = weight
+    return weight
+
+
 def _units(text: str) -> dict[str, int]:
     """A sentence's distinct words (case-folded, no possessive) with their weights."""
+    out: dict[str, int] = {}
+    known = _WEIGHTS.get
     if text.isascii():  # folding first finds the same words, folded (ASCII only)
         lowered = text.lower()
         words = ASCII_WORD_RE.findall(lowered)
         if "'s" not in lowered:  # no possessive to take off
-            return {w: 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT) for w in words}
+            for w in words:
+                if w not in out:
+                    weight = known(w)
+                    out[w] = _weight(w) if weight is None else weight
+            return out
     else:
         words = [word.casefold() for word in word_list(text)]
-    out: dict[str, int] = {}
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]
         if w not in out:
-            out[w] = 1 if w in STOPWORDS else min(len(w), MAX_WEIGHT)
+            weight = known(w)
+            out[w] = _weight(w) if weight is None else weight
     return out
 
 

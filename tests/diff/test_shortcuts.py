@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdiff.diff import Document, cues, edits, sentence_align
+from newsdiff.diff import Document, cues, edits, sentence_align, tokens
 from newsdiff.diff.cues import quotes
 from newsdiff.diff.sentences import segment, split_sentences
 from newsdiff.diff.tokens import word_list
@@ -239,3 +239,45 @@ def test_paragraphs_in_both_versions_segmented_once() -> None:
         assert segment(old, cache=cache) == segment(old)
         assert segment(new, cache=cache) == segment(new)
         assert set(cache) == {*pair["old"], *pair["new"]}
+
+
+def test_quote_marks_straightened_without_the_table() -> None:
+    """ASCII text has one typeset mark, the backtick: replaced instead of translated."""
+    marks = str.maketrans("“”„‟«»‘’‚‛‹›`´", "\"\"\"\"\"\"''''''''")
+    texts = [*TEXTS, *(t.replace("'", "`") for t in TEXTS[::3]), "`a` ´b´ “c” ‘d’ «e» ‹f›"]
+    assert any(t.isascii() and "`" in t for t in texts)
+    for text in texts:
+        assert cues._straight_quotes(text) == text.translate(marks)
+        assert cues.plain_words(text) == [
+            re.sub(r"[\W_]+", "", w.casefold()) for w in word_list(text.translate(marks))
+        ]
+    assert cues.trivial_change("He said `no' today.", "He said 'no' today.") == ["quotes"]
+
+
+def test_word_weights_kept_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weights of words seen are kept (at most _WEIGHTS_MAX of them): the same units."""
+    monkeypatch.setattr(sentence_align, "_WEIGHTS_MAX", 5)
+    monkeypatch.setattr(sentence_align, "_WEIGHTS", {})
+    for text in TEXTS:
+        expected: dict[str, int] = {}
+        for word in word_list(text):
+            w = word.casefold()
+            if w.endswith(("'s", "’s")) and len(w) > 3:
+                w = w[:-2]
+            if w not in expected:
+                expected[w] = 1 if w in sentence_align.STOPWORDS else min(len(w), 12)
+        assert list(sentence_align._units(text).items()) == list(expected.items())
+        assert len(sentence_align._WEIGHTS) <= 5
+
+
+def test_ascii_words_found_under_re_ascii() -> None:
+    """ASCII_WORD_RE (compiled with re.ASCII, given only ASCII text) finds what its pattern
+    finds with Unicode classes."""
+    plain = re.compile(tokens.ASCII_WORD_RE.pattern)
+    rng = random.Random(8)
+    alphabet = [chr(c) for c in range(128)]
+    texts = ["".join(alphabet), *(t for t in TEXTS if t.isascii())]
+    texts += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(2000)]
+    texts += ["".join(rng.choice("ab9_-'., \x1c\t") for _ in range(30)) for _ in range(2000)]
+    for text in texts:
+        assert tokens.ASCII_WORD_RE.findall(text) == plain.findall(text)
