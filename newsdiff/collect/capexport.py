@@ -57,12 +57,16 @@ class ExportReport:
 
     def line(self) -> str:
         text = (
-            f"exported {self.records} captures ({self.requests} with their requests) "
-            f"to {len(self.files)} file{'s' if len(self.files) != 1 else ''}"
+            f"exported {_count(self.records, 'capture')} ({self.requests} with their requests) "
+            f"to {_count(len(self.files), 'file')}"
         )
         if self.damaged:
             text += f"; {len(self.damaged)} damaged, left out"
         return text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def export_captures(
