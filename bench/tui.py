@@ -148,7 +148,7 @@ def build_database(path: Path) -> None:
                         "number": n,
                         "captured_at": at,
                         "title": f"Headline of article {a}, version {n}",
-                        "paragraphs": "\n".join(text),
+                        "plain_paragraphs": "\n".join(text),  # bulk rows: the plain form
                         "text_hash": f"{a}-{n}",
                         "extractor": "bench",
                         "extractor_version": "1",
@@ -212,7 +212,7 @@ def build_database(path: Path) -> None:
                     "number": n + 1,
                     "captured_at": published + timedelta(hours=n),
                     "title": "The long read: 2,000 paragraphs",
-                    "paragraphs": "\n".join(text),
+                    "plain_paragraphs": "\n".join(text),  # bulk rows: the plain form
                     "text_hash": f"big-{n}",
                     "extractor": "bench",
                     "extractor_version": "1",

@@ -63,7 +63,7 @@ def fill(database: Database, articles: int, versions: int, *, words: int = 30) -
                     "number": n,
                     "captured_at": at,
                     "title": f"Headline {a} version {n}",
-                    "paragraphs": text,
+                    "plain_paragraphs": text,  # bulk rows: the plain form
                     "text_hash": f"{a}-{n}",
                     "extractor": "bulk",
                     "extractor_version": "1",
