@@ -308,6 +308,7 @@ class _BaseCache:
         self._items: OrderedDict[tuple[str, str, int, bytes], _Base] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self._digested: set[tuple[str, str, int, bytes]] = set()
 
     def get(self, directory: Path, ref: CaptureRef, head: Header) -> _Base:
         key = (str(directory), ref.file, ref.offset, head.digest)
@@ -315,6 +316,11 @@ class _BaseCache:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
+                if key not in self._digested:
+                    # used again (a host's anchor, say): its tables made once make each use
+                    # cheaper than loading it for one compression
+                    found.dictionary.precompute_compress(level=LEVEL)
+                    self._digested.add(key)
                 return found
 
         def base_of(base: CaptureRef, _depth_left: int) -> tuple[bytes, Header, _Dict]:
@@ -328,12 +334,14 @@ class _BaseCache:
         with self._lock:
             self._items[key] = base
             while len(self._items) > self._size:
-                self._items.popitem(last=False)
+                gone, _ = self._items.popitem(last=False)
+                self._digested.discard(gone)
         return base
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._digested.clear()
 
 
 _bases = _BaseCache()
