@@ -4,7 +4,9 @@ damaged capture and a damaged search index are named, exit 1."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,13 +37,22 @@ def _page(n: int) -> bytes:
     return f"<html><head><title>Report</title></head><body>{body}</body></html>".encode()
 
 
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path) -> dict[str, object]:
+@pytest.fixture(params=["plain", "compact"])
+def archive(
+    db_url: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, object]:
     """An article of three versions from "The \x1b[31mLedger" (hostile outlet name), each
-    with a real capture in ``tmp_path/captures``; and a config file pointing there."""
+    with a real capture in ``tmp_path/captures`` (plain WARC, or compact: each a delta on the
+    one before); and a config file pointing there."""
     captures = tmp_path / "captures"
+    compact = request.param == "compact"
+    # record ids from a counter, not at random: the same bytes on every run, so that the damage
+    # the tests make is always of the same kind
+    ids = itertools.count(1)
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(ids)))
     database = Database(db_url)
-    versions: list[tuple[int, int]] = []
+    versions: list[tuple[int, str, int]] = []
+    previous: warc.CaptureRef | None = None
     try:
         with database.write() as session:
             outlet = get_or_create_outlet(session, "The \x1b[31mLedger")
@@ -49,7 +60,17 @@ def archive(db_url: str, tmp_path: Path) -> dict[str, object]:
             aid = article.id
         for n in range(1, 4):
             when = T0 + timedelta(hours=n)
-            ref = warc.write_capture(captures, "https://e.org/a", 200, {}, _page(n), when)
+            ref = warc.write_capture(
+                captures,
+                "https://e.org/a",
+                200,
+                {},
+                _page(n),
+                when,
+                compact=compact,
+                previous=previous,
+            )
+            previous = ref
             with database.write() as session:
                 article = session.get(Article, aid)
                 assert article is not None
@@ -67,12 +88,18 @@ def archive(db_url: str, tmp_path: Path) -> dict[str, object]:
                     ),
                     captured_at=when,
                 )
-                versions.append((added.version.id, ref.offset))
+                versions.append((added.version.id, ref.file, ref.offset))
     finally:
         database.dispose()
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "{db_url}"\n\n[captures]\ndir = "{captures}"\n')
-    return {"config": str(config), "captures": captures, "article": aid, "versions": versions}
+    return {
+        "config": str(config),
+        "captures": captures,
+        "article": aid,
+        "versions": versions,
+        "compact": compact,
+    }
 
 
 def run(archive: dict[str, object], *args: str) -> Result:
@@ -92,9 +119,10 @@ def test_stats_table_and_json(archive: dict[str, object]) -> None:
     data = json.loads(run(archive, "stats", "--json").stdout)
     captures = archive["captures"]
     assert isinstance(captures, Path)
-    on_disk = sum(p.stat().st_size for p in captures.iterdir())
+    files = list(captures.iterdir())  # the day file (and the compact form's anchors)
+    on_disk = sum(p.stat().st_size for p in files)
     assert data["versions"] == 3
-    assert data["captures"] == {"dir": str(captures), "bytes": on_disk, "files": 1}
+    assert data["captures"] == {"dir": str(captures), "bytes": on_disk, "files": len(files)}
     assert data["parts"]["text"]["bytes"] > 0
     assert data["per_version"]["captures"] == pytest.approx(on_disk / 3)
     assert [o["versions"] for o in data["outlets"]] == [3]
@@ -113,19 +141,24 @@ def test_check_names_a_damaged_capture(archive: dict[str, object]) -> None:
     captures, aid = archive["captures"], archive["article"]
     versions = archive["versions"]
     assert isinstance(captures, Path) and isinstance(versions, list)
-    (path,) = captures.iterdir()
-    vid, offset = versions[1]
-    with open(path, "r+b") as f:  # version 2's record: bytes in its middle overwritten
+    vid, file, offset = versions[1]
+    with open(captures / file, "r+b") as f:  # version 2's record: bytes in its middle overwritten
         f.seek(offset + 40)
         f.write(b"\x00damage\x00" * 4)
     result = run(archive, "check")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"article {aid} version 2 (id {vid}): capture: ")
-    assert len(lines) == 2 and lines[1].endswith("1 damaged version")
     data = json.loads(run(archive, "check", "--json").stdout)
     assert data["ok"] is False
-    assert [(d["number"], d["part"]) for d in data["damage"]] == [(2, "capture")]
+    damaged = [(d["number"], d["part"]) for d in data["damage"]]
+    if archive["compact"]:  # version 3 is a delta on version 2: its base is damaged
+        assert damaged == [(2, "capture"), (3, "capture")]
+        assert "base" in data["damage"][1]["problem"]
+        assert len(lines) == 3 and lines[2].endswith("2 damaged versions")
+    else:
+        assert damaged == [(2, "capture")]
+        assert len(lines) == 2 and lines[1].endswith("1 damaged version")
 
 
 def test_check_names_a_missing_capture_file(archive: dict[str, object]) -> None:

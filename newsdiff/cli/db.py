@@ -203,17 +203,12 @@ def db_check(state: State, repair_index: bool, quiet: bool, as_json: bool) -> No
 
 def _capture_verifier(state: State) -> Any:
     """``verify(file, offset, length)`` for the configured captures dir: the collector's check
-    of one capture (the store does not know the captures' format)."""
-    from newsdiff.collect import warc
+    of one capture, either form (the store does not know the captures' format)."""
+    from newsdiff.collect.warc import CaptureRef, captures_path, verify_capture
 
-    directory = warc.captures_path(state.settings)
-    check = getattr(warc, "verify_capture", None)
+    directory = captures_path(state.settings)
 
     def verify(file: str, offset: int, length: int) -> None:
-        ref = warc.CaptureRef(file, offset, length)
-        if check is not None:
-            check(directory, ref)
-        else:
-            warc.read_capture(directory, ref)
+        verify_capture(directory, CaptureRef(file, offset, length))
 
     return verify
