@@ -96,6 +96,12 @@ def _units(text: str) -> dict[str, int]:
             return out
     else:
         words = [word.casefold() for word in word_list(text)]
+        if "'" not in text and "’" not in text:  # no possessive to take off
+            for w in words:
+                if w not in out:
+                    weight = known(w)
+                    out[w] = _weight(w) if weight is None else weight
+            return out
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]

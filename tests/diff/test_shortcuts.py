@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 
@@ -91,10 +92,31 @@ def test_attributions_without_hints_or_cuts(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_notices_behind_their_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [*TEXTS, "CORRECTİON: the figure was 12.", "An earlier   version of this story erred."]
+    # Outside ASCII re's case folding matches these to the hint's letters too.
+    texts += [
+        "The story was reviſed on Monday.",
+        "Clarıfıcation: Ms Ek’s name.",
+        "AN EARLİER VERSİON OF THIS",
+    ]
+    texts += ["UPDATE — the figure is 12.", "«Correction: 12 ont été blessés."]
     fast = [cues.notice(text) for text in texts]
     monkeypatch.setattr(cues, "_NOTICE_HINT", re.compile(""))
     assert fast == [cues.notice(text) for text in texts]
     assert sum(n is not None for n in fast) > 10
+    assert all(n is not None for n in fast[-5:])
+
+
+def test_notice_hint_folds_as_re_does() -> None:
+    """Every character re's case folding matches to a letter of the notice hints becomes that
+    letter (or its capital) in _notice_hint: the hint never misses what the pattern finds."""
+    letters = set(re.sub(r"\\s\+|[^a-z]", "", cues._NOTICE_HINT.pattern))
+    folding = re.compile(f"[{''.join(sorted(letters))}]", re.IGNORECASE)
+    for code in range(0x80, sys.maxunicode + 1):
+        ch = chr(code)
+        if folding.fullmatch(ch):
+            for odd, letter in cues._FOLDS_TO_ASCII:
+                ch = ch.replace(odd, letter)
+            assert ch.lower() in letters, hex(code)
 
 
 def _quotes_before(text: str) -> list[cues.Quote]:
