@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 import zlib
@@ -157,13 +158,25 @@ def test_round_trip_keeps_everything_and_is_much_smaller(tmp_path: Path) -> None
     raw, header = capstore.load_record(tmp_path, ref)
     assert raw.startswith(b"WARC/1.1\r\n") and b"WARC-Type: response" in raw[:400]
     assert b"WARC-Type: request" in raw[header.response_length :][:400]
-    # a full copy is a standard zstd frame after a skippable one: the zstd tool reads it
     assert header.depth == 0 and header.base is None
     # the next version of the article is a delta against this one: a few KB for ~60 KB
     second = write(tmp_path, 1, 1, ref)
     assert read_capture(tmp_path, second).body == page(1, 1)
     assert head(tmp_path, second).base == ref
     assert second.length < ref.length / 4 < len(page(1, 1)) / 16
+    # standard zstd frames after skippable ones: the zstd tool reads a full copy alone, and a
+    # delta with its base's WARC bytes given as --patch-from
+    zstd = shutil.which("zstd")
+    if zstd is not None:
+        data = (tmp_path / ref.file).read_bytes()
+        (tmp_path / "one.zst").write_bytes(data[ref.offset : ref.offset + ref.length])
+        (tmp_path / "two.zst").write_bytes(data[second.offset : second.offset + second.length])
+        (tmp_path / "base.warc").write_bytes(raw)
+        one = subprocess.run([zstd, "-d", "-c", tmp_path / "one.zst"], capture_output=True)
+        assert one.stdout == raw
+        patch = f"--patch-from={tmp_path / 'base.warc'}"
+        two = subprocess.run([zstd, "-d", "-c", patch, tmp_path / "two.zst"], capture_output=True)
+        assert two.stdout == capstore.load_record(tmp_path, second)[0]
 
 
 def test_plain_and_compact_refs_read_side_by_side(tmp_path: Path) -> None:
