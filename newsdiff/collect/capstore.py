@@ -323,12 +323,18 @@ class _BaseCache:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                if key not in self._digested:
-                    # used again (a host's anchor, say): its tables made once make each use
-                    # cheaper than loading it for one compression
-                    found.dictionary.precompute_compress(level=LEVEL)
-                    self._digested.add(key)
-                return found
+                if key in self._digested:
+                    return found
+        # used again (a host's anchor, say): its tables made once make each use cheaper than
+        # loading it for one compression. A new object: other threads may be using the old one
+        if found is not None:
+            dictionary = _raw_dict(found.raw)
+            dictionary.precompute_compress(level=LEVEL)
+            found = _Base(found.ref, found.head, found.raw, dictionary)
+            with self._lock:
+                self._items[key] = found
+                self._digested.add(key)
+            return found
 
         def base_of(base: CaptureRef, _depth_left: int) -> tuple[bytes, Header, _Dict]:
             cached = self.get(directory, base, read_header(directory, base))
