@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
+from newsdiff.diff.tokens import ASCII_WORD_RE, folded_words, word_list
 
 Span = tuple[int, int]
 
@@ -719,9 +719,10 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 TRIVIAL_WORDS = 300  # longer texts are compared word for word only through their regions
 
 
-def plain_words(text: str) -> list[str]:
-    """The words of ``text`` case-folded, without punctuation, quote style or hyphens."""
-    return _plain_words(text)
+def plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[str]:
+    """The words of ``text`` case-folded, without punctuation, quote style or hyphens.
+    ``cache``: as for :func:`newsdiff.diff.tokens.folded_words`."""
+    return _plain_words(text, cache)
 
 
 # Words whose appearance or removal may change a quantity or a hedge: a pair of sentences
@@ -741,12 +742,8 @@ HEDGE_WORDS = frozenset(
 )
 
 
-def _plain_words(text: str) -> list[str]:
-    text = _straight_quotes(text)
-    if text.isascii():  # folding first finds the same words, folded (ASCII only)
-        found = ASCII_WORD_RE.findall(text.lower())
-    else:
-        found = [w.casefold() for w in word_list(text)]
+def _plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[str]:
+    found = folded_words(_straight_quotes(text), cache)
     # [\W_] is "not isalnum()" for re's Unicode \w: most words need no substitution.
     return [w if w.isalnum() else _NOT_ALNUM.sub("", w) for w in found]
 

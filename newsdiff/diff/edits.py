@@ -322,7 +322,9 @@ class _Builder:
         spans: dict[str, list[tuple[int, int]]] = {}  # paragraphs in both: segmented once
         self.old_sentences = segment(old, cache=spans)
         self.new_sentences = segment(new, cache=spans)
-        self.links = align_sentences(self.old_sentences, self.new_sentences)
+        # Sentences' folded words, found once for the alignment and the rules.
+        self.words: dict[str, list[str]] = {}
+        self.links = align_sentences(self.old_sentences, self.new_sentences, self.words)
         self.place_old: dict[int, int] = {}
         self.place_new: dict[int, int] = {}
         for k, link in enumerate(self.links):
@@ -433,7 +435,8 @@ class _Builder:
     def pair(self, old: _Group, new: _Group, headline: bool = False) -> bool:
         """Numbers, hedges and trivial changes of one changed pair; True if a typed edit
         was found."""
-        a, b = Counter(plain_words(old.text)), Counter(plain_words(new.text))
+        a = Counter(plain_words(old.text, self.words))
+        b = Counter(plain_words(new.text, self.words))
         removed, added = _minus(a, b), _minus(b, a)
         changed = removed.keys() | added.keys()
         regions: list[tuple[int, int, int, int]] | None = None

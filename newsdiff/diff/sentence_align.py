@@ -42,7 +42,7 @@ from operator import itemgetter
 
 from newsdiff.diff.align import _heaviest_chain  # the paragraphs' chain, reused
 from newsdiff.diff.model import Sentence, SentenceLink
-from newsdiff.diff.tokens import ASCII_WORD_RE, word_list
+from newsdiff.diff.tokens import folded_words
 
 LINK_MIN = 0.5  # score that links two sentences anywhere (in order)
 STRONG = 0.7  # score that links a sentence to the one just after its predecessor's partner
@@ -81,27 +81,22 @@ def _weight(word: str) -> int:
     return weight
 
 
-def _units(text: str) -> dict[str, int]:
-    """A sentence's distinct words (case-folded, no possessive) with their weights."""
+def _units(text: str, cache: dict[str, list[str]] | None = None) -> dict[str, int]:
+    """A sentence's distinct words (case-folded, no possessive) with their weights. ``cache``:
+    as for :func:`newsdiff.diff.tokens.folded_words`."""
     out: dict[str, int] = {}
     known = _WEIGHTS.get
-    if text.isascii():  # folding first finds the same words, folded (ASCII only)
-        lowered = text.lower()
-        words = ASCII_WORD_RE.findall(lowered)
-        if "'s" not in lowered:  # no possessive to take off
-            for w in words:
-                if w not in out:
-                    weight = known(w)
-                    out[w] = _weight(w) if weight is None else weight
-            return out
+    words = folded_words(text, cache)
+    if text.isascii():
+        plain = "'s" not in text and "'S" not in text
     else:
-        words = [word.casefold() for word in word_list(text)]
-        if "'" not in text and "’" not in text:  # no possessive to take off
-            for w in words:
-                if w not in out:
-                    weight = known(w)
-                    out[w] = _weight(w) if weight is None else weight
-            return out
+        plain = "'" not in text and "’" not in text
+    if plain:  # no possessive to take off
+        for w in words:
+            if w not in out:
+                weight = known(w)
+                out[w] = _weight(w) if weight is None else weight
+        return out
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]
@@ -114,15 +109,18 @@ def _units(text: str) -> dict[str, int]:
 class _Side:
     """One version's sentences with their word weights, computed on demand."""
 
-    def __init__(self, sentences: Sequence[Sentence]) -> None:
+    def __init__(
+        self, sentences: Sequence[Sentence], words: dict[str, list[str]] | None = None
+    ) -> None:
         self.sentences = sentences
+        self.words = words
         self._units: list[dict[str, int] | None] = [None] * len(sentences)
         self._weight: list[int] = [0] * len(sentences)
 
     def units(self, k: int) -> dict[str, int]:
         got = self._units[k]
         if got is None:
-            got = self._units[k] = _units(self.sentences[k].text)
+            got = self._units[k] = _units(self.sentences[k].text, self.words)
             self._weight[k] = sum(got.values())
         return got
 
@@ -153,9 +151,14 @@ def _guard(wa: int, wb: int, floor: float) -> bool:
 
 
 class _Aligner:
-    def __init__(self, old: Sequence[Sentence], new: Sequence[Sentence]) -> None:
-        self.old = _Side(old)
-        self.new = _Side(new)
+    def __init__(
+        self,
+        old: Sequence[Sentence],
+        new: Sequence[Sentence],
+        words: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.old = _Side(old, words)
+        self.new = _Side(new, words)
         self.links: dict[int, tuple[int, float]] = {}  # old -> (new, score)
         self.linked_new: set[int] = set()
 
@@ -413,10 +416,15 @@ class _Aligner:
         return out
 
 
-def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[SentenceLink]:
-    """Link the sentences of two versions (see the module's docstring).
+def align_sentences(
+    old: Sequence[Sentence],
+    new: Sequence[Sentence],
+    words: dict[str, list[str]] | None = None,
+) -> list[SentenceLink]:
+    """Link the sentences of two versions (see the module's docstring). ``words``: a cache of
+    the sentences' folded words (:func:`newsdiff.diff.tokens.folded_words`) to share.
 
     Every old and every new sentence appears in the result: each in exactly one entry, except
     that a split sentence appears in one entry per part and a merged one likewise. Entries
     follow the new version's order, with removed sentences where they stood."""
-    return _Aligner(old, new).run()
+    return _Aligner(old, new, words).run()

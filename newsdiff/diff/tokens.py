@@ -98,6 +98,24 @@ def word_list(text: str) -> list[str]:
     return [token for token in TOKEN_RE.findall(text) if WORD_RE.match(token)]
 
 
+def folded_words(text: str, cache: dict[str, list[str]] | None = None) -> list[str]:
+    """The words of ``text`` case-folded (ASCII text is lowered first: the same words).
+
+    ``cache`` (text -> its folded words) spares finding them again: the sentence alignment and
+    the typing rules of one analysis share one. The lists it holds are not to be changed."""
+    if cache is not None:
+        found = cache.get(text)
+        if found is not None:
+            return found
+    if text.isascii():
+        found = ASCII_WORD_RE.findall(text.lower())
+    else:
+        found = [word.casefold() for word in word_list(text)]
+    if cache is not None:
+        cache[text] = found
+    return found
+
+
 def count_words(text: str) -> int:
     """How many words ``text`` has (whitespace and punctuation are not words)."""
     if text.isascii():

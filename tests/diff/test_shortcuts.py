@@ -303,3 +303,16 @@ def test_ascii_words_found_under_re_ascii() -> None:
     texts += ["".join(rng.choice("ab9_-'., \x1c\t") for _ in range(30)) for _ in range(2000)]
     for text in texts:
         assert tokens.ASCII_WORD_RE.findall(text) == plain.findall(text)
+
+
+def test_folded_words_shared_by_alignment_and_rules() -> None:
+    """One analysis finds a sentence's folded words once: the alignment's units and the rules'
+    plain words read them from one cache, in either order, as each finds them alone."""
+    for text in TEXTS:
+        cache: dict[str, list[str]] = {}
+        assert cues.plain_words(text, cache) == cues.plain_words(text)
+        assert sentence_align._units(text, cache) == sentence_align._units(text)
+        cache = {}
+        assert sentence_align._units(text, cache) == sentence_align._units(text)
+        assert cues.plain_words(text, cache) == cues.plain_words(text)
+        assert tokens.folded_words(text, cache) == tokens.folded_words(text)
