@@ -249,3 +249,44 @@ def test_backfill_compresses_each_version_against_the_articles_previous(
     bases = [capstore.read_header(directory, ref).base for ref in refs]
     # the first against the host's anchor, the next ones against the first (depth 1, 2, 2)
     assert bases == [anchor, refs[0], refs[0]]
+
+
+def test_an_archive_of_both_forms_reads_and_exports(
+    site: Site, db_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    # captures kept plain before the compact form, then compact ones for the same article
+    plain_settings = make_settings(db_url, captures={"compact": False})
+    first = article_html("Barrier stays shut", [LEAD, SECOND]).encode()
+    site.set("/news/barrier", first)
+    track(plain_settings, site.url("/news/barrier"))
+    poll(plain_settings, clock)
+    settings = make_settings(db_url)
+    second = article_html("Barrier stays shut", [LEAD, SECOND, THIRD]).encode()
+    site.set("/news/barrier", second)
+    clock.advance(minutes=20)
+    poll(settings, clock)
+    directory = capture_dir(settings)
+    assert directory is not None
+    v1, v2 = stored(settings, Version)
+    refs = [CaptureRef(v.warc_file, v.warc_offset, v.warc_length) for v in (v1, v2)]
+    assert refs[0].file.endswith(".warc.gz") and refs[1].file.endswith(".ndcap")
+    assert [read_capture(directory, ref).body for ref in refs] == [first, second]
+    assert capstore.read_header(directory, refs[1]).depth == 0  # a plain capture is no base
+
+    env = {"NEWSDIFF_DATABASE_URL": db_url}
+    for version in (v1, v2):
+        extracted = run("extract", "--version", str(version.id), env=env)
+        assert extracted.exit_code == 0 and "same text as stored" in extracted.output
+    out = tmp_path / "both.warc.gz"
+    exported = run("captures", "export", "--article", str(v1.article_id), str(out), env=env)
+    assert exported.exit_code == 0, exported.output
+    assert "exported 2 captures (2 with their requests)" in exported.output
+    records = read_warc(out)
+    assert [kind for kind, _, _ in records] == [
+        "warcinfo",
+        "response",
+        "request",
+        "response",
+        "request",
+    ]
+    assert [p for kind, _, p in records if kind == "response"] == [first, second]

@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -430,3 +431,32 @@ def test_processes_append_concurrently(tmp_path: Path) -> None:
     assert {ref for ref, _ in scanned} == {CaptureRef(*r[2:]) for r in refs}
     # they shared the host's anchors: most records are deltas
     assert sum(head(tmp_path, ref).depth > 0 for ref, _ in scanned) > len(refs) * 0.8
+
+
+def test_threads_append_concurrently(tmp_path: Path) -> None:
+    # as the poller writes: one thread per check, articles of two hosts, each with its chain
+    refs: dict[tuple[int, int], CaptureRef] = {}
+    lock = threading.Lock()
+
+    def work(worker: int) -> None:
+        previous = None
+        for version in range(4):
+            article = worker
+            host = "news.example" if worker % 2 else "other.example"
+            ref = write(tmp_path, article, version, previous, host=host)
+            previous = ref
+            with lock:
+                refs[article, version] = ref
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refs) == 24
+    for (article, version), ref in refs.items():
+        assert read_capture(tmp_path, ref).body == page(article, version)
+    anchors = json.loads((tmp_path / capstore.ANCHORS_FILE).read_text())
+    assert set(anchors) == {"news.example", "other.example"}
+    scanned = list(capstore.scan_file(tmp_path, "newsdiff-2026-11-25.ndcap"))
+    assert {ref for ref, _ in scanned} == set(refs.values())
