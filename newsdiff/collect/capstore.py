@@ -242,16 +242,47 @@ def _raw_dict(raw: bytes) -> zstandard.ZstdCompressionDict:
     return zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
-def load_record(directory: Path, ref: CaptureRef) -> tuple[bytes, Header]:
+def load_record(
+    directory: Path, ref: CaptureRef, *, checked: CheckedBases | None = None
+) -> tuple[bytes, Header]:
     """The uncompressed WARC bytes of the record at ``ref`` and its header, its chain decoded
     and every SHA-256 checked. Raises :class:`NotFound` when the record's own file is gone and
-    :class:`StoreError` (one line naming the file and offset) for anything else wrong."""
+    :class:`StoreError` (one line naming the file and offset) for anything else wrong.
+
+    ``checked``: bases already read and checked in this pass over the archive, taken from there
+    and added to it (``newsdiff db check`` reads each host's anchor once, not once a record)."""
 
     def base_of(base: CaptureRef, depth_left: int) -> tuple[bytes, Header, _Dict]:
+        if checked is not None:
+            found = checked.get(base)
+            if found is not None:
+                return found
         raw, head = _load(directory, base, base_of, depth_left=depth_left, check_sha=True)
+        if checked is not None:
+            checked.put(base, raw, head)
         return raw, head, None
 
     return _load(directory, ref, base_of, depth_left=MAX_DEPTH, check_sha=True)
+
+
+class CheckedBases:
+    """The last few bases read and checked in one pass over an archive, with their dictionaries
+    (see :func:`load_record`). Only for one pass: it trusts what it was given."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[CaptureRef, tuple[bytes, Header, _Dict]] = OrderedDict()
+        self._size = size
+
+    def get(self, ref: CaptureRef) -> tuple[bytes, Header, _Dict] | None:
+        found = self._items.get(ref)
+        if found is not None:
+            self._items.move_to_end(ref)
+        return found
+
+    def put(self, ref: CaptureRef, raw: bytes, head: Header) -> None:
+        self._items[ref] = (raw, head, _raw_dict(raw))
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
 
 
 _Dict = zstandard.ZstdCompressionDict | None

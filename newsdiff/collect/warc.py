@@ -265,23 +265,32 @@ def read_capture(directory: Path, ref: CaptureRef, *, label: str | None = None) 
         raise _labelled(label, exc) from exc
 
 
-def verify_capture(directory: Path, ref: CaptureRef, *, label: str | None = None) -> None:
+def verify_capture(
+    directory: Path,
+    ref: CaptureRef,
+    *,
+    label: str | None = None,
+    checked: capstore.CheckedBases | None = None,
+) -> None:
     """Check the record at ``ref`` as a reader would, and more: a compact record's chain of
     bases and every SHA-256; a plain record's gzip CRC and WARC digests. Raises as
-    :func:`read_capture` does; cheap enough to run over a whole archive (one record is read
-    and decompressed, with at most two bases)."""
+    :func:`read_capture` does. Over a whole archive, pass one ``checked`` (a
+    :class:`~newsdiff.collect.capstore.CheckedBases`) to every call: each base is then read and
+    checked once in the pass rather than once for every record built on it."""
     try:
-        data, at = record_bytes(directory, ref)
+        data, at = record_bytes(directory, ref, checked=checked)
         _first_response(data, at, check_digests=True)
     except StoreError as exc:
         raise _labelled(label, exc) from exc
 
 
-def record_bytes(directory: Path, ref: CaptureRef) -> tuple[bytes, str]:
+def record_bytes(
+    directory: Path, ref: CaptureRef, *, checked: capstore.CheckedBases | None = None
+) -> tuple[bytes, str]:
     """The record at ``ref`` as a WARC reader takes it (a gzip member, or the compact form's
     uncompressed records), and where it is (``path:offset``) for messages."""
     if capstore.is_compact(ref.file):
-        raw, _ = capstore.load_record(directory, ref)
+        raw, _ = capstore.load_record(directory, ref, checked=checked)
         return raw, capstore.where(directory, ref)
     path = capstore.record_path(directory, ref.file)
     try:

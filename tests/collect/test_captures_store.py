@@ -460,3 +460,20 @@ def test_threads_append_concurrently(tmp_path: Path) -> None:
     assert set(anchors) == {"news.example", "other.example"}
     scanned = list(capstore.scan_file(tmp_path, "newsdiff-2026-11-25.ndcap"))
     assert {ref for ref, _ in scanned} == set(refs.values())
+
+
+def test_a_pass_over_the_archive_checks_each_base_once(tmp_path: Path) -> None:
+    a1 = write(tmp_path, 1, 0)
+    b1 = write(tmp_path, 2, 0)
+    b2 = write(tmp_path, 2, 1, b1)
+    c1 = write(tmp_path, 3, 0)
+    flip(tmp_path / c1.file, c1.offset + c1.length - 25)
+    checked = capstore.CheckedBases()
+    verify_capture(tmp_path, b2, checked=checked)
+    # b2's bases were read, checked and kept for the rest of the pass
+    assert checked.get(b1) is not None and checked.get(a1) is not None
+    # what is checked is always read from disk: a damaged record is found, with kept bases
+    with pytest.raises(StoreError, match=f":{c1.offset} is a corrupt zstd frame"):
+        verify_capture(tmp_path, c1, checked=checked)
+    for ref in (a1, b1, b2):
+        verify_capture(tmp_path, ref, checked=checked)
