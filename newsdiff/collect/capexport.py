@@ -57,7 +57,8 @@ class ExportReport:
 
     def line(self) -> str:
         text = (
-            f"exported {_count(self.records, 'capture')} ({self.requests} with their requests) "
+            f"exported {_count(self.records, 'capture')} "
+            f"({self.requests} with {'its request' if self.requests == 1 else 'their requests'}) "
             f"to {_count(len(self.files), 'file')}"
         )
         if self.damaged:
@@ -87,7 +88,7 @@ def export_captures(
     single = out.name.endswith(FILE_SUFFIX)
     target_dir = out.parent if single else out
     if target_dir.resolve() == directory.resolve():
-        raise ConfigError(f"{out}: export to another directory than the captures dir")
+        raise ConfigError(f"{out} is the captures dir: export to another directory")
     report = ExportReport()
     with _Output(out, single, force, report) as output:
         if article_id is not None:

@@ -223,7 +223,8 @@ def write_capture(
     name = capture_file_name(captured_at, compact=compact)
     path = directory / name
     if compact:
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)  # a site is its host and port (the demo's sites share a host)
+        host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
         try:
             return capstore.append_capture(
                 directory, name, host, response + request, len(response), previous=previous

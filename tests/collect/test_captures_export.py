@@ -203,7 +203,7 @@ def test_poll_keeps_compact_captures_and_the_cli_exports_and_reextracts_them(
     assert len(broken.output.strip().splitlines()) == 1
     failed = run("captures", "export", str(tmp_path / "after"), env=env)
     assert failed.exit_code == 1 and failed.output.count("damaged: ") == 2
-    assert "exported 1 capture (1 with" in failed.output  # the other page
+    assert "exported 1 capture (1 with its request)" in failed.output  # the other page
 
 
 def test_captures_help() -> None:
@@ -233,7 +233,7 @@ def test_backfill_compresses_each_version_against_the_articles_previous(
     directory = capture_dir(settings)
     assert directory is not None
     # a page of the archive's host is already the host's anchor
-    host = urlsplit(archive.replay_url).hostname
+    host = urlsplit(archive.replay_url).netloc
     anchor = write_capture(
         directory,
         f"http://{host}/other",
