@@ -68,41 +68,39 @@ STOPWORDS = frozenset(
 )
 
 
-_WEIGHTS: dict[str, int] = {}  # word -> weight, for the words seen (bounded)
+class _Weights(dict[str, int]):
+    """Word -> weight (1 for function words, else its length up to MAX_WEIGHT), each word's
+    worked out when first asked for and kept (at most _WEIGHTS_MAX words)."""
+
+    def __missing__(self, word: str) -> int:
+        weight = 1 if word in STOPWORDS else min(len(word), MAX_WEIGHT)
+        if len(self) >= _WEIGHTS_MAX:
+            self.clear()
+        self[word] = weight
+        return weight
+
+
+_WEIGHTS = _Weights()
 _WEIGHTS_MAX = 100_000
-
-
-def _weight(word: str) -> int:
-    """A word's weight (1 for function words, else its length up to MAX_WEIGHT), kept."""
-    weight = 1 if word in STOPWORDS else min(len(word), MAX_WEIGHT)
-    if len(_WEIGHTS) >= _WEIGHTS_MAX:
-        _WEIGHTS.clear()
-    _WEIGHTS[word] = weight
-    return weight
 
 
 def _units(text: str, cache: dict[str, list[str]] | None = None) -> dict[str, int]:
     """A sentence's distinct words (case-folded, no possessive) with their weights. ``cache``:
     as for :func:`newsdiff.diff.tokens.folded_words`."""
-    out: dict[str, int] = {}
-    known = _WEIGHTS.get
     words = folded_words(text, cache)
     if text.isascii():
         plain = "'s" not in text and "'S" not in text
     else:
         plain = "'" not in text and "’" not in text
-    if plain:  # no possessive to take off
-        for w in words:
-            if w not in out:
-                weight = known(w)
-                out[w] = _weight(w) if weight is None else weight
-        return out
+    weights = _WEIGHTS
+    if plain:  # no possessive to take off (a word seen again keeps its first place)
+        return {w: weights[w] for w in words}
+    out: dict[str, int] = {}
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
             w = w[:-2]
         if w not in out:
-            weight = known(w)
-            out[w] = _weight(w) if weight is None else weight
+            out[w] = weights[w]
     return out
 
 

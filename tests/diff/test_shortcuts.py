@@ -279,7 +279,7 @@ def test_quote_marks_straightened_without_the_table() -> None:
 def test_word_weights_kept_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """The weights of words seen are kept (at most _WEIGHTS_MAX of them): the same units."""
     monkeypatch.setattr(sentence_align, "_WEIGHTS_MAX", 5)
-    monkeypatch.setattr(sentence_align, "_WEIGHTS", {})
+    monkeypatch.setattr(sentence_align, "_WEIGHTS", sentence_align._Weights())
     for text in TEXTS:
         expected: dict[str, int] = {}
         for word in word_list(text):
