@@ -126,11 +126,12 @@ def _export_files(
     progress: Progress | None,
 ) -> None:
     files = day_files(directory, since)
+    checked = capstore.CheckedBases()  # each base read and checked once in the export
     for done, (day, name) in enumerate(files):
         if progress:
             progress("files", done, len(files))
         if capstore.is_compact(name):
-            records = _compact_records(directory, name, report)
+            records = _compact_records(directory, name, report, checked)
         else:
             records = _plain_records(directory / name, report)
         for response, request in records:
@@ -140,14 +141,14 @@ def _export_files(
 
 
 def _compact_records(
-    directory: Path, name: str, report: ExportReport
+    directory: Path, name: str, report: ExportReport, checked: capstore.CheckedBases
 ) -> Iterator[tuple[bytes, bytes]]:
     for ref, head in capstore.scan_file(directory, name):
         if isinstance(head, StoreError):
             report.damaged.append(str(head))
             continue
         try:
-            raw, head = capstore.load_record(directory, ref)
+            raw, head = capstore.load_record(directory, ref, checked=checked)
         except StoreError as exc:
             report.damaged.append(str(exc))
             continue
@@ -234,13 +235,14 @@ def _export_article(
         if since is not None:
             query = query.where(Version.captured_at >= datetime(*since.timetuple()[:3], tzinfo=UTC))
         rows = list(session.execute(query))
+    checked = capstore.CheckedBases()
     for done, row in enumerate(rows):
         if progress:
             progress("versions", done, len(rows))
         ref = CaptureRef(str(row.warc_file), int(row.warc_offset), int(row.warc_length or 0))
         label = f"article {article_id} v{row.number}"
         try:
-            response, request = _record_pair(directory, ref)
+            response, request = _record_pair(directory, ref, checked)
         except StoreError as exc:
             report.damaged.append(f"{label}: {exc}")
             continue
@@ -250,10 +252,12 @@ def _export_article(
         progress("versions", len(rows), len(rows))
 
 
-def _record_pair(directory: Path, ref: CaptureRef) -> tuple[bytes, bytes]:
+def _record_pair(
+    directory: Path, ref: CaptureRef, checked: capstore.CheckedBases
+) -> tuple[bytes, bytes]:
     """The response at ``ref`` and the request kept with it (if any), uncompressed."""
     if capstore.is_compact(ref.file):
-        raw, head = capstore.load_record(directory, ref)
+        raw, head = capstore.load_record(directory, ref, checked=checked)
         return raw[: head.response_length], raw[head.response_length :]
     member, at = record_bytes(directory, ref)
     try:
