@@ -41,6 +41,8 @@ from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Feed, FeedEntry, Outlet, utcnow
 
 if TYPE_CHECKING:  # the rest is imported where used (see the module docstring)
+    from sqlalchemy.orm import Session
+
     from newsdiff.collect.feeds import FeedItem, ParsedFeed
     from newsdiff.collect.http import Fetcher, FetchResult
     from newsdiff.collect.warc import CaptureRef
@@ -445,6 +447,7 @@ async def _observe(
     stats: Any = None
     edits: Any = None
     body_hash: str | None = None
+    capture_base: CaptureRef | None = None
     # validators stand for the last body: without its hash there is nothing a 304 could confirm
     etag, modified = (due.etag, due.last_modified) if due.last_hash else (None, None)
     try:
@@ -467,6 +470,8 @@ async def _observe(
             if due.versions:  # what the change stats compare against (read with no write open)
                 with ctx.database.read() as session:
                     previous = latest_text(session, due.id)
+                    # and what a compact capture is compressed against, in the same read
+                    capture_base = _capture_base(ctx, session, due.id)
             loop = asyncio.get_running_loop()
             extraction, stats, edits = await loop.run_in_executor(
                 ctx.executor,
@@ -520,7 +525,7 @@ async def _observe(
     warnings = list(extraction.warnings)
     capture: CaptureRef | None = None
     if stats is not None:  # the response is about to become a version
-        capture = await _keep_capture(ctx, result, now, warnings, due)
+        capture = await _keep_capture(ctx, result, now, warnings, capture_base)
     fields = version_fields(
         extraction, final_url=result.final_url, http_status=result.status, capture=capture
     )
@@ -609,25 +614,36 @@ async def _check(ctx: PollContext, due: DueArticle, *, guard: bool) -> CheckOutc
         return record_one(session, article, obs, s, error)
 
 
+def _capture_base(ctx: PollContext, session: Session, article_id: int) -> CaptureRef | None:
+    """The article's latest capture, when new captures are compact: what the next one is
+    compressed against."""
+    from newsdiff.collect.warc import latest_capture
+
+    captures = ctx.settings.captures
+    if not (captures.enabled and captures.compact):
+        return None
+    return latest_capture(session, article_id)
+
+
 async def _keep_capture(
-    ctx: PollContext, result: FetchResult, now: datetime, warnings: list[str], due: DueArticle
+    ctx: PollContext,
+    result: FetchResult,
+    now: datetime,
+    warnings: list[str],
+    previous: CaptureRef | None,
 ) -> CaptureRef | None:
     """Write the response that makes a new version to the captures (unless turned off), before
     the write transaction: file I/O never holds the database's write lock. A compact capture is
-    compressed against the article's latest one, looked up here (no write open). A capture that
-    cannot be written is a warning on the check, never a lost version."""
+    compressed against ``previous``, the article's latest capture (:func:`_capture_base`, read
+    with the latest text). A capture that cannot be written is a warning on the check, never a
+    lost version."""
     import asyncio
 
-    from newsdiff.collect.warc import capture_dir, latest_capture, write_capture
+    from newsdiff.collect.warc import capture_dir, write_capture
 
     directory = capture_dir(ctx.settings)
     if directory is None:
         return None
-    compact = ctx.settings.captures.compact
-    previous = None
-    if compact and due.versions:
-        with ctx.database.read() as session:
-            previous = latest_capture(session, due.id)
     try:
         return await asyncio.to_thread(
             write_capture,
@@ -638,7 +654,7 @@ async def _keep_capture(
             result.body,
             now,
             request_headers=result.request_headers or None,
-            compact=compact,
+            compact=ctx.settings.captures.compact,
             previous=previous,
         )
     except StoreError as exc:
