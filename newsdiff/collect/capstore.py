@@ -392,8 +392,9 @@ _bases = _BaseCache()
 
 
 def clear_cache() -> None:
-    """Forget the bases kept in memory (tests; a long-lived process need not)."""
+    """Forget the bases and anchors kept in memory (tests; a long-lived process need not)."""
     _bases.clear()
+    _anchor_cache.clear()
 
 
 # -- the host index ------------------------------------------------------------------------------
@@ -409,18 +410,34 @@ def _locked(path: Path, mode: int) -> Iterator[BinaryIO]:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
+_anchor_cache: dict[str, tuple[tuple[int, int], dict[str, CaptureRef]]] = {}
+
+
 def _anchors(directory: Path) -> dict[str, CaptureRef]:
+    """The hosts' anchors (read again only when the file changed since this process read it)."""
     path = directory / ANCHORS_FILE
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return {}
+    except OSError as exc:
+        logger.warning("captures: ignoring the unreadable anchor index %s: %s", path, exc)
+        return {}
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _anchor_cache.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     try:
         with _locked(path, fcntl.LOCK_SH) as f:
+            stamp = (os.fstat(f.fileno()).st_mtime_ns, os.fstat(f.fileno()).st_size)
             f.seek(0)
             data = json.loads(f.read() or b"{}")
-        return {host: CaptureRef(*value) for host, value in data.items()}
+        anchors = {host: CaptureRef(*value) for host, value in data.items()}
     except (OSError, ValueError, TypeError) as exc:
         logger.warning("captures: ignoring the unreadable anchor index %s: %s", path, exc)
         return {}
+    _anchor_cache[str(path)] = (stamp, anchors)
+    return anchors
 
 
 def _set_anchor(directory: Path, host: str, ref: CaptureRef) -> None:
