@@ -287,12 +287,15 @@ def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int,
     """The order-preserving subset of edges (i and j both increasing) with the largest weight."""
     if not edges:
         return []
+    ordered = sorted(range(len(edges)), key=lambda e: (edges[e][0], -edges[e][1]))
+    in_order = [edges[e] for e in ordered]
+    if _one_chain(in_order):
+        return in_order
     js = sorted({j for _, j, _ in edges})
     rank = {j: r + 1 for r, j in enumerate(js)}
     size = len(js)
     tree_score = [0.0] * (size + 1)
     tree_edge = [-1] * (size + 1)
-    ordered = sorted(range(len(edges)), key=lambda e: (edges[e][0], -edges[e][1]))
     score = [0.0] * len(edges)
     back = [-1] * len(edges)
     best, best_edge = 0.0, -1
@@ -320,6 +323,18 @@ def _heaviest_chain(edges: list[tuple[int, int, float]]) -> list[tuple[int, int,
         best_edge = back[best_edge]
     chain.reverse()
     return chain
+
+
+def _one_chain(edges: list[tuple[int, int, float]]) -> bool:
+    """Are these edges (in order of i) one chain already, i and j both strictly increasing and
+    every weight positive? Then it is the heaviest chain, heavier than any part of it (the
+    sentences of a version whose sentences stayed in order; few edits move anything)."""
+    prev_i = prev_j = -1
+    for i, j, w in edges:
+        if i <= prev_i or j <= prev_j or w <= 0:
+            return False
+        prev_i, prev_j = i, j
+    return True
 
 
 def _align_gap(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdiff.diff import Document, cues, edits, sentence_align, tokens
+from newsdiff.diff import Document, align, cues, edits, sentence_align, tokens
 from newsdiff.diff.cues import quotes
 from newsdiff.diff.sentences import segment, split_sentences
 from newsdiff.diff.tokens import word_list
@@ -316,3 +316,32 @@ def test_folded_words_shared_by_alignment_and_rules() -> None:
         assert sentence_align._units(text, cache) == sentence_align._units(text)
         assert cues.plain_words(text, cache) == cues.plain_words(text)
         assert tokens.folded_words(text, cache) == tokens.folded_words(text)
+
+
+def test_a_chain_already_in_order_is_the_heaviest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_heaviest_chain returns edges already in order (i and j increasing, weights positive)
+    as they are, without the Fenwick tree: the same chain the tree finds."""
+    rng = random.Random(5)
+    cases: list[list[tuple[int, int, float]]] = []
+    for _ in range(3000):
+        n = rng.randint(1, 12)
+        olds = sorted(rng.sample(range(30), n))
+        news = sorted(rng.sample(range(30), n))
+        edges = [
+            (i, j, rng.choice([1.0, 0.5, 2.25, rng.random() + 0.01]))
+            for i, j in zip(olds, news, strict=True)
+        ]
+        if rng.random() < 0.5:  # out of order somewhere, a repeated side, or a weight of 0
+            k = rng.randrange(n)
+            i, j, w = edges[k]
+            edges[k] = rng.choice(
+                [(i, rng.randrange(30), w), (rng.randrange(30), j, w), (i, j, 0.0)]
+            )
+        if rng.random() < 0.3:
+            edges.append((rng.randrange(30), rng.randrange(30), rng.random()))
+        rng.shuffle(edges)
+        cases.append(edges)
+    fast = [align._heaviest_chain(edges) for edges in cases]
+    assert sum(align._one_chain(sorted(edges)) for edges in cases) > 1000
+    monkeypatch.setattr(align, "_one_chain", lambda edges: False)
+    assert fast == [align._heaviest_chain(edges) for edges in cases]
