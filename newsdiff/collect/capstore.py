@@ -348,16 +348,21 @@ class _BaseCache:
         self._lock = threading.Lock()
         self._digested: set[tuple[str, str, int, bytes]] = set()
 
-    def get(self, directory: Path, ref: CaptureRef, head: Header) -> _Base:
+    def get(
+        self, directory: Path, ref: CaptureRef, head: Header, *, compress: bool = True
+    ) -> _Base:
+        """The base at ``ref``: to compress against, or (``compress=False``) to decompress a
+        record built on it."""
         key = (str(directory), ref.file, ref.offset, head.digest)
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                if key in self._digested:
+                if key in self._digested or not compress:
                     return found
-        # used again (a host's anchor, say): its tables made once make each use cheaper than
-        # loading it for one compression. A new object: other threads may be using the old one
+        # compressed against again (a host's anchor, say): its tables made once make each use
+        # cheaper than loading it for one compression. A new object: other threads may be
+        # compressing with the old one
         if found is not None:
             dictionary = _raw_dict(found.raw)
             dictionary.precompute_compress(level=LEVEL)
@@ -368,7 +373,7 @@ class _BaseCache:
             return found
 
         def base_of(base: CaptureRef, _depth_left: int) -> tuple[bytes, Header, _Dict]:
-            cached = self.get(directory, base, read_header(directory, base))
+            cached = self.get(directory, base, read_header(directory, base), compress=False)
             return cached.raw, cached.head, cached.dictionary
 
         # zstd's checksum of each frame stands for the SHA-256 here (what is written is hashed
