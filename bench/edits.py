@@ -15,23 +15,24 @@ bench/diff.py) is shown beside them. Reading of issue 14's goal: analyse() does 
 compare() (at poll time both run, the counts in store/versions.py and the edits in
 store/edits.py), so what sentence alignment and typing add to the paragraph diff is analyse()
 itself: at most 1x compare() at 800 words and 0.5x at 8,000 (the whole analysis, compare +
-analyse, at most 2x and 1.5x compare). ``seg+align`` is the part of it that segments and
-aligns the sentences (timed alone in the same runs), ``typing`` the rest. Not reached: about
-7x at both sizes at first, about 3x-4x after the analyser was made faster without changing any
-of its results (see the git log for each step's figures: steps 5/n-7/n made it 0.90x on the
-corpus's real articles and 0.90-0.97x on the generated cases, same-process A/B). A run of
-2026-11-29 on a loaded 2-core machine (``python bench/edits.py``): 800w-5% 3.55x (spread
-3.04-4.03x; seg+align 0.97x), 8000w-5% 4.29x (3.47-5.32x; 1.25x), 800w-30% 3.23x, 8000w-30%
-3.73x. Segmentation and alignment alone take about 1x-1.3x compare(), more than twice the
-8,000-word budget before any rule runs, and what is left is spread over per-sentence regex
-work (attributions, tokens, quantities), so the goal needs another design (the per-sentence
-work compiled, or done only where compare() found changes with a cheaper link rule), not more
+analyse, at most 2x and 1.5x compare). ``seg+align`` is the part of it that segments and aligns
+the sentences (timed alone in the same runs), ``typing`` the rest. Not reached: about 7x at both
+sizes at first, about 3x-4x after the analyser was made faster without changing any of its
+results (see the git log for each step's figures: steps 5/n-7/n made it 0.90x on the corpus's
+real articles and 0.90-0.97x on the generated cases, same-process A/B). A run of 2026-11-29 on a
+loaded 2-core machine (``python bench/edits.py``): 800w-5% 3.55x (spread 3.04-4.03x; seg+align
+0.97x), 8000w-5% 4.29x (3.47-5.32x; 1.25x), 800w-30% 3.23x, 8000w-30% 3.73x (a later run, under
+a load average of 5: 3.51x, 3.73x, 3.03x, 3.54x; the spread between runs is about as wide as
+each run's). Segmentation and alignment alone take about 1x-1.3x compare(), more than twice the
+8,000-word budget before any rule runs, and what is left is spread over per-sentence regex work
+(attributions, tokens, quantities), so the goal needs another design (the per-sentence work
+compiled, or done only where compare() found changes with a cheaper link rule), not more
 shortcuts. Two more rows, without a goal, edit only a few paragraphs (``-2p``, ``-4p``: 10% of
-their words), as most real versions do: there compare() skips the paragraphs found unchanged
-and analyse() still builds every sentence and its link, so the ratio is higher (6.8x at 8,000
-words) while both are faster. Then the real articles of bench/diff.py's corpus (when
-../shared/corpora is there; not with ``--quick``): median 3.66x per article (quartiles
-3.00-4.40x), seg+align 1.06x.
+their words), as most real versions do: there compare() skips the paragraphs found unchanged and
+analyse() still builds every sentence and its link, so the ratio is higher (6.8x at 8,000 words)
+while both are faster. Then the real articles of bench/diff.py's corpus (when ../shared/corpora
+is there; not with ``--quick``): median 3.66x per article (quartiles 3.00-4.40x), seg+align
+1.06x.
 Never asserts anything.
 
 Where the time goes (``--profile CASE``, e.g. ``--profile 8000w-5%``): cProfile of analyse()
