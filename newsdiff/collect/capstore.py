@@ -39,9 +39,9 @@ Choosing the base (:func:`append_capture`), in steps:
 
 Measured on the poll bench's pages (bench/poll.py's generator, an edit and a rotating ad block
 between versions, articles of 2-50 versions): 3.8 KiB a capture against 17.6 KiB for a gzip'd
-WARC record, for the same write CPU. A third level of chain saved 4% more for a fourth frame to
-decode on every read; anchoring again every 4 or 16 versions, or never, cost 2-6% more than 8;
-zstd levels above 3 took 2-3x the CPU for 10-30% fewer bytes.
+WARC record, for about the same write CPU (1.05x). A third level of chain saved 4% more for a
+fourth frame to decode on every read; anchoring again every 4 or 16 versions, or never, cost 2-6%
+more than 8; zstd levels above 3 took 2-3x the CPU for 10-30% fewer bytes.
 
 A base that cannot be read or fails its check is never used: the record is compressed against
 the next candidate (or stored full), so a damaged record never spreads. Bases are at most
