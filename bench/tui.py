@@ -563,15 +563,29 @@ def spread(values: list[float]) -> str:
 
 def in_pty(path: Path, runs: int) -> None:
     """Spawn the minimal app and `newsdiff tui` in turn, ``runs`` times each (after one round
-    not counted: disk caches), and compare each newsdiff launch with the minimal app's launch
-    of the same round, so that the machine's load weighs on both alike."""
-    env = {
-        **os.environ,
-        "NEWSDIFF_DATABASE_URL": f"sqlite:///{path}",
-        "TERM": "xterm-256color",
-        "NEWSDIFF_CONFIG": os.devnull,
-    }
-    env.pop("NO_COLOR", None)
+    not counted: disk caches, compiled bytecode), and compare each newsdiff launch with the
+    minimal app's launch of the same round, so that the machine's load weighs on both alike.
+
+    Both run with bytecode cached, as an installed copy does (pip compiles a package as it
+    installs it; a checkout writes ``__pycache__`` on its first run): each launch gets a
+    private ``PYTHONPYCACHEPREFIX``, filled by the round not counted. With
+    ``PYTHONDONTWRITEBYTECODE`` set, as in some sandboxes and containers, newsdiff's modules
+    would otherwise be compiled from source at every launch while Textual's come compiled
+    from its wheel, which is not what a user waits for."""
+    with tempfile.TemporaryDirectory(prefix="newsdiff-bench-pycache-") as pycache:
+        env = {
+            **os.environ,
+            "NEWSDIFF_DATABASE_URL": f"sqlite:///{path}",
+            "TERM": "xterm-256color",
+            "NEWSDIFF_CONFIG": os.devnull,
+            "PYTHONPYCACHEPREFIX": pycache,
+        }
+        for name in ("NO_COLOR", "PYTHONDONTWRITEBYTECODE"):
+            env.pop(name, None)
+        _launches(env, runs)
+
+
+def _launches(env: dict[str, str], runs: int) -> None:
     newsdiff = [sys.executable, "-m", "newsdiff", "tui", "--story", "bench"]
     minimal = [sys.executable, "-c", MINIMAL_APP]
     marks = {

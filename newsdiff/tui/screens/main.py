@@ -7,6 +7,7 @@ in a thread worker of the pane that shows it.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from newsdiff.errors import NotFound
 from newsdiff.store.lazy import LazyDatabase, Store
@@ -35,6 +36,7 @@ from newsdiff.tui.messages import (
 )
 from newsdiff.tui.widgets.coverage import CoveragePane
 from newsdiff.tui.widgets.diff_view import EVERY_EDIT, DiffView
+from newsdiff.tui.widgets.footer import KeysFooter
 from newsdiff.tui.widgets.table import PaneTable
 from newsdiff.tui.widgets.timeline import TimelinePane
 from newsdiff.tui.widgets.versions import VersionsPane
@@ -74,6 +76,7 @@ NO_COVERAGE = [
 # keys the widgets bind themselves besides ours (DataTable, ScrollView): shown in the help
 NATIVE_KEYS = {"down": ["↓"], "up": ["↑"]}
 
+FIRST_FRAME_WAIT = 2.0  # seconds a worker waits for the first frame before importing SQLAlchemy
 SHORT_BELOW = 30  # terminal rows: below, the panes lose their column labels
 PAIR = Binding.Group("Pair", compact=True)
 CHANGE = Binding.Group("Change", compact=True)
@@ -232,6 +235,7 @@ class MainScreen(Screen[None]):
         self._worked_in = 0  # the top pane last focused: first served when width is short
         self.opening: SearchChoice | None = None  # a search hit on its way to the diff
         self.last_search = ("", "any")  # the search screen reopens with them
+        self._drawn = threading.Event()  # set once the first frame is drawn
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -242,7 +246,7 @@ class MainScreen(Screen[None]):
                 yield VersionsPane(self.database, id="versions")
             yield DiffView(self.database, id="diff")
         yield Static(Text(EMPTY_DATABASE), id="empty")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def timeline(self) -> TimelinePane:
@@ -263,11 +267,16 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         self.timeline.focus()
+        # the screen knows its size already: the first frame has the panes' widths, not a
+        # second full frame once the first Resize comes
+        self._fit()
         if isinstance(self.database, LazyDatabase) and not self.database.is_open:
             self.diff.show_message(["Opening the database…"])
-        # The worker that opens the database imports SQLAlchemy: started once the first frame
-        # is drawn, so that it does not hold the interpreter's lock while the frame is made.
-        self.load(self.story_slug, after_refresh=True)
+        self.call_after_refresh(self._drawn.set)
+        # At once: the first timeline is read straight from SQLite when it can be, which takes
+        # a few milliseconds (the worker imports only sqlite3), so that it is drawn right after
+        # the first frame; SQLAlchemy, when needed, is imported once that frame is drawn.
+        self.load(self.story_slug)
 
     # -- sharing the width of the top row ------------------------------------------------------
 
@@ -290,6 +299,9 @@ class MainScreen(Screen[None]):
         self.share_width()
 
     def on_resize(self, event: Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
         # A short terminal (80×24): the panes' column labels go, the top row shrinks, so that
         # the diff keeps a screenful of text.
         short = self.size.height < SHORT_BELOW
@@ -312,16 +324,10 @@ class MainScreen(Screen[None]):
         self.tokens[kind] += 1
         return self.tokens[kind]
 
-    def load(
-        self, slug: str | None, *, all_articles: bool = False, after_refresh: bool = False
-    ) -> None:
+    def load(self, slug: str | None, *, all_articles: bool = False) -> None:
         self.pending = True
         self.timeline.border_subtitle = "loading…"
-        token = self._next("overview")
-        if after_refresh:
-            self.call_after_refresh(self._fetch_overview, token, slug, all_articles)
-        else:
-            self._fetch_overview(token, slug, all_articles)
+        self._fetch_overview(self._next("overview"), slug, all_articles)
 
     @work(thread=True, exclusive=True, group="overview")
     def _fetch_overview(self, token: int, slug: str | None, all_articles: bool) -> None:
@@ -340,6 +346,9 @@ class MainScreen(Screen[None]):
                 first = quick
                 deliver(self, token, lambda: first)
                 return
+            # The worker that opens the database imports SQLAlchemy: not while the first
+            # frame is made (it would hold the interpreter's lock meanwhile).
+            self._drawn.wait(FIRST_FRAME_WAIT)
 
         def job() -> Overview:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker

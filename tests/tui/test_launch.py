@@ -1,0 +1,79 @@
+"""What the TUI does around its first frames (bench/tui.py times them): the footer is rebuilt
+only when its keys change, and a worker that imports SQLAlchemy waits for the first frame."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from newsdiff.store.db import Database
+from newsdiff.store.lazy import LazyDatabase
+from newsdiff.tui.screens.main import MainScreen
+from newsdiff.tui.widgets.footer import KeysFooter
+from tests.tui.conftest import SIZE, build, main, settle
+from tests.tui.data import Filled
+
+pytestmark = pytest.mark.asyncio
+
+
+def keys(footer: KeysFooter) -> list[tuple[str, str]]:
+    return [(k.key_display, k.description) for k in footer.query(FooterKey)]
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    db: Database, filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rebuilt: list[float] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        rebuilt.append(time.monotonic())
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = main(app).query_one(KeysFooter)
+        before = list(footer.query(FooterKey))
+        assert ("?", "Help") in keys(footer) and ("q", "Quit") in keys(footer)
+        assert len(rebuilt) == 1  # the first keys, once, however many changes came at start
+        # moving between panes changes the focus (the screen says its bindings may have
+        # changed each time), not the keys the footer shows
+        for key in ("tab", "tab", "tab", "shift+tab", "tab"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert len(rebuilt) == 1
+        assert list(footer.query(FooterKey)) == before
+        # a key that does change is shown
+        app.update_keymap({"help": "h"})
+        await settle(pilot)
+        assert len(rebuilt) == 2
+        assert ("h", "Help") in keys(footer) and ("?", "Help") not in keys(footer)
+
+
+async def test_a_worker_importing_sqlalchemy_waits_for_the_first_frame(sqlite_url: str) -> None:
+    """An empty database has no story: its first screen is not read by timeline.quick, so the
+    overview's worker opens the database (SQLAlchemy, the schema check); it does so only once
+    the first frame is drawn, while the quick read, when there is one, starts at once."""
+    drawn_when_opened: list[bool] = []
+    app: Any = None
+
+    class Recording(LazyDatabase):
+        def open(self) -> Database:
+            screens = [s for s in app.screen_stack if isinstance(s, MainScreen)]
+            drawn_when_opened.append(bool(screens) and screens[0]._drawn.is_set())
+            return super().open()
+
+    database = Recording(sqlite_url)
+    app = build(database)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert main(app).overview is not None and main(app).overview.empty
+            assert drawn_when_opened and all(drawn_when_opened), drawn_when_opened
+    finally:
+        database.dispose()
