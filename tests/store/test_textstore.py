@@ -22,6 +22,7 @@ from newsdiff.store.versions import VersionFields
 from newsdiff.text import normalize_paragraphs
 
 T0 = datetime(2008, 11, 12, 9, 0, tzinfo=UTC)
+DELTAS = textstore.DELTA_CODECS
 WORDS = (
     "council inspectors report children services Haringey minister said would could "
     "review findings borough social workers court trial police family failed"
@@ -143,15 +144,16 @@ def test_versions_are_full_copies_and_deltas_and_read_back(database: Database) -
     assert _texts(database, aid) == ["\n".join(p) for p in texts]
     forms = _forms(database, aid)
     full = "plain" if not database.is_sqlite else "zstd"
+    delta = "delta" if not database.is_sqlite else "zdelta"
     assert forms[0] == (full, None)
-    assert {codec for codec, _ in forms} == {full, "delta"}
+    assert {codec for codec, _ in forms} == {full, delta}
     # every delta's base is a full copy of the same article, and none has more than MAX_DELTAS
     with database.read() as session:
         ids = session.execute(
             text("SELECT id FROM versions WHERE article_id = :a ORDER BY number"), {"a": aid}
         ).scalars()
         codec_of = dict(zip(ids, (c for c, _ in forms), strict=True))
-    bases = [base for codec, base in forms if codec == "delta"]
+    bases = [base for codec, base in forms if codec == delta]
     assert all(codec_of[b] == full for b in bases)
     assert max(bases.count(b) for b in set(bases)) <= textstore.MAX_DELTAS
     with database.read() as session:  # the SQL view reads the same texts
@@ -170,7 +172,7 @@ def test_a_big_rewrite_makes_a_new_full_copy(database: Database) -> None:
     _observe(database, aid, _edit(rng, _texts(database, aid)[0].split("\n")), 1)
     _observe(database, aid, _paragraphs(rng), 2)  # another text altogether
     codecs = [codec for codec, _ in _forms(database, aid)]
-    assert codecs[1] == "delta" and codecs[2] != "delta"
+    assert codecs[1] in DELTAS and codecs[2] not in DELTAS
 
 
 def test_a_text_in_any_script_reads_back_from_sql(database: Database) -> None:
@@ -180,7 +182,7 @@ def test_a_text_in_any_script_reads_back_from_sql(database: Database) -> None:
     second = ["\u05e9\u05dc\u05d5\u05dd \u202eabd\u202c \U0001f601 e\u0301 \u4e2d\u6587", *rest]
     _observe(database, aid, first, 0)
     _observe(database, aid, second, 1)
-    assert _forms(database, aid)[1][0] == "delta"
+    assert _forms(database, aid)[1][0] in DELTAS
     assert _texts(database, aid) == [
         "\n".join(normalize_paragraphs(first)),
         "\n".join(normalize_paragraphs(second)),
@@ -232,9 +234,8 @@ def test_a_damaged_delta_names_its_version_and_nothing_else(database: Database) 
         problems = check_texts(session)
         got = session.get(Version, vid - 1)
         assert got is not None and got.number == 2  # the one before still reads
-    assert [(p.article_id, p.number, p.problem) for p in problems] == [
-        (one, 3, "text does not match its digest")
-    ]
+    assert [(p.article_id, p.number) for p in problems] == [(one, 3)]
+    assert problems[0].problem.startswith(("text does not match", "zstd: "))
 
 
 def test_a_damaged_full_copy_is_reported_with_its_deltas(database: Database) -> None:
@@ -261,7 +262,7 @@ def test_a_new_version_never_hangs_on_a_damaged_full_copy(database: Database) ->
         base = textstore.latest_base(session.connection(), aid, before=2)
     assert base is None  # version 1 is damaged: not a base for anything
     _observe(database, aid, _edit(rng, _texts_after(database, aid, 2)), 2)
-    assert _forms(database, aid)[2][0] == "delta" and _forms(database, aid)[2][1] != 1
+    assert _forms(database, aid)[2][0] in DELTAS and _forms(database, aid)[2][1] != 1
 
 
 def _texts_after(database: Database, aid: int, number: int) -> list[str]:
@@ -372,7 +373,7 @@ def test_the_upgrade_converts_plain_texts_and_resumes(db_url: str, at_0007: Conf
         engine.dispose()
         assert calls == [(calls[0][0], 150)] and 0 < calls[0][0] < 150
         forms = [c for aid in made for c, _ in _forms(database, aid)]
-        assert None in forms and "delta" in forms  # half done: both forms read back
+        assert None in forms and set(forms) & set(DELTAS)  # half done: both forms read back
         assert {aid: _texts(database, aid) for aid in made} == made
         seen: list[tuple[str, int, int]] = []
         migrate(db_url, lambda stage, done, total: seen.append((stage, done, total)))
