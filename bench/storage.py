@@ -47,6 +47,7 @@ Latest figures: see the README's "Storage" section (where and when they were tak
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import inspect
 import os
@@ -397,7 +398,8 @@ class Run:
     form: str
     versions: int
     text_cpu: float  # seconds, total
-    capture_cpu: float
+    capture_cpu: float  # writing the capture, and looking up its base (the compact form)
+    lookup_cpu: float  # of which looking up the base
     text_bytes: int
     capture_bytes: int
     database_bytes: int | None
@@ -442,7 +444,7 @@ def write_archive(archive: Archive, url: str, captures: Path, form: str) -> Run:
             session.add_all(rows)
             session.flush()
             ids = [r.id for r in rows]
-        text_cpu = capture_cpu = 0.0
+        text_cpu = capture_cpu = lookup_cpu = 0.0
         clock = time.process_time
         compact: dict[str, Any] = {}
         previous: dict[int, Any] = {}  # each article's latest capture
@@ -459,6 +461,8 @@ def write_archive(archive: Archive, url: str, captures: Path, form: str) -> Run:
                     with database.read() as session:
                         latest = warc.latest_capture(session, ids[i])
                 compact = {"compact": form == "after", "previous": latest}
+            lookup_cpu += clock() - started
+            started = clock()
             ref = warc.write_capture(
                 captures,
                 spec.url,
@@ -509,7 +513,8 @@ def write_archive(archive: Archive, url: str, captures: Path, form: str) -> Run:
         form=form,
         versions=archive.versions,
         text_cpu=text_cpu,
-        capture_cpu=capture_cpu,
+        capture_cpu=capture_cpu + lookup_cpu,
+        lookup_cpu=lookup_cpu,
         text_bytes=space.parts["text"] or 0,
         capture_bytes=directory_size(captures)[0],
         database_bytes=space.database_bytes,
@@ -545,11 +550,15 @@ def text_by_class(session: Any) -> dict[str, tuple[int, int]]:
 # -- reads -----------------------------------------------------------------------------------
 
 
-def time_reads(url: str, reads: int, seed: int, cold: bool) -> list[float]:
-    """Seconds to read one random version of a 50-version article through the ORM."""
-    database = Database(url)
+def time_reads(urls: dict[str, str], reads: int, seed: int, cold: bool) -> dict[str, list[float]]:
+    """Seconds to read one random version of a 50-version article through the ORM, for each
+    form: the forms take turns, read by read (in the order AB, then BA), so that whatever else
+    the machine does falls on both alike."""
+    databases = {form: Database(url) for form, url in urls.items()}
+    times: dict[str, list[float]] = {form: [] for form in urls}
     try:
-        with database.read() as session:
+        first = next(iter(databases.values()))
+        with first.read() as session:
             ids = list(
                 session.scalars(
                     text(
@@ -560,20 +569,27 @@ def time_reads(url: str, reads: int, seed: int, cold: bool) -> list[float]:
             )
         rng = random.Random(seed)
         clear = getattr(getattr(textstore, "_full_text", None), "cache_clear", None)
-        times = []
-        for _ in range(reads):
-            vid = rng.choice(ids)
-            if cold and clear is not None:
-                clear()
-            started = time.perf_counter()
-            with database.read() as session:
-                version = session.get(Version, vid)
-                assert version is not None
-                size = len(version.paragraphs)
-            times.append(time.perf_counter() - started)
-            assert size > 0
+        # the bench's own heap (every archive's texts) is left out of the collector's passes: a
+        # full collection of it would be counted as a read
+        gc.collect()
+        gc.freeze()
+        forms = list(databases)
+        for n in range(reads):
+            vid = rng.choice(ids)  # the archives are written alike: the same ids in each form
+            for form in forms if n % 2 == 0 else forms[::-1]:
+                if cold and clear is not None:
+                    clear()
+                started = time.perf_counter()
+                with databases[form].read() as session:
+                    version = session.get(Version, vid)
+                    assert version is not None
+                    size = len(version.paragraphs)
+                times[form].append(time.perf_counter() - started)
+                assert size > 0
     finally:
-        database.dispose()
+        gc.unfreeze()
+        for database in databases.values():
+            database.dispose()
     return times
 
 
@@ -605,35 +621,50 @@ class SQLiteBackend(Backend):
         self.template = folder / "template.sqlite"
         migrate(f"sqlite:///{self.template}")
         self.count = 0
+        self.last: dict[str, Path] = {}
 
     def fresh(self, label: str) -> str:
+        """A copy of the migrated template; the label's previous copy is deleted."""
+        if label in self.last:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.last[label]}{suffix}").unlink(missing_ok=True)
         self.count += 1
         path = self.folder / f"{label}-{self.count}.sqlite"
         shutil.copyfile(self.template, path)
+        self.last[label] = path
         return f"sqlite:///{path}"
 
 
 class PostgresBackend(Backend):
+    """A schema per form (``newsdiff_storage_bench_before``...), emptied for each run."""
+
     name = "PostgreSQL"
 
     def __init__(self, url: str) -> None:
+        self.base = url
         self.engine = make_engine(url)
-        with self.engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        separator = "&" if "?" in url else "?"
-        self.url = f"{url}{separator}options={quote(f'-csearch_path={SCHEMA}')}"
-        migrate(self.url)
+        self.schemas: dict[str, str] = {}
 
     def fresh(self, label: str) -> str:
-        names = ", ".join(f"{SCHEMA}.{t.name}" for t in Base.metadata.sorted_tables)
-        with self.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        return self.url
+        schema = f"{SCHEMA}_{label}"
+        separator = "&" if "?" in self.base else "?"
+        url = f"{self.base}{separator}options={quote(f'-csearch_path={schema}')}"
+        if schema not in self.schemas.values():
+            with self.engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+            migrate(url)
+            self.schemas[label] = schema
+        else:
+            names = ", ".join(f"{schema}.{t.name}" for t in Base.metadata.sorted_tables)
+            with self.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return url
 
     def close(self) -> None:
         with self.engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            for schema in self.schemas.values():
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         self.engine.dispose()
 
 
@@ -660,9 +691,11 @@ def bench_archive(archive: Archive, backend: Backend, args: argparse.Namespace, 
             url = backend.fresh(form)
             runs[form].append(write_archive(archive, url, captures, form))
             shutil.rmtree(captures, ignore_errors=True)
-            if repeat == args.repeat - 1 and archive.has_reads:
-                for cold in (True, False):
-                    reads[form, cold] = time_reads(url, args.reads, args.seed, cold)
+    if archive.has_reads:  # the last repeat's archives, one of each form
+        urls = {form: runs[form][-1].url for form in ("before", "after")}
+        for cold in (True, False):
+            for form, times in time_reads(urls, args.reads, args.seed, cold).items():
+                reads[form, cold] = times
     before, after = runs["before"][-1], runs["after"][-1]
     say(
         f"text bytes per version:     before {kib(before.text_per_version)}, "
@@ -702,6 +735,9 @@ def bench_archive(archive: Archive, backend: Backend, args: argparse.Namespace, 
             f"{min(ratios):.2f}-{max(ratios):.2f} over {len(ratios)} repeats); "
             f"{b_ms:.3f} -> {a_ms:.3f} ms per version (goal <= 1.2x)"
         )
+        if label == "capture":
+            lookup = statistics.median(a.lookup_cpu / a.versions * 1e3 for _, a in pairs)
+            say(f"  {'':<13} (of which {lookup:.3f} ms looking up the article's latest capture)")
     if not reads:
         return
     say(f"read one random version of a 50-version article ({args.reads} reads, fresh session):")

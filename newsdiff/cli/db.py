@@ -160,7 +160,7 @@ def _space_lines(report: Any) -> list[str]:
             lines.append(
                 f"{name:<30}{o.versions:>10,}{_size(o.text_bytes):>11}{_size(o.capture_bytes):>11}"
             )
-    return lines
+    return [line.rstrip() for line in lines]
 
 
 @db.command("check")
