@@ -72,6 +72,12 @@ class NewsdiffApp(App[Exception | None]):
                 screen.action_chart,
             )
 
+    def on_ready(self) -> None:
+        # the first frame is out: the main screen reads its timeline
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.first_frame_drawn()
+
     def on_mount(self) -> None:
         # Everything alive once the first frame is up (Textual, SQLAlchemy, our modules) lives
         # as long as the app: keep it out of the cyclic collector's full passes, which would

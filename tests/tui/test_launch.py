@@ -77,3 +77,45 @@ async def test_a_worker_importing_sqlalchemy_waits_for_the_first_frame(sqlite_ur
             assert drawn_when_opened and all(drawn_when_opened), drawn_when_opened
     finally:
         database.dispose()
+
+
+async def test_the_footer_shows_its_keys_once_the_timeline_is_drawn(
+    db: Database, filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the footer's keys takes as long as drawing the timeline: they come after it
+    (or FOOTER_AFTER after mounting, when the timeline is slow to come)."""
+    import threading
+
+    import newsdiff.timeline.quick
+    import newsdiff.tui.screens.main as main_screen
+
+    release = threading.Event()
+    quick_overview = newsdiff.timeline.quick.quick_overview
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert release.wait(10), "the test never let the timeline come"
+        return quick_overview(*args, **kwargs)
+
+    monkeypatch.setattr(newsdiff.timeline.quick, "quick_overview", slow)
+    monkeypatch.setattr(main_screen, "FOOTER_AFTER", 60.0)
+    database = LazyDatabase(db.url)  # as the command line gives it: the quick path
+    app = build(database)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = main(app)
+            deadline = time.monotonic() + 10
+            # the timeline's read has started (after the first frame), and the screen has told
+            # the footer about its keys
+            while not (screen.workers and screen.footer._bindings_ready):
+                assert time.monotonic() < deadline, "the timeline was never read"
+                await pilot.pause(0.01)
+            await pilot.pause()
+            assert not screen.timeline.items
+            assert keys(screen.footer) == []
+            release.set()
+            await settle(pilot)
+            assert screen.timeline.items
+            assert ("?", "Help") in keys(screen.footer)
+    finally:
+        release.set()
+        database.dispose()

@@ -77,6 +77,7 @@ NO_COVERAGE = [
 NATIVE_KEYS = {"down": ["↓"], "up": ["↑"]}
 
 FIRST_FRAME_WAIT = 2.0  # seconds a worker waits for the first frame before importing SQLAlchemy
+FOOTER_AFTER = 0.25  # seconds after mounting: the footer's keys, if no timeline yet
 SHORT_BELOW = 30  # terminal rows: below, the panes lose their column labels
 PAIR = Binding.Group("Pair", compact=True)
 CHANGE = Binding.Group("Change", compact=True)
@@ -246,7 +247,7 @@ class MainScreen(Screen[None]):
                 yield VersionsPane(self.database, id="versions")
             yield DiffView(self.database, id="diff")
         yield Static(Text(EMPTY_DATABASE), id="empty")
-        yield KeysFooter()
+        yield KeysFooter(held=True)
 
     @property
     def timeline(self) -> TimelinePane:
@@ -265,6 +266,9 @@ class MainScreen(Screen[None]):
         return self.query_one(DiffView)
 
     def on_mount(self) -> None:
+        # the timeline is read once the first frame is drawn (see first_frame_drawn)
+        self.pending = True
+        self.timeline.border_subtitle = "loading…"
         self.query_one("#empty").display = False
         self.timeline.focus()
         # the screen knows its size already: the first frame has the panes' widths, not a
@@ -272,11 +276,24 @@ class MainScreen(Screen[None]):
         self._fit()
         if isinstance(self.database, LazyDatabase) and not self.database.is_open:
             self.diff.show_message(["Opening the database…"])
-        self.call_after_refresh(self._drawn.set)
-        # At once: the first timeline is read straight from SQLite when it can be, which takes
-        # a few milliseconds (the worker imports only sqlite3), so that it is drawn right after
-        # the first frame; SQLAlchemy, when needed, is imported once that frame is drawn.
-        self.load(self.story_slug)
+        # the footer's keys come once the timeline is drawn, or FOOTER_AFTER from now if it
+        # takes longer: building them takes as long as drawing the timeline
+        self.set_timer(FOOTER_AFTER, self.footer.release)
+
+    @property
+    def footer(self) -> KeysFooter:
+        return self.query_one(KeysFooter)
+
+    def first_frame_drawn(self) -> None:
+        """Read the timeline, now that the first frame is out (the app calls this on Ready).
+
+        The worker reads it straight from SQLite when it can (timeline.quick: a few
+        milliseconds, importing only sqlite3), and it is drawn at the next frame; when it
+        cannot, the worker opens the database, importing SQLAlchemy, which would have held the
+        interpreter's lock while the first frame was made."""
+        if not self._drawn.is_set():
+            self._drawn.set()
+            self.load(self.story_slug)
 
     # -- sharing the width of the top row ------------------------------------------------------
 
@@ -346,8 +363,7 @@ class MainScreen(Screen[None]):
                 first = quick
                 deliver(self, token, lambda: first)
                 return
-            # The worker that opens the database imports SQLAlchemy: not while the first
-            # frame is made (it would hold the interpreter's lock meanwhile).
+            # not before the first frame is drawn (the first load starts after it; a guard)
             self._drawn.wait(FIRST_FRAME_WAIT)
 
         def job() -> Overview:
@@ -374,6 +390,7 @@ class MainScreen(Screen[None]):
             if message.token == self.tokens["overview"]:
                 self.pending = False
                 self._show_overview(payload)
+                self.footer.release()  # its keys come after the timeline's frame
         elif isinstance(payload, GroupKey):  # an article reached from the palette
             if message.token == self.tokens["jump"]:
                 self._show_group(payload)
@@ -382,6 +399,7 @@ class MainScreen(Screen[None]):
                 self._show_link(*payload)
 
     def on_failed(self, message: Failed) -> None:
+        self.footer.release()
         if message.token == self.tokens["overview"]:
             self.pending = False
             self.timeline.border_subtitle = None

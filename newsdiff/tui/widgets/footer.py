@@ -24,10 +24,20 @@ from textual.widgets._footer import FooterKey
 class KeysFooter(Footer):
     """A :class:`~textual.widgets.Footer` that recomposes only when its keys change."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, held: bool = False) -> None:
         super().__init__()
         self._shown: Hashable = None  # what the keys now mounted were composed from
         self._queued = False  # a check is waiting for the next refresh
+        self.held = held  # shows no key until release()
+
+    def release(self) -> None:
+        """Show the keys from now on (a footer made ``held`` shows none until then)."""
+        if self.held:
+            self.held = False
+            if self.is_attached:
+                # from the footer's own message loop: its keys bind their ``compact`` to the
+                # footer as the node running at the time (not the screen calling this)
+                self.call_next(self.bindings_changed, self.screen)
 
     def keys_shown(self) -> Hashable:
         """Everything :meth:`Footer.compose` reads: the bindings it shows (those with
@@ -62,7 +72,7 @@ class KeysFooter(Footer):
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus:
+        if self.held or not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._queued:
             self._queued = True
