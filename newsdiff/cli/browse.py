@@ -240,6 +240,12 @@ def tui(state: State, story_slug: str | None) -> None:
             "the TUI needs a terminal: stdin and stdout are not one "
             "(in scripts, use newsdiff articles, versions or diff)"
         )
+    import gc
+
+    # No cyclic garbage collection until the first frame is out (the app collects again
+    # then, see NewsdiffApp.on_ready): none of what starting allocates is garbage, and a full
+    # collection came during the first frame, a sixth of the time to it.
+    gc.disable()
     from newsdiff.store.lazy import LazyDatabase
     from newsdiff.tui.app import make_app
 
@@ -250,6 +256,7 @@ def tui(state: State, story_slug: str | None) -> None:
         error = app.run()
     finally:
         database.dispose()
+        gc.enable()
     if error is not None:
         raise error  # an unopenable database, or no such story: one line, exit status 1
 

@@ -73,16 +73,15 @@ class NewsdiffApp(App[Exception | None]):
             )
 
     def on_ready(self) -> None:
-        # the first frame is out: the main screen reads its timeline
+        # The first frame is out. Everything alive now (Textual, our modules, the widgets)
+        # lives as long as the app: kept out of the cyclic collector's full passes, which
+        # would otherwise pause the UI for a noticeable time after each large diff; then the
+        # collector runs again (`newsdiff tui` stops it while the app starts).
+        gc.freeze()
+        gc.enable()
         screen = self.screen
         if isinstance(screen, MainScreen):
-            screen.first_frame_drawn()
-
-    def on_mount(self) -> None:
-        # Everything alive once the first frame is up (Textual, SQLAlchemy, our modules) lives
-        # as long as the app: keep it out of the cyclic collector's full passes, which would
-        # otherwise pause the UI for a noticeable time after each large diff.
-        self.call_after_refresh(gc.freeze)
+            screen.first_frame_drawn()  # it reads its timeline
 
 
 def known_binding_ids() -> set[str]:

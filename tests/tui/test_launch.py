@@ -1,5 +1,6 @@
 """What the TUI does around its first frames (bench/tui.py times them): the footer is rebuilt
-only when its keys change, and a worker that imports SQLAlchemy waits for the first frame."""
+only when its keys change and comes after the timeline, a worker that imports SQLAlchemy waits
+for the first frame, the garbage collector runs again once that frame is out."""
 
 from __future__ import annotations
 
@@ -119,3 +120,20 @@ async def test_the_footer_shows_its_keys_once_the_timeline_is_drawn(
     finally:
         release.set()
         database.dispose()
+
+
+async def test_the_app_collects_garbage_again_once_its_first_frame_is_out(
+    db: Database, filled: Filled
+) -> None:
+    """`newsdiff tui` stops the cyclic collector while the app starts: the app starts it again
+    at its first frame."""
+    import gc
+
+    gc.disable()
+    try:
+        app = build(db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
