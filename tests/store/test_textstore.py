@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
+import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -388,5 +394,63 @@ def test_the_upgrade_converts_plain_texts_and_resumes(db_url: str, at_0007: Conf
                 text("SELECT sum(length(text_data)), sum(length(paragraphs)) FROM versions")
             ).one()
         assert sizes[1] == 0 and sizes[0] < sum(len(t) for ts in made.values() for t in ts) / 2
+    finally:
+        database.dispose()
+
+
+def test_kill_9_during_the_conversion_loses_nothing(tmp_path: Path) -> None:
+    """A real `newsdiff db upgrade` killed mid-conversion: the database reads, and the next
+    upgrade finishes the conversion."""
+    url = f"sqlite:///{tmp_path / 'plain.sqlite'}"
+    migrate(url)
+    engine = make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["engine"] = engine
+    command.downgrade(cfg, "0007")
+    engine.dispose()
+    made = _insert_plain(url, 400, 8)
+    env = {**os.environ, "NEWSDIFF_DATABASE_URL": url, "NEWSDIFF_CONFIG": os.devnull}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsdiff", "db", "upgrade"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    probe = sqlite3.connect(tmp_path / "plain.sqlite", timeout=30)
+    deadline = time.monotonic() + 120
+    try:
+        while True:  # until some versions are converted, but not all
+            try:
+                done = probe.execute(
+                    "SELECT count(*) FROM versions WHERE text_codec IS NOT NULL"
+                ).fetchone()[0]
+            except sqlite3.OperationalError:  # the migration's columns are not there yet
+                done = 0
+            if done:
+                break
+            assert process.poll() is None, "the upgrade ended before it was seen converting"
+            assert time.monotonic() < deadline, "no conversion seen within 120 s"
+            time.sleep(0.005)  # polling the database, not waiting for a time to pass
+        process.kill()
+        process.wait()
+    finally:
+        probe.close()
+    database = Database(url, check=False)
+    try:
+        converted = sum(
+            1 for aid in made for codec, _ in _forms(database, aid) if codec is not None
+        )
+        assert 0 < converted < 3_200  # killed half way
+    finally:
+        database.dispose()
+    migrate(url)  # the next upgrade goes on where it stopped
+    database = Database(url)
+    try:
+        assert {aid: _texts(database, aid) for aid in made} == made
+        with database.write() as session:
+            assert check_texts(session) == []
+            assert check_index(session) == []
+        assert None not in {c for aid in made for c, _ in _forms(database, aid)}
     finally:
         database.dispose()
