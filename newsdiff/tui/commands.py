@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from newsdiff.text import printable
-from newsdiff.timeline.items import JumpTarget
 from newsdiff.tui.safe import safe_content
 from newsdiff.tui.screens.main import MainScreen
+
+if TYPE_CHECKING:  # the row types: imported by the first worker, after the first frame
+    from newsdiff.timeline.items import JumpTarget
 
 MAX_ARTICLES = 3000  # palette candidates beyond the story's own coverage
 MAX_HITS = 50

@@ -24,13 +24,13 @@ from rich.style import Style
 from textual.strip import Strip
 
 from newsdiff.text import plural, printable
-from newsdiff.timeline.items import EditItem, VersionPair
 from newsdiff.tui.edit_text import Mark, display_offset, edit_list, edit_rule, span_marks
 from newsdiff.tui.matching import Finder
 from newsdiff.tui.wrap import Span, cells, clean_spans, cut_line, pad_line, wrap_spans
 
-if TYPE_CHECKING:  # the diff engine loads in a worker, after the first frame
+if TYPE_CHECKING:  # the diff engine, and the row types, load in workers after the first frame
     from newsdiff.diff import DocumentDiff, Op, ParagraphDiff
+    from newsdiff.timeline.items import EditItem, VersionPair
 
 DELETED = Style(color="red", strike=True)
 INSERTED = Style(color="green", bold=True)

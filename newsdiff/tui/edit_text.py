@@ -10,12 +10,15 @@ none is parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 
 from newsdiff.text import plural, printable
-from newsdiff.timeline.items import EditItem, PairEdits
 from newsdiff.tui.wrap import Span, cells, line_ranges, visible
+
+if TYPE_CHECKING:  # the row types: imported by the first worker, after the first frame
+    from newsdiff.timeline.items import EditItem, PairEdits
 
 BADGE = Style(color="cyan", bold=True)
 SILENT = Style(color="red", bold=True)

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from newsdiff.timeline.items import ArticleItem, TimelineItem
-
 if TYPE_CHECKING:  # SQLAlchemy behind them: imported in workers, after the first frame
     from newsdiff.store.search import SearchHit
+    from newsdiff.timeline.items import ArticleItem, TimelineItem  # (not SQLAlchemy: ditto)
     from newsdiff.timeline.series import Series
 
 

@@ -23,7 +23,6 @@ from textual.widgets import Header, Static
 from newsdiff.errors import NotFound
 from newsdiff.store.lazy import LazyDatabase, Store
 from newsdiff.text import plural, printable
-from newsdiff.timeline.items import GroupKey, JumpTarget, Overview
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import (
     ArticleSelected,
@@ -43,6 +42,7 @@ from newsdiff.tui.widgets.versions import VersionsPane
 from newsdiff.tui.widths import share
 
 if TYPE_CHECKING:
+    from newsdiff.timeline.items import GroupKey, JumpTarget, Overview
     from newsdiff.tui.screens.search import SearchChoice
 
 # The other screens (pickers, help, search, chart) are imported when first opened: none of
@@ -385,6 +385,8 @@ class MainScreen(Screen[None]):
         deliver(self, token, job)
 
     def on_loaded(self, message: Loaded) -> None:
+        from newsdiff.timeline.items import GroupKey, Overview  # loaded by now
+
         payload = message.payload
         if isinstance(payload, Overview):
             if message.token == self.tokens["overview"]:
@@ -599,6 +601,8 @@ class MainScreen(Screen[None]):
         if self.article_id == choice.article_id:
             self.versions.load(choice.article_id, select=choice.new)
             return
+        from newsdiff.timeline.items import JumpTarget
+
         self.jump(JumpTarget(label="", help="", article_id=choice.article_id))
 
     def action_chart(self) -> None:
@@ -650,6 +654,8 @@ class MainScreen(Screen[None]):
         deliver(self, token, job)
 
     def _show_link(self, event_id: int, article_id: int, linked: bool) -> None:
+        from newsdiff.timeline.items import GroupKey
+
         if self.coverage.index_of(article_id) is None:  # picked for an empty event
             if self.group == GroupKey(event_id=event_id):
                 self.coverage.load(self.group, select=article_id)
@@ -725,6 +731,8 @@ class MainScreen(Screen[None]):
             self.coverage.load(self.group, select=target.article_id)
             return
         if target.event_id is not None and not self.all_articles:
+            from newsdiff.timeline.items import GroupKey
+
             key = GroupKey(event_id=target.event_id)
             if key == self.group:
                 self.coverage.load(key, select=target.article_id)

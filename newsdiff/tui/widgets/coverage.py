@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
 
 from newsdiff.store.lazy import LazyDatabase
 from newsdiff.text import plural
-from newsdiff.timeline.items import ArticleItem, GroupKey
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import ArticleSelected, Loaded
 from newsdiff.tui.safe import cell, safe_text, when
 from newsdiff.tui.widgets.table import Column, PaneTable
 
+if TYPE_CHECKING:  # the row types: imported by the first worker, after the first frame
+    from newsdiff.timeline.items import ArticleItem, GroupKey
 
-class CoveragePane(PaneTable[ArticleItem]):
+
+class CoveragePane(PaneTable["ArticleItem"]):
     """Articles covering the selected event; articles unlinked by hand are shown dimmed and
     struck through (``l`` links them again), an article reached from the command palette that
     is not linked is shown the same way until it is."""
@@ -87,7 +89,7 @@ class CoveragePane(PaneTable[ArticleItem]):
         if message.token != self.token:
             return
         self.pending = False
-        items, select = cast(tuple[list[ArticleItem], int | None], message.payload)
+        items, select = cast("tuple[list[ArticleItem], int | None]", message.payload)
         self.border_subtitle = plural(len(items), "article")
         index = 0
         if select is not None:

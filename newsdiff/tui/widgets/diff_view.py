@@ -30,7 +30,6 @@ from textual.worker import get_current_worker
 
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
-from newsdiff.timeline.items import EditItem, VersionPair
 from newsdiff.tui.diff_layout import (
     DiffLayout,
     LayoutCache,
@@ -43,8 +42,9 @@ from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Failed, Loaded
 from newsdiff.tui.selection import selected_span, selected_text, selection_side
 
-if TYPE_CHECKING:  # the diff engine loads in a worker, after the first frame
+if TYPE_CHECKING:  # the diff engine, and the row types, load in workers after the first frame
     from newsdiff.diff import DocumentDiff
+    from newsdiff.timeline.items import EditItem, VersionPair
 
 MARGIN = 2  # lines kept above a change or a match when jumping to it
 EARLY_ENTRIES = 60  # paragraphs laid out first for a long article, to show it at once

@@ -4,16 +4,19 @@ every tracked article grouped by outlet and day."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from newsdiff.timeline.items import GroupKey, TimelineItem
 from newsdiff.tui.messages import GroupSelected
 from newsdiff.tui.safe import cell, safe_text
 from newsdiff.tui.widgets.table import Column, PaneTable
 
+if TYPE_CHECKING:  # the row types: imported by the first worker, after the first frame
+    from newsdiff.timeline.items import GroupKey, TimelineItem
 
-class TimelinePane(PaneTable[TimelineItem]):
+
+class TimelinePane(PaneTable["TimelineItem"]):
     """Events in date order; the selected one drives the coverage pane."""
 
     PANE = "timeline"
@@ -77,6 +80,8 @@ class TimelinePane(PaneTable[TimelineItem]):
         index = self.index_of(key)
         if index is None:
             return
+        from newsdiff.timeline.items import TimelineItem
+
         old = self.items[index]
         item = TimelineItem(old.key, old.when, old.title, max(0, old.count + delta), old.kind)
         self.items[index] = item

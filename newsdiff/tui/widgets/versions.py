@@ -6,7 +6,7 @@ be hidden (``t``)."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -14,11 +14,13 @@ from textual import work
 
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
-from newsdiff.timeline.items import VersionItem
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import Loaded, PairSelected
 from newsdiff.tui.safe import cell, safe_text, when
 from newsdiff.tui.widgets.table import Column, PaneTable
+
+if TYPE_CHECKING:  # the row types: imported by the first worker, after the first frame
+    from newsdiff.timeline.items import VersionItem
 
 FACTUAL = Style(color="yellow", bold=True)  # number, quote, source: the edits people look for
 BADGE_STYLES = {
@@ -44,7 +46,7 @@ def badge_text(item: VersionItem) -> Text:
     return text
 
 
-class VersionsPane(PaneTable[VersionItem]):
+class VersionsPane(PaneTable["VersionItem"]):
     PANE = "versions"
     STRETCH = 0  # numbers and times: no wider than they need
 
@@ -112,7 +114,7 @@ class VersionsPane(PaneTable[VersionItem]):
         if message.token != self.token:
             return
         self.pending = False
-        items, select = cast(tuple[list[VersionItem], int | None], message.payload)
+        items, select = cast("tuple[list[VersionItem], int | None]", message.payload)
         self.all_items = items
         # within one year, the year goes to the border and the rows keep month, day and time
         years = {it.captured_at.year for it in items}
