@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -148,8 +149,7 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
     fetches are recorded as checks and reported; the run still exits 0. It exits 1 when the
     database refused to record something (read-only, disk full).
     """
-    from newsdiff.collect.poll import run_poll
-    from newsdiff.errors import PollLocked
+    from newsdiff.collect.due import PollSummary, nothing_due
 
     if PLACEHOLDER_CONTACT in state.settings.fetch.user_agent:
         click.echo(
@@ -157,20 +157,29 @@ def poll(state: State, force: bool, quiet: bool, as_json: bool) -> None:
             f"({PLACEHOLDER_CONTACT}): set your own, so that sites can reach you",
             err=True,
         )
-    database = open_db(state)
-    interactive = sys.stderr.isatty() and not quiet and not as_json
-    try:
-        if interactive:
-            summary = _poll_with_progress(state, database, force)
-        else:
-            summary = run_poll(state.settings, database, force=force)
-    except PollLocked as exc:
-        if not quiet:
-            click.echo(f"newsdiff: {_refusal(state, exc)}", err=True)
-        return
-    from newsdiff.cli.alerts import send_after  # [[alerts]]: the new changes, once each
+    # nothing due (the usual run under cron): known without loading SQLAlchemy, on SQLite
+    started = time.monotonic()
+    alerts = None
+    if nothing_due(state.settings, force=force):
+        summary = PollSummary(seconds=time.monotonic() - started)
+    else:
+        from newsdiff.collect.poll import run_poll
+        from newsdiff.errors import PollLocked
 
-    alerts = send_after(state, database, quiet=True)
+        database = open_db(state)
+        interactive = sys.stderr.isatty() and not quiet and not as_json
+        try:
+            if interactive:
+                summary = _poll_with_progress(state, database, force)
+            else:
+                summary = run_poll(state.settings, database, force=force)
+        except PollLocked as exc:
+            if not quiet:
+                click.echo(f"newsdiff: {_refusal(state, exc)}", err=True)
+            return
+        from newsdiff.cli.alerts import send_after  # [[alerts]]: the new changes, once each
+
+        alerts = send_after(state, database, quiet=True)
     if as_json:
         echo_json({**summary.to_dict(), **(alerts.to_dict() if alerts else {})})
         return

@@ -3,7 +3,9 @@ time: :func:`poll_feed` (one feed) and :func:`check_article` (one article). Each
 needs, does its network I/O with no transaction open, then writes in one short transaction, so a
 poll killed at any moment leaves a consistent database. :func:`run_poll` is one driver of them.
 
-A run with nothing to do is the common case under cron: it decides that before it starts an
+A run with nothing to do is the common case under cron. On SQLite, ``newsdiff poll`` asks
+:func:`newsdiff.collect.due.nothing_due` first, which answers with ``sqlite3`` before this module
+(and SQLAlchemy) is imported. Otherwise :func:`run_poll` decides it before it starts an
 event loop, an HTTP client or an extraction pool, and this module imports the HTTP client, the
 feed parser, URL handling and extraction only where they are used (``python -X importtime -m
 newsdiff poll`` shows what a run loads). Checks that find nothing new are written in batches
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Select, Table, exists, or_, select
 
 from newsdiff.collect import schedule
+from newsdiff.collect.due import PollSummary
 from newsdiff.collect.record import CheckBatch, CheckOutcome, record_one
 from newsdiff.config import Settings
 from newsdiff.errors import (
@@ -111,42 +114,6 @@ class FeedOutcome:
     warning: str | None = None
     error: str | None = None
     recorded: bool = True  # False: the database refused to record the failure too
-
-
-@dataclass
-class PollSummary:
-    feeds_polled: int = 0
-    feeds_failed: int = 0
-    new_articles: int = 0
-    checks: int = 0
-    new_versions: int = 0
-    unchanged: int = 0
-    failures: int = 0
-    unrecorded: int = 0  # failures the database refused to record (read-only, full...)
-    seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        return (
-            f"{self.feeds_polled} feeds polled ({self.feeds_failed} failed), "
-            f"{self.new_articles} new articles, {self.checks} checks, "
-            f"{self.new_versions} new versions, {self.failures} failures "
-            f"in {self.seconds:.1f}s"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "feeds_polled": self.feeds_polled,
-            "feeds_failed": self.feeds_failed,
-            "new_articles": self.new_articles,
-            "checks": self.checks,
-            "new_versions": self.new_versions,
-            "unchanged": self.unchanged,
-            "failures": self.failures,
-            "unrecorded": self.unrecorded,
-            "seconds": round(self.seconds, 3),
-            "problems": self.problems,
-        }
 
 
 def _outlet_for(session: Any, outlet_name: str | None, url: str) -> Outlet:
