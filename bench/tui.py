@@ -274,7 +274,8 @@ def build_database(path: Path) -> None:
 
 
 def cached_database(rebuild: bool) -> Path:
-    path = Path(tempfile.gettempdir()) / f"newsdiff-bench-tui-{head_revision()}-v1.sqlite"
+    # v2: the texts in plain_paragraphs (a v1 file built before that holds empty texts)
+    path = Path(tempfile.gettempdir()) / f"newsdiff-bench-tui-{head_revision()}-v2.sqlite"
     if rebuild or not path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
