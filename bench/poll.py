@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import gc
 import hashlib
 import io
@@ -456,6 +457,88 @@ class GCTimer:
         return taken
 
 
+class Stages:
+    """CPU time of the calling thread spent in chosen functions of the poll, by stage (--stages):
+    where a changed check's CPU goes. Each function is wrapped in this process; a stage indented
+    under another runs inside it. Extraction must run in this process (inline or threads): in
+    worker processes it is not seen. What no stage covers (fetching, the event loop, hashing,
+    scheduling) is the remainder of the process's CPU."""
+
+    def __init__(self) -> None:
+        import newsdiff.collect.extract as extract
+        import newsdiff.collect.poll as poll
+        import newsdiff.collect.warc as warc
+        import newsdiff.collect.workers as workers
+        import newsdiff.store.observations as observations
+        import newsdiff.store.versions as versions
+        from newsdiff.store.db import Database
+
+        self.cpu: dict[str, float] = {}
+        #: (label, depth): in the order printed; depth 0 stages add up with the remainder
+        self.order: list[tuple[str, int]] = []
+        self._wrap(extract, "extract_article", "extraction (extract_article)", 0)
+        self._wrap(workers, "change_stats", "change stats (diff)", 0)
+        self._wrap(workers, "compute_edits", "typed edits (compute_edits)", 0)
+        self._wrap(warc, "write_capture", "capture (compress + write, a thread)", 0)
+        self._wrap_cm(Database, "read", "read transactions", 0)
+        self._wrap(versions, "latest_text", "latest text (decoded)", 1)
+        self._wrap_cm(Database, "write", "write transactions (incl. commit)", 0)
+        self._wrap(poll, "record_one", "record check + version (record_one)", 1)
+        self._wrap(observations, "add_version", "add_version (text store, FTS trigger)", 2)
+        self._wrap(observations, "save_edits", "save_edits (typed edit rows)", 2)
+
+    def _add(self, label: str, depth: int) -> None:
+        self.cpu[label] = 0.0
+        self.order.append((label, depth))
+
+    def _wrap(self, owner: Any, name: str, label: str, depth: int) -> None:
+        original = getattr(owner, name)
+        self._add(label, depth)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.cpu[label] += time.thread_time() - start
+
+        setattr(owner, name, timed)
+
+    def _wrap_cm(self, owner: Any, name: str, label: str, depth: int) -> None:
+        original = getattr(owner, name)
+        self._add(label, depth)
+
+        @contextlib.contextmanager
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                with original(*args, **kwargs) as value:
+                    yield value
+            finally:
+                self.cpu[label] += time.thread_time() - start
+
+        setattr(owner, name, timed)
+
+    def take(self) -> dict[str, float]:
+        taken = dict(self.cpu)
+        self.cpu = dict.fromkeys(self.cpu, 0.0)
+        return taken
+
+    def show(self, taken: dict[str, float], total_ms: float, n: int) -> None:
+        covered = 0.0
+        for label, depth in self.order:
+            ms = taken[label] * 1000 / n
+            covered += ms if depth == 0 else 0.0
+            share = f"{100 * ms / total_ms:4.0f}%" if total_ms else ""
+            print(f"  {'  ' * depth}{label:<{44 - 2 * depth}} {ms:7.2f} ms/check {share}")
+        rest = total_ms - covered
+        print(
+            f"  {'the rest (fetch, hashing, event loop...)':<44} {rest:7.2f} ms/check "
+            f"{100 * rest / total_ms if total_ms else 0:4.0f}%"
+        )
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.2f}/{five:.2f} on {os.cpu_count()} cores"
@@ -477,6 +560,12 @@ def main() -> None:
         help="cProfile the event loop's thread (with extraction inline unless --executor)",
     )
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="CPU per check by stage (extraction, diff, edits, capture, reads, writes), with "
+        "extraction inline unless --executor",
+    )
     parser.add_argument("--db", help="database URL (default: a new SQLite file)")
     parser.add_argument("--concurrency", type=int, default=16, help="fetch limits (global, host)")
     parser.add_argument(
@@ -529,7 +618,9 @@ def main() -> None:
         }
     )
     database = Database(url)
-    executor = make_executor(args.executor or ("inline" if args.profile else "default"))
+    inline = args.profile or args.stages
+    executor = make_executor(args.executor or ("inline" if inline else "default"))
+    stages = Stages() if args.stages else None
     print(
         f"extraction in {type(executor).__name__ if executor else 'run_poll default'}; "
         f"fetch concurrency {limit}; database {database.engine.dialect.name}"
@@ -543,6 +634,8 @@ def main() -> None:
         # CPU time: a loaded machine does not inflate the figures
         profiler = cProfile.Profile(time.process_time) if args.profile else None
         gc_timer.take()
+        if stages is not None:
+            stages.take()
         start, before = time.perf_counter(), cpu_seconds(site_pid)
         if profiler:
             profiler.enable()
@@ -576,6 +669,8 @@ def main() -> None:
             print(f"  poller in gc: {gc_seconds * 1000 / n:.2f} ms/check {collections}")
         if summary.failures:
             print("  first problems:", summary.problems[:3])
+        if stages is not None:
+            stages.show(stages.take(), main_ms + others_ms, n)
         if profiler:
             print(f"--- {label}: own time by area")
             for area, seconds in areas(profiler):
