@@ -81,7 +81,7 @@ class _Weights(dict[str, int]):
 
 
 _WEIGHTS = _Weights()
-_WEIGHTS_MAX = 100_000
+_WEIGHTS_MAX = 4_096  # a few hundred KB at most: exports run analyses over whole archives
 
 
 def _units(text: str, cache: dict[str, list[str]] | None = None) -> dict[str, int]:
