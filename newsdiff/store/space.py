@@ -190,10 +190,29 @@ def _empty_parts() -> dict[str, int | None]:
     return {key: 0 for key, _label in PARTS}
 
 
+#: the bytes of every table and index: one row each (SQLite 3.31+), or every page's, summed
+DBSTAT_QUERIES = (
+    "SELECT name, pgsize FROM dbstat WHERE aggregate = 1",
+    "SELECT name, sum(pgsize) FROM dbstat GROUP BY name",
+)
+
+
+def _dbstat_sizes(session: Session) -> list[Any]:
+    """``(name, bytes)`` of every table and index, by the first of :data:`DBSTAT_QUERIES` this
+    SQLite runs; the last one's error when none does (no ``dbstat`` in this build)."""
+    for n, query in enumerate(DBSTAT_QUERIES, 1):
+        try:
+            with session.begin_nested():  # a failure leaves the transaction usable
+                return list(session.execute(text(query)).all())
+        except DBAPIError:
+            if n == len(DBSTAT_QUERIES):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _dbstat_parts(session: Session, columns: list[str]) -> tuple[dict[str, int | None], int | None]:
     """SQLite, from ``dbstat``: every table's and index's pages (step 1 of the module doc)."""
-    with session.begin_nested():  # a missing dbstat fails here, leaving the transaction usable
-        sizes = session.execute(text("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")).all()
+    sizes = _dbstat_sizes(session)
     owners = {
         name: (kind, table)
         for name, kind, table in session.execute(

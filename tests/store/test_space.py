@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
 from newsdiff.store import space
 from newsdiff.store.articles import get_or_create_outlet, track_article
@@ -137,10 +136,12 @@ def test_without_dbstat_the_lengths_are_summed(
     try:
         texts = _archive(database)
 
-        def no_dbstat(*_args: object) -> None:
-            raise OperationalError("SELECT ... FROM dbstat", {}, Exception("no such table: dbstat"))
-
-        monkeypatch.setattr(space, "_dbstat_parts", no_dbstat)
+        # as on a SQLite built without dbstat
+        monkeypatch.setattr(
+            space,
+            "DBSTAT_QUERIES",
+            ("SELECT name, pgsize FROM no_dbstat", "SELECT x FROM no_dbstat"),
+        )
         with database.read() as session:
             report = measure_space(session, None)
     finally:
@@ -175,3 +176,25 @@ def test_free_pages_are_counted(sqlite_url: str) -> None:
     assert free > 0
     assert report.parts["free"] == free * 4096
     assert sum(v or 0 for v in report.parts.values()) == report.database_bytes
+
+
+def test_an_older_sqlite_sums_dbstat_pages(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(sqlite_url)
+    try:
+        _archive(database)
+        with database.read() as session:
+            expected = measure_space(session, None)
+        # as on SQLite before 3.31: dbstat has no "aggregate" column
+        older = (
+            "SELECT name, pgsize FROM dbstat WHERE no_such_column = 1",
+            space.DBSTAT_QUERIES[1],
+        )
+        monkeypatch.setattr(space, "DBSTAT_QUERIES", older)
+        with database.read() as session:
+            report = measure_space(session, None)
+    finally:
+        database.dispose()
+    assert report.method == "dbstat"
+    assert report.parts == expected.parts and report.database_bytes == expected.database_bytes
