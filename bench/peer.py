@@ -14,15 +14,29 @@ Each round runs, for each tool (the order alternating between rounds):
 
 - nothing to do: ``newsdiff poll`` with nothing due; ``urlwatch`` with an empty urls.yaml. This
   is the fixed cost of a run (start-up, config, opening the store);
+- one: one page due (``newsdiff poll`` without --force, the first article made due; urlwatch
+  with a list of that one page): the fixed cost of a run that has work;
 - unchanged: every page served again as it was;
 - changed: every page's text edited (fetch, extract, diff and store for newsdiff; urlwatch
   compares, diffs and reports the raw page).
 
-A check's CPU is (its run's CPU - the same round's nothing-to-do run) / pages. Figures are
-medians over the rounds with the spread (min-max) in brackets; ratios are newsdiff / urlwatch,
-taken per round and then summarised the same way. Run with ``--validators on`` the site sends
-ETag and Last-Modified and answers conditional GETs with 304 (both tools send them back);
-``off`` (the default) makes every unchanged check fetch the whole page; ``both`` runs each.
+A check's CPU is the slope (its run's CPU - the same round's one-page run) / (pages - 1): since
+``newsdiff poll`` decides "nothing due" without loading SQLAlchemy, its run with nothing to do is
+no longer the fixed part of a run with work, and subtracting it would charge the import of the
+poll's code to the checks. Figures are medians over the rounds with the spread (min-max) in
+brackets; ratios are newsdiff / urlwatch, taken per round and then summarised the same way.
+Run with ``--validators on`` the site sends ETag and Last-Modified and answers conditional GETs
+with 304 (both tools send them back); ``off`` (the default) makes every unchanged check fetch the
+whole page; ``both`` runs each.
+
+With ``--worker [ADMIN_URL]`` one ``newsdiff worker`` process runs the same rounds on a
+PostgreSQL database of its own (:func:`setup_worker`: a worker started per round, all articles
+made due, stopped with SIGTERM once each page has a new check; with nothing to do, once its
+scheduler has run a tick); its figures are printed against urlwatch's of the same rounds.
+
+Both tools run with bytecode cached in a private ``PYTHONPYCACHEPREFIX`` (filled by the first
+runs, not measured), as an installed copy has it: with ``PYTHONDONTWRITEBYTECODE`` set, newsdiff
+was compiled from source at every run and urlwatch was not.
 """
 
 from __future__ import annotations
@@ -33,6 +47,8 @@ import json
 import os
 import resource
 import shutil
+import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -83,39 +99,31 @@ def measured(cmd: list[str], env: dict[str, str], keep: set[int]) -> tuple[float
     if proc.returncode != 0:
         what = " ".join(cmd[:4])
         raise SystemExit(f"{what}... failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    deadline = time.monotonic() + 60
-    while True:
-        left = _children() - keep
-        if not left:
-            break
-        for pid in left:
-            try:
-                os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
-        if time.monotonic() > deadline:
-            print(f"  warning: processes {sorted(left)} still running; their CPU is not counted")
-            break
-        time.sleep(0.02)
+    _reap(keep)
     return _children_cpu() - before, proc.stdout
 
 
 @dataclass
 class Tool:
-    """One tool's commands: ``run`` checks every page, ``idle`` has nothing to do."""
+    """One tool's commands: ``run`` checks every page, ``idle`` has nothing to do, ``one``
+    checks one page (after ``prepare_one``, which makes it due)."""
 
     name: str
     run: list[str]
     idle: list[str]
+    one: list[str] = field(default_factory=list)
+    prepare_one: Callable[[], None] = lambda: None
     check: Callable[[str, str], str | None] = lambda _kind, _out: None
     cpu: dict[str, list[float]] = field(default_factory=dict)
+    #: runs one round of ``kind`` itself (the worker): its tree's CPU seconds and a problem
+    runner: Callable[[str, set[int]], tuple[float, str | None]] | None = None
 
 
 def _newsdiff_check(pages: int) -> Callable[[str, str], str | None]:
     def check(kind: str, out: str) -> str | None:
         summary = json.loads(out)
-        want = {"first": pages, "changed": pages, "unchanged": 0, "idle": 0}[kind]
-        checks = 0 if kind == "idle" else pages
+        want = {"first": pages, "changed": pages, "unchanged": 0, "idle": 0, "one": 0}[kind]
+        checks = {"idle": 0, "one": 1}.get(kind, pages)
         if summary["checks"] != checks or summary["new_versions"] != want or summary["failures"]:
             return f"newsdiff {kind}: {summary}"
         return None
@@ -140,6 +148,12 @@ def setup(base: str, pages: int, tmp: Path) -> tuple[Tool, Tool, dict[str, str]]
     }
     env.pop("NEWSDIFF_CONFIG", None)
     env.pop("NEWSDIFF_DATABASE_URL", None)
+    # bytecode cached, as an installed copy has it (pip compiles a package as it installs it):
+    # with PYTHONDONTWRITEBYTECODE set (some sandboxes and containers), newsdiff's modules were
+    # compiled from source at every run, urlwatch's came compiled from its install. A private
+    # cache, filled by the first runs (not measured), serves both alike.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     url = f"sqlite:///{tmp / 'newsdiff' / 'newsdiff.sqlite'}"
     (tmp / "newsdiff").mkdir()
     config = tmp / "newsdiff" / "config.toml"
@@ -154,13 +168,24 @@ def setup(base: str, pages: int, tmp: Path) -> tuple[Tool, Tool, dict[str, str]]
         track_url(database, f"{base}/news/{i}", outlet="Bench Times")
     database.dispose()
     poll = [sys.executable, "-m", "newsdiff", "--config", str(config), "poll", "--json"]
-    newsdiff = Tool("newsdiff", [*poll, "--force"], poll, _newsdiff_check(pages))
+
+    def one_due() -> None:  # the first page due a while ago, the others as they are
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        with conn:
+            conn.execute(
+                "UPDATE articles SET next_check_at = '2000-01-01 00:00:00.000000' "
+                "WHERE id = (SELECT min(id) FROM articles)"
+            )
+        conn.close()
+
+    newsdiff = Tool("newsdiff", [*poll, "--force"], poll, poll, one_due, _newsdiff_check(pages))
 
     peer_dir = tmp / "urlwatch"
     peer_dir.mkdir()
     urls, empty = peer_dir / "urls.yaml", peer_dir / "empty.yaml"
     urls.write_text("---\n".join(f"url: {base}/news/{i}\n" for i in range(pages)))
     empty.write_text("")
+    (peer_dir / "one.yaml").write_text(f"url: {base}/news/0\n")
     exe = shutil.which("urlwatch", path=str(Path(sys.executable).parent)) or "urlwatch"
 
     def urlwatch(jobs: Path, cache: str) -> list[str]:
@@ -176,10 +201,158 @@ def setup(base: str, pages: int, tmp: Path) -> tuple[Tool, Tool, dict[str, str]]
             str(peer_dir / "hooks.py"),
         ]
 
-    peer = Tool("urlwatch", urlwatch(urls, "cache.db"), urlwatch(empty, "empty.db"))
+    peer = Tool(
+        "urlwatch",
+        urlwatch(urls, "cache.db"),
+        urlwatch(empty, "empty.db"),
+        urlwatch(peer_dir / "one.yaml", "one.db"),
+    )
     # the first run writes urlwatch's default config (reports on stdout, as people have it)
     subprocess.run(peer.idle, env=env, capture_output=True, check=True)
     return newsdiff, peer, env
+
+
+def _reap(keep: set[int], deadline_s: float = 60) -> None:
+    """Wait for whatever our runs left behind (adopted orphans), so that their CPU is counted."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        left = _children() - keep
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        if time.monotonic() > deadline:
+            print(f"  warning: processes {sorted(left)} still running; their CPU is not counted")
+            return
+        time.sleep(0.02)
+
+
+def setup_worker(
+    base: str, pages: int, tmp: Path, env: dict[str, str], admin_url: str
+) -> tuple[Tool, Callable[[], None]]:
+    """One ``newsdiff worker`` process per round, on a PostgreSQL database of its own (created
+    on the server of ``admin_url``, dropped by the returned cleanup) tracking the same pages.
+
+    A round makes every tracked article due (what ``--force`` does for ``newsdiff poll``),
+    starts the worker, waits until it has recorded a check of each page, and stops it with
+    SIGTERM; with nothing to do, until its scheduler has run one tick. Its CPU is the worker's
+    whole tree's (its extraction threads, any processes); PostgreSQL's own is not counted
+    (urlwatch's SQLite, in its process, is)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from newsdiff.collect.articles import track_url
+    from newsdiff.store.db import Database, migrate
+    from newsdiff.workers.schema import prepare
+
+    name = f"newsdiff_bench_peer_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+        conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    url = (
+        make_url(admin_url)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    migrate(url)
+    prepare(url)
+    database = Database(url)
+    for i in range(pages):
+        track_url(database, f"{base}/news/{i}", outlet="Bench Times")
+    database.dispose()
+    (tmp / "worker").mkdir()
+    config = tmp / "worker" / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{url}"\n\n[fetch]\n'
+        'user_agent = "newsdiff-bench/1 (+mailto:bench@localhost)"\n'
+        f"concurrency = {CONCURRENCY}\nper_host_concurrency = {CONCURRENCY}\ntimeout_s = 60\n\n"
+        # jobs at once as fetches at once; a tick a second, so that a round starts at once
+        f"[workers]\nconcurrency = {CONCURRENCY}\ntick_s = 1\n"
+    )
+    cmd = [sys.executable, "-m", "newsdiff", "--config", str(config), "worker"]
+
+    def scalar(sql: str) -> int:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            row = conn.execute(sql.encode()).fetchone()
+            return int(row[0]) if row else 0
+
+    # the latest tick deferred (finished jobs are deleted: a tick is done when it was deferred
+    # after the start and its job is no longer waiting or running)
+    ticks_sql = (
+        "SELECT coalesce(max(id), 0) FROM procrastinate_periodic_defers "
+        "WHERE task_name = 'newsdiff.schedule'"
+    )
+    ticking_sql = (
+        "SELECT count(*) FROM procrastinate_jobs "
+        "WHERE task_name = 'newsdiff.schedule' AND status IN ('todo', 'doing')"
+    )
+
+    def runner(kind: str, keep: set[int]) -> tuple[float, str | None]:
+        if kind == "one":
+            scalar(
+                "WITH due AS (UPDATE articles SET next_check_at = now() "
+                "WHERE id = (SELECT min(id) FROM articles) RETURNING 1) SELECT count(*) FROM due"
+            )
+        elif kind != "idle":
+            scalar(
+                "WITH due AS (UPDATE articles SET next_check_at = now() "
+                "WHERE status = 'tracking' RETURNING 1) SELECT count(*) FROM due"
+            )
+        wanted = {"idle": 0, "one": 1}.get(kind, pages)
+        checks, versions, ticks = (
+            scalar("SELECT count(*) FROM checks"),
+            scalar("SELECT count(*) FROM versions"),
+            scalar(ticks_sql),
+        )
+        log = tmp / "worker" / f"{kind}.log"
+        before = _children_cpu()
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + 600
+        problem = None
+        while True:
+            if proc.poll() is not None:
+                problem = f"worker exited ({proc.returncode}): {log.read_text()[-2000:]}"
+                break
+            done = (
+                scalar(ticks_sql) > ticks and not scalar(ticking_sql)
+                if kind == "idle"
+                else scalar("SELECT count(*) FROM checks") >= checks + wanted
+            )
+            if done:
+                break
+            if time.monotonic() > deadline:
+                problem = f"worker {kind}: not done in 600 s"
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                problem = problem or f"worker {kind}: did not stop on SIGTERM within 120 s"
+        _reap(keep)
+        seconds = _children_cpu() - before
+        new_checks = scalar("SELECT count(*) FROM checks") - checks
+        new_versions = scalar("SELECT count(*) FROM versions") - versions
+        want = {"first": pages, "changed": pages}.get(kind, 0)
+        if problem is None and (new_checks != wanted or new_versions != want):
+            problem = f"worker {kind}: {new_checks} checks, {new_versions} new versions"
+        return seconds, problem
+
+    def cleanup() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+    return Tool("worker", cmd, cmd, runner=runner), cleanup
 
 
 def _summary(values: list[float], unit: str = "", digits: int = 1) -> str:
@@ -196,8 +369,11 @@ def run_peer(
     validators: bool,
     revise: Callable[[int, int, bool], None],
     site_pid: int,
+    worker_admin: str | None = None,
 ) -> dict[str, list[float]]:
-    """The rounds on one site setting; prints each run and the summary, returns the ratios."""
+    """The rounds on one site setting; prints each run and the summary, returns the ratios
+    (``worker ...`` keys for the worker's). ``worker_admin``: a PostgreSQL URL on whose server
+    one ``newsdiff worker`` process runs the same rounds (:func:`setup_worker`)."""
     if importlib.util.find_spec("urlwatch") is None and shutil.which("urlwatch") is None:
         raise SystemExit("urlwatch is not installed: pip install -e '.[bench]'")
     reaper = become_subreaper()
@@ -206,7 +382,11 @@ def run_peer(
     text_rev = 0
     revise(text_rev, 0, validators)
     newsdiff, peer, env = setup(base, pages, tmp)
-    tools = (newsdiff, peer)
+    tools: tuple[Tool, ...] = (newsdiff, peer)
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    if worker_admin:
+        worker, cleanup = setup_worker(base, pages, tmp, env, worker_admin)
+        tools = (newsdiff, peer, worker)
     print(
         f"site validators {'on (ETag, Last-Modified, 304)' if validators else 'off'}; "
         f"{CONCURRENCY} fetches at once each; {rounds} rounds; "
@@ -214,59 +394,71 @@ def run_peer(
     )
 
     def one(tool: Tool, kind: str) -> None:
-        cmd = tool.idle if kind == "idle" else tool.run
-        seconds, out = measured(cmd, env, keep)
-        problem = tool.check(kind, out)
+        if tool.runner is not None:
+            seconds, problem = tool.runner(kind, keep)
+        else:
+            if kind == "one":
+                tool.prepare_one()
+            cmd = {"idle": tool.idle, "one": tool.one}.get(kind, tool.run)
+            seconds, out = measured(cmd, env, keep)
+            problem = tool.check(kind, out)
         if problem:
             print(f"  unexpected: {problem}")
         tool.cpu.setdefault(kind, []).append(seconds)
 
-    for tool in tools:  # first sight: not measured against anything, shown for scale
-        one(tool, "first")
-    for r in range(rounds):
-        order = tools if r % 2 == 0 else tools[::-1]
-        for kind in ("idle", "unchanged", "changed"):
-            if kind == "changed":
-                text_rev += 1
-                revise(text_rev, 0, validators)
-            for tool in order:
-                one(tool, kind)
-        line = " | ".join(
-            f"{t.name} idle {t.cpu['idle'][-1]:.2f}s unchanged {t.cpu['unchanged'][-1]:.2f}s "
-            f"changed {t.cpu['changed'][-1]:.2f}s"
-            for t in tools
-        )
-        print(f"  round {r + 1}: CPU {line}")
+    try:
+        for tool in tools:  # first sight: not measured against anything, shown for scale
+            one(tool, "first")
+            one(tool, "one")  # and urlwatch's first sight of its one-page list
+        for r in range(rounds):
+            order = tools if r % 2 == 0 else tools[::-1]
+            for kind in ("idle", "one", "unchanged", "changed"):
+                if kind == "changed":
+                    text_rev += 1
+                    revise(text_rev, 0, validators)
+                for tool in order:
+                    one(tool, kind)
+            line = " | ".join(
+                f"{t.name} idle {t.cpu['idle'][-1]:.2f}s one {t.cpu['one'][-1]:.2f}s "
+                f"unchanged {t.cpu['unchanged'][-1]:.2f}s "
+                f"changed {t.cpu['changed'][-1]:.2f}s"
+                for t in tools
+            )
+            print(f"  round {r + 1}: CPU {line}")
+    finally:
+        cleanup()
 
     def per_check(tool: Tool, kind: str) -> list[float]:
+        # the slope: what checking every page cost beyond checking one (the first run of each
+        # kind, first sight, is not counted: cpu[kind] holds the rounds' runs only)
+        ones = tool.cpu["one"][1:]
         return [
-            (run - idle) * 1000 / pages
-            for run, idle in zip(tool.cpu[kind], tool.cpu["idle"], strict=True)
+            (run - one) * 1000 / (pages - 1) for run, one in zip(tool.cpu[kind], ones, strict=True)
         ]
 
     ratios: dict[str, list[float]] = {}
-    print(f"{'CPU (median [min-max])':<26} {'newsdiff':>22} {'urlwatch':>22} {'ratio':>20}")
-    for kind, unit in (("unchanged", " ms"), ("changed", " ms"), ("idle", " s")):
-        if kind == "idle":
-            mine, theirs = newsdiff.cpu["idle"], peer.cpu["idle"]
-            label = "run with nothing to do"
-        else:
-            mine, theirs = per_check(newsdiff, kind), per_check(peer, kind)
-            label = f"per {kind} check"
-        ratios[kind] = [a / b for a, b in zip(mine, theirs, strict=True)]
-        print(
-            f"{label:<26} {_summary(mine, unit, 2 if unit == ' s' else 1):>22} "
-            f"{_summary(theirs, unit, 2 if unit == ' s' else 1):>22} "
-            f"{_summary(ratios[kind], 'x', 2):>20}"
-        )
-    first = {t.name: t.cpu["first"][0] * 1000 / pages for t in tools}
-    print(
-        f"(first sight, one run, whole run / pages: newsdiff {first['newsdiff']:.1f} ms, "
-        f"urlwatch {first['urlwatch']:.1f} ms)"
-    )
+    for ours in tools[:1] + tools[2:]:
+        prefix = "" if ours is newsdiff else f"{ours.name} "
+        mine_name = "newsdiff poll" if ours is newsdiff else "newsdiff worker"
+        print(f"{'CPU (median [min-max])':<26} {mine_name:>22} {'urlwatch':>22} {'ratio':>20}")
+        for kind, unit in (("unchanged", " ms"), ("changed", " ms"), ("idle", " s")):
+            if kind == "idle":
+                mine, theirs = ours.cpu["idle"], peer.cpu["idle"]
+                label = "run with nothing to do"
+            else:
+                mine, theirs = per_check(ours, kind), per_check(peer, kind)
+                label = f"per {kind} check"
+            ratios[prefix + kind] = [a / b for a, b in zip(mine, theirs, strict=True)]
+            print(
+                f"{label:<26} {_summary(mine, unit, 2 if unit == ' s' else 1):>22} "
+                f"{_summary(theirs, unit, 2 if unit == ' s' else 1):>22} "
+                f"{_summary(ratios[prefix + kind], 'x', 2):>20}"
+            )
+    first = ", ".join(f"{t.name} {t.cpu['first'][0] * 1000 / pages:.1f} ms" for t in tools)
+    print(f"(first sight, one run, whole run / pages: {first})")
     goals = (("unchanged", 1.0), ("idle", 2.0))
     print(
-        "goals (issue 17 item 6): "
+        "goals (issue 17 item 6), newsdiff poll: "
         + ", ".join(
             f"{k} <= {g:.1f}x: {'met' if statistics.median(ratios[k]) <= g else 'NOT met'}"
             for k, g in goals

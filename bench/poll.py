@@ -574,6 +574,14 @@ def main() -> None:
         help="run the peer's command and `newsdiff poll` side by side instead (bench/peer.py)",
     )
     parser.add_argument(
+        "--worker",
+        nargs="?",
+        const="postgresql://postgres@127.0.0.1:5432/postgres",
+        metavar="ADMIN_URL",
+        help="with --peer: also one `newsdiff worker` process on a PostgreSQL database made on "
+        "this server for the run (default postgresql://postgres@127.0.0.1:5432/postgres)",
+    )
+    parser.add_argument(
         "--validators",
         choices=["off", "on", "both"],
         default="off",
@@ -603,7 +611,7 @@ def main() -> None:
 
         rounds = max(args.repeat, 3)
         for setting in ("off", "on") if args.validators == "both" else (args.validators,):
-            run_peer(base, pages, rounds, setting == "on", revise, site_pid)
+            run_peer(base, pages, rounds, setting == "on", revise, site_pid, args.worker)
             print(load())
         server.terminate()
         return
