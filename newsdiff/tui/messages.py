@@ -9,17 +9,84 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # SQLAlchemy behind them: imported in workers, after the first frame
     from newsdiff.store.search import SearchHit
-    from newsdiff.timeline.items import ArticleItem, TimelineItem  # (not SQLAlchemy: ditto)
+    from newsdiff.timeline.items import (  # (not SQLAlchemy: ditto)
+        ArticleItem,
+        GroupKey,
+        Overview,
+        TimelineItem,
+        VersionItem,
+    )
     from newsdiff.timeline.series import Series
+    from newsdiff.tui.widgets.diff_view import DiffResult
 
 
-class Loaded(Message, bubble=False):
-    """A worker's result for the widget that started it; ``token`` tells stale ones apart."""
+class Result(Message, bubble=False):
+    """A worker's result for the widget that started it (:func:`newsdiff.tui.jobs.deliver`);
+    ``token`` tells stale ones apart. One subclass per kind of result, each handled by the
+    widget that asks for it; a subclass says ``bubble=False`` again (Textual's default is
+    True for each class)."""
 
-    def __init__(self, token: int, payload: object) -> None:
+    def __init__(self, token: int) -> None:
         super().__init__()
         self.token = token
-        self.payload = payload
+
+
+class OverviewLoaded(Result, bubble=False):
+    """The main screen's story (or every article) and its timeline."""
+
+    def __init__(self, token: int, overview: Overview) -> None:
+        super().__init__(token)
+        self.overview = overview
+
+
+class DatabaseOpened(Result, bubble=False):
+    """The main screen's database is open (after a timeline read straight from SQLite)."""
+
+
+class GroupFound(Result, bubble=False):
+    """The timeline row of an article reached from the command palette (every article shown)."""
+
+    def __init__(self, token: int, key: GroupKey) -> None:
+        super().__init__(token)
+        self.key = key
+
+
+class LinkToggled(Result, bubble=False):
+    """Article ``article_id`` is now linked to event ``event_id`` by hand, or unlinked."""
+
+    def __init__(self, token: int, event_id: int, article_id: int, linked: bool) -> None:
+        super().__init__(token)
+        self.event_id = event_id
+        self.article_id = article_id
+        self.linked = linked
+
+
+class ArticlesLoaded(Result, bubble=False):
+    """The coverage pane's articles; ``select`` the one to select (None: the first)."""
+
+    def __init__(self, token: int, items: list[ArticleItem], select: int | None) -> None:
+        super().__init__(token)
+        self.items = items
+        self.select = select
+
+
+class VersionsLoaded(Result, bubble=False):
+    """The versions pane's versions; ``select`` the number to select (None: the latest)."""
+
+    def __init__(self, token: int, items: list[VersionItem], select: int | None) -> None:
+        super().__init__(token)
+        self.items = items
+        self.select = select
+
+
+class DiffComputed(Result, bubble=False):
+    """A laid-out diff for the diff view (a long article's first screens, then the whole);
+    ``top``: shown from its top, else back at the change the reader was at."""
+
+    def __init__(self, token: int, result: DiffResult, top: bool) -> None:
+        super().__init__(token)
+        self.result = result
+        self.top = top
 
 
 class Failed(Message, bubble=False):

@@ -7,7 +7,7 @@ import pytest
 
 from newsdiff.store.db import Database
 from newsdiff.timeline.items import Overview
-from newsdiff.tui.messages import Loaded
+from newsdiff.tui.messages import OverviewLoaded
 from tests.tui.conftest import SIZE, build, main, settle
 from tests.tui.data import Filled
 
@@ -23,10 +23,10 @@ async def test_a_stale_overview_is_dropped(db: Database, filled: Filled) -> None
         assert shown is not None and not shown.empty
         late = Overview(story=None, items=[], stories=[], articles=0)
         stale = screen.tokens["overview"] - 1  # a request made before the one now shown
-        screen.post_message(Loaded(stale, late))
+        screen.post_message(OverviewLoaded(stale, late))
         await settle(pilot)
         assert screen.overview is shown
         # the same result with the current token is taken
-        screen.post_message(Loaded(screen.tokens["overview"], late))
+        screen.post_message(OverviewLoaded(screen.tokens["overview"], late))
         await settle(pilot)
         assert screen.overview is late

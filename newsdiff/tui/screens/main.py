@@ -26,11 +26,14 @@ from newsdiff.text import plural, printable
 from newsdiff.tui.jobs import deliver
 from newsdiff.tui.messages import (
     ArticleSelected,
+    DatabaseOpened,
     Failed,
+    GroupFound,
     GroupSelected,
-    Loaded,
+    LinkToggled,
     Measured,
     Opened,
+    OverviewLoaded,
     PairSelected,
 )
 from newsdiff.tui.widgets.coverage import CoveragePane
@@ -360,17 +363,18 @@ class MainScreen(Screen[None]):
             except NotFound:  # no such story: the full path says so
                 quick = None
             if quick is not None:
-                first = quick
+                first = OverviewLoaded(token, quick)
                 deliver(self, token, lambda: first)
                 return
             # not before the first frame is drawn (the first load starts after it; a guard)
             self._drawn.wait(FIRST_FRAME_WAIT)
 
-        def job() -> Overview:
+        def job() -> OverviewLoaded:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with database.read() as session:
-                return browse.load_overview(session, slug, all_articles=all_articles)
+                overview = browse.load_overview(session, slug, all_articles=all_articles)
+            return OverviewLoaded(token, overview)
 
         deliver(self, token, job)
 
@@ -378,27 +382,30 @@ class MainScreen(Screen[None]):
     def _open(self, token: int) -> None:
         database = self.database
 
-        def job() -> None:
+        def job() -> DatabaseOpened:
             if isinstance(database, LazyDatabase):
                 database.open()
+            return DatabaseOpened(token)
 
         deliver(self, token, job)
 
-    def on_loaded(self, message: Loaded) -> None:
-        from newsdiff.timeline.items import GroupKey, Overview  # loaded by now
+    def on_overview_loaded(self, message: OverviewLoaded) -> None:
+        if message.token == self.tokens["overview"]:
+            self.pending = False
+            self._show_overview(message.overview)
+            self.footer.release()  # its keys come after the timeline's frame
 
-        payload = message.payload
-        if isinstance(payload, Overview):
-            if message.token == self.tokens["overview"]:
-                self.pending = False
-                self._show_overview(payload)
-                self.footer.release()  # its keys come after the timeline's frame
-        elif isinstance(payload, GroupKey):  # an article reached from the palette
-            if message.token == self.tokens["jump"]:
-                self._show_group(payload)
-        elif isinstance(payload, tuple):  # a link toggled
-            if message.token == self.tokens["link"]:
-                self._show_link(*payload)
+    def on_database_opened(self, message: DatabaseOpened) -> None:
+        """Nothing to show: the panes' loads wait for it themselves, and a failure to open
+        comes as :class:`Failed` (which quits with its reason)."""
+
+    def on_group_found(self, message: GroupFound) -> None:  # an article from the palette
+        if message.token == self.tokens["jump"]:
+            self._show_group(message.key)
+
+    def on_link_toggled(self, message: LinkToggled) -> None:
+        if message.token == self.tokens["link"]:
+            self._show_link(message.event_id, message.article_id, message.linked)
 
     def on_failed(self, message: Failed) -> None:
         self.footer.release()
@@ -645,11 +652,12 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="link")
     def _toggle_link(self, token: int, event_id: int, article_id: int) -> None:
-        def job() -> tuple[int, int, bool]:
+        def job() -> LinkToggled:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with self.database.write() as session:
-                return event_id, article_id, browse.toggle_link(session, event_id, article_id)
+                linked = browse.toggle_link(session, event_id, article_id)
+            return LinkToggled(token, event_id, article_id, linked)
 
         deliver(self, token, job)
 
@@ -752,10 +760,10 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="jump")
     def _find_group(self, token: int, article_id: int) -> None:
-        def job() -> GroupKey:
+        def job() -> GroupFound:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with self.database.read() as session:
-                return browse.article_group(session, article_id)
+                return GroupFound(token, browse.article_group(session, article_id))
 
         deliver(self, token, job)

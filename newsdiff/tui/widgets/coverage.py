@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -13,7 +13,7 @@ from textual import work
 from newsdiff.store.lazy import LazyDatabase
 from newsdiff.text import plural
 from newsdiff.tui.jobs import deliver
-from newsdiff.tui.messages import ArticleSelected, Loaded
+from newsdiff.tui.messages import ArticleSelected, ArticlesLoaded
 from newsdiff.tui.safe import cell, safe_text, when
 from newsdiff.tui.widgets.table import Column, PaneTable
 
@@ -73,7 +73,7 @@ class CoveragePane(PaneTable["ArticleItem"]):
 
     @work(thread=True, exclusive=True, group="coverage")
     def _fetch(self, token: int, key: GroupKey, select: int | None) -> None:
-        def job() -> tuple[list[ArticleItem], int | None]:
+        def job() -> ArticlesLoaded:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with self.database.read() as session:
@@ -81,15 +81,15 @@ class CoveragePane(PaneTable["ArticleItem"]):
                 if select is not None and all(i.article_id != select for i in items):
                     extra = browse.article_item(session, select, key.event_id)
                     items.append(replace(extra, linked=False) if key.is_event else extra)
-            return items, select
+            return ArticlesLoaded(token, items, select)
 
         deliver(self, token, job)
 
-    def on_loaded(self, message: Loaded) -> None:
+    def on_articles_loaded(self, message: ArticlesLoaded) -> None:
         if message.token != self.token:
             return
         self.pending = False
-        items, select = cast("tuple[list[ArticleItem], int | None]", message.payload)
+        items, select = message.items, message.select
         self.border_subtitle = plural(len(items), "article")
         index = 0
         if select is not None:

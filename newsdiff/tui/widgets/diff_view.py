@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -39,7 +39,7 @@ from newsdiff.tui.diff_layout import (
 )
 from newsdiff.tui.edit_text import summary
 from newsdiff.tui.jobs import deliver
-from newsdiff.tui.messages import Failed, Loaded
+from newsdiff.tui.messages import DiffComputed, Failed
 from newsdiff.tui.selection import selected_span, selected_text, selection_side
 
 if TYPE_CHECKING:  # the diff engine, and the row types, load in workers after the first frame
@@ -67,7 +67,9 @@ class _Request:
 
 
 @dataclass(frozen=True)
-class _Result:
+class DiffResult:
+    """A pair of versions diffed and laid out for ``request`` (:class:`DiffComputed`)."""
+
     request: _Request
     pair: VersionPair
     diff: DocumentDiff
@@ -224,7 +226,7 @@ class DiffView(ScrollView, can_focus=True):
             # them together takes a few ms, so at once, and the very next frame shows it (a
             # worker would cost a frame or two more); anything to wrap goes to a worker
             laid = layout_diff(pair, self.diff, options, cache=self._cache)
-            self._apply(_Result(self.request, pair, self.diff, laid, self._cache), top)
+            self._apply(DiffResult(self.request, pair, self.diff, laid, self._cache), top)
             return
         self.border_subtitle = "laying out…" if cached else "loading…"
         self.call_after_refresh(self._compute, self.token, self.request, cached, options, top)
@@ -238,7 +240,7 @@ class DiffView(ScrollView, can_focus=True):
         options: LayoutOptions,
         top: bool,
     ) -> None:
-        def job() -> tuple[_Result, bool]:
+        def job() -> DiffComputed:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             if cached is None:
@@ -253,25 +255,24 @@ class DiffView(ScrollView, can_focus=True):
                 # said to be on their way), the rest when laid out and its edits typed.
                 early = layout_diff(pair, diff, options, limit=EARLY_ENTRIES, cache=cache)
                 if not get_current_worker().is_cancelled:
-                    result = _Result(request, pair, diff, early, cache)
-                    self.post_message(Loaded(token, (result, top)))
+                    result = DiffResult(request, pair, diff, early, cache)
+                    self.post_message(DiffComputed(token, result, top))
                 pair = browse.with_edits(pair)
                 laid = layout_diff(pair, diff, options, cache=cache)
-                return _Result(request, pair, diff, laid, cache), False
+                return DiffComputed(token, DiffResult(request, pair, diff, laid, cache), False)
             pair = browse.with_edits(pair)  # typed now when not stored for this pair
             laid = layout_diff(pair, diff, options, cache=cache)
-            return _Result(request, pair, diff, laid, cache), top
+            return DiffComputed(token, DiffResult(request, pair, diff, laid, cache), top)
 
         deliver(self, token, job)
 
-    def on_loaded(self, message: Loaded) -> None:
+    def on_diff_computed(self, message: DiffComputed) -> None:
         message.stop()
         if message.token != self.token:
             return
-        result, top = cast(tuple[_Result, bool], message.payload)
-        self._apply(result, top)
+        self._apply(message.result, message.top)
 
-    def _apply(self, result: _Result, top: bool) -> None:
+    def _apply(self, result: DiffResult, top: bool) -> None:
         """Show a laid-out diff: from the top, or back at the change the reader was at."""
         self.pending = not result.layout.complete
         completes = not self.laid.complete and result.diff is self.diff

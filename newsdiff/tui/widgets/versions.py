@@ -6,7 +6,7 @@ be hidden (``t``)."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -15,7 +15,7 @@ from textual import work
 from newsdiff.store.lazy import Store
 from newsdiff.text import plural
 from newsdiff.tui.jobs import deliver
-from newsdiff.tui.messages import Loaded, PairSelected
+from newsdiff.tui.messages import PairSelected, VersionsLoaded
 from newsdiff.tui.safe import cell, safe_text, when
 from newsdiff.tui.widgets.table import Column, PaneTable
 
@@ -102,24 +102,23 @@ class VersionsPane(PaneTable["VersionItem"]):
 
     @work(thread=True, exclusive=True, group="versions")
     def _fetch(self, token: int, article_id: int, select: int | None) -> None:
-        def job() -> tuple[list[VersionItem], int | None]:
+        def job() -> VersionsLoaded:
             from newsdiff.timeline import browse  # SQLAlchemy: loaded in a worker
 
             with self.database.read() as session:
-                return browse.article_versions(session, article_id), select
+                return VersionsLoaded(token, browse.article_versions(session, article_id), select)
 
         deliver(self, token, job)
 
-    def on_loaded(self, message: Loaded) -> None:
+    def on_versions_loaded(self, message: VersionsLoaded) -> None:
         if message.token != self.token:
             return
         self.pending = False
-        items, select = cast("tuple[list[VersionItem], int | None]", message.payload)
-        self.all_items = items
+        items = self.all_items = message.items
         # within one year, the year goes to the border and the rows keep month, day and time
         years = {it.captured_at.year for it in items}
         self._year = years.pop() if len(years) == 1 else None
-        self._show(select)
+        self._show(message.select)
 
     def _show(self, select: int | None) -> None:
         """Fill the rows from :attr:`all_items` (without the trivial versions when hidden) and
