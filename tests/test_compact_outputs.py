@@ -1,7 +1,8 @@
 """Compact texts change nothing users see (issue 18 item 3): the same archive with its texts in
 compact form and in plain form (today's form before issue 18) gives the same exports, views,
-search results, typed edits, statistics, diffs, Atom feed and HTML site, on a generated archive
-here and on the demo's archive (tests/demo/test_demo.py uses :func:`same_outputs`)."""
+search results, typed edits, statistics, diffs, Atom feed, HTML site and TUI panes, on a
+generated archive here and on the demo's archive (tests/demo/test_demo.py uses
+:func:`same_outputs`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from newsdiff.cli import main
 from newsdiff.store.articles import get_or_create_outlet, track_article
@@ -24,6 +26,7 @@ from newsdiff.store.observations import Observation, record_observation
 from newsdiff.store.textstore import register_sqlite, text_sql
 from newsdiff.store.versions import VersionFields, latest_text
 from newsdiff.text import normalize_paragraphs
+from newsdiff.timeline.browse import article_versions, load_overview, load_pair, with_edits
 
 T0 = datetime(2009, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -110,6 +113,9 @@ def same_outputs(compact: Path, tmp_path: Path, queries: list[str], article: int
         run_on(db, "export", "html", "--out", str(tmp_path / f"site-{name}"))
         run_on(db, "export", "newsedits", "--out", str(tmp_path / f"ne-{name}.sqlite"))
     _same_tree(tmp_path / "site-c", tmp_path / "site-p")
+    shown = _tui_data(compact)
+    assert len(shown) > 10 and any("council" in str(item) for item in shown)
+    assert shown == _tui_data(plain)
     assert _dump(tmp_path / "ne-c.sqlite") == _dump(tmp_path / "ne-p.sqlite")
     for db in (compact, plain):  # the views, read as a Python user reads them
         conn = sqlite3.connect(db)
@@ -122,6 +128,25 @@ def same_outputs(compact: Path, tmp_path: Path, queries: list[str], article: int
         if db == compact:
             views = rows
     assert views == rows
+
+
+def _tui_data(db: Path) -> list[object]:
+    """What the TUI shows, as its data layer gives it: the overview of every article, each
+    article's versions pane, and each pair of versions its diff pane shows (with the edits)."""
+    database = Database(f"sqlite:///{db}")
+    shown: list[object] = []
+    try:
+        with database.read() as session:
+            shown.append(repr(load_overview(session, None, all_articles=True)))
+            for (aid,) in session.execute(text("SELECT id FROM articles ORDER BY id")):
+                versions = article_versions(session, aid)
+                shown.append(repr(versions))
+                for item in versions:
+                    old = item.number - 1 if item.number > 1 else None
+                    shown.append(repr(with_edits(load_pair(session, aid, old, item.number))))
+    finally:
+        database.dispose()
+    return shown
 
 
 def _same_tree(left: Path, right: Path) -> None:
