@@ -275,7 +275,7 @@ def run_cli(settings: Settings, tmp_path: Path, *args: str) -> tuple[int, str, s
         f'[database]\nurl = "{settings.database.url}"\n'
         '[fetch]\nuser_agent = "test/1 (+mailto:t@t.t)"\ntimeout_s = 5\n'
     )
-    heavy = ("sqlalchemy", "httpx", "trafilatura", "lxml", "alembic")
+    heavy = ("sqlalchemy", "httpx", "trafilatura", "lxml", "alembic", "pygments", "rich")
     code = (
         "import sys\n"
         "from newsdiff.cli import main\n"
@@ -327,6 +327,7 @@ def test_a_poll_with_one_due_article_checks_it(site: Site, sqlite_url: str, tmp_
     summary = json.loads(out)
     assert (summary["checks"], summary["new_versions"], summary["failures"]) == (1, 1, 0)
     assert "sqlalchemy" in loaded
+    assert "httpx" in loaded and "pygments" not in loaded  # not httpx's command-line client
     # and now that it is checked, the next run has nothing to do again
     status, out, err, loaded = run_cli(settings, tmp_path, "--json")
     assert (status, json.loads(out)["checks"], loaded) == (0, 0, [])
