@@ -389,7 +389,9 @@ def changes_seen(url: str, plan: Plan, t0: float, end: float) -> tuple[int, int,
     marker = re.compile(r"Revision marker (\d+) of article (\d+)")
     seen: dict[tuple[int, int], float] = {}
     with psycopg.connect(conninfo(url)) as conn:
-        for captured_at, paragraphs in conn.execute("SELECT captured_at, paragraphs FROM versions"):
+        for captured_at, paragraphs in conn.execute(
+            "SELECT captured_at, paragraphs FROM version_texts"  # the text as stored compactly
+        ):
             m = marker.search(paragraphs or "")
             if m:
                 key = (int(m.group(2)), int(m.group(1)))
