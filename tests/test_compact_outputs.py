@@ -117,17 +117,18 @@ def same_outputs(compact: Path, tmp_path: Path, queries: list[str], article: int
     assert len(shown) > 10 and any("council" in str(item) for item in shown)
     assert shown == _tui_data(plain)
     assert _dump(tmp_path / "ne-c.sqlite") == _dump(tmp_path / "ne-p.sqlite")
+    views = []
     for db in (compact, plain):  # the views, read as a Python user reads them
         conn = sqlite3.connect(db)
         register_sqlite(conn)
-        rows = [
-            conn.execute(f"SELECT * FROM {view} ORDER BY 1, 2").fetchall()
-            for view in ("version_texts", "latest_versions")
-        ]
+        views.append(
+            [
+                conn.execute(f"SELECT * FROM {view} ORDER BY 1, 2").fetchall()
+                for view in ("version_texts", "latest_versions")
+            ]
+        )
         conn.close()
-        if db == compact:
-            views = rows
-    assert views == rows
+    assert views[0] == views[1]
 
 
 def _tui_data(db: Path) -> list[object]:

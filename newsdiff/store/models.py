@@ -180,7 +180,9 @@ class Version(Base):
     modified_at: Mapped[datetime | None]
     # The text (one paragraph per line) is ``paragraphs``, read through ``newsdiff_text()``
     # from the stored form (newsdiff.store.textstore): the "paragraphs" column holds it as it
-    # is only for versions stored before the compact forms (text_codec NULL), else "".
+    # is only for versions stored before the compact forms (text_codec NULL), else "". A bulk
+    # ``insert(Version)`` skips the hook that encodes ``paragraphs`` and ignores that key: pass
+    # ``plain_paragraphs`` (the plain form) there.
     plain_paragraphs: Mapped[str] = mapped_column("paragraphs", Text, default="")
     text_codec: Mapped[str | None] = mapped_column(String(8))  # zstd / plain / delta
     text_data: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -559,6 +559,7 @@ def check_texts(
 ) -> list[TextProblem]:
     """Read back every version's stored text and check it against its digest (and, for a
     legacy plain text, that it is there). ``progress(done, total)`` after each batch."""
+    from sqlalchemy import bindparam
     from sqlalchemy import text as sql
 
     total = session.execute(sql("SELECT count(*) FROM versions")).scalar_one()
@@ -579,7 +580,7 @@ def check_texts(
         if wanted:
             for bid, data in session.execute(
                 sql("SELECT id, text_data FROM versions WHERE id IN :ids").bindparams(
-                    _expanding("ids")
+                    bindparam("ids", expanding=True)
                 ),
                 {"ids": sorted(wanted)},
             ):
@@ -601,9 +602,3 @@ def check_texts(
         if progress is not None:
             progress(done, total)
     return problems
-
-
-def _expanding(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
