@@ -43,6 +43,15 @@ HASHED_HEADLINES = ("h1", "og", "standfirst")
 LATER_HEADLINES = ("standfirst",)
 
 
+def standfirst_of(headlines: Mapping[str, object] | None) -> str | None:
+    """A stored version's standfirst: ``""`` when its page had none, ``None`` when the version
+    was stored before standfirsts were captured (the key is absent: see LATER_HEADLINES)."""
+    if headlines is None or "standfirst" not in headlines:
+        return None
+    value = headlines.get("standfirst")
+    return normalize_paragraph(value) if isinstance(value, str) else ""
+
+
 def text_hash(
     title: str, paragraphs: Iterable[str], headlines: Mapping[str, object] | None = None
 ) -> str:

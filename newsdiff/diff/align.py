@@ -542,6 +542,12 @@ class _Comparer:
         result = self.diff(_Para(old), _Para(new))
         return TitleDiff(result.changed, result.ops, result.ignored)
 
+    def standfirst(self, old: str | None, new: str | None) -> TitleDiff:
+        """The standfirst's diff; a side that was not looked for (``None``) is the other's."""
+        if old is None:
+            old = new or ""
+        return self.title(old, old if new is None else new)
+
     def compare(self, old_doc: Document, new_doc: Document) -> DocumentDiff:
         old = [_Para(t) for t in old_doc.paragraphs]
         new = [_Para(t) for t in new_doc.paragraphs]
@@ -614,7 +620,12 @@ class _Comparer:
             paragraphs_deleted=kinds.count("deleted"),
             paragraphs_moved=kinds.count("moved"),
         )
-        return DocumentDiff(self.title(old_doc.title, new_doc.title), entries, stats)
+        return DocumentDiff(
+            self.title(old_doc.title, new_doc.title),
+            entries,
+            stats,
+            self.standfirst(old_doc.standfirst, new_doc.standfirst),
+        )
 
 
 def _changed_words(entry: ParagraphDiff, tag: str) -> Counter[str]:
@@ -674,7 +685,8 @@ def compare(
     ignore_whitespace: bool = False,
     ignore_punctuation: bool = False,
 ) -> DocumentDiff:
-    """Compare two versions: headline diff, paragraph alignment, word diffs, stats.
+    """Compare two versions: headline diff, paragraph alignment, word diffs, stats, and the
+    standfirst's diff.
 
     With ``ignore_whitespace``/``ignore_punctuation``, paragraphs that differ only in whitespace
     or punctuation count as unchanged, and such differences inside a changed paragraph are not

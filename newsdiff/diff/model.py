@@ -19,10 +19,14 @@ KINDS = ("unchanged", "modified", "inserted", "deleted", "moved")
 
 @dataclass(frozen=True)
 class Document:
-    """One version of an article: its headline and its paragraphs."""
+    """One version of an article: its headline, its paragraphs and its standfirst (the summary
+    line under the headline). ``standfirst`` is ``""`` when the page had none and ``None`` when
+    none was looked for (a version stored before standfirsts were captured): such a side is
+    taken to be the other side's, so that starting to capture them is not an edit."""
 
     title: str
     paragraphs: Sequence[str]
+    standfirst: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
@@ -87,7 +91,7 @@ class ParagraphDiff(_Sides):
 
 @dataclass(frozen=True)
 class TitleDiff(_Sides):
-    """The headline, diffed on its own."""
+    """The headline (or the standfirst), diffed on its own."""
 
     changed: bool
     ops: list[Op]
@@ -129,20 +133,31 @@ class _Lists(Protocol):
 
 @dataclass(frozen=True)
 class DocumentDiff:
-    """Headline diff, paragraph entries (new order, deleted ones where they stood), stats."""
+    """Headline diff, paragraph entries (new order, deleted ones where they stood), stats, and
+    the standfirst's diff (``ops`` empty when neither version has one)."""
 
     title: TitleDiff
     paragraphs: list[ParagraphDiff]
     stats: DiffStats = field(default_factory=DiffStats)
+    standfirst: TitleDiff = field(default_factory=lambda: TitleDiff(False, []))
 
     @property
     def title_changed(self) -> bool:
         return self.title.changed
 
     @property
+    def standfirst_changed(self) -> bool:
+        return self.standfirst.changed
+
+    @property
     def changed(self) -> bool:
-        """Anything changed: the headline, or any paragraph that is not unchanged."""
-        return self.title.changed or any(p.kind != "unchanged" for p in self.paragraphs)
+        """Anything changed: the headline, the standfirst, or any paragraph that is not
+        unchanged."""
+        return (
+            self.title.changed
+            or self.standfirst.changed
+            or any(p.kind != "unchanged" for p in self.paragraphs)
+        )
 
     def to_dict(
         self,
@@ -158,6 +173,7 @@ class DocumentDiff:
             "old": old,
             "new": new,
             "title": self.title.to_dict(),
+            "standfirst": self.standfirst.to_dict(),
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "stats": self.stats.to_dict(),
         }
@@ -168,7 +184,7 @@ class DocumentDiff:
         return data
 
     def documents(self) -> tuple[Document, Document]:
-        """The two versions compared, rebuilt from the ops (headline and paragraphs)."""
+        """The two versions compared, rebuilt from the ops (headline, paragraphs, standfirst)."""
         old: dict[int, str] = {}
         new: dict[int, str] = {}
         for entry in self.paragraphs:
@@ -177,8 +193,8 @@ class DocumentDiff:
             if entry.new_index is not None:
                 new[entry.new_index] = entry.new_text
         return (
-            Document(self.title.old_text, [old[k] for k in sorted(old)]),
-            Document(self.title.new_text, [new[k] for k in sorted(new)]),
+            Document(self.title.old_text, [old[k] for k in sorted(old)], self.standfirst.old_text),
+            Document(self.title.new_text, [new[k] for k in sorted(new)], self.standfirst.new_text),
         )
 
 

@@ -20,6 +20,7 @@ table.nd-diff th, table.nd-diff td { vertical-align: top; padding: .35em .6em;
 table.nd-diff th { text-align: left; background: #f4f4f4; font-weight: 600; }
 table.nd-diff td.nd-num { width: 3.2em; color: #888; text-align: right; font-size: .85em; }
 table.nd-diff tr.nd-title td { font-weight: 600; font-size: 1.1em; }
+table.nd-diff tr.nd-standfirst td { font-style: italic; }
 table.nd-diff del { color: #b00020; background: #fde8ea; text-decoration: line-through; }
 table.nd-diff ins { color: #0a6b1f; background: #e3f6e6; font-weight: bold;
   text-decoration: none; }
@@ -101,6 +102,13 @@ def html_table(diff: DocumentDiff, *, old_label: str = "", new_label: str = "") 
         f'<tr class="nd-title"><td class="nd-num"></td><td class="nd-old">{_side(title, "-")}</td>'
         f'<td class="nd-num"></td><td class="nd-new">{_side(title, "+")}</td></tr>',
     ]
+    dek = display_ops(diff.standfirst.ops, diff.standfirst.ignored)
+    if dek:
+        rows.append(
+            f'<tr class="nd-standfirst"><td class="nd-num"></td><td class="nd-old">'
+            f'{_side(dek, "-")}</td><td class="nd-num"></td><td class="nd-new">'
+            f"{_side(dek, '+')}</td></tr>"
+        )
     rows.extend(_row(entry) for entry in diff.paragraphs)
     rows.append("</tbody></table>")
     return "\n".join(rows)

@@ -75,6 +75,8 @@ def summary_line(diff: DocumentDiff) -> str:
     parts = [f"+{s.words_added} −{s.words_removed} words"]
     if diff.title_changed:
         parts.append("headline changed")
+    if diff.standfirst_changed:
+        parts.append("standfirst changed")
     for count, name in (
         (s.paragraphs_modified, "modified"),
         (s.paragraphs_inserted, "inserted"),
@@ -136,6 +138,11 @@ def render_inline(diff: DocumentDiff, *, color: bool = False) -> str:
         head = Text("# ", style=HEAD_STYLE if color else "")
         head.append_text(_inline_text(display_ops(diff.title.ops, diff.title.ignored), color))
         lines += [head, Text()]
+    if diff.standfirst.ops:
+        dek = Text("> ", style=HEAD_STYLE if color else "")
+        ops = display_ops(diff.standfirst.ops, diff.standfirst.ignored)
+        dek.append_text(_inline_text(ops, color))
+        lines += [dek, Text()]
     for entry in diff.paragraphs:
         note = paragraph_note(entry)
         if note:
@@ -188,6 +195,13 @@ def render_side_by_side(diff: DocumentDiff, *, width: int = 100, color: bool = F
     new_title.stylize(style)
     if title:
         _columns(_wrap(old_title, col, console), _wrap(new_title, col, console), col, sep, lines)
+    dek = display_ops(diff.standfirst.ops, diff.standfirst.ignored)
+    if dek:
+        old_dek, new_dek = _side_text(dek, "-", color), _side_text(dek, "+", color)
+        if color:
+            old_dek.stylize("italic")
+            new_dek.stylize("italic")
+        _columns(_wrap(old_dek, col, console), _wrap(new_dek, col, console), col, sep, lines)
     lines.append(Text("─" * width, style="dim" if color else ""))
     for n, entry in enumerate(diff.paragraphs):
         if n:

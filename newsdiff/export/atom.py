@@ -259,8 +259,8 @@ def describe_change(
     diff: DocumentDiff, *, first: bool = False, edits: KnownEdits | None = None
 ) -> ChangeSummary:
     """A readable account of ``diff``: its typed ``edits`` in words (when given, see
-    :func:`newsdiff.export.edits.in_words`), headline before -> after, counts, first changed
-    passages.
+    :func:`newsdiff.export.edits.in_words`), headline and standfirst before -> after, counts,
+    first changed passages.
 
     ``first``: the diff is of a first version against nothing ("first seen").
     """
@@ -280,11 +280,13 @@ def describe_change(
     if said:
         lines.append(said)
         parts.append(listed)
-    if diff.title_changed:
-        before, after = display(diff.title.old_text), display(diff.title.new_text)
-        lines.append(f"Headline: “{before}” → “{after}”")
+    for label, part in (("Headline", diff.title), ("Standfirst", diff.standfirst)):
+        if not part.changed:
+            continue
+        before, after = display(part.old_text), display(part.new_text)
+        lines.append(f"{label}: “{before}” → “{after}”")
         parts.append(
-            "<p><b>Headline:</b> "
+            f"<p><b>{label}:</b> "
             f'<del style="{_DEL}">{html.escape(before)}</del> → '
             f'<ins style="{_INS}">{html.escape(after)}</ins></p>'
         )

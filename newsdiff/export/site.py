@@ -47,6 +47,7 @@ from newsdiff.export.newsedits import ARCHIVE_URL, archive_url
 from newsdiff.export.sitedir import SiteDir
 from newsdiff.export.tables import SAW_TEXT, covering_story
 from newsdiff.store.models import Article, Check, Event, Outlet, Story, Version
+from newsdiff.text import standfirst_of
 from newsdiff.timeline.series import EventMark, edit_series
 from newsdiff.timeline.show import format_event_date, story_timeline
 from newsdiff.timeline.stories import get_story
@@ -66,6 +67,7 @@ a { color: #0645ad; }
 h1 { font-size: 1.5em; margin: .4em 0; }
 h2 { font-size: 1.2em; margin: 1.4em 0 .4em; }
 .nd-meta { color: #555; font-size: .92em; }
+.nd-standfirst { font-size: 1.08em; font-style: italic; }
 .nd-nav { margin: .8em 0; }
 .nd-nav a, .nd-nav span { margin-right: 1.2em; }
 table.nd-list { border-collapse: collapse; width: 100%; margin: .4em 0 1em; }
@@ -537,6 +539,9 @@ def _article_pages(site: _Site, session: Session, article: Article, outlet: str 
             f'<nav class="nd-nav">{" ".join(nav)}</nav>',
         ]
         if previous is None:
+            standfirst = standfirst_of(v.headlines)
+            if standfirst:
+                body.append(f'<p class="nd-standfirst">{_e(standfirst)}</p>')
             if v.byline:
                 body.append(f'<p class="nd-meta">{_e(v.byline)}</p>')
             body.append('<div class="nd-text">')

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from newsdiff.errors import ConfigError
 from newsdiff.store.models import Article, Check, Coverage, Edit, Event, Outlet, Story, Version
+from newsdiff.text import standfirst_of
 
 BATCH = 1000
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
@@ -41,6 +42,7 @@ VERSION_COLUMNS = [
     "extractor_version",
     "source",
     "final_url",
+    "standfirst",  # "" when the page had none, null when it was not captured yet
 ]
 CHANGE_COLUMNS = [
     "article_id",
@@ -175,6 +177,7 @@ def _versions(
                 "extractor_version": Version.extractor_version,
                 "source": Version.source,
                 "final_url": Version.final_url,
+                "headlines": Version.headlines,
             }
         )
         .select_from(Version)
@@ -187,7 +190,11 @@ def _versions(
     stmt = _story_filter(stmt, Version.article_id, story)
     for row in _stream(session, stmt):
         text = row["text"] or ""
-        derived = {"text": text, "paragraphs": text.count("\n") + 1 if text else 0}
+        derived = {
+            "text": text,
+            "paragraphs": text.count("\n") + 1 if text else 0,
+            "standfirst": standfirst_of(row["headlines"]),
+        }
         yield {name: derived[name] if name in derived else row[name] for name in VERSION_COLUMNS}
 
 

@@ -21,6 +21,7 @@ from newsdiff.store.articles import find_article
 from newsdiff.store.edits import KIND_BADGES, badges, silent_counts, version_edits
 from newsdiff.store.models import Article, Coverage, Event, Outlet, Story, Version
 from newsdiff.store.versions import change_window, get_version
+from newsdiff.text import standfirst_of
 from newsdiff.timeline.items import (
     ArticleItem,
     EditItem,
@@ -273,7 +274,11 @@ def article_versions(session: Session, article_id: int) -> list[VersionItem]:
 
 def _text(version: Version) -> VersionText:
     return VersionText(
-        version.number, version.captured_at, version.title, tuple(version.paragraph_list)
+        version.number,
+        version.captured_at,
+        version.title,
+        tuple(version.paragraph_list),
+        standfirst_of(version.headlines),
     )
 
 
@@ -327,13 +332,9 @@ def with_edits(pair: VersionPair) -> VersionPair:
         return pair
     if pair.old is None:
         return replace(pair, edits=PairEdits((), stored=True, kinds=()))
-    from newsdiff.diff import Document
     from newsdiff.diff.edits import analyse
 
-    analysis = analyse(
-        Document(pair.old.title, pair.old.paragraphs),
-        Document(pair.new.title, pair.new.paragraphs),
-    )
+    analysis = analyse(pair.old.document(), pair.new.document())
     items = [
         _edit_item(
             e.kind, e.change, e.old, e.new, e.old_paragraph, e.new_paragraph, e.silent, e.detail

@@ -15,11 +15,12 @@ from newsdiff.diff import Document, DocumentDiff, compare
 from newsdiff.errors import NotFound
 from newsdiff.store.models import Version
 from newsdiff.store.versions import get_version, latest_version
+from newsdiff.text import standfirst_of
 
 
 def version_document(version: Version) -> Document:
     """A stored version as the diff engine's document."""
-    return Document(version.title or "", version.paragraph_list)
+    return Document(version.title or "", version.paragraph_list, standfirst_of(version.headlines))
 
 
 def version_ref(version: Version) -> dict[str, Any]:

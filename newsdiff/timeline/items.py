@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from newsdiff.diff.model import Document
     from newsdiff.store.versions import ChangeWindow
 
 
@@ -146,6 +147,13 @@ class VersionText:
     captured_at: datetime
     title: str
     paragraphs: tuple[str, ...]
+    standfirst: str | None = None  # None: not captured when the version was stored
+
+    def document(self) -> Document:
+        """This version as the diff engine's document."""
+        from newsdiff.diff.model import Document  # not before the first frame
+
+        return Document(self.title, self.paragraphs, self.standfirst)
 
 
 @dataclass(frozen=True)

@@ -436,6 +436,14 @@ def layout_diff(
         b.block(None, inline_spans(title_ops), "", "Head", diff.title_changed)
     else:
         b.block(old_spans(title_ops), new_spans(title_ops), "Head", "Head", diff.title_changed)
+    dek_ops = diff.standfirst.ops
+    if dek_ops:  # the standfirst, under the headline, where either version has one
+        if inline:
+            b.block(None, inline_spans(dek_ops), "", "Stand", diff.standfirst_changed)
+        else:
+            b.block(
+                old_spans(dek_ops), new_spans(dek_ops), "Stand", "Stand", diff.standfirst_changed
+            )
     if options.compact and pair.old is not None:
         b.edit_rule(edit_rule(edits, b.full))
     else:

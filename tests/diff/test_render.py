@@ -164,7 +164,16 @@ def test_html_escapes_everything(diff) -> None:  # type: ignore[no-untyped-def]
 def test_json_is_the_design_shape(diff) -> None:  # type: ignore[no-untyped-def]
     old = {"number": 1, "captured_at": "2008-11-12T09:00:00+00:00"}
     data = json.loads(render_json(diff, old, None))
-    assert list(data) == ["old", "new", "title", "paragraphs", "stats", "sentences", "edits"]
+    assert list(data) == [
+        "old",
+        "new",
+        "title",
+        "standfirst",
+        "paragraphs",
+        "stats",
+        "sentences",
+        "edits",
+    ]
     assert data["old"] == old and data["new"] is None
     assert data["title"]["changed"] is True
     first = data["paragraphs"][0]

@@ -222,3 +222,17 @@ def test_starting_to_capture_the_standfirst_is_not_a_version(database: Database)
     assert not add(now, 3, [*text, "A new paragraph."])
     changed = {**before, "standfirst": "Ofsted finds serious failings"}
     assert add(changed, 4, [*text, "A new paragraph."])  # the standfirst rewritten: a version
+    # what the diff of each stored pair says of the standfirst (issue 15 item 10): a version from
+    # before the capture has no claim on it (taken to be the same), a rewrite is a change
+    from newsdiff.timeline.compare import diff_versions
+
+    with database.read() as session:
+        first, _, _ = diff_versions(session, aid, 1, 2)
+        rewrite, _, _ = diff_versions(session, aid, 2, 3)
+    assert not first.standfirst.changed and first.changed  # the new paragraph
+    assert first.standfirst.ops == [("=", "Ofsted finds failings in child protection")]
+    assert rewrite.standfirst.changed
+    assert rewrite.standfirst.old_text == "Ofsted finds failings in child protection"
+    assert rewrite.standfirst.new_text == "Ofsted finds serious failings"
+    assert rewrite.changed and not rewrite.title_changed
+    assert rewrite.to_dict()["standfirst"]["changed"] is True

@@ -206,3 +206,18 @@ def test_each_edit_is_found_where_its_words_stand() -> None:
             quote = next(e for e in pair.edits.edits if e.kind == "quote")
             marks = laid.edit_marks[pair.edits.edits.index(quote)]
             assert marks[0][0] > laid.head_line  # in the body, not in the list above
+
+
+def test_the_standfirst_is_laid_out_under_the_headline_marked_when_changed() -> None:
+    old = Document("Bridge closed", OLD, "Engineers are expected to find cracks")
+    new = Document("Bridge closed", NEW, "Engineers found deep cracks")
+    pair, diff = pair_and_diff(old, new)
+    for inline in (False, True):
+        laid = layout_diff(pair, diff, LayoutOptions(width=100, inline=inline))
+        head, dek = line_of(laid, "Bridge closed"), line_of(laid, "Engineers")
+        assert dek == head + 1 and laid.texts[dek].lstrip().startswith("Stand")
+        assert dek < line_of(laid, "The council closed")
+        assert "are expected to find" in laid.texts[dek]
+    same = Document("Bridge closed", NEW, "")
+    laid = layout_diff(*pair_and_diff(same, same), LayoutOptions(width=100))
+    assert not any("Stand" in t for t in laid.texts)

@@ -81,9 +81,8 @@ def compute_diff(pair: VersionPair) -> DocumentDiff:
     """The diff of a version pair (the first version against nothing)."""
     from newsdiff.diff import Document, compare  # in a worker: not before the first frame
 
-    new = Document(pair.new.title, pair.new.paragraphs)
-    old = Document(pair.old.title, pair.old.paragraphs) if pair.old else Document("", ())
-    return compare(old, new)
+    old = pair.old.document() if pair.old else Document("", ())
+    return compare(old, pair.new.document())
 
 
 class DiffView(ScrollView, can_focus=True):
