@@ -20,6 +20,7 @@ are translated at the boundary with ``raise ... from exc``::
     │   ├── EmptyText          a version with no text was offered
     │   └── NotFound           no such article, version, story or event
     ├── OutputError            a file or directory newsdiff was asked to write cannot be written
+    ├── BadQuery               a search query that cannot be searched (also a ValueError)
     └── PollLocked             another poll holds the lock
 """
 
@@ -118,3 +119,7 @@ class OutputError(NewsdiffError):
 
 class PollLocked(NewsdiffError):
     """Another poll is running and holds the lock."""
+
+
+class BadQuery(NewsdiffError, ValueError):
+    """A search query that cannot be searched; the message says why, in one line."""

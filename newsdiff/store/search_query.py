@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from newsdiff.errors import NewsdiffError
+from newsdiff.errors import BadQuery as BadQuery  # defined with the other errors; re-exported
 
 MAX_LENGTH = 1_000
 MAX_TERMS = 64
@@ -46,10 +46,6 @@ MIN_PREFIX = 3
 #: characters; PostgreSQL's [[:alnum:]], which the index's text is reduced to first)
 WORD = re.compile(r"[^\W_]+")
 OPERATORS = ("AND", "OR", "NOT")
-
-
-class BadQuery(NewsdiffError, ValueError):
-    """A search query that cannot be searched; the message says why, in one line."""
 
 
 @dataclass(frozen=True)
