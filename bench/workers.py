@@ -325,6 +325,27 @@ def process_cpu(pids: list[int]) -> float:
     return total
 
 
+def database_backends(admin_url: str, name: str) -> list[int]:
+    """The PostgreSQL backends serving database ``name`` now (the workers' pools, opened by
+    the end of the warm-up, live through the run)."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))
+        return [int(r[0]) for r in rows]
+
+
+def function_times(url: str) -> dict[str, tuple[int, float]]:
+    """Calls and total milliseconds (self and callees) of each PL/pgSQL function so far."""
+    import psycopg
+
+    from newsdiff.workers.schema import conninfo
+
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        rows = conn.execute("SELECT funcname, calls, total_time FROM pg_stat_user_functions")
+        return {str(f): (int(c), float(t)) for f, c, t in rows}
+
+
 def cpu_busy() -> tuple[float, float]:
     with open("/proc/stat") as f:
         parts = [float(x) for x in f.readline().split()[1:]]
@@ -373,6 +394,8 @@ class Result:
     requests: int
     worker_cpu: float  # CPU seconds of the worker processes in the window
     feed_polls: int  # feed requests the site answered in the window
+    pg_cpu: float  # CPU seconds of the run database's backends in the window
+    functions: dict[str, tuple[int, float]]  # PL/pgSQL function -> (calls, ms) in the window
 
     @property
     def jobs_rate(self) -> float:
@@ -446,6 +469,8 @@ def run(
     url = database_url(args.admin_url, name)
     config = tmp / f"w{n}.toml"
     write_config(config, url, args)
+    # the queue's and the host gate's functions timed by PostgreSQL (pg_stat_user_functions)
+    admin(args.admin_url, f"ALTER DATABASE \"{name}\" SET track_functions = 'pl'")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIFF_")}
     t0 = time.time()
     site.send(("start", t0))
@@ -464,9 +489,17 @@ def run(
     time.sleep(max(0.0, start - time.time()))  # the bench's own clock: a fixed period
     busy0, total0 = cpu_busy()
     cpu0 = process_cpu([p.pid for p in procs])
+    backends = database_backends(args.admin_url, name)
+    pg0 = process_cpu(backends)
+    functions0 = function_times(url)
     time.sleep(max(0.0, end - time.time()))
     busy1, total1 = cpu_busy()
     cpu1 = process_cpu([p.pid for p in procs])
+    pg1 = process_cpu(backends)
+    functions = {
+        f: (calls - functions0.get(f, (0, 0.0))[0], ms - functions0.get(f, (0, 0.0))[1])
+        for f, (calls, ms) in function_times(url).items()
+    }
     for p in procs:
         p.send_signal(signal.SIGTERM)
     for p in procs:
@@ -504,6 +537,8 @@ def run(
         len(hits),
         cpu1 - cpu0,
         sum(1 for h in hits if h[1].startswith("/feed/")),
+        pg1 - pg0,
+        functions,
     )
 
 
@@ -596,6 +631,13 @@ def main() -> None:
             f"{r.captured:>8} {r.missed:>6} {r.pending:>7} {pct(r.lags, 0.5):>7.1f}s "
             f"{pct(r.lags, 0.95):>7.1f}s {r.cpu:>4.0%} "
             f"{1000 * r.worker_cpu / max(1, r.checks + r.feed_polls):>9.0f}"
+        )
+    for r in results:
+        top = sorted(r.functions.items(), key=lambda kv: -kv[1][1])[:4]
+        print(
+            f"  {r.workers} worker(s): PostgreSQL backends {r.pg_cpu / r.seconds:.2f} cores, "
+            f"workers {r.worker_cpu / r.seconds:.2f}; "
+            + ", ".join(f"{f} {c} calls {ms / max(1, c):.2f} ms" for f, (c, ms) in top)
         )
     if results:
         print(
