@@ -66,9 +66,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import diff as diff_bench  # noqa: E402  (bench/diff.py: the article generator)
 
 from newsdiff.diff import Document, compare  # noqa: E402
-from newsdiff.diff.edits import analyse  # noqa: E402
-from newsdiff.diff.sentence_align import align_sentences  # noqa: E402
-from newsdiff.diff.sentences import segment, sentence_spans  # noqa: E402
+from newsdiff.diff.edits import _Builder, analyse, unchanged_paragraphs  # noqa: E402
+from newsdiff.diff.model import DocumentDiff  # noqa: E402
+from newsdiff.diff.sentences import sentence_spans  # noqa: E402
 from tests.diff.edits_scoring import SCORED, Score, load, score  # noqa: E402
 
 FILES = ("edits_labelled.toml", "edits_labelled_holdout.toml")
@@ -128,29 +128,33 @@ def few_paragraphs(name: str, n_words: int, edited: int, seed: int) -> diff_benc
 def speed(repeat: int) -> None:
     print(f"\nanalyse() vs compare(), CPU time, {repeat} alternating runs each")
     print(
-        "  reading of the goal: analyse() does not run compare() (at poll time both run: the"
-        " counts, then the edits),\n  so what sentences and typing add is analyse() itself:"
-        " goal analyse/compare <= 1x at 800 words, <= 0.5x at 8,000\n  (the whole analysis,"
-        " compare + analyse, <= 2x / 1.5x compare). seg+align and typing: analyse()'s parts,"
-        " as ratios to compare()"
+        "  reading of the goal: at poll time and in diff --format json both run on the same"
+        " pair, and analyse() takes\n  compare()'s result: what sentences and typing add is"
+        " analyse(old, new, diff) itself: goal analyse/compare\n  <= 1x at 800 words, <= 0.5x"
+        " at 8,000. seg+align and typing: analyse()'s parts; +list: analyse() and then its\n"
+        "  sentence list read (worked out only when read): as ratios to compare()"
     )
     print(
         f"  {'case':<10} {'compare ms':>10} {'analyse ms':>10} {'ratio':>6} "
-        f"{'spread':>13} {'seg+align':>9} {'typing':>6} {'difflib ms':>10} {'sentences':>9} "
-        f"{'edits':>5}  goal"
+        f"{'spread':>13} {'seg+align':>9} {'typing':>6} {'+list':>6} {'difflib ms':>10} "
+        f"{'sentences':>9} {'edits':>5}  goal"
     )
     for case in cases():
         ours: list[float] = []
         theirs: list[float] = []
         front: list[float] = []  # segmentation and sentence alignment alone
+        listed: list[float] = []  # analyse() and its sentence list
+        diff = compare(case.old, case.new)
         for _ in range(repeat):
             theirs.append(_cpu(lambda c=case: compare(c.old, c.new)))
-            ours.append(_cpu(lambda c=case: analyse(c.old, c.new)))
-            front.append(_cpu(lambda c=case: _segment_align(c.old, c.new)))
+            ours.append(_cpu(lambda c=case, d=diff: analyse(c.old, c.new, d)))
+            front.append(_cpu(lambda c=case, d=diff: _segment_align(c.old, c.new, d)))
+            listed.append(_cpu(lambda c=case, d=diff: analyse(c.old, c.new, d).sentences))
         ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True))
         base_ms = statistics.median(theirs)
         front_x = statistics.median(front) / base_ms
-        result = analyse(case.old, case.new)
+        listed_x = statistics.median(listed) / base_ms
+        result = analyse(case.old, case.new, diff)
         words_a, words_b = diff_bench.doc_words(case.old), diff_bench.doc_words(case.new)
         base = diff_bench.median_time(
             lambda a=words_a, b=words_b: difflib.SequenceMatcher(
@@ -167,7 +171,7 @@ def speed(repeat: int) -> None:
             f"  {case.name:<10} {base_ms * 1000:10.2f} "
             f"{statistics.median(ours) * 1000:10.2f} {statistics.median(ratios):5.2f}x "
             f"{ratios[0]:5.2f}-{ratios[-1]:5.2f}x {front_x:8.2f}x "
-            f"{statistics.median(ratios) - front_x:5.2f}x {base * 1000:10.2f} "
+            f"{statistics.median(ratios) - front_x:5.2f}x {listed_x:5.2f}x {base * 1000:10.2f} "
             f"{len(result.sentences):9d} {len(result.edits):5d}  {goal}"
         )
 
@@ -183,10 +187,11 @@ def corpus_speed(repeat: int) -> None:
     ratios: list[float] = []
     fronts: list[float] = []
     for case in cases:
+        diff = compare(case.old, case.new)
         funcs: list[Callable[[], object]] = [
             partial(compare, case.old, case.new),
-            partial(analyse, case.old, case.new),
-            partial(_segment_align, case.old, case.new),
+            partial(analyse, case.old, case.new, diff),
+            partial(_segment_align, case.old, case.new, diff),
         ]
         base, ours, front = diff_bench.interleaved(funcs, repeat)
         ratios.append(statistics.median(a / b for a, b in zip(ours, base, strict=True)))
@@ -200,11 +205,10 @@ def corpus_speed(repeat: int) -> None:
     )
 
 
-def _segment_align(old: Document, new: Document) -> object:
-    """What analyse() does before typing: both versions segmented (shared paragraphs once)
-    and their sentences aligned."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    return align_sentences(segment(old, cache=spans), segment(new, cache=spans))
+def _segment_align(old: Document, new: Document, diff: DocumentDiff) -> object:
+    """What analyse() does before typing: the paragraphs that changed segmented, the others
+    taken whole, and the sentences aligned."""
+    return _Builder(old, new, unchanged_paragraphs(old, new, diff))
 
 
 def profile(name: str, rows: int = 25) -> None:
@@ -212,11 +216,12 @@ def profile(name: str, rows: int = 25) -> None:
     case = next((c for c in cases() if c.name == name), None)
     if case is None:
         raise SystemExit(f"no case {name!r}: one of {', '.join(c.name for c in cases())}")
-    analyse(case.old, case.new)  # warm: compiled patterns, imports
+    diff = compare(case.old, case.new)
+    analyse(case.old, case.new, diff)  # warm: compiled patterns, imports
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(10):
-        analyse(case.old, case.new)
+        analyse(case.old, case.new, diff)
     profiler.disable()
     print(f"\nanalyse() on {name}, 10 runs, by own time")
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(rows)

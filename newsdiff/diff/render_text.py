@@ -241,5 +241,6 @@ def render_json(
     ``analysis`` when given (say, edits read from the store), else analysed here from the
     texts the diff rebuilds."""
     if analysis is None:
-        analysis = analyse(*diff.documents())
+        old_doc, new_doc = diff.documents()
+        analysis = analyse(old_doc, new_doc, diff)
     return json.dumps(diff.to_dict(old, new, analysis), ensure_ascii=False, indent=2)

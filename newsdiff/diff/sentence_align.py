@@ -11,7 +11,8 @@ to another paragraph and was reworded is still the same sentence.
    them, so the work stays linear in the article's length (a sentence scoring :data:`STRONG`
    with the new sentence just after its predecessor's partner is linked before any search).
    Pairs scoring at least
-   :data:`LINK_MIN` are linked, best first (nearest first among equals).
+   :data:`LINK_MIN` are linked, best first (among equals, nearest first: the nearer their
+   paragraphs' places in the two versions).
 3. **Order.** The largest order-preserving set of links (a heaviest increasing subsequence)
    is the article's spine; a link outside it is ``moved``, kept only if it scores at least
    :data:`MOVE_MIN` (a sentence moved *and* edited is possible).
@@ -154,11 +155,16 @@ class _Aligner:
         old: Sequence[Sentence],
         new: Sequence[Sentence],
         words: dict[str, list[str]] | None = None,
+        fixed: Iterable[tuple[int, int]] = (),
     ) -> None:
         self.old = _Side(old, words)
         self.new = _Side(new, words)
         self.links: dict[int, tuple[int, float]] = {}  # old -> (new, score)
         self.linked_new: set[int] = set()
+        self.fixed: set[int] = set()  # old indices linked beforehand, always in the spine
+        for i, j in fixed:
+            self.link(i, j, 1.0)
+            self.fixed.add(i)
 
     def link(self, i: int, j: int, score: float) -> None:
         self.links[i] = (j, score)
@@ -181,7 +187,12 @@ class _Aligner:
             where.setdefault(s.text, []).append(j)
         for stack in where.values():
             stack.reverse()
+        if self.fixed:  # those linked beforehand take no part
+            for stack in where.values():
+                stack[:] = [j for j in stack if j not in self.linked_new]
         for i, s in enumerate(self.old.sentences):
+            if i in self.fixed:
+                continue
             found = where.get(s.text)
             if found:
                 self.link(i, found.pop(), 1.0)
@@ -239,6 +250,10 @@ class _Aligner:
         if not olds or not news:
             return {}
         found = self.candidates(olds, news)
+        # Among equal scores the pair nearest the diagonal first, measured in paragraphs (the
+        # same whether or not unchanged paragraphs were segmented).
+        old_s, new_s = self.old.sentences, self.new.sentences
+        span_old, span_new = old_s[-1].paragraph + 1, new_s[-1].paragraph + 1
         edges: list[tuple[float, float, int, int]] = []
         for i, js in found.items():
             for j in js:
@@ -246,7 +261,8 @@ class _Aligner:
                     continue
                 score = self.score(i, j)
                 if score >= LINK_MIN:
-                    edges.append((-score, abs(i / n - j / m), i, j))
+                    near = abs(old_s[i].paragraph / span_old - new_s[j].paragraph / span_new)
+                    edges.append((-score, near, i, j))
         edges.sort()
         for neg, _, i, j in edges:
             if i not in self.links and j not in self.linked_new:
@@ -257,6 +273,9 @@ class _Aligner:
     def spine(self) -> set[int]:
         """Old indices of the links in the largest order-preserving set; drops weak moves."""
         edges = [(i, j, 1.0 + s) for i, (j, s) in self.links.items()]
+        if self.fixed:  # heavier than all the others together: always in the chain
+            heavy = 2.0 * (len(self.links) + 1)
+            edges = [(i, j, heavy if i in self.fixed else w) for i, j, w in edges]
         chain = {i for i, _, _ in _heaviest_chain(edges)}
         for i, (_, s) in list(self.links.items()):
             if i not in chain and s < MOVE_MIN:
@@ -418,11 +437,15 @@ def align_sentences(
     old: Sequence[Sentence],
     new: Sequence[Sentence],
     words: dict[str, list[str]] | None = None,
+    fixed: Iterable[tuple[int, int]] = (),
 ) -> list[SentenceLink]:
     """Link the sentences of two versions (see the module's docstring). ``words``: a cache of
     the sentences' folded words (:func:`newsdiff.diff.tokens.folded_words`) to share.
+    ``fixed``: pairs of (old, new) positions, in increasing order on both sides, linked before
+    anything else as identical and kept in the spine whatever else moves (the analyser passes
+    the paragraphs the paragraph diff found unchanged, each as one unit).
 
     Every old and every new sentence appears in the result: each in exactly one entry, except
     that a split sentence appears in one entry per part and a merged one likewise. Entries
     follow the new version's order, with removed sentences where they stood."""
-    return _Aligner(old, new, words).run()
+    return _Aligner(old, new, words, fixed).run()

@@ -29,6 +29,7 @@ millisecond).
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 import sentencex
 
@@ -150,15 +151,22 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
 
 
 def segment(
-    document: Document, language: str = "en", cache: dict[str, list[Span]] | None = None
+    document: Document,
+    language: str = "en",
+    cache: dict[str, list[Span]] | None = None,
+    whole: Container[int] = (),
 ) -> list[Sentence]:
     """Every sentence of the document's paragraphs (not its headline), in order.
 
     ``cache`` (paragraph text -> its spans, for one ``language``) spares segmenting a paragraph
     again: pass the same dict for two versions, and the paragraphs they share are segmented
-    once."""
+    once. ``whole``: paragraphs not segmented, each given as one unit (its whole text) in its
+    place (the analyser's paragraphs that did not change)."""
     out: list[Sentence] = []
     for p, paragraph in enumerate(document.paragraphs):
+        if whole and p in whole:
+            out.append(Sentence(p, len(out), 0, len(paragraph), paragraph))
+            continue
         spans = None if cache is None else cache.get(paragraph)
         if spans is None:
             spans = sentence_spans(paragraph, language)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from newsdiff.diff.edits import ANALYSER_VERSION
 from newsdiff.export.tables import EDIT_COLUMNS, unanalysed_versions
 from newsdiff.store.analysis import analyse_versions
 from newsdiff.store.db import Database
@@ -52,14 +53,14 @@ def test_one_row_per_stored_edit(database: Database, analysed: int, fmt: str) ->
     if fmt == "csv":
         assert quote["old_paragraph"] == "1" and quote["new_paragraph"] == ""
         assert quote["silent"] == "True" and mine[1]["silent"] == "False"
-        assert quote["analyser_version"] == "1"
+        assert quote["analyser_version"] == ANALYSER_VERSION
         detail = json.loads(quote["detail"])  # a JSON string in CSV
         assert json.loads(mine[0]["detail"])["in"] == "headline"
         numbers = json.loads(number["detail"])
     else:
         assert quote["old_paragraph"] == 1 and quote["new_paragraph"] is None
         assert quote["silent"] is True and mine[1]["silent"] is False
-        assert quote["analyser_version"] == "1"
+        assert quote["analyser_version"] == ANALYSER_VERSION
         detail = quote["detail"]  # an object in JSONL
         numbers = number["detail"]
     assert detail["speaker"] == "Heather Brown" and detail["old_span"] == [1, 39]
@@ -131,7 +132,7 @@ def test_cli_notes_unanalysed_versions_on_stderr(tmp_path: Path) -> None:
     after = run("export", "edits", "--format", "jsonl", env=env)
     assert after.exit_code == 0 and after.stderr == ""
     got = [json.loads(line) for line in after.stdout.splitlines()]
-    assert len(got) == 12 and {r["analyser_version"] for r in got} == {"1"}
+    assert len(got) == 12 and {r["analyser_version"] for r in got} == {ANALYSER_VERSION}
     story = run("export", "edits", "--story", "council", env=env)
     assert story.exit_code == 0
     table = list(csv.DictReader(io.StringIO(story.stdout, newline="")))
