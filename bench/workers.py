@@ -475,9 +475,12 @@ def run(
     t0 = time.time()
     site.send(("start", t0))
     site.recv()
+    profile = ["-m", "cProfile", "-o", f"{args.profile}/worker{n}-"] if args.profile else []
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "newsdiff", "worker", "--config", str(config)],
+            [sys.executable]
+            + (profile[:-1] + [profile[-1] + f"{i}.prof"] if profile else [])
+            + ["-m", "newsdiff", "worker", "--config", str(config)],
             cwd=ROOT,
             env=env,
             stdout=(tmp / f"w{n}-{i}.log").open("wb"),
@@ -562,6 +565,11 @@ def main() -> None:
     parser.add_argument("--queue-depth", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--keep", action="store_true", help="keep the run databases")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="run the workers under cProfile, into DIR/worker<N>-<i>.prof",
+    )
     parser.add_argument(
         "--db-prefix", default="nd_w_bench", help="names of the seeded and run databases"
     )

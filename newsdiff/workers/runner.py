@@ -6,7 +6,9 @@ schema prepared: :mod:`.schema`), then runs a :class:`Supervisor`, which:
 1. connects (a pool for procrastinate and the host gate, a connection holding the poll lock
    shared: :mod:`.presence`), then runs a procrastinate worker whose jobs share one
    :class:`~newsdiff.collect.poll.PollContext` (a fetcher with the :class:`~.hosts.SharedGate`,
-   an extraction pool) until it stops;
+   an extraction pool, and a :class:`~newsdiff.collect.record.CheckBatch`: the checks of the
+   jobs running at once that find nothing new are written together, each job ending once its
+   check is committed) until it stops;
 2. when the database goes away (the worker's heartbeat, a job fetch or the presence connection
    fails), the procrastinate worker stops, its running jobs end or are left to the stalled-job
    handling, and the supervisor connects again, pausing 1 s, 2 s, 4 s... up to
@@ -147,7 +149,7 @@ class Supervisor:
         from psycopg_pool import AsyncConnectionPool
 
         from newsdiff.collect.http import Fetcher
-        from newsdiff.collect.poll import PollContext
+        from newsdiff.collect.poll import CheckBatch, PollContext
         from newsdiff.collect.workers import ExtractionPool
         from newsdiff.workers.presence import worker_presence
 
@@ -180,7 +182,11 @@ class Supervisor:
                             executor = ExtractionPool(processes=w.extraction_processes)
                             try:
                                 ctx = PollContext(
-                                    self.settings, self.database, fetcher, executor=executor
+                                    self.settings,
+                                    self.database,
+                                    fetcher,
+                                    executor=executor,
+                                    batch=CheckBatch(self.database, self.settings.schedule),
                                 )
                                 worker = Worker(
                                     app,
