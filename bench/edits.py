@@ -110,13 +110,19 @@ def few_paragraphs(name: str, n_words: int, edited: int, seed: int) -> diff_benc
     """An article with 10% of the words of ``edited`` paragraphs edited, the rest as it was."""
     rng = random.Random(seed)
     old = diff_bench.make_article(rng, n_words)
+    title = "Inspectors report on Haringey children's services"
+    return _edit_few(name, title, old, edited, rng)
+
+
+def _edit_few(
+    name: str, title: str, old: list[list[str]], edited: int, rng: random.Random
+) -> diff_bench.Case:
     new = [list(p) for p in old]
     changed = 0
-    for i in rng.sample(range(len(new)), edited):
+    for i in rng.sample(range(len(new)), min(edited, len(new))):
         paragraph, count = diff_bench.edit_article(rng, [new[i]], 0.10)
         new[i] = [w for p in paragraph for w in p][: len(new[i]) + 5]
         changed += count
-    title = "Inspectors report on Haringey children's services"
     return diff_bench.Case(
         name,
         Document(title, [" ".join(p) for p in old]),
@@ -179,11 +185,22 @@ def speed(repeat: int) -> None:
 def corpus_speed(repeat: int) -> None:
     """analyse()/compare() per real article (bench/diff.py's corpus cases: the article bodies of
     ../shared/corpora/extraction-aeb, 5% of the words edited, one paragraph inserted and one
-    moved), as the median and quartiles of the per-article median ratios."""
+    moved; then the same bodies with two paragraphs edited, 10% of their words, as most real
+    versions are), as the median and quartiles of the per-article median ratios."""
     cases = diff_bench.corpus_cases()
     if not cases:
         print("\nreal articles: corpus absent (../shared/corpora/extraction-aeb)")
         return
+    _corpus_ratios("5% of the words", cases, repeat)
+    rng = random.Random(14)
+    few = [
+        _edit_few(c.name, c.old.title, [p.split(" ") for p in c.old.paragraphs], 2, rng)
+        for c in cases
+    ]
+    _corpus_ratios("2 paragraphs edited", few, repeat)
+
+
+def _corpus_ratios(what: str, cases: list[diff_bench.Case], repeat: int) -> None:
     ratios: list[float] = []
     fronts: list[float] = []
     for case in cases:
@@ -199,9 +216,10 @@ def corpus_speed(repeat: int) -> None:
     q = statistics.quantiles(ratios, n=4)
     f = statistics.quantiles(fronts, n=4)
     print(
-        f"\nreal articles ({len(cases)}, {repeat} interleaved runs each): analyse/compare median "
-        f"{statistics.median(ratios):.2f}x (quartiles {q[0]:.2f}-{q[2]:.2f}x); seg+align "
-        f"{statistics.median(fronts):.2f}x ({f[0]:.2f}-{f[2]:.2f}x)"
+        f"\nreal articles, {what} ({len(cases)}, {repeat} interleaved runs each): "
+        f"analyse/compare median {statistics.median(ratios):.2f}x (quartiles "
+        f"{q[0]:.2f}-{q[2]:.2f}x); seg+align {statistics.median(fronts):.2f}x "
+        f"({f[0]:.2f}-{f[2]:.2f}x)"
     )
 
 

@@ -766,13 +766,14 @@ def _distance(a: str, b: str) -> int:
 def spelling_fix(a: str, b: str) -> bool:
     """A misspelt word corrected, not another word: a small distance, no digits, and not a
     change of inflection ("lose" -> "lost", "claims" -> "claimed")."""
-    if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < 4 or a[0] != b[0]:
+    if min(len(a), len(b)) < 4 or a[0] != b[0] or any(c.isdigit() for c in a + b):
         return False
     # Another form of the word: a suffix added or dropped, or its last letter changed.
     if a.startswith(b) or b.startswith(a) or (len(a) == len(b) and a[:-1] == b[:-1]):
         return False
     limit = 1 if min(len(a), len(b)) < 8 else 2
-    return _distance(a, b) <= limit
+    # The distance is at least the difference in length: most pairs of words stop here.
+    return abs(len(a) - len(b)) <= limit and _distance(a, b) <= limit
 
 
 def trivial_change(old: str, new: str) -> list[str] | None:

@@ -73,7 +73,7 @@ from newsdiff.diff.cues import (
 )
 from newsdiff.diff.model import Document, DocumentDiff, Sentence, SentenceLink
 from newsdiff.diff.sentence_align import LINK_MIN, align_sentences, similarity
-from newsdiff.diff.sentences import segment
+from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
@@ -200,9 +200,12 @@ def _number_units(
             single[unit.index] = Sentence(unit.paragraph, count, unit.start, unit.end, unit.text)
             count += 1
             continue
-        found = segment(Document("", [unit.text]), cache=spans)
+        text = unit.text
+        found = spans.get(text)
+        if found is None:
+            found = spans[text] = sentence_spans(text)
         parts[unit.index] = [
-            Sentence(unit.paragraph, count + s.index, s.start, s.end, s.text) for s in found
+            Sentence(unit.paragraph, count + k, a, b, text[a:b]) for k, (a, b) in enumerate(found)
         ]
         count += len(found)
     return single, parts
@@ -566,8 +569,8 @@ class _Builder:
         if changed & NUMBERISH or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed):
             typed |= self.numbers(old, new, headline)
         if changed & HEDGE_WORDS:
-            regions = _regions(old.text, new.text)
-            typed |= self.certainty(old, new, regions, headline)
+            found, regions = self.certainty(old, new, headline)
+            typed |= found
         spelling = _any_spelling_fix(removed, added)
         joined = changed and "".join(w * n for w, n in removed.items()) == "".join(
             w * n for w, n in added.items()
@@ -646,12 +649,14 @@ class _Builder:
         return found
 
     def certainty(
-        self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
-    ) -> bool:
+        self, old: _Group, new: _Group, headline: bool
+    ) -> tuple[bool, list[tuple[int, int, int, int]] | None]:
+        """A hedge gone or come, and the pair's changed regions if they had to be found (only
+        when a hedge did: a word diff is the costliest step of a pair)."""
         olds = _outside_quotes(old.text, hedges(old.text))
         news = _outside_quotes(new.text, hedges(new.text))
         if not olds and not news:
-            return False
+            return False, None
         lost = gained = Counter[str]()
         # Doubt first ("may", "is expected to"), then anticipation ("will", "is set to"):
         # "will" -> "may" is softer, "will announce" -> "announced" firmer.
@@ -662,12 +667,13 @@ class _Builder:
             if lost or gained:
                 break
         if bool(lost) == bool(gained):
-            return False
+            return False, None
         change = "firmer" if lost else "softer"
         markers = sorted(lost or gained)
         side = olds if lost else news
         start, end, _ = next(h for h in side if h[2] in markers)
         # The evidence: the changed stretch holding the marker (both sides of it).
+        regions = _regions(old.text, new.text)
         for a, b, c, d in regions:
             lo, hi = (a, b) if lost else (c, d)
             if lo < end and start < hi or (lo == hi and start <= lo <= end):
@@ -679,9 +685,9 @@ class _Builder:
         old_at = self.where(old, a, b, headline) if b > a else None
         new_at = self.where(new, c, d, headline) if d > c else None
         if old_at is None and new_at is None:
-            return False
+            return False, regions
         self.add("certainty", change, old_at, new_at, {"markers": markers}, headline)
-        return True
+        return True, regions
 
     def trivial(
         self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
