@@ -48,11 +48,19 @@ def test_kill_9_between_the_write_and_the_job_end_stores_no_second_version(
 ) -> None:
     """The worst moment: the version is committed, the job not yet marked done (the test holds
     the job's row, so the worker waits there), and the worker is killed. The job runs again and
-    finds the same text: 'unchanged', never a second version."""
+    finds the same text: 'unchanged', never a second version.
+
+    The fast settings could race under heavy load (the test failed now and then on a busy
+    machine; not reproduced on a quiet one): the request, held until the test has locked the
+    job's row, could outlive fetch.timeout_s (3 s: an error check, no version), and a worker
+    whose event loop stalled for 2 s (the first extraction loads its modules) counted as
+    stalled, its running job run a second time. Hence a long fetch timeout and 6 s here."""
     hold = threading.Event()
     site.set("/news/1", page(1), hold=hold)
     aid = track(pg_url, site.url("/news/1"))
-    config = write_config(tmp_path / "w.toml", pg_url)
+    config = write_config(
+        tmp_path / "w.toml", pg_url, fetch={"timeout_s": 30}, workers={"stalled_after_s": 6.0}
+    )
     first = workers.start(config)
     wait_for(lambda: site.count("/news/1") == 1, what="the first worker's request")
     with psycopg.connect(conninfo(pg_url)) as blocker:
