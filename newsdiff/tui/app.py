@@ -100,6 +100,8 @@ def known_binding_ids() -> set[str]:
 def check_bindings(settings: Settings) -> None:
     """A ``[tui.bindings]`` id that names no binding is a ConfigError naming the file and key
     (a typo would otherwise leave the key unbound without a word)."""
+    if not settings.tui.bindings:
+        return  # nothing to check (the panes' modules are imported after the first frame)
     unknown = sorted(set(settings.tui.bindings) - known_binding_ids())
     if unknown:
         source = settings.source or "<config>"

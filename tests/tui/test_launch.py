@@ -1,6 +1,7 @@
-"""What the TUI does around its first frames (bench/tui.py times them): the footer is rebuilt
-only when its keys change and comes after the timeline, a worker that imports SQLAlchemy waits
-for the first frame, the garbage collector runs again once that frame is out."""
+"""What the TUI does around its first frames (bench/tui.py times them): the first frame shows
+the panes' outlines and the panes replace them after it, the footer is rebuilt only when its
+keys change and comes after the timeline, a worker that imports SQLAlchemy waits for the first
+frame, the garbage collector runs again once that frame is out."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from textual.widgets._footer import FooterKey
 
 from newsdiff.store.db import Database
 from newsdiff.store.lazy import LazyDatabase
+from newsdiff.tui.app import NewsdiffApp
 from newsdiff.tui.screens.main import MainScreen
 from newsdiff.tui.widgets.footer import KeysFooter
+from newsdiff.tui.widgets.outline import PaneOutline
 from tests.tui.conftest import SIZE, build, main, settle
 from tests.tui.data import Filled
 
@@ -22,6 +25,35 @@ pytestmark = pytest.mark.asyncio
 
 def keys(footer: KeysFooter) -> list[tuple[str, str]]:
     return [(k.key_display, k.description) for k in footer.query(FooterKey)]
+
+
+async def test_the_first_frame_shows_outlines_that_the_panes_replace(
+    db: Database, filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the first frame is out the screen holds the panes' outlines (titled as the panes
+    are), and keys that act on a pane do nothing; then the panes replace them."""
+    monkeypatch.setattr(NewsdiffApp, "on_ready", lambda self: None)  # no first frame yet
+    app = build(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main(app)
+        outlines = {o.id: str(o.border_title) for o in screen.query(PaneOutline)}
+        assert outlines == {
+            "timeline-outline": "Timeline",
+            "coverage-outline": "Coverage",
+            "versions-outline": "Versions",
+            "diff-outline": "Diff",
+        }
+        assert not screen.panes_mounted and not screen.query("#timeline")
+        for key in ("right_square_bracket", "n", "e", "space", "i", "u", "t", "l", "tab"):
+            await pilot.press(key)  # each would act on a pane that is not there yet
+        await pilot.pause()
+        assert app.is_running and app.return_value is None
+        screen.first_frame_drawn()
+        await settle(pilot)
+        assert screen.panes_mounted and not screen.query(PaneOutline)
+        assert screen.timeline.items and screen.timeline.has_focus
+        assert screen.diff.pair is not None
 
 
 async def test_the_footer_is_rebuilt_only_when_its_keys_change(

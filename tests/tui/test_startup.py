@@ -22,6 +22,13 @@ def test_the_app_imports_nothing_heavy_before_its_first_frame() -> None:
 
 
 LATER = (
+    "newsdiff.tui.widgets.coverage",  # the panes: their outlines are in the first frame
+    "newsdiff.tui.widgets.diff_view",
+    "newsdiff.tui.widgets.table",
+    "newsdiff.tui.widgets.timeline",
+    "newsdiff.tui.widgets.versions",
+    "newsdiff.tui.diff_layout",
+    "newsdiff.tui.widths",
     "newsdiff.tui.screens.search",
     "newsdiff.tui.screens.chart",
     "newsdiff.tui.screens.help",
@@ -31,9 +38,9 @@ LATER = (
 )
 
 
-def test_the_other_screens_are_imported_when_opened() -> None:
-    """The pickers, help, search and chart (and the plotting library) are not needed for the
-    first frame."""
+def test_the_panes_and_other_screens_are_imported_when_needed() -> None:
+    """The panes (their outlines are drawn first), the pickers, help, search and chart (and the
+    plotting library) are not needed for the first frame."""
     code = (
         "import sys; import newsdiff.tui.app; "
         f"print(sorted(m for m in sys.modules if m.startswith({LATER!r})))"

@@ -8,7 +8,7 @@ in a thread worker of the pane that shows it.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -36,17 +36,22 @@ from newsdiff.tui.messages import (
     OverviewLoaded,
     PairSelected,
 )
-from newsdiff.tui.widgets.coverage import CoveragePane
-from newsdiff.tui.widgets.diff_view import EVERY_EDIT, DiffView
 from newsdiff.tui.widgets.footer import KeysFooter
-from newsdiff.tui.widgets.table import PaneTable
-from newsdiff.tui.widgets.timeline import TimelinePane
-from newsdiff.tui.widgets.versions import VersionsPane
-from newsdiff.tui.widths import share
+from newsdiff.tui.widgets.outline import PaneOutline
 
 if TYPE_CHECKING:
     from newsdiff.timeline.items import GroupKey, JumpTarget, Overview
     from newsdiff.tui.screens.search import SearchChoice
+    from newsdiff.tui.widgets.coverage import CoveragePane
+    from newsdiff.tui.widgets.diff_view import DiffView
+    from newsdiff.tui.widgets.table import PaneTable
+    from newsdiff.tui.widgets.timeline import TimelinePane
+    from newsdiff.tui.widgets.versions import VersionsPane
+
+# The panes are not in the first frame: it shows their outlines (border, title, a line of
+# text), and the panes replace them right after it (see _mount_panes). Their modules are
+# imported then: those and the panes' composing and styling (three tables with a dozen styled
+# parts each) took about as long as the rest of what newsdiff does before that frame.
 
 # The other screens (pickers, help, search, chart) are imported when first opened: none of
 # them is needed for the first frame, and their widgets (Input, OptionList, Select) and the
@@ -240,45 +245,41 @@ class MainScreen(Screen[None]):
         self.opening: SearchChoice | None = None  # a search hit on its way to the diff
         self.last_search = ("", "any")  # the search screen reopens with them
         self._drawn = threading.Event()  # set once the first frame is drawn
+        self.panes_mounted = False  # the panes have replaced their outlines
 
     def compose(self) -> ComposeResult:
+        opening = isinstance(self.database, LazyDatabase) and not self.database.is_open
         yield Header(show_clock=False, icon="◆")
         with Vertical(id="panes"):
             with Horizontal(id="top"):
-                yield TimelinePane(self.database, id="timeline")
-                yield CoveragePane(self.database, id="coverage")
-                yield VersionsPane(self.database, id="versions")
-            yield DiffView(self.database, id="diff")
+                yield PaneOutline("Timeline", subtitle="loading…", id="timeline-outline")
+                yield PaneOutline("Coverage", id="coverage-outline")
+                yield PaneOutline("Versions", id="versions-outline")
+            yield PaneOutline("Diff", "Opening the database…" if opening else "", id="diff-outline")
         yield Static(Text(EMPTY_DATABASE), id="empty")
         yield KeysFooter(held=True)
 
     @property
     def timeline(self) -> TimelinePane:
-        return self.query_one(TimelinePane)
+        return cast("TimelinePane", self.query_one("#timeline"))
 
     @property
     def coverage(self) -> CoveragePane:
-        return self.query_one(CoveragePane)
+        return cast("CoveragePane", self.query_one("#coverage"))
 
     @property
     def versions(self) -> VersionsPane:
-        return self.query_one(VersionsPane)
+        return cast("VersionsPane", self.query_one("#versions"))
 
     @property
     def diff(self) -> DiffView:
-        return self.query_one(DiffView)
+        return cast("DiffView", self.query_one("#diff"))
 
     def on_mount(self) -> None:
-        # the timeline is read once the first frame is drawn (see first_frame_drawn)
+        # the panes and the timeline come once the first frame is drawn (first_frame_drawn)
         self.pending = True
-        self.timeline.border_subtitle = "loading…"
         self.query_one("#empty").display = False
-        self.timeline.focus()
-        # the screen knows its size already: the first frame has the panes' widths, not a
-        # second full frame once the first Resize comes
         self._fit()
-        if isinstance(self.database, LazyDatabase) and not self.database.is_open:
-            self.diff.show_message(["Opening the database…"])
         # the footer's keys come once the timeline is drawn, or FOOTER_AFTER from now if it
         # takes longer: building them takes as long as drawing the timeline
         self.set_timer(FOOTER_AFTER, self.footer.release)
@@ -288,7 +289,8 @@ class MainScreen(Screen[None]):
         return self.query_one(KeysFooter)
 
     def first_frame_drawn(self) -> None:
-        """Read the timeline, now that the first frame is out (the app calls this on Ready).
+        """Mount the panes and read the timeline, now that the first frame is out (the app
+        calls this on Ready).
 
         The worker reads it straight from SQLite when it can (timeline.quick: a few
         milliseconds, importing only sqlite3), and it is drawn at the next frame; when it
@@ -296,7 +298,42 @@ class MainScreen(Screen[None]):
         interpreter's lock while the first frame was made."""
         if not self._drawn.is_set():
             self._drawn.set()
-            self.load(self.story_slug)
+            self.call_next(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        """Read the timeline, and replace the first frame's outlines with the panes."""
+        from newsdiff.tui.widgets.coverage import CoveragePane
+        from newsdiff.tui.widgets.diff_view import DiffView
+        from newsdiff.tui.widgets.timeline import TimelinePane
+        from newsdiff.tui.widgets.versions import VersionsPane
+
+        database = self.database
+        # The timeline's read starts first, its worker running while the panes are mounted;
+        # what it reads is handled after this (the screen handles one message at a time).
+        self._fetch_overview(self._next("overview"), self.story_slug, False)
+        outlines = self.query(PaneOutline)
+        diff_outline = self.query_one("#diff-outline")
+        timeline_outline = self.query_one("#timeline-outline")
+        with self.app.batch_update():
+            await self.query_one("#top").mount(
+                TimelinePane(database, id="timeline"),
+                CoveragePane(database, id="coverage"),
+                VersionsPane(database, id="versions"),
+                before=timeline_outline,
+            )
+            await self.query_one("#panes").mount(DiffView(database, id="diff"), before=diff_outline)
+            await outlines.remove()
+            self.panes_mounted = True
+            self.timeline.border_subtitle = "loading…"
+            self.timeline.focus()
+            self._fit()
+            if isinstance(database, LazyDatabase) and not database.is_open:
+                self.diff.show_message(["Opening the database…"])
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the panes replace their outlines, only help and quit."""
+        return self.panes_mounted or action in ("help", "quit")
 
     # -- sharing the width of the top row ------------------------------------------------------
 
@@ -307,6 +344,8 @@ class MainScreen(Screen[None]):
     def share_width(self) -> None:
         """Give each top pane the width its columns want; when there is not enough for all,
         the pane being worked in first."""
+        from newsdiff.tui.widths import share
+
         total = self.query_one("#top").size.width or self.size.width
         panes = self.panes
         widths = share(total, [p.demand() for p in panes], self._worked_in)
@@ -326,11 +365,15 @@ class MainScreen(Screen[None]):
         # the diff keeps a screenful of text.
         short = self.size.height < SHORT_BELOW
         self.set_class(short, "-short")
+        if not self.panes_mounted:
+            return
         for pane in self.panes:
             pane.show_header = not short
         self.share_width()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if not self.panes_mounted:
+            return
         panes = self.panes
         if event.widget in panes:
             index = panes.index(event.widget)
@@ -537,6 +580,8 @@ class MainScreen(Screen[None]):
         self._cycle_kind(-1)
 
     def _cycle_kind(self, delta: int) -> None:
+        from newsdiff.tui.widgets.diff_view import EVERY_EDIT
+
         kind = self.diff.cycle_kind(delta)
         if kind is None:
             what = "every change"
@@ -705,6 +750,9 @@ class MainScreen(Screen[None]):
     def key_table(self) -> list[tuple[str, str, str]]:
         """(keys, what they do, binding id) for every binding with an id, as remapped; what
         they do is the binding's tooltip, kept with the binding in its widget."""
+        from newsdiff.tui.widgets.diff_view import DiffView
+        from newsdiff.tui.widgets.table import PaneTable
+
         keymap = self.app._keymap  # the ids the config remapped
         out: list[tuple[str, str, str]] = []
         seen: set[str] = set()
@@ -731,6 +779,8 @@ class MainScreen(Screen[None]):
         """Go to an event (and one of its articles) or to an article. An article picked while
         an event no article covers is selected is shown under that event, for ``l`` to link it
         there (as the event's hint says)."""
+        if not self.panes_mounted:
+            return
         item = self.timeline.current
         empty = (
             item is not None and item.key == self.group and item.key.is_event and item.count == 0
