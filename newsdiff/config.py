@@ -12,7 +12,6 @@ import dataclasses
 import math
 import os
 import re
-import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -75,11 +74,15 @@ def default_database_url() -> str:
 
 @dataclass(frozen=True)
 class DatabaseSettings:
+    """``[database]``: where the archive is (SQLite file or PostgreSQL URL)."""
+
     url: str = field(default_factory=default_database_url)
 
 
 @dataclass(frozen=True)
 class FetchSettings:
+    """``[fetch]``: how pages and feeds are fetched (politely)."""
+
     user_agent: str = "newsdiff/0.1 (+https://example.org/contact)"
     concurrency: int = 8
     per_host_concurrency: int = 2
@@ -93,6 +96,8 @@ class FetchSettings:
 
 @dataclass(frozen=True)
 class ScheduleSettings:
+    """``[schedule]``: when articles are checked again, and when feeds are polled."""
+
     min_interval: timedelta = timedelta(minutes=15)
     max_interval: timedelta = timedelta(hours=24)
     growth: float = 1.5
@@ -104,12 +109,16 @@ class ScheduleSettings:
 
 @dataclass(frozen=True)
 class FeedSettings:
+    """One ``[[feeds]]`` entry: a feed URL and its outlet."""
+
     url: str
     outlet: str | None = None
 
 
 @dataclass(frozen=True)
 class OutletRules:
+    """``[outlets.NAME]``: extraction rules for one outlet's pages."""
+
     body_selector: str | None = None
     exclude_selectors: tuple[str, ...] = ()
     headline_selector: str | None = None
@@ -118,6 +127,8 @@ class OutletRules:
 
 @dataclass(frozen=True)
 class LinkingSettings:
+    """``[linking]``: how articles are linked to a story's events."""
+
     days_before: int = 1
     max_days_after: int = 3650
     min_score: float = 0.34
@@ -125,11 +136,15 @@ class LinkingSettings:
 
 @dataclass(frozen=True)
 class ExportSettings:
+    """``[export]``: the published site and feeds."""
+
     base_url: str = "http://localhost:8000/"
 
 
 @dataclass(frozen=True)
 class ArchiveSettings:
+    """``[archive]``: the Wayback Machine backfill."""
+
     cdx_url: str = "https://web.archive.org/cdx/search/cdx"
     replay_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
     requests_per_minute: int = 20  # CDX queries
@@ -139,6 +154,8 @@ class ArchiveSettings:
 
 @dataclass(frozen=True)
 class TuiSettings:
+    """``[tui]``: the terminal UI (``bindings``: binding id -> keys)."""
+
     bindings: dict[str, str] = field(default_factory=dict)
 
 
@@ -562,13 +579,21 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     raw: dict[str, Any] = {}
     if chosen.exists() or explicit:
         try:
-            raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+            text = chosen.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ConfigError(f"{chosen}: config file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{chosen}: cannot read config file: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
+        # Spaces, tabs and line feeds alone are an empty document: tomllib (a few
+        # milliseconds to import, before the TUI's first frame) is loaded only for a file
+        # with something in it.
+        if text.strip(" \t\n"):
+            import tomllib
+
+            try:
+                raw = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
     settings = settings_from_dict(raw, str(chosen))
     settings = dataclasses.replace(settings, source=chosen if raw or explicit else None)
     env_url = os.environ.get("NEWSDIFF_DATABASE_URL")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,6 +118,26 @@ def test_missing_and_unreadable_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match="cannot read|not valid TOML"):
         load_settings(binary)
+
+
+@pytest.mark.parametrize("text", ["", "\n", " \t\n\n  "], ids=["empty", "newline", "blank"])
+def test_a_blank_file_is_an_empty_document(tmp_path: Path, text: str) -> None:
+    """Spaces, tabs and line feeds alone (not parsed: tomllib is loaded only for a file with
+    something in it) give what an empty TOML document gives."""
+    path = tmp_path / "blank.toml"
+    path.write_bytes(text.encode())
+    blank, commented = load_settings(path), load_settings(_write(tmp_path, "# nothing set"))
+    assert blank.source == path
+    assert replace(blank, source=None) == replace(commented, source=None)
+
+
+@pytest.mark.parametrize("text", ["\x0b", "\x0c", "\u00a0", "\u2028"])
+def test_other_blank_characters_are_still_read_as_toml(tmp_path: Path, text: str) -> None:
+    """Characters that str.strip() would take for blanks are not TOML whitespace."""
+    path = tmp_path / "odd.toml"
+    path.write_bytes(text.encode())
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(path)
 
 
 def test_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
