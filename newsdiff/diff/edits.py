@@ -5,8 +5,9 @@ article (:mod:`newsdiff.diff.sentence_align`) and types the differences by rules
 (:mod:`newsdiff.diff.cues`). It takes the paragraph diff (``diff = compare(old, new)``, computed
 anyway wherever edits are shown or stored; computed inside when not given) and reuses it: a
 paragraph it found unchanged holds only unchanged sentences, so it is neither segmented nor
-aligned nor typed, but stands in the sentence alignment as one unit that stays in place (a
-sentence that crosses it has moved); ``Analysis.sentences`` lists its sentences only when read.
+aligned nor typed: each run of such paragraphs (consecutive in both versions) stands in the
+sentence alignment as one unit that stays in place (a sentence that crosses it has moved), and
+``Analysis.sentences`` lists their sentences only when read.
 Only the paragraphs that changed cost time, as in the paragraph diff.
 
 1. **headline** — the headline changed (not only trivially); numbers, quotes and hedges are
@@ -36,7 +37,9 @@ do, so stored edits can be recomputed. Version 2 reuses the paragraph diff: wher
 text repeats, a sentence of an unchanged paragraph stays with its own paragraph (version 1 paired
 the k-th copy in one version with the k-th in the other, so a recurring question in an interview
 came out as moved sentences), and where two orders weigh the same the paragraph diff's choice of
-what moved is the sentences' too; otherwise the results are version 1's. The labelled pairs, the
+what moved is the sentences' too (and candidates of equal score are taken in the order of their
+paragraphs' places, the same with or without the shortcut); otherwise the results are version
+1's. The labelled pairs, the
 bench's generated cases and 176 of the 181 real articles of bench/diff.py's corpus give the same
 output; the 5 others repeat sentences (an interview's recurring question, a table's headings,
 product names) and come out better: a reworded sentence edited in place, no longer "moved" from
@@ -157,8 +160,8 @@ class _Plan:
     old_units: list[Sentence]
     new_units: list[Sentence]
     links: list[SentenceLink]
-    whole_old: frozenset[int]
-    whole_new: frozenset[int]
+    whole_old: dict[int, int]
+    whole_new: dict[int, int]
 
     def sentences(self) -> list[SentenceLink]:
         """The links with each unchanged paragraph's unit replaced by its sentences, every
@@ -187,11 +190,11 @@ class _Plan:
 def _number_units(
     doc: Document,
     units: Sequence[Sentence],
-    whole: frozenset[int],
+    whole: dict[int, int],
     spans: dict[str, list[tuple[int, int]]],
 ) -> tuple[dict[int, Sentence], dict[int, list[Sentence]]]:
     """Every sentence of ``doc`` numbered in order: each sentence unit's numbered copy, and
-    each whole paragraph unit's sentences (by unit index)."""
+    the sentences of each unit that stands for a run of whole paragraphs (by unit index)."""
     count = 0
     single: dict[int, Sentence] = {}
     parts: dict[int, list[Sentence]] = {}
@@ -200,14 +203,16 @@ def _number_units(
             single[unit.index] = Sentence(unit.paragraph, count, unit.start, unit.end, unit.text)
             count += 1
             continue
-        text = unit.text
-        found = spans.get(text)
-        if found is None:
-            found = spans[text] = sentence_spans(text)
-        parts[unit.index] = [
-            Sentence(unit.paragraph, count + k, a, b, text[a:b]) for k, (a, b) in enumerate(found)
-        ]
-        count += len(found)
+        found: list[Sentence] = []
+        for p in range(unit.paragraph, unit.paragraph + whole[unit.paragraph]):
+            text = doc.paragraphs[p]
+            got = spans.get(text)
+            if got is None:
+                got = spans[text] = sentence_spans(text)
+            for a, b in got:
+                found.append(Sentence(p, count, a, b, text[a:b]))
+                count += 1
+        parts[unit.index] = found
     return single, parts
 
 
@@ -430,9 +435,9 @@ class _Builder:
         self, old: Document, new: Document, unchanged: Sequence[tuple[int, int]] = ()
     ) -> None:
         self.old_doc, self.new_doc = old, new
-        # Paragraphs the paragraph diff found unchanged: one unit each, linked beforehand.
-        self.whole_old = {a for a, _ in unchanged}
-        self.whole_new = {b for _, b in unchanged}
+        # Runs of paragraphs the paragraph diff found unchanged (consecutive on both sides):
+        # one unit each (first paragraph -> how many), linked beforehand.
+        self.whole_old, self.whole_new = _runs(unchanged)
         # (where it goes, the Edit's fields but ``silent``): made Edits once silence is known
         self.edits: list[tuple[tuple[int, int, int], _Fields]] = []
         self.typed_old: set[int] = set()  # sentences a typed (not trivial) edit rests on
@@ -445,10 +450,19 @@ class _Builder:
         if unchanged:
             unit_old = {s.paragraph: s.index for s in self.old_sentences}
             unit_new = {s.paragraph: s.index for s in self.new_sentences}
-            fixed = [(unit_old[a], unit_new[b]) for a, b in unchanged]
+            fixed = [
+                (unit_old[a], unit_new[b])
+                for a, b in zip(self.whole_old, self.whole_new, strict=True)
+            ]
         # Sentences' folded words, found once for the alignment and the rules.
         self.words: dict[str, list[str]] = {}
-        self.links = align_sentences(self.old_sentences, self.new_sentences, self.words, fixed)
+        self.links = align_sentences(
+            self.old_sentences,
+            self.new_sentences,
+            self.words,
+            fixed,
+            (len(old.paragraphs), len(new.paragraphs)),
+        )
         self.place_old: dict[int, int] = {}
         self.place_new: dict[int, int] = {}
         for k, link in enumerate(self.links):
@@ -458,6 +472,14 @@ class _Builder:
                 self.place_new.setdefault(link.new.index, k)
         self.by_paragraph_old = self._index(self.old_sentences)
         self.by_paragraph_new = self._index(self.new_sentences)
+        # A paragraph inside a run taken whole stands where its run's unit does.
+        for table, runs in (
+            (self.by_paragraph_old, self.whole_old),
+            (self.by_paragraph_new, self.whole_new),
+        ):
+            for first, run in runs.items():
+                for p in range(first + 1, first + run):
+                    table[p] = table[first]
         self.shared_paragraphs = Counter(old.paragraphs) & Counter(new.paragraphs)
         self._quotes: dict[str, list[Quote]] = {}
         self._sources: dict[str, list[Attribution]] = {}
@@ -1059,8 +1081,8 @@ class _Builder:
             self.old_sentences,
             self.new_sentences,
             self.links,
-            frozenset(self.whole_old),
-            frozenset(self.whole_new),
+            self.whole_old,
+            self.whole_new,
         )
         return Analysis(edits, plan=plan)
 
@@ -1129,6 +1151,24 @@ def _pair_texts(
     return pairs
 
 
+def _runs(pairs: Sequence[tuple[int, int]]) -> tuple[dict[int, int], dict[int, int]]:
+    """Runs of pairs consecutive on both sides, as (old first -> length, new first -> length),
+    in order."""
+    old: dict[int, int] = {}
+    new: dict[int, int] = {}
+    last_a = last_b = -2
+    first_a = first_b = -1
+    for a, b in pairs:
+        if a == last_a + 1 and b == last_b + 1:
+            old[first_a] += 1
+            new[first_b] += 1
+        else:
+            first_a, first_b = a, b
+            old[a] = new[b] = 1
+        last_a, last_b = a, b
+    return old, new
+
+
 def unchanged_paragraphs(old: Document, new: Document, diff: DocumentDiff) -> list[tuple[int, int]]:
     """The (old, new) paragraph pairs that ``diff`` (``compare(old, new)``) found unchanged in
     place, in order, each holding some text and the same text on both sides (a diff that
@@ -1157,8 +1197,8 @@ def analyse(old: Document, new: Document, diff: DocumentDiff | None = None) -> A
 
     ``diff`` is ``compare(old, new)`` when the caller has it (else it is computed here): the
     paragraphs it found unchanged hold only unchanged sentences, so they are not segmented,
-    aligned or typed; each stands in the alignment as one unit that stays in place (a
-    sentence that crosses it has moved). :attr:`Analysis.sentences` lists their sentences
+    aligned or typed; each run of them stands in the alignment as one unit that stays in place
+    (a sentence that crosses it has moved). :attr:`Analysis.sentences` lists their sentences
     when it is first read."""
     if diff is None:
         diff = compare(old, new)

@@ -156,7 +156,9 @@ class _Aligner:
         new: Sequence[Sentence],
         words: dict[str, list[str]] | None = None,
         fixed: Iterable[tuple[int, int]] = (),
+        paragraphs: tuple[int, int] | None = None,
     ) -> None:
+        self.paragraphs = paragraphs
         self.old = _Side(old, words)
         self.new = _Side(new, words)
         self.links: dict[int, tuple[int, float]] = {}  # old -> (new, score)
@@ -253,7 +255,7 @@ class _Aligner:
         # Among equal scores the pair nearest the diagonal first, measured in paragraphs (the
         # same whether or not unchanged paragraphs were segmented).
         old_s, new_s = self.old.sentences, self.new.sentences
-        span_old, span_new = old_s[-1].paragraph + 1, new_s[-1].paragraph + 1
+        span_old, span_new = self.paragraphs or (old_s[-1].paragraph + 1, new_s[-1].paragraph + 1)
         edges: list[tuple[float, float, int, int]] = []
         for i, js in found.items():
             for j in js:
@@ -438,14 +440,16 @@ def align_sentences(
     new: Sequence[Sentence],
     words: dict[str, list[str]] | None = None,
     fixed: Iterable[tuple[int, int]] = (),
+    paragraphs: tuple[int, int] | None = None,
 ) -> list[SentenceLink]:
     """Link the sentences of two versions (see the module's docstring). ``words``: a cache of
     the sentences' folded words (:func:`newsdiff.diff.tokens.folded_words`) to share.
     ``fixed``: pairs of (old, new) positions, in increasing order on both sides, linked before
     anything else as identical and kept in the spine whatever else moves (the analyser passes
-    the paragraphs the paragraph diff found unchanged, each as one unit).
+    the runs of paragraphs the paragraph diff found unchanged, each run as one unit).
+    ``paragraphs``: how many paragraphs each version has (else: up to the last sentence's).
 
     Every old and every new sentence appears in the result: each in exactly one entry, except
     that a split sentence appears in one entry per part and a merged one likewise. Entries
     follow the new version's order, with removed sentences where they stood."""
-    return _Aligner(old, new, words, fixed).run()
+    return _Aligner(old, new, words, fixed, paragraphs).run()

@@ -29,7 +29,7 @@ millisecond).
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Mapping
 
 import sentencex
 
@@ -154,19 +154,30 @@ def segment(
     document: Document,
     language: str = "en",
     cache: dict[str, list[Span]] | None = None,
-    whole: Container[int] = (),
+    whole: Mapping[int, int] | None = None,
 ) -> list[Sentence]:
     """Every sentence of the document's paragraphs (not its headline), in order.
 
     ``cache`` (paragraph text -> its spans, for one ``language``) spares segmenting a paragraph
     again: pass the same dict for two versions, and the paragraphs they share are segmented
-    once. ``whole``: paragraphs not segmented, each given as one unit (its whole text) in its
-    place (the analyser's paragraphs that did not change)."""
+    once. ``whole`` (first paragraph -> how many): runs of paragraphs not segmented, each run
+    given as one unit in its place (the analyser's paragraphs that did not change): the unit's
+    ``paragraph`` is the run's first, its text the run's texts joined by spaces, ``start`` 0
+    and ``end`` the text's length."""
     out: list[Sentence] = []
-    for p, paragraph in enumerate(document.paragraphs):
-        if whole and p in whole:
-            out.append(Sentence(p, len(out), 0, len(paragraph), paragraph))
+    paragraphs = document.paragraphs
+    skip = 0  # paragraphs of a run still to pass
+    for p, paragraph in enumerate(paragraphs):
+        if skip:
+            skip -= 1
             continue
+        if whole:
+            run = whole.get(p)
+            if run is not None:
+                text = paragraph if run == 1 else " ".join(paragraphs[p : p + run])
+                out.append(Sentence(p, len(out), 0, len(text), text))
+                skip = run - 1
+                continue
         spans = None if cache is None else cache.get(paragraph)
         if spans is None:
             spans = sentence_spans(paragraph, language)

@@ -48,6 +48,7 @@ def test_sentences_are_listed_when_read_and_numbered_in_the_whole_document() -> 
             "The council met. It voted on Monday.",
             "Twelve people were hurt. Police said so.",
             "The river rose. Roads closed.",
+            "Schools shut.",
         ],
     )
     new = Document(
@@ -56,18 +57,23 @@ def test_sentences_are_listed_when_read_and_numbered_in_the_whole_document() -> 
             "The council met. It voted on Monday.",
             "Fifteen people were hurt. Police said so.",
             "The river rose. Roads closed.",
+            "Schools shut.",
         ],
     )
     analysis = analyse(old, new)
-    assert analysis.plan is not None  # paragraphs 0 and 2 taken whole
+    assert analysis.plan is not None  # paragraph 0, and 2-3 as one unit, taken whole
+    assert analysis.plan.whole_old == {0: 1, 2: 2}
+    assert [unit.text for unit in analysis.plan.new_units][-1] == (
+        "The river rose. Roads closed. Schools shut."
+    )
     copy = pickle.loads(pickle.dumps(analysis))  # picklable before the list is worked out
     links = analysis.sentences
     assert links is analysis.sentences  # worked out once
     assert [link.to_dict() for link in copy.sentences] == [link.to_dict() for link in links]
     assert [link.op for link in links] == ["unchanged"] * 2 + ["edited", "unchanged"] + [
         "unchanged"
-    ] * 2
-    assert [link.old.index for link in links if link.old] == list(range(6))
+    ] * 3
+    assert [link.old.index for link in links if link.old] == list(range(7))
     assert [link.new for link in links] == segment(new)
     assert [link.old for link in links] == segment(old)
     assert links == full(old, new).sentences
