@@ -8,31 +8,40 @@ R 0.73, certainty P 0.90 R 1.00, correction 1.00/1.00, trivial 1.00/1.00, silent
 (the rules were then fixed, and three of its labels that broke the set's own rules corrected).
 
 Speed: on bench/diff.py's generated articles (800 and 8,000 words, 5% and 30% of the words
-edited, a paragraph inserted and one moved), ``compare()`` and ``analyse()`` are timed in CPU
-time, alternately, in the same run; the ratio analyse/compare is given as the median of the
-per-run ratios with its spread (lowest and highest); difflib on the word lists (as in
-bench/diff.py) is shown beside them. Reading of issue 14's goal: analyse() does not run
-compare() (at poll time both run, the counts in store/versions.py and the edits in
-store/edits.py), so what sentence alignment and typing add to the paragraph diff is analyse()
-itself: at most 1x compare() at 800 words and 0.5x at 8,000 (the whole analysis, compare +
-analyse, at most 2x and 1.5x compare). ``seg+align`` is the part of it that segments and aligns
-the sentences (timed alone in the same runs), ``typing`` the rest. Not reached: about 7x at both
-sizes at first, about 3x-4x after the analyser was made faster without changing any of its
-results (see the git log for each step's figures: steps 5/n-7/n made it 0.90x on the corpus's
-real articles and 0.90-0.97x on the generated cases, same-process A/B). A run of 2026-11-29 on a
-loaded 2-core machine (``python bench/edits.py``): 800w-5% 3.55x (spread 3.04-4.03x; seg+align
-0.97x), 8000w-5% 4.29x (3.47-5.32x; 1.25x), 800w-30% 3.23x, 8000w-30% 3.73x (a later run, under
-a load average of 5: 3.51x, 3.73x, 3.03x, 3.54x; the spread between runs is about as wide as
-each run's). Segmentation and alignment alone take about 1x-1.3x compare(), more than twice the
-8,000-word budget before any rule runs, and what is left is spread over per-sentence regex work
-(attributions, tokens, quantities), so the goal needs another design (the per-sentence work
-compiled, or done only where compare() found changes with a cheaper link rule), not more
-shortcuts. Two more rows, without a goal, edit only a few paragraphs (``-2p``, ``-4p``: 10% of
-their words), as most real versions do: there compare() skips the paragraphs found unchanged and
-analyse() still builds every sentence and its link, so the ratio is higher (6.8x at 8,000 words)
-while both are faster. Then the real articles of bench/diff.py's corpus (when ../shared/corpora
-is there; not with ``--quick``): median 3.66x per article (quartiles 3.00-4.40x), seg+align
-1.06x.
+edited, a paragraph inserted and one moved), ``compare()`` and ``analyse(old, new, diff)`` are
+timed in CPU time, alternately, in the same run; the ratio analyse/compare is given as the median
+of the per-run ratios with its spread (lowest and highest); difflib on the word lists (as in
+bench/diff.py) is shown beside them. Reading of issue 14's goal: at poll time and in
+``diff --format json`` both compare() and analyse() run on the same pair, and "sentence alignment
+plus typing adds at most 1x the paragraph diff's time" is what the analysis adds on top of the
+paragraph diff computed anyway; so analyse() takes compare()'s result (``diff``) and reuses it
+(the paragraphs found unchanged are not segmented, aligned or typed), and its own time is the
+figure: at most 1x compare() at 800 words and 0.5x at 8,000. ``seg+align`` is the part of it
+that segments the changed paragraphs and aligns the sentences (timed alone in the same runs),
+``typing`` the rest; ``+list`` is analyse() with its sentence list read as well (the list of
+every sentence is worked out only when read: the poll and ``newsdiff edits`` never read it,
+``diff --format json`` and the NewsEdits export do). Two rows without a goal edit only a few
+paragraphs (``-2p``, ``-4p``: 10% of their words), as most real versions do. Then the real
+articles of bench/diff.py's corpus (when ../shared/corpora is there; not with ``--quick``), once
+with 5% of all words edited and once with two paragraphs edited (10% of their words).
+
+Not reached. About 7x at first; 3x-4x after the analyser was made faster without changing its
+results (git log of edits.py and cues.py); then the paragraph diff reused (issue 14 item 8,
+1/n-3/n). Run of 2026-11-29 13:14 UTC (``python bench/edits.py``; a 2-core machine that other
+helpers' benches loaded, load average 2.7-3.2), against the tree before the reuse (7a4cec2, its
+own bench, run right after): 800w-5% 3.78x (spread 3.44-4.24x; before 3.75x), 8000w-5% 4.60x
+(4.09-5.17x; before 4.59x), 800w-30% 3.00x (before 3.29x), 8000w-30% 3.51x (before 3.81x),
+800w-2p 2.67x (2.38-3.12x; before 4.00x), 8000w-4p 2.94x (2.58-3.13x; before 6.96x); real
+articles, 5% of the words: median 3.67x (quartiles 3.00-4.54x; before 3.80x); real articles, two
+paragraphs edited: median 2.62x (quartiles 1.78-4.14x; before 4.18x, 3.13-6.00x, measured the same
+way). The reuse helps where few paragraphs changed, which is most real versions; on the 5% and
+30% rows nearly every paragraph is edited, so there is nothing to skip, and the time is the
+per-sentence work on changed sentences: segmenting them, their word weights and scores, and the
+rules (attributions ~15-30 us a sentence, quotations and their speakers, quantities, a pair's
+word lists), about 150 us per changed sentence pair in all against compare()'s ~70 us per
+changed paragraph. Reaching 0.5x at 8,000 words would leave about 18 us per changed sentence
+pair, less than the pair's two attributions() calls: that needs the rules themselves compiled or made
+incremental (run only on the changed stretch of a pair), not the pipeline reorganised again.
 Never asserts anything.
 
 Where the time goes (``--profile CASE``, e.g. ``--profile 8000w-5%``): cProfile of analyse()
