@@ -588,6 +588,7 @@ def test_version_pages_list_the_edits(database: Database, tmp_path: Path) -> Non
 def test_pages_use_the_stored_edits(database: Database, tmp_path: Path) -> None:
     from sqlalchemy import update
 
+    from newsdiff.diff.edits import ANALYSER_VERSION
     from newsdiff.store.analysis import analyse_versions
     from newsdiff.store.models import Edit
     from tests.export.conftest import build_edits_article
@@ -606,7 +607,7 @@ def test_pages_use_the_stored_edits(database: Database, tmp_path: Path) -> None:
         )
     export(database, out)
     page = (out / f"articles/{aid}/v2.html").read_text(encoding="utf-8")
-    assert "analyser version 1" in page and "computed for this page" not in page
+    assert f"analyser version {ANALYSER_VERSION}" in page and "computed for this page" not in page
     assert ["number silent", "changed", "twelve", "fifteen", "¶1", "value: 12 → 15"] in (
         edit_rows(page)
     )
