@@ -40,8 +40,10 @@ per-sentence work on changed sentences: segmenting them, their word weights and 
 rules (attributions ~15-30 us a sentence, quotations and their speakers, quantities, a pair's
 word lists), about 150 us per changed sentence pair in all against compare()'s ~70 us per
 changed paragraph. Reaching 0.5x at 8,000 words would leave about 18 us per changed sentence
-pair, less than the pair's two attributions() calls: that needs the rules themselves compiled or made
-incremental (run only on the changed stretch of a pair), not the pipeline reorganised again.
+pair, less than the pair's two attributions() calls: that needs the rules themselves compiled
+or made incremental (run only on the changed stretch of a pair), not the pipeline reorganised
+again.
+
 Never asserts anything.
 
 Where the time goes (``--profile CASE``, e.g. ``--profile 8000w-5%``): cProfile of analyse()

@@ -39,11 +39,10 @@ the k-th copy in one version with the k-th in the other, so a recurring question
 came out as moved sentences), and where two orders weigh the same the paragraph diff's choice of
 what moved is the sentences' too (and candidates of equal score are taken in the order of their
 paragraphs' places, the same with or without the shortcut); otherwise the results are version
-1's. The labelled pairs, the
-bench's generated cases and 176 of the 181 real articles of bench/diff.py's corpus give the same
-output; the 5 others repeat sentences (an interview's recurring question, a table's headings,
-product names) and come out better: a reworded sentence edited in place, no longer "moved" from
-a copy far away.
+1's. The labelled pairs, the bench's generated cases and 176 of the 181 real articles of
+bench/diff.py's corpus give the same output; the 5 others repeat sentences (an interview's
+recurring question, a table's headings, product names) and come out better: a reworded sentence
+edited in place, no longer "moved" from a copy far away.
 """
 
 from __future__ import annotations
@@ -152,8 +151,8 @@ class Edit:
 @dataclass(frozen=True)
 class _Plan:
     """What an :class:`Analysis` needs to list every sentence when asked: the two versions,
-    the units the analyser aligned (sentences, and the paragraphs that did not change as one
-    unit each, ``whole_old``/``whole_new``) and their links."""
+    the units the analyser aligned (sentences, and each run of paragraphs that did not change
+    as one unit: ``whole_old``/``whole_new``, first paragraph -> how many) and their links."""
 
     old: Document
     new: Document
@@ -164,8 +163,10 @@ class _Plan:
     whole_new: dict[int, int]
 
     def sentences(self) -> list[SentenceLink]:
-        """The links with each unchanged paragraph's unit replaced by its sentences, every
+        """The links with each run's unit replaced by its paragraphs' sentences, every
         sentence numbered among all the document's sentences (as :func:`segment` does)."""
+        if not self.whole_old:
+            return self.links  # every paragraph was segmented
         spans: dict[str, list[tuple[int, int]]] = {}
         old_map, old_parts = _number_units(self.old, self.old_units, self.whole_old, spans)
         new_map, new_parts = _number_units(self.new, self.new_units, self.whole_new, spans)
@@ -220,8 +221,8 @@ def _number_units(
 class Analysis:
     """The sentence alignment and typed edits of one pair of versions.
 
-    ``sentences`` (every sentence of both versions, linked) is worked out when first read when
-    the analyser left unchanged paragraphs whole (``plan``)."""
+    ``sentences`` (every sentence of both versions, linked) is worked out from ``plan`` when
+    first read (the analyser leaves unchanged paragraphs whole), or given by hand."""
 
     edits: list[Edit]
     version: str = ANALYSER_VERSION
@@ -1073,8 +1074,6 @@ class _Builder:
         # Silent: a factual edit in a version that adds or changes no notice (acknowledges()).
         loud = any(f[0] == "correction" and f[1] in ("added", "changed") for f in found)
         edits = [Edit(*f[:6], not loud and f[0] in FACTUAL, f[6]) for f in found]
-        if not self.whole_old:
-            return Analysis(edits, sentences=self.links)
         plan = _Plan(
             self.old_doc,
             self.new_doc,
