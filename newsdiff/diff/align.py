@@ -47,7 +47,14 @@ from newsdiff.diff.tokens import (
     tokenize,
     word_list,
 )
-from newsdiff.diff.words import TokenDiff, diff_chunked, diff_ignoring
+from newsdiff.diff.words import (
+    Changes,
+    TokenDiff,
+    diff_chunked,
+    diff_ignoring,
+    diff_planned,
+    plan_changes,
+)
 
 PAIR_MIN = 0.5  # Dice needed to pair two paragraphs of a gap as "modified"
 CONTAIN_MIN = 0.8  # ...or this share of the smaller one found in the larger one
@@ -486,8 +493,12 @@ class _Comparer:
         self.codec = Codec()
         self.engine = TokenDMP(self.codec)
         self.added = self.removed = 0
+        # pairs (old index, new index) whose chunk-level changes are known without a raw diff
+        self.planned: dict[tuple[int, int], Changes] = {}
 
-    def diff(self, a: _Para, b: _Para) -> TokenDiff:
+    def diff(self, a: _Para, b: _Para, planned: Changes | None = None) -> TokenDiff:
+        if planned is not None:
+            return diff_planned(self.engine, a.text, b.text, a.chunks(), b.chunks(), planned)
         if self.ignoring:
             return diff_ignoring(
                 self.engine,
@@ -506,6 +517,23 @@ class _Comparer:
             b.codes(self.codec),
         )
 
+    def plan(self, pairs: list[tuple[int, int]], old: list[_Para], new: list[_Para]) -> None:
+        """Find the pairs to be diffed whose chunk-level changes are clear without a raw diff
+        (most edited paragraphs of an article: a few words replaced, see plan_changes), and
+        encode the chunks of the others in one go."""
+        planned = self.planned
+        full: list[_Para] = []
+        for i, j in pairs:
+            a, b = old[i], new[j]
+            if a.text == b.text:
+                continue
+            changes = plan_changes(a.chunks(), b.chunks())
+            if changes is None:
+                full += (a, b)
+            else:
+                planned[i, j] = changes
+        self.encode(full)
+
     def encode(self, paragraphs: list[_Para]) -> None:
         """Encode the chunks of many paragraphs in one go (one set difference, one update of
         the codec's tables, instead of one per paragraph)."""
@@ -521,7 +549,7 @@ class _Comparer:
         if a.text == b.text:
             ops = [("=", a.text)] if a.text else []
             return ParagraphDiff("moved" if moved else "unchanged", i, j, 1.0, ops)
-        result = self.diff(a, b)
+        result = self.diff(a, b, self.planned.get((i, j)))
         self.added += result.words_added
         self.removed += result.words_removed
         similarity = result.similarity(len(a.text), len(b.text))
@@ -585,13 +613,8 @@ class _Comparer:
             spine, moves = _fewest_moved(spine, moves, old, new)
         moved_old = set(moves.values())
 
-        if not self.ignoring:  # the paired paragraphs will be diffed: encode them at once
-            self.encode(
-                [old[i] for i, j, _ in spine if old[i].text != new[j].text]
-                + [new[j] for i, j, _ in spine if old[i].text != new[j].text]
-                + [old[m] for m in moves.values()]
-                + [new[n] for n in moves]
-            )
+        if not self.ignoring:  # the paired paragraphs will be diffed: plan them at once
+            self.plan([(i, j) for i, j, _ in spine] + [(m, n) for n, m in moves.items()], old, new)
         self.added = self.removed = 0
         entries: list[ParagraphDiff] = []
         prev_i = prev_j = 0

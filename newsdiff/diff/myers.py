@@ -31,7 +31,7 @@ import os
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from diff_match_patch import diff_match_patch
 
@@ -201,21 +201,28 @@ def _emit(out: list[tuple[int, str]], op: int, text: str) -> None:
 
 def _folds(diffs: list[tuple[int, str]]) -> bool:
     """Whether semantic cleanup would fold an equality of a diff of chunks (sizes are
-    lengths). It folds one if the rule holds for it against the whole runs of changes on
-    each side: the rule only gets easier as the run after it grows, and until a fold nothing
-    changes, so checking each equality once against its neighbours' sizes says the same."""
+    lengths): :func:`folds` of its ops' sizes."""
+    return folds([(op, len(text)) for op, text in diffs])
+
+
+def folds(sizes: Sequence[tuple[int, int]]) -> bool:
+    """Whether semantic cleanup would fold an equality of a diff of chunks given as the (op,
+    size) of its ops. It folds one if the rule holds for it against the whole runs of changes
+    on each side: the rule only gets easier as the run after it grows, and until a fold
+    nothing changes, so checking each equality once against its neighbours' sizes says the
+    same."""
     ins = dele = before = 0
     weight = -1  # the last equality's size, once there is one
-    for op, text in diffs:
+    for op, size in sizes:
         if op == 0:
             after = ins if ins > dele else dele
             if weight >= 0 and after and _fold(weight, before, after):
                 return True
-            before, weight, ins, dele = after, len(text), 0, 0
+            before, weight, ins, dele = after, size, 0, 0
         elif op > 0:
-            ins += len(text)
+            ins += size
         else:
-            dele += len(text)
+            dele += size
     after = ins if ins > dele else dele
     return weight >= 0 and after > 0 and _fold(weight, before, after)
 

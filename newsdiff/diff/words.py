@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from newsdiff.diff.myers import TokenDMP
+from newsdiff.diff.myers import TokenDMP, folds
 from newsdiff.diff.tokens import NOSPACE_RE, Codec, is_punctuation, strip_punctuation, tokenize
 
 Op = tuple[str, str]
@@ -75,11 +75,20 @@ def _stretch(engine: TokenDMP, old: str, new: str, at: int, out: list[Change]) -
         trail += 1
     mid_old, mid_new = old[lead : len(old) - trail], new[lead : len(new) - trail]
     if mid_old and mid_new:
-        simple = (
-            _plain(mid_old)
-            and _plain(mid_new)
-            and set(mid_old.split(" ")).isdisjoint(mid_new.split(" "))
-        )
+        if " " in mid_old or " " in mid_new:
+            simple = (
+                _plain(mid_old)
+                and _plain(mid_new)
+                and set(mid_old.split(" ")).isdisjoint(mid_new.split(" "))
+            )
+        else:  # one word replaced by another (most edits): _plain, for one word each
+            simple = (
+                mid_old != mid_new
+                and mid_old.isalnum()
+                and mid_new.isalnum()
+                and (mid_old.isascii() or not NOSPACE_RE.search(mid_old))
+                and (mid_new.isascii() or not NOSPACE_RE.search(mid_new))
+            )
     else:  # words inserted or deleted, with the space after them ("{+more than +}50")
         only = mid_old or mid_new
         simple = _plain(only[:-1] if only.endswith(" ") else only)
@@ -154,6 +163,124 @@ def _plain(text: str) -> bool:
     return text.replace(" ", "").isalnum() and (text.isascii() or not NOSPACE_RE.search(text))
 
 
+def one_change(old: Sequence[str], new: Sequence[str]) -> tuple[int, int] | None:
+    """``(head, tail)`` when the diff of two differing chunk lists is one change: the first
+    ``head`` and the last ``tail`` chunks equal, and between them chunks with none in common
+    replaced (or some inserted or deleted); None otherwise.
+
+    That is the raw diff of their codes, as dmp makes it (it strips the common ends first, and
+    a replacement with nothing in common is a deletion and an insertion), and one change has
+    nothing for the semantic cleanup to fold or for the overlap step to keep. A lone insertion
+    or deletion that ends with all the chunks before it, or starts with all those after it, is
+    slid along by dmp's merge step: left to the full diff."""
+    n, m = len(old), len(new)
+    limit = min(n, m)
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[n - 1 - tail] == new[m - 1 - tail]:
+        tail += 1
+    mid_old, mid_new = old[head : n - tail], new[head : m - tail]
+    if mid_old and mid_new:
+        return (head, tail) if set(mid_old).isdisjoint(mid_new) else None
+    edit = mid_old or mid_new
+    if head and len(edit) >= head and edit[len(edit) - head :] == old[:head]:
+        return None
+    if tail and len(edit) >= tail and edit[:tail] == old[n - tail :]:
+        return None
+    return head, tail
+
+
+Changes = list[tuple[int, int, int, int]]  # old[a:b] replaced by new[c:d], in chunk indices
+
+
+def separate_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
+    """The changes of two differing chunk lists when each changed chunk is found on one side
+    only and the chunks found on both sides are the same sequence in each, and the semantic
+    cleanup would fold none of the equalities between them; None otherwise.
+
+    Then the longest common subsequence is unique: it holds every chunk found on both sides
+    (no other chunk can be matched, and matching all of them in order can only pair the k-th
+    of one side with the k-th of the other). So it is what dmp's Myers search finds, each
+    change a deletion and an insertion with nothing in common (its merge step slides no
+    edit: an edit of one-sided chunks never ends or starts with an equality), and nothing is
+    left for the overlap step."""
+    in_new = set(new)
+    in_old = set(old)
+    n, m = len(old), len(new)
+    i = j = 0
+    changes: Changes = []
+    sizes: list[tuple[int, int]] = []  # (op, size) of the raw diff, for the fold rule
+    while True:
+        first = i
+        while i < n and j < m and old[i] == new[j]:
+            i += 1
+            j += 1
+        if i > first:
+            sizes.append((0, i - first))
+        at_old, at_new = i, j
+        while i < n and old[i] not in in_new:
+            i += 1
+        while j < m and new[j] not in in_old:
+            j += 1
+        if i == at_old and j == at_new:
+            if i < n or j < m:
+                return None  # chunks found on both sides, in another order
+            break
+        changes.append((at_old, i, at_new, j))
+        if i > at_old:
+            sizes.append((-1, i - at_old))
+        if j > at_new:
+            sizes.append((1, j - at_new))
+    if len(changes) > 1 and folds(sizes):
+        return None
+    return changes
+
+
+def plan_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
+    """The changes of the chunk-level diff of two differing chunk lists, when they can be told
+    without diffing their codes (:func:`one_change`, :func:`separate_changes`)."""
+    cut = one_change(old, new)
+    if cut is not None:
+        head, tail = cut
+        return [(head, len(old) - tail, head, len(new) - tail)]
+    return separate_changes(old, new)
+
+
+def diff_planned(
+    engine: TokenDMP,
+    old: str,
+    new: str,
+    old_chunks: Sequence[str],
+    new_chunks: Sequence[str],
+    changes: Changes,
+) -> TokenDiff:
+    """The word diff of two texts whose chunk-level changes are known (:func:`plan_changes`):
+    each changed stretch, from the space after the equal chunk before it to the equal chunk
+    after it, as :func:`diff_chunked` finds it, without encoding the chunks or diffing their
+    codes."""
+    out: list[Change] = []
+    removed = added = 0
+    n, m = len(old_chunks), len(new_chunks)
+    k_old = k_new = pos_old = pos_new = 0  # pos_*: where chunk k_* starts in its text
+    for start_old, end_old, start_new, end_new in changes:
+        pos_old += sum(map(len, old_chunks[k_old:start_old])) + start_old - k_old
+        pos_new += sum(map(len, new_chunks[k_new:start_new])) + start_new - k_new
+        from_old = pos_old - 1 if start_old else 0
+        from_new = pos_new - 1 if start_new else 0
+        pos_old += sum(map(len, old_chunks[start_old:end_old])) + end_old - start_old
+        pos_new += sum(map(len, new_chunks[start_new:end_new])) + end_new - start_new
+        k_old, k_new = end_old, end_new
+        changed_old = old[from_old : pos_old if end_old < n else len(old)]
+        changed_new = new[from_new : pos_new if end_new < m else len(new)]
+        if changed_old != changed_new:
+            words = _stretch(engine, changed_old, changed_new, from_old, out)
+            removed += words[0]
+            added += words[1]
+    return _ops(old, out, removed, added)
+
+
 def diff_chunked(
     engine: TokenDMP,
     old: str,
@@ -172,12 +299,16 @@ def diff_chunked(
         old_chunks = old.split(" ")
     if new_chunks is None:
         new_chunks = new.split(" ")
+    if old == new:
+        return TokenDiff([("=", old)] if old else [], (), 0, 0, len(old))
+    if old_codes is None or new_codes is None:
+        planned = plan_changes(old_chunks, new_chunks)
+        if planned is not None:
+            return diff_planned(engine, old, new, old_chunks, new_chunks, planned)
     if old_codes is None:
         old_codes = codec.encode(old_chunks)
     if new_codes is None:
         new_codes = codec.encode(new_chunks)
-    if old == new:
-        return TokenDiff([("=", old)] if old else [], (), 0, 0, len(old))
     # Chunk k starts after the k chunks before it and a space after each.
     old_len = list(accumulate(map(len, old_chunks), initial=0))
     new_len = list(accumulate(map(len, new_chunks), initial=0))

@@ -286,3 +286,55 @@ def test_the_compiled_raw_diff_is_dmps(a: str, b: str) -> None:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
     assert myers.raw_diff(a, b) == dmp.diff_main(a, b, False)
+
+
+# Few distinct chunks, so that the changed ones are often found elsewhere too, and an empty one
+# (two spaces in a row).
+CHUNKS = ["the", "council", "said", "the", "of", "report,", "Haringey.", "", "x", "y"]
+
+
+@st.composite
+def edited_chunks(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Two chunk lists: one drawn from few chunks, the other it with words replaced, inserted
+    and deleted here and there."""
+    old = draw(st.lists(st.sampled_from(CHUNKS), min_size=1, max_size=24))
+    new = list(old)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(new)))
+        kind = draw(st.sampled_from(["replace", "insert", "delete"]))
+        chunks = draw(st.lists(st.sampled_from([*CHUNKS, "new", "words", "2008"]), min_size=1))
+        if kind == "insert" or not new:
+            new[at:at] = chunks[:3]
+        elif kind == "replace":
+            new[min(at, len(new) - 1)] = chunks[0]
+        else:
+            del new[min(at, len(new) - 1)]
+    return old, new
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_chunks())
+@example((["x", "y"], ["x", "x", "y"]))  # an insertion dmp's merge slides to the front
+@example((["y", "x"], ["y", "x", "x"]))
+@example((["the", "x", "y", "the"], ["the", "y", "y", "the"]))
+@example((["x", "said", "y"], ["the", "said", "of"]))  # an equality the cleanup folds
+@example((["a", "b", "c", "d", "e"], ["x", "b", "y", "d", "z"]))
+def test_changes_planned_without_a_raw_diff_are_what_it_gives(
+    pair: tuple[list[str], list[str]],
+) -> None:
+    """Pairs whose chunk-level changes are told without diffing codes (one change, or changes
+    of chunks found on one side only) get the word diff of the full way."""
+    old_chunks, new_chunks = pair
+    old, new = " ".join(old_chunks), " ".join(new_chunks)
+    if old == new:
+        return
+    planned = words.plan_changes(old_chunks, new_chunks)
+    if planned is None:
+        return
+    engine = TokenDMP(Codec())
+    codec = engine.codec
+    full = words.diff_chunked(
+        engine, old, new, old_chunks, new_chunks, codec.encode(old_chunks), codec.encode(new_chunks)
+    )
+    assert words.diff_planned(engine, old, new, old_chunks, new_chunks, planned) == full
+    assert words.diff_chunked(engine, old, new) == full  # codes not given: planned too
