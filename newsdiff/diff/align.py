@@ -527,7 +527,8 @@ class _Comparer:
             a, b = old[i], new[j]
             if a.text == b.text:
                 continue
-            changes = plan_changes(a.chunks(), b.chunks())
+            # their sets of distinct chunks, when the alignment made them (paragraphs in gaps)
+            changes = plan_changes(a.chunks(), b.chunks(), a.code_set or None, b.code_set or None)
             if changes is None:
                 full += (a, b)
             else:

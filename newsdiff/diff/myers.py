@@ -201,8 +201,21 @@ def _emit(out: list[tuple[int, str]], op: int, text: str) -> None:
 
 def _folds(diffs: list[tuple[int, str]]) -> bool:
     """Whether semantic cleanup would fold an equality of a diff of chunks (sizes are
-    lengths): :func:`folds` of its ops' sizes."""
-    return folds([(op, len(text)) for op, text in diffs])
+    lengths): :func:`folds` of its ops' sizes (the same loop, on the texts' lengths)."""
+    ins = dele = before = 0
+    weight = -1  # the last equality's size, once there is one
+    for op, text in diffs:
+        if op == 0:
+            after = ins if ins > dele else dele
+            if weight >= 0 and after and _fold(weight, before, after):
+                return True
+            before, weight, ins, dele = after, len(text), 0, 0
+        elif op > 0:
+            ins += len(text)
+        else:
+            dele += len(text)
+    after = ins if ins > dele else dele
+    return weight >= 0 and after > 0 and _fold(weight, before, after)
 
 
 def folds(sizes: Sequence[tuple[int, int]]) -> bool:

@@ -24,6 +24,7 @@ differences in the ignored tokens stay in the ops (so the ops still rebuild both
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -195,7 +196,12 @@ def one_change(old: Sequence[str], new: Sequence[str]) -> tuple[int, int] | None
 Changes = list[tuple[int, int, int, int]]  # old[a:b] replaced by new[c:d], in chunk indices
 
 
-def separate_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
+def separate_changes(
+    old: Sequence[str],
+    new: Sequence[str],
+    old_set: AbstractSet[str] | None = None,
+    new_set: AbstractSet[str] | None = None,
+) -> Changes | None:
     """The changes of two differing chunk lists when each changed chunk is found on one side
     only and the chunks found on both sides are the same sequence in each, and the semantic
     cleanup would fold none of the equalities between them; None otherwise.
@@ -205,9 +211,9 @@ def separate_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
     of one side with the k-th of the other). So it is what dmp's Myers search finds, each
     change a deletion and an insertion with nothing in common (its merge step slides no
     edit: an edit of one-sided chunks never ends or starts with an equality), and nothing is
-    left for the overlap step."""
-    in_new = set(new)
-    in_old = set(old)
+    left for the overlap step. The sets of each side's chunks may be passed in."""
+    in_new = set(new) if new_set is None else new_set
+    in_old = set(old) if old_set is None else old_set
     n, m = len(old), len(new)
     i = j = 0
     changes: Changes = []
@@ -238,14 +244,19 @@ def separate_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
     return changes
 
 
-def plan_changes(old: Sequence[str], new: Sequence[str]) -> Changes | None:
+def plan_changes(
+    old: Sequence[str],
+    new: Sequence[str],
+    old_set: AbstractSet[str] | None = None,
+    new_set: AbstractSet[str] | None = None,
+) -> Changes | None:
     """The changes of the chunk-level diff of two differing chunk lists, when they can be told
     without diffing their codes (:func:`one_change`, :func:`separate_changes`)."""
     cut = one_change(old, new)
     if cut is not None:
         head, tail = cut
         return [(head, len(old) - tail, head, len(new) - tail)]
-    return separate_changes(old, new)
+    return separate_changes(old, new, old_set, new_set)
 
 
 def diff_planned(
