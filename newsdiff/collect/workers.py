@@ -30,11 +30,14 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdiff.errors import ExtractionError, NewsdiffError
 from newsdiff.store.edits import VersionEdits, compute_edits
 from newsdiff.store.versions import ChangeStats, VersionText, change_stats
+
+if TYPE_CHECKING:
+    from newsdiff.diff import DocumentDiff
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +97,10 @@ def extract_for_store(
     except Exception as exc:
         logger.exception("extraction of %s failed", url)
         raise ExtractionError(f"extraction failed: {exc.__class__.__name__}: {exc}") from None
+    diffs: list[DocumentDiff] = []  # the paragraph diff, computed once for stats and edits
     try:
         stats = change_stats(
-            extraction.title, extraction.paragraphs, previous, dict(extraction.headlines)
+            extraction.title, extraction.paragraphs, previous, dict(extraction.headlines), diffs
         )
     except Exception:  # noqa: BLE001 - add_version computes them again and reports
         logger.exception("change stats of %s failed", url)
@@ -104,7 +108,8 @@ def extract_for_store(
     edits = None
     if stats is not None:  # a version will be made: what kind of change is it?
         try:
-            edits = compute_edits(previous, extraction.title, extraction.paragraphs)
+            diff = diffs[0] if diffs else None
+            edits = compute_edits(previous, extraction.title, extraction.paragraphs, diff)
         except Exception:  # noqa: BLE001 - `newsdiff analyse` computes them later
             logger.exception("typed edits of %s failed", url)
     return extraction, stats, edits

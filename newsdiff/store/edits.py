@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -27,6 +27,9 @@ from sqlalchemy.orm import Session
 from newsdiff.store.models import Article, Edit, Outlet, Version
 from newsdiff.store.versions import VersionText
 from newsdiff.text import normalize_paragraph, normalize_paragraphs
+
+if TYPE_CHECKING:
+    from newsdiff.diff import DocumentDiff
 
 #: edit kinds that are facts (and can be silent), and the notice kind that owns up to them
 FACTUAL_KINDS = ("number", "quote", "source")
@@ -251,10 +254,15 @@ def version_edits(session: Session, version_id: int) -> list[Edit]:
 
 
 def compute_edits(
-    previous: VersionText | None, title: str, paragraphs: Sequence[str]
+    previous: VersionText | None,
+    title: str,
+    paragraphs: Sequence[str],
+    diff: DocumentDiff | None = None,
 ) -> VersionEdits:
     """The edits of a text against the version before it (none for a first version). Pure and
-    picklable: run it where the CPU is (an extraction worker), outside any transaction."""
+    picklable: run it where the CPU is (an extraction worker), outside any transaction.
+    ``diff`` is the paragraph diff of the same two texts when the caller has it (from
+    :func:`newsdiff.store.versions.change_stats`), so that it is not computed twice."""
     from newsdiff.diff import Document
     from newsdiff.diff.edits import ANALYSER_VERSION, analyse, is_trivial
 
@@ -264,6 +272,7 @@ def compute_edits(
     analysis = analyse(
         Document(previous.title, previous.paragraphs),
         Document(normalize_paragraph(title), clean),
+        diff,
     )
     edits = tuple(edit.to_dict() for edit in analysis.edits)
     return VersionEdits(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from newsdiff.errors import EmptyText, NotFound
 from newsdiff.store.models import Article, Check, Version
 from newsdiff.text import normalize_paragraph, normalize_paragraphs, same_text, text_hash
+
+if TYPE_CHECKING:
+    from newsdiff.diff import DocumentDiff
 
 OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "gone", "blocked", "skipped")
 
@@ -108,14 +111,22 @@ def _split(paragraphs: str | None) -> list[str]:
 
 
 def _stats(
-    title: str, paragraphs: list[str], previous_title: str | None, previous: list[str] | None
+    title: str,
+    paragraphs: list[str],
+    previous_title: str | None,
+    previous: list[str] | None,
+    keep: list[DocumentDiff] | None = None,
 ) -> tuple[bool, tuple[int, ...]]:
+    """The headline flag and counts of a text against the one before; the diff they come from
+    is appended to ``keep`` when given (the analyser reuses it)."""
     if previous is None:
         words = sum(len(p.split()) for p in paragraphs)
         return False, (words, 0, 0, 0, len(paragraphs), 0, 0)
     from newsdiff.diff import Document, compare
 
     result = compare(Document(previous_title or "", previous), Document(title, paragraphs))
+    if keep is not None:
+        keep.append(result)
     stats = result.stats
     return bool(result.title_changed), tuple(getattr(stats, name) for name in STAT_FIELDS)
 
@@ -125,10 +136,13 @@ def change_stats(
     paragraphs: list[str] | tuple[str, ...],
     previous: VersionText | None,
     headlines: dict[str, Any] | None = None,
+    keep: list[DocumentDiff] | None = None,
 ) -> ChangeStats | None:
     """The stats :func:`add_version` would compute for this text against ``previous``, or
     ``None`` when the text is empty or equals ``previous`` (no version would be made). Pure and
-    picklable: run it where the CPU is, outside any transaction."""
+    picklable: run it where the CPU is, outside any transaction. With ``keep``, the paragraph
+    diff the stats come from is appended to it, for :func:`newsdiff.store.edits.compute_edits`
+    to reuse (the extraction worker diffs each new text once)."""
     clean = normalize_paragraphs(paragraphs)
     if not clean:
         return None
@@ -143,6 +157,7 @@ def change_stats(
         clean,
         previous.title if previous else None,
         list(previous.paragraphs) if previous else None,
+        keep,
     )
     return ChangeStats(
         digest,

@@ -109,6 +109,37 @@ def test_stats_computed_ahead_equal_stats_computed_inside(database: Database) ->
         )
 
 
+def test_the_extraction_job_diffs_a_new_text_once_for_stats_and_edits(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paragraph diff behind the change stats is the one the analyser reuses: one
+    compare() per new text in the extraction job, and the same edits as analysed apart."""
+    from newsdiff.diff import align
+    from newsdiff.store.edits import compute_edits
+
+    article_id = _article(database, "https://a.example/once")
+    _add(database, article_id, "Council failed", PARAS)
+    with database.read() as session:
+        previous = latest_text(session, article_id)
+    calls: list[int] = []
+    original = align._Comparer.compare
+
+    def counted(self: Any, old: Any, new: Any) -> Any:
+        calls.append(1)
+        return original(self, old, new)
+
+    monkeypatch.setattr(align._Comparer, "compare", counted)
+    body = article_html("Council failed, inspectors say", EDITED).encode()
+    extraction, stats, edits = extract_for_store(
+        extract_article, body, "https://a.example/once", previous=previous
+    )
+    assert stats is not None and edits is not None and edits.edits
+    assert len(calls) == 1
+    apart = compute_edits(previous, extraction.title, extraction.paragraphs)
+    assert len(calls) == 2  # without the diff, the analyser computes it
+    assert apart == edits
+
+
 def test_stale_stats_are_not_used(database: Database) -> None:
     article_id = _article(database, "https://a.example/3")
     _add(database, article_id, "Council failed", PARAS)
