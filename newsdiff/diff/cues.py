@@ -108,6 +108,17 @@ _NOT_COUNT = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+# Fractions: "a third", "two-thirds", "almost half", "three quarters". A third or a quarter
+# needs its count ("the third day" is an ordinal); "half" stands alone ("half the staff"), but
+# not as a part of a match or a day ("the second half", "half-time").
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
+_FRACTION_COUNTS = {"": 1.0, "a": 1.0, "one": 1.0, "two": 2.0, "three": 3.0}
+_FRACTION_RE = re.compile(
+    rf"\b(?:(?P<qual>{_QUALIFIERS})\s+)?(?:(?P<count>an?|one|two|three)[\s-]+)?"
+    r"(?<!\bfirst\s)(?<!\bsecond\s)(?<!\bother\s)(?<!\bthe\s)(?<!\bthis\s)(?<!\bthat\s)"
+    r"(?P<part>half|thirds?|quarters?)\b(?!-)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +155,47 @@ def _to_float(digits: str) -> float | None:
 
 def quantities(text: str) -> list[Quantity]:
     """The quantities of ``text`` in order."""
+    lowered = text.lower()
+    out = _numbers(text, lowered)
+    if "half" in lowered or "third" in lowered or "quarter" in lowered:
+        out = _with_fractions(text, out)
+    return out
+
+
+def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
+    """``found`` with the fractions of ``text`` (:data:`_FRACTION_RE`) in place of the counts
+    they hold ("three" of "three quarters")."""
+    fractions: list[Quantity] = []
+    for m in _FRACTION_RE.finditer(text):
+        count = (m.group("count") or "").lower()
+        part = m.group("part").lower()
+        if part != "half" and not count:
+            continue
+        value = _FRACTION_COUNTS.get(count, 1.0) * _FRACTIONS[part]
+        qual = (m.group("qual") or "").lower()
+        fractions.append(Quantity(m.start(), m.end(), m.group(0), value, "fraction", qual))
+    if not fractions:
+        return found
+    kept = [q for q in found if not any(f.start < q.end and q.start < f.end for f in fractions)]
+    return sorted([*kept, *fractions], key=lambda q: q.start)
+
+
+def _scale(word: str) -> float:
+    """The factor of a scale word as the pattern matched it: re's case folding matches "ı",
+    "İ", "ſ" and the Kelvin sign to "i", "s" and "k" too ("2.3 bıllıon")."""
+    if not word.isascii():
+        for odd, letter in _FOLDS_TO_ASCII:
+            word = word.replace(odd, letter)
+    return _SCALES.get(word.lower(), 1.0)
+
+
+def _numbers(text: str, lowered: str) -> list[Quantity]:
     if _DIGIT.search(text) is None:
-        lowered = text.lower()
         if not any(w in lowered for w in ("one", "two", "three", "ten", "twelve", "dozen")) and (
             not any(w in lowered for w in NUMBER_WORDS)
         ):
             return []
-    excluded = [m.span() for m in _NOT_COUNT.finditer(text)] if "one" in text.lower() else []
+    excluded = [m.span() for m in _NOT_COUNT.finditer(text)] if "one" in lowered else []
     out: list[Quantity] = []
     for m in _NUMBER_RE.finditer(text):
         start, end = m.span()
@@ -159,9 +204,9 @@ def quantities(text: str) -> list[Quantity]:
         qual = (m.group("qual") or "").lower()
         if m.group("num") is not None:
             value = _to_float(m.group("num"))
-            scale = (m.group("scale") or "").lower()
+            scale = m.group("scale") or ""
             if value is not None and scale:
-                value *= _SCALES[scale]
+                value *= _scale(scale)
             unit = (m.group("cur") or "") + ("%" if m.group("pct") else "")
             unit += "th" if m.group("ord") else ""
             out.append(Quantity(start, end, m.group(0), value, unit, qual))
@@ -208,9 +253,12 @@ class Quote:
 
     @property
     def key(self) -> str:
-        if self.text.isascii():  # folding first finds the same words, folded
-            return " ".join(ASCII_WORD_RE.findall(self.text.lower()))
-        return " ".join(w.casefold() for w in word_list(self.text))
+        # The same words whatever the style of their apostrophes ("It's" / "It’s"): a
+        # quotation retyped with typeset marks is the same quotation.
+        text = _straight_quotes(self.text)
+        if text.isascii():  # folding first finds the same words, folded
+            return " ".join(ASCII_WORD_RE.findall(text.lower()))
+        return " ".join(w.casefold() for w in word_list(text))
 
 
 SINGLE_REACH = 400  # how far a closing single mark is looked for (apostrophes are common)
@@ -370,7 +418,7 @@ _NP_GREEDY = (
     rf"(?!{_LINKS}\b|{_VERBAL}\b)[A-Za-z][\w'’-]*\b"
     rf"(?:\s+{_LINKS}\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]*){{0,3}})?"
 )
-_HEAD_SET = frozenset(_HEADS.split("|"))
+HEAD_SET = frozenset(_HEADS.split("|"))  # words that head a source's noun phrase
 _AUX = (
     r"(?:\s+(?:has|have|had|will|would|may|might|could|can|also|later|then|previously|earlier|"
     r"not|yet|already|reportedly|publicly|today|yesterday|repeatedly|once|again|"
@@ -410,7 +458,9 @@ def _holds(pattern: str) -> Callable[[str, int, int], bool]:
     return lambda text, lo, hi: search(text, lo, hi) is not None
 
 
-_MARK_VERB = re.compile(rf"[,\"”’]\s*(?:{_VERBS})\s")
+# A comma or a closing mark before the verb: "...,” said X", and "...,' said X" with a straight
+# single mark (a possessive "members' say" is tried too, and _source() turns its words down).
+_MARK_VERB = re.compile(rf"[,\"”’']\s*(?:{_VERBS})\s")
 _START_VERB = re.compile(rf"\s*(?:{_VERBS})\s")
 
 
@@ -422,6 +472,14 @@ def _verb_after_mark(text: str, lo: int, hi: int) -> bool:
 
 
 _AND_VERB = _holds(rf"and\s+(?:{_VERBS})\b")
+# A document or body whose finding ends its clause, with no "that": ", court records show.",
+# ", a leaked report suggests." With an object after it ("the figures show a rise") the verb
+# states the sentence's claim and names no source, as "show that" does not either.
+_CLOSING_FINDS = (
+    "show|shows|showed|shown|suggest|suggests|suggested|found|finds|reveal|reveals|revealed|"
+    "indicate|indicates|indicated"
+)
+_CLOSING_FIND = rf"(?:{_trie(_CLOSING_FINDS)})(?=\s*(?:[.;!?]|$))"
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -432,9 +490,10 @@ _ATTRIBUTION_RULES = (
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
     _Rule(re.compile(_SOURCE_FIRST), None, True),
     _Rule(
-        re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"), _verb_after_mark
+        re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"),
+        _verb_after_mark,
     ),
-    _Rule(re.compile(rf"(?:[,\"”’]|^)\s*(?:{_VERBS})\s+{_WHO}{_INVERTED_END}"), _verb_after_mark),
+    _Rule(re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_WHO}{_INVERTED_END}"), _verb_after_mark),
     # "The candidate, Alice Morton, congratulated Mr Sharma and said"
     _Rule(
         re.compile(rf"(?<=,\s)(?P<who>{_NAME}),\s+[a-z][^.;:\"“]{{0,80}}?\band\s+(?:{_VERBS})\b"),
@@ -456,6 +515,14 @@ _ATTRIBUTION_RULES = (
         None,
         True,
     ),
+    # ", court records show.": a few words (no verb, pronoun or relative) before the verb
+    _Rule(
+        re.compile(
+            rf"(?:^|[,;:]\s*)(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+\s+)"
+            rf"{{0,2}}?(?!{_VERBAL}\b)[A-Za-z][\w'’-]*){_AUX}\s+{_CLOSING_FIND}"
+        ),
+        _holds(rf"\s{_CLOSING_FIND}"),
+    ),
 )
 _PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
 _LEADING = frozenset(
@@ -473,6 +540,21 @@ _NOT_SOURCES = frozenset(
     "it this that there which what who he she they we i you time times year years day days "
     "week weeks month months people's is was article story version headline caption piece "
     "post page video photo photograph picture sign notice".split()
+)
+
+
+# Titles before a name (as in _TITLE), and roles that a name of a body follows ("Chief
+# Executive of ..."): a person named "of" a body is keyed on the person only without them.
+TITLE_WORDS = frozenset(
+    "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lord Lady Rev Sgt Insp Det Supt Cllr Gen Col Capt "
+    "President Judge Justice".split()
+)
+_ROLE_WORDS = frozenset(
+    "executive director secretary chair chairman chairwoman president governor head leader "
+    "mayor chief officer commissioner manager editor founder professor".split()
+)
+_PERSON_OF = re.compile(
+    rf"(?P<person>(?:{_TITLE}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})\s+(?:of|at|from)\s+"
 )
 
 
@@ -501,13 +583,29 @@ def _source(name: str) -> tuple[str, str, bool] | None:
         return None
     if lowered[0] in _PREPOSITIONS or lowered[-1] in _NOT_SOURCES:
         return None
-    head_at = next((k for k, w in enumerate(lowered) if w in _HEAD_SET), None)
+    if words[-1].endswith("'") and len(words[-1]) > 1:
+        return None  # a possessive: "the members' say in the matter" (a noun after it)
+    # the head, not a possessive before it ("the drivers' union": the union)
+    head_at = next(
+        (k for k, w in enumerate(lowered) if w in HEAD_SET and not words[k].endswith("'")), None
+    )
     org_match = re.search(
         r"\b(?:for|from|at|of|close to|in|into|on|about|with|within|familiar with)\s+"
         r"(?:the\s+)?(.+)$",
         name,
     )
-    if words[-1][:1].isupper() and lowered[-1] not in _HEAD_SET:
+    person = _PERSON_OF.match(" ".join(words)) if not determined else None
+    if person is not None:
+        # "Dr Ian Sorley of the Halbury Weather Centre": the person, keyed on the surname (so
+        # "Dr Sorley said" later is the same source); not "Bank of England", "Chief Executive
+        # of Halbury Council" (one word, or a role, before "of": the body is the source)
+        named = [w for w in person.group("person").split() if w.rstrip(".") not in TITLE_WORDS]
+        key = named[-1].lower().removesuffix("'s") if named else ""
+        if (len(named) >= 2 or len(named) < len(person.group("person").split())) and (
+            key not in HEAD_SET and key not in _ROLE_WORDS
+        ):
+            return person.group("person"), key, False
+    if words[-1][:1].isupper() and lowered[-1] not in HEAD_SET:
         key = lowered[-1].removesuffix("'s")  # a name: a person's surname, a body's last word
         if key in _PRONOUNS or key in _LEADING or len(key) < 2:
             return None
@@ -519,7 +617,7 @@ def _source(name: str) -> tuple[str, str, bool] | None:
             org = org_match.group(1).split()[0].lower().strip(".,'")
         else:
             words = words[: head_at + 1]  # "an internal memo [seen by ...]"
-        base = head[:-1] if head.endswith("s") and head[:-1] in _HEAD_SET else head
+        base = head[:-1] if head.endswith("s") and head[:-1] in HEAD_SET else head
         return " ".join(words), f"{base}|{org}" if org else base, head in _ANONYMOUS
     if not determined and not lowered[-1].endswith("s"):
         return None
@@ -527,15 +625,35 @@ def _source(name: str) -> tuple[str, str, bool] | None:
     return " ".join(words), base, base in _ANONYMOUS
 
 
-_CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b")
+_CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}")
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
-_CUE_HINT = re.compile(_trie(f"{_SAYING}|{_FINDING}|ccording"))
+_CUE_HINT = re.compile(_trie(f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal"))
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
 _SPACE_VERB = re.compile(rf"\s(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b)")
 REACH_BEFORE = 200  # characters before a reporting verb where its source may start
 REACH_AFTER = 160  # ...and after it
+
+
+# A reporting verb beside a word: after it and up to four more words (and a clause between
+# commas: "officials, who asked not to be named, said"), or before it and up to four words.
+_VERB_AFTER = re.compile(
+    rf"[\w'’-]*(?:\s+[\w'’.-]+){{0,4}}?(?:,[^,.;]{{1,80}},|,)?{_AUX}\s+"
+    rf"(?:{_VERBS}|{_CLOSING_FIND})\b"
+)
+_VERB_BEFORE = re.compile(
+    rf"(?:\b(?:{_VERBS})|\b[Aa]ccording\s+to)[\s,]+(?:[\w'’.-]+\s+){{0,4}}[\w'’.-]*$"
+)
+
+
+def verb_beside(text: str, start: int, end: int) -> bool:
+    """Is a reporting verb beside the word at ``text[start:end]``, as it is beside a source's
+    words? A cheap test before :func:`attributions` on a long text."""
+    return (
+        _VERB_AFTER.match(text, end) is not None
+        or _VERB_BEFORE.search(text, max(0, start - 80), end) is not None
+    )
 
 
 def attributions(text: str) -> list[Attribution]:
@@ -610,6 +728,9 @@ _HEDGE_RE = re.compile(
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
+    # an accusation, not yet a fact ("stole" -> "is accused of stealing"); not the noun
+    # ("the accused told the court")
+    r"|\b(?:is|are|was|were|been|being|stands?|stood)\s+accused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
     r"|(?<!\bthe\s)(?<!\bfree\s)(?<!\bgood\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
     r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
@@ -647,6 +768,10 @@ _NOTICE_RE = re.compile(
     r"|\b(?:this|the)\s+(?:article|story|report|piece|headline|post|version|caption)\b.{0,60}?"
     r"\b(?:was|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:amended|corrected|updated|"
     r"changed|edited|clarified|revised)"
+    # dated, at a sentence's start: "Update, 14 October:", "Correction (12 May):"; the date
+    # starts right after the word ("Update your app:" is no notice)
+    r"|(?:^|(?<=[.!?])\s+)[^\w\s]*(?:correction|clarification|update|updated|editor'?s note|"
+    rf"editor’s note)[,\s(]+(?:\d|(?:{_MONTH}|{_WEEKDAYS})\b)[\w ,.:]{{0,24}}?\)?\s*:"
     r"|\ban\s+earlier\s+version\s+of\s+(?:this|the)\b"
     r"|\bwe\s+(?:are\s+happy\s+to\s+(?:correct|clarify)|apologi[sz]e\s+for\s+(?:the|this|any)\s+"
     r"(?:error|mistake|confusion))",
@@ -728,7 +853,7 @@ def plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[st
 # Words whose appearance or removal may change a quantity or a hedge: a pair of sentences
 # whose changed words hold none of them is not searched for numbers or hedges at all.
 NUMBERISH = frozenset(
-    [*NUMBER_WORDS, *_MONTHS, *_SCALES, "hundred", "per", "cent", "percent", "dozens"]
+    [*NUMBER_WORDS, *_MONTHS, *_SCALES, *_FRACTIONS, "hundred", "per", "cent", "percent", "dozens"]
     + _WEEKDAYS.split("|")
     + "more less fewer least most up many much few estimated almost nearly about around "
     "approximately roughly some over under just well close excess upwards".split()
@@ -738,7 +863,7 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont possible unclear".split()
+    "plans plan planned will wont possible unclear accused".split()
 )
 
 
