@@ -9,12 +9,17 @@ from .edits_scoring import SCORED, load, score
 
 PRECISION_FLOOR = 0.9
 RECALL_FLOOR = 0.85
-FILES = ("edits_labelled.toml", "edits_labelled_holdout.toml")
+FILES = ("edits_labelled.toml", "edits_labelled_holdout.toml", "edits_labelled_holdout2.toml")
 
 
 @pytest.fixture(scope="module")
 def result():  # type: ignore[no-untyped-def]
     return score(load(*FILES))
+
+
+@pytest.fixture(scope="module")
+def per_file():  # type: ignore[no-untyped-def]
+    return {name: score(load(name)) for name in FILES}
 
 
 def test_the_labelled_set_is_large_enough(result) -> None:  # type: ignore[no-untyped-def]
@@ -34,6 +39,19 @@ def test_precision_and_recall_floor(result, kind: str) -> None:  # type: ignore[
 def test_silent_floor(result) -> None:  # type: ignore[no-untyped-def]
     assert result.silent.precision >= PRECISION_FLOOR
     assert result.silent.recall >= RECALL_FLOOR
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_file_holds_the_floor(per_file, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Each set alone, not only their sum: a set the rules were not tuned on first shows
+    their gaps (the third was written blind and scored once before its fixes)."""
+    got = per_file[name]
+    for kind in SCORED:
+        tally = got.kinds[kind]
+        assert tally.precision >= PRECISION_FLOOR, (name, kind, got.errors)
+        assert tally.recall >= RECALL_FLOOR, (name, kind, got.errors)
+    assert got.silent.precision >= PRECISION_FLOOR, (name, got.errors)
+    assert got.silent.recall >= RECALL_FLOOR, (name, got.errors)
 
 
 def test_both_directions_are_labelled() -> None:

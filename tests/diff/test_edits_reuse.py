@@ -21,7 +21,9 @@ from newsdiff.diff.sentences import segment
 
 from .edits_scoring import documents, load
 
-LABELLED = load("edits_labelled.toml", "edits_labelled_holdout.toml")
+LABELLED = load(
+    "edits_labelled.toml", "edits_labelled_holdout.toml", "edits_labelled_holdout2.toml"
+)
 
 
 def full(old: Document, new: Document) -> Analysis:
