@@ -244,77 +244,6 @@ def separate_changes(
     return changes
 
 
-def _embedding(short: Sequence[str], at: list[int], long: Sequence[str]) -> list[int] | None:
-    """Where the chunks ``short[k] for k in at`` stand in ``long``, when they are found there in
-    order in one way only (the leftmost way and the rightmost way agree); None otherwise."""
-    left: list[int] = []
-    i, n = 0, len(long)
-    for k in at:
-        chunk = short[k]
-        while i < n and long[i] != chunk:
-            i += 1
-        if i == n:
-            return None
-        left.append(i)
-        i += 1
-    i = n - 1
-    for step in range(len(at) - 1, -1, -1):
-        chunk = short[at[step]]
-        while long[i] != chunk:
-            i -= 1
-        if i != left[step]:
-            return None
-        i -= 1
-    return left
-
-
-def embedded_changes(
-    old: Sequence[str], new: Sequence[str], in_old: AbstractSet[str], in_new: AbstractSet[str]
-) -> Changes | None:
-    """The changes of two differing chunk lists when the chunks of one side found on the other
-    are found there in order in one way only, and the semantic cleanup would fold none of the
-    equalities; None otherwise.
-
-    The chunks found on one side only are never matched, so the longest common subsequence is
-    at most the other chunks of that side; found in order on the other side, it is all of
-    them, and found in one way only, it is unique: what dmp's Myers search finds. Each
-    change deletes and inserts chunks with none in common (one of them one-sided), so its
-    merge step slides nothing (that would be another common subsequence as long) and the
-    overlap step keeps nothing."""
-    found = [k for k, chunk in enumerate(new) if chunk in in_old]
-    where = _embedding(new, found, old)
-    if where is not None:
-        matched = list(zip(where, found, strict=True))
-    else:
-        found = [k for k, chunk in enumerate(old) if chunk in in_new]
-        where = _embedding(old, found, new)
-        if where is None:
-            return None
-        matched = list(zip(found, where, strict=True))
-    changes: Changes = []
-    sizes: list[tuple[int, int]] = []
-    i = j = 0  # the next chunks of each side
-    run = 0  # the equality under way
-    for a, b in [*matched, (len(old), len(new))]:
-        if a > i or b > j:
-            if run:
-                sizes.append((0, run))
-                run = 0
-            changes.append((i, a, j, b))
-            if a > i:
-                sizes.append((-1, a - i))
-            if b > j:
-                sizes.append((1, b - j))
-        run += 1
-        i, j = a + 1, b + 1
-    run -= 1  # the end is no chunk
-    if run:
-        sizes.append((0, run))
-    if len(changes) > 1 and folds(sizes):
-        return None
-    return changes
-
-
 def plan_changes(
     old: Sequence[str],
     new: Sequence[str],
@@ -322,18 +251,12 @@ def plan_changes(
     new_set: AbstractSet[str] | None = None,
 ) -> Changes | None:
     """The changes of the chunk-level diff of two differing chunk lists, when they can be told
-    without diffing their codes (:func:`one_change`, :func:`separate_changes`,
-    :func:`embedded_changes`)."""
+    without diffing their codes (:func:`one_change`, :func:`separate_changes`)."""
     cut = one_change(old, new)
     if cut is not None:
         head, tail = cut
         return [(head, len(old) - tail, head, len(new) - tail)]
-    in_old = set(old) if old_set is None else old_set
-    in_new = set(new) if new_set is None else new_set
-    changes = separate_changes(old, new, in_old, in_new)
-    if changes is None:
-        changes = embedded_changes(old, new, in_old, in_new)
-    return changes
+    return separate_changes(old, new, old_set, new_set)
 
 
 def diff_planned(
