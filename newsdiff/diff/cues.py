@@ -549,7 +549,7 @@ TITLE_WORDS = frozenset(
     "Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lord Lady Rev Sgt Insp Det Supt Cllr Gen Col Capt "
     "President Judge Justice".split()
 )
-_ROLE_WORDS = frozenset(
+ROLE_WORDS = frozenset(
     "executive director secretary chair chairman chairwoman president governor head leader "
     "mayor chief officer commissioner manager editor founder professor".split()
 )
@@ -602,7 +602,7 @@ def _source(name: str) -> tuple[str, str, bool] | None:
         named = [w for w in person.group("person").split() if w.rstrip(".") not in TITLE_WORDS]
         key = named[-1].lower().removesuffix("'s") if named else ""
         if (len(named) >= 2 or len(named) < len(person.group("person").split())) and (
-            key not in HEAD_SET and key not in _ROLE_WORDS
+            key not in HEAD_SET and key not in ROLE_WORDS
         ):
             return person.group("person"), key, False
     if words[-1][:1].isupper() and lowered[-1] not in HEAD_SET:

@@ -68,6 +68,7 @@ from newsdiff.diff.cues import (
     HEAD_SET,
     HEDGE_WORDS,
     NUMBERISH,
+    ROLE_WORDS,
     TITLE_WORDS,
     Attribution,
     Quantity,
@@ -437,14 +438,21 @@ def _family(unit: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
+def _touches(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """Does the stretch ``text[lo:hi]`` (perhaps of no width) overlap ``text[start:end]`` or
+    stand next to it, with at most a space or punctuation between ("$5.9 million," ->
+    "$5.9 billion,": the changed scale beside the number's digits)?"""
+    gap = text[min(end, hi) : max(start, lo)]
+    return len(gap) <= 3 and not any(ch.isalnum() for ch in gap)
+
+
 def _counterparts(
     old: str, q: Quantity, new: str, n: Quantity, regions: Sequence[tuple[int, int, int, int]]
 ) -> bool:
-    """Can quantity ``q`` of ``old`` have become ``n`` of ``new``? They stand in the same
-    changed stretch of the pair's word diff, or the same word follows both."""
+    """Can quantity ``q`` of ``old`` have become ``n`` of ``new``? They stand in (or next to)
+    the same changed stretch of the pair's word diff, or the same word follows both."""
     for a, b, c, d in regions:
-        # an insertion or a deletion is a stretch of no width on one side: take its place
-        if a < q.end and q.start < max(b, a + 1) and c < n.end and n.start < max(d, c + 1):
+        if _touches(old, q.start, q.end, a, b) and _touches(new, n.start, n.end, c, d):
             return True
     after_old = _WORD.search(old, q.end, q.end + 30)
     after_new = _WORD.search(new, n.end, n.end + 30)
@@ -477,12 +485,16 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
 
 
 def _forename(source: Attribution) -> str:
-    """The capitalised word before a named source's key word ("Tom" of "resident Tom
-    Archer"), titles left out; "" if it has none ("Mr Archer", "Archer")."""
-    words = [w for w in source.name.split() if w[:1].isupper() and w.rstrip(".") not in TITLE_WORDS]
+    """The capitalised word just before a named source's key word ("Tom" of "resident Tom
+    Archer"); "" if it has none ("Mr Archer", "CEO Cook", "Chief Executive Cook": a title, an
+    acronym or a role is no forename)."""
+    words = source.name.split()
     if len(words) < 2 or words[-1].lower().removesuffix("'s") != source.key:
         return ""
-    return words[-2]
+    word = words[-2]
+    if not word[:1].isupper() or word.isupper() or word.rstrip(".") in TITLE_WORDS:
+        return ""
+    return "" if word.lower() in ROLE_WORDS else word
 
 
 _Fields = tuple[str, str, str, str, int | None, int | None, dict[str, Any]]

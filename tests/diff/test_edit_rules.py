@@ -132,6 +132,9 @@ def test_f_must_not_split_a_number_changed_in_place() -> None:
     assert typed(got, "number") == [("changed", "14", "11")]
     got = edits_of(["Fees rose to £12 this year."], ["Fees rose to about £15 this year."])
     assert typed(got, "number") == [("changed", "£12", "about £15")]
+    # the changed word beside the digits, not inside their stretch: still one number
+    got = edits_of(["They paid $5.9 million, not more."], ["They paid $5.9 apiece, not more."])
+    assert typed(got, "number") == [("changed", "$5.9 million", "$5.9")]
 
 
 # G: a generic source ("people", "officials") stands in the shared sentences only as a source.
@@ -204,6 +207,12 @@ def test_i_must_not_take_a_title_for_a_forename() -> None:
         ['"The bus never comes," said Mr Archer, a resident.'],
     )
     assert typed(got, "source") == []
+    for role in ("CEO", "Chief Executive"):  # an acronym or a role, not a forename
+        got = edits_of(
+            ['"Sales are up," Arkwell CEO Ann Lowe said.'],
+            [f'"Sales are up," Arkwell {role} Lowe said.'],
+        )
+        assert typed(got, "source") == [], role
 
 
 # J: a source respelt is the same source.
