@@ -22,6 +22,17 @@ article is timed alone, ``compare()`` and difflib interleaved in the same loop; 
 the median of the per-article ratios and their spread (quartiles, 10th and 90th percentiles).
 The corpus is skipped when absent. Never asserts anything.
 
+Last measured on the corpus (repeat 7, 2 cores shared with other benchmarks at load 3.5-4.6),
+three runs alternating with the tree before issue 15 item 8's last steps (635a1e1): median
+ratio to difflib 0.57x, 0.64x, 0.61x (quartiles about 0.4-1.0x) against 0.73x, 0.67x, 0.70x.
+The ratio moves with the machine's load (both sides are timed in CPU time, but not alike):
+compare two trees in the same minutes. The last steps: a paragraph pair whose chunk-level
+changes are clear (one change between equal ends; or every changed chunk found on one side
+only, the shared ones in the same order: a unique longest common subsequence) gets its word
+diff without encoding its chunks or running the raw diff (words.plan_changes), about two
+thirds of the corpus pairs. Same-process A/B against 635a1e1: 0.91x the time per article
+(quartiles 0.86-0.96), results identical on 602 comparisons; the generated cases 0.97-1.01x.
+
     python bench/diff.py [--quick] [--repeat N] [--profile CASE|corpus] [--only cases|corpus]
 """
 
