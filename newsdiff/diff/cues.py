@@ -56,8 +56,33 @@ _MONTHS = (
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# A month named alone ("by the end of May" -> "June") is a date when a preposition or a word
+# of timing stands before it (so "Theresa May" or "April Jones" are not); written out in full,
+# capitalised, and not followed by a capitalised word.
+_LONE_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_BEFORE_MONTH = re.compile(
+    r"\b(?:in|of|by|until|till|since|from|before|after|to|through|last|next|this|early|late|"
+    r"mid|end|start|beginning)[\s-]$",
+    re.IGNORECASE,
+)
+_NAME_AFTER = re.compile(r" [A-Z][a-z]")
+# Ordinal words ("for the third time" -> "fourth") and "twice" -> "three times".
+_ORDINALS = {
+    w: float(n)
+    for n, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1
+    )
+}
+# Their words, looked for (in lower case) before :data:`_WORDS_RE` is searched: most texts hold
+# none.
+_WORDY = (*_ORDINALS, "twice")
+_WEEKDAY_NAMES = tuple(d.capitalize() for d in _WEEKDAYS.split("|"))
+# "more then 200" is "more than 200" misspelt (a typo fix, not a changed quantity).
 _QUALIFIERS = (
-    "more than|less than|fewer than|at least|at most|up to|as many as|as much as|as few as|"
+    "more than|less than|fewer than|more then|less then|fewer then|at least|at most|up to|"
+    "as many as|as much as|as few as|"
     "an estimated|almost|nearly|about|around|approximately|roughly|some|over|under|just over|"
     "just under|well over|close to|in excess of|upwards of"
 )
@@ -94,8 +119,15 @@ _NUMBER_RE = re.compile(
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
     rf"|\b(?P<word>(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)\b"
-    rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?)",
+    rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?"
+    rf"(?P<times>\stimes\b)?)",
     re.IGNORECASE,
+)
+# Lone months, ordinal words and "twice": searched apart from _NUMBER_RE (in the few texts
+# that hold one), which they would make slower everywhere.
+_WORDS_RE = re.compile(
+    rf"\b(?:(?P<lonemonth>{'|'.join(_LONE_MONTHS)})"
+    rf"|(?P<ordinal>(?i:{'|'.join(_ORDINALS)}))|(?P<twice>(?i:twice)))\b"
 )
 _NOT_COUNT = re.compile(
     r"\b(?:no|any|some|every|each|the|this|that|which|no-|every)\s*one\b"
@@ -153,10 +185,12 @@ def _to_float(digits: str) -> float | None:
         return None
 
 
-def quantities(text: str) -> list[Quantity]:
-    """The quantities of ``text`` in order."""
+def quantities(text: str, words: bool = True) -> list[Quantity]:
+    """The quantities of ``text`` in order. ``words=False`` leaves out lone months, ordinal
+    words and "twice" (:data:`_WORDS_RE`): a caller comparing two texts in none of whose
+    changed words they stand saves looking for them (they would be found alike on both sides)."""
     lowered = text.lower()
-    out = _numbers(text, lowered)
+    out = _numbers(text, lowered, words)
     if "half" in lowered or "third" in lowered or "quarter" in lowered:
         out = _with_fractions(text, out)
     return out
@@ -172,7 +206,7 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
         if part != "half" and not count:
             continue
         value = _FRACTION_COUNTS.get(count, 1.0) * _FRACTIONS[part]
-        qual = (m.group("qual") or "").lower()
+        qual = _qualifier(m)
         fractions.append(Quantity(m.start(), m.end(), m.group(0), value, "fraction", qual))
     if not fractions:
         return found
@@ -180,28 +214,43 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
     return sorted([*kept, *fractions], key=lambda q: q.start)
 
 
-def _scale(word: str) -> float:
-    """The factor of a scale word as the pattern matched it: re's case folding matches "ı",
-    "İ", "ſ" and the Kelvin sign to "i", "s" and "k" too ("2.3 bıllıon")."""
+def _ascii_folded(word: str) -> str:
+    """A word as the pattern matched it, in ASCII: re's case folding matches "ı", "İ", "ſ"
+    and the Kelvin sign to "i", "s" and "k" too ("2.3 bıllıon", "thırd")."""
     if not word.isascii():
         for odd, letter in _FOLDS_TO_ASCII:
             word = word.replace(odd, letter)
-    return _SCALES.get(word.lower(), 1.0)
+    return word
 
 
-def _numbers(text: str, lowered: str) -> list[Quantity]:
-    if _DIGIT.search(text) is None:
-        if not any(w in lowered for w in ("one", "two", "three", "ten", "twelve", "dozen")) and (
-            not any(w in lowered for w in NUMBER_WORDS)
-        ):
-            return []
+def _scale(word: str) -> float:
+    """The factor of a scale word as the pattern matched it (:func:`_ascii_folded`)."""
+    return _SCALES.get(_ascii_folded(word).lower(), 1.0)
+
+
+def _qualifier(m: re.Match[str]) -> str:
+    return (m.group("qual") or "").lower().replace(" then", " than")
+
+
+def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
+    find_words = find_words and (
+        any(w in lowered for w in _WORDY) or any(w in text for w in _LONE_MONTHS)
+    )
+    main = (
+        _DIGIT.search(text) is not None
+        or any(w in lowered for w in ("one", "two", "three", "ten", "twelve", "dozen"))
+        or any(w in lowered for w in NUMBER_WORDS)
+        or any(w in text for w in _WEEKDAY_NAMES)
+    )
+    if not main and not find_words:
+        return []
     excluded = [m.span() for m in _NOT_COUNT.finditer(text)] if "one" in lowered else []
     out: list[Quantity] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in _NUMBER_RE.finditer(text) if main else ():
         start, end = m.span()
         if any(a <= start < b or a < end <= b for a, b in excluded):
             continue
-        qual = (m.group("qual") or "").lower()
+        qual = _qualifier(m)
         if m.group("num") is not None:
             value = _to_float(m.group("num"))
             scale = m.group("scale") or ""
@@ -220,7 +269,7 @@ def _numbers(text: str, lowered: str) -> list[Quantity]:
             value = sum(NUMBER_WORDS.get(w, 0.0) for w in words)
             if m.group("wscale"):
                 value *= _SCALES.get(m.group("wscale").lower(), 100.0)
-            unit = "%" if m.group("wpct") else ""
+            unit = "%" if m.group("wpct") else "times" if m.group("times") else ""
             out.append(Quantity(start, end, m.group(0), value, unit, qual))
         else:
             month = (m.group("month1") or m.group("month2") or m.group("month3")).lower()[:3]
@@ -231,7 +280,37 @@ def _numbers(text: str, lowered: str) -> list[Quantity]:
             day_n = _to_float(day) if day else None
             stamp = f"{year}-{month}-{int(day_n) if day_n is not None else ''}"
             out.append(Quantity(start, end, m.group(0), None, "date:" + stamp, qual))
+    if find_words:
+        out = _with_words(text, out, excluded)
     return out
+
+
+def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
+    """``found`` with the lone months, ordinal words and "twice" of ``text`` (:data:`_WORDS_RE`)
+    that no quantity found holds ("May 2024" is one)."""
+    added: list[Quantity] = []
+    for m in _WORDS_RE.finditer(text):
+        start, end = m.span()
+        if any(q.start < end and start < q.end for q in found) or any(
+            a <= start < b or a < end <= b for a, b in excluded
+        ):
+            continue
+        qual = ""
+        if m.group("lonemonth") is not None:
+            at = m.start("lonemonth")
+            if _BEFORE_MONTH.search(text, max(0, at - 12), at) is not None and (
+                _NAME_AFTER.match(text, end) is None  # "to April Rees": a name
+            ):
+                month = m.group("lonemonth").lower()  # a date, compared only when it changes
+                added.append(Quantity(start, end, m.group(0), None, "month:" + month, qual))
+        elif m.group("ordinal") is not None:  # compared only when it changes
+            value = _ORDINALS[_ascii_folded(m.group("ordinal")).lower()]
+            added.append(Quantity(start, end, m.group(0), value, "ordinal:", qual))
+        else:
+            added.append(Quantity(start, end, m.group(0), 2.0, "times", qual))
+    if not added:
+        return found
+    return sorted([*found, *added], key=lambda q: q.start)
 
 
 # --- quotes ----------------------------------------------------------------------------------
@@ -416,7 +495,8 @@ _NP = _noun_phrase()
 _NP_GREEDY = (
     rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_LINKS}\b|{_VERBAL}\b)[\w'’-]+\s+){{0,2}}"
     rf"(?!{_LINKS}\b|{_VERBAL}\b)[A-Za-z][\w'’-]*\b"
-    rf"(?:\s+{_LINKS}\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]*){{0,3}})?"
+    # "figures from the Office for Regional Statistics": of/for/and inside a name
+    rf"(?:\s+{_LINKS}\s+(?:the\s+)?[\w'’-]+(?:\s+(?:(?:of|for|and)\s+)?[A-Z][\w'’-]*){{0,3}})?"
 )
 HEAD_SET = frozenset(_HEADS.split("|"))  # words that head a source's noun phrase
 _AUX = (
@@ -433,6 +513,13 @@ _WHO = rf"\b(?=\w)(?P<who>{_NAME}|{_NP})"  # tried at word starts only: much fas
 _SOURCE_FIRST = (
     rf"\b(?=\w)(?P<who>{_name('+')}|{_noun_phrase('+')})"
     rf"(?:,(?:[^,]|,\d){{1,80}},|,)?{_AUX}\s+(?:{_VERBS})\b"
+)
+# A name opening its sentence with two clauses before the verb: "Mr Dunne, 58, who has run the
+# shop for 20 years, said" (a short one first, no quotation in either; not "..., vice president
+# at Boeing Defense, Space, and Security, said", whose name stands inside a clause).
+_NAME_TWO_CLAUSES = (
+    rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,30}},\s[^,\"“”]{{1,80}},"
+    rf"{_AUX}\s+(?:{_VERBS})\b"
 )
 # After an inverted "..., said X": the sentence ends or goes on with a clause, not a verb.
 _INVERTED_END = (
@@ -477,7 +564,9 @@ _AND_VERB = _holds(rf"and\s+(?:{_VERBS})\b")
 # states the sentence's claim and names no source, as "show that" does not either.
 _CLOSING_FINDS = (
     "show|shows|showed|shown|suggest|suggests|suggested|found|finds|reveal|reveals|revealed|"
-    "indicate|indicates|indicated"
+    "indicate|indicates|indicated|"
+    # a projection closing its clause: ", the Election Board projected."
+    "projected|projects|forecast|forecasts|predicted|predicts|estimated|estimates"
 )
 _CLOSING_FIND = rf"(?:{_trie(_CLOSING_FINDS)})(?=\s*(?:[.;!?]|$))"
 _ATTRIBUTION_RULES = (
@@ -489,6 +578,7 @@ _ATTRIBUTION_RULES = (
     ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
     _Rule(re.compile(_SOURCE_FIRST), None, True),
+    _Rule(re.compile(_NAME_TWO_CLAUSES), lambda text, lo, hi: text.count(",", lo, hi) >= 3, True),
     _Rule(
         re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"),
         _verb_after_mark,
@@ -628,10 +718,19 @@ def _source(name: str) -> tuple[str, str, bool] | None:
 _CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}")
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
-_CUE_HINT = re.compile(_trie(f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal"))
+_CUE_HINT = re.compile(
+    _trie(f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict")
+)
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
 _SPACE_VERB = re.compile(rf"\s(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b)")
+# A plea, not a statement: "denies 14 counts of fraud", "denied a charge of theft".
+_PLEA = re.compile(r"\bden(?:ies|ied)\s+(?:[\w,-]+\s+){0,2}?(?:counts?|charges?)\b")
+# The town of an address after its street: "Graham Pettit, 61, of Hawes Lane, Brindle, said".
+_ADDRESS_BEFORE = re.compile(
+    r"\bof\s+(?:\d+\s+)?(?:[A-Z][\w'’-]*\s+)+(?:Lane|Road|Street|Avenue|Close|Drive|Way|"
+    r"Crescent|Gardens|Place|Terrace|Grove|Square|Row|Walk),\s+$"
+)
 REACH_BEFORE = 200  # characters before a reporting verb where its source may start
 REACH_AFTER = 160  # ...and after it
 
@@ -701,12 +800,18 @@ def attributions(text: str) -> list[Attribution]:
                 if end < 0:
                     continue
             for m in pattern.finditer(text, lo, end):
+                if "denie" in m.group(0) and _PLEA.search(text, m.start(), m.end() + 40):
+                    continue
                 got = _source(m.group("who").rstrip(",. "))
                 if got is None:
                     continue
                 name, key, anonymous = got
                 start = m.start("who") + m.group("who").find(name.split()[0])
                 span = (start, start + len(name))
+                if text[start - 2 : start] == ", " and _ADDRESS_BEFORE.search(
+                    text, max(0, start - 60), start
+                ):
+                    continue
                 if any(a < span[1] and span[0] < b for a, b in taken):
                     continue
                 taken.append(m.span())
@@ -722,7 +827,9 @@ _HEDGE_RE = re.compile(
     r"(?:expected|understood|believed|thought|said|reported|feared|suspected|alleged|likely|"
     r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed)\s+to\b"
     r"|\b(?:expected|likely|poised|tipped)\s+to\b"
-    r"|it\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
+    # a headline's "Striker set to sign" (no "is"); not "set to music", "set to 20C"
+    r"|\bset\s+to\b(?=\s+(?!(?:the|a|an|music|work|zero)\b)[a-z]+\b)"
+    r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
     r"|(?:is|are|was|were)\s+expected\b"
     r"|\b(?:may|might|could)\b(?!\s+not\s+be\s+reached)"
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
@@ -855,9 +962,12 @@ def plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[st
 NUMBERISH = frozenset(
     [*NUMBER_WORDS, *_MONTHS, *_SCALES, *_FRACTIONS, "hundred", "per", "cent", "percent", "dozens"]
     + _WEEKDAYS.split("|")
+    + [*_ORDINALS, "twice", "times", "then"]
     + "more less fewer least most up many much few estimated almost nearly about around "
     "approximately roughly some over under just well close excess upwards".split()
 )
+# The words of :data:`_WORDS_RE` (lower case, as plain_words gives them).
+WORD_QUANTITIES = frozenset([*_ORDINALS, "twice", *(m.lower() for m in _LONE_MONTHS)])
 HEDGE_WORDS = frozenset(
     "expected understood believed thought said reported feared suspected alleged likely set "
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "

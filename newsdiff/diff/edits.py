@@ -70,6 +70,7 @@ from newsdiff.diff.cues import (
     NUMBERISH,
     ROLE_WORDS,
     TITLE_WORDS,
+    WORD_QUANTITIES,
     Attribution,
     Quantity,
     Quote,
@@ -90,13 +91,14 @@ from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
-ANALYSER_VERSION = "3"
+ANALYSER_VERSION = "4"
 
 KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
 CHANGES = ("added", "removed", "changed", "firmer", "softer")
 FACTUAL = frozenset({"number", "quote", "source"})
 QUOTE_PAIR_MIN = 0.4  # word Dice for two quotations to be one quotation changed
 NOTICE_PAIR_MIN = 0.3  # ...for two notices to be one notice changed
+_CHANGED_ONLY = ("weekday:", "month:", "ordinal:")  # quantities typed only when they change
 PAIR_LIMIT = 40_000  # unmatched quotations/notices scored pairwise up to this many pairs
 # How far from a source's head word its reporting verb may stand: "said the chief executive
 # of X" before it, "X, who ... , has said" after it.
@@ -385,6 +387,26 @@ def _trim_region(old: str, new: str, r: tuple[int, int, int, int]) -> tuple[int,
     return a, b, c, d
 
 
+# Spacing a sentence that changed otherwise may have had fixed too: a space before a comma,
+# semicolon, colon or full stop, or two spaces (looked for before any word diff is made).
+_ODD_SPACING = (" ,", " ;", " :", " .", "  ")
+
+
+def _odd_spacing(text: str) -> bool:
+    return any(s in text for s in _ODD_SPACING)
+
+
+def _spacing_fix(old: str, new: str, r: tuple[int, int, int, int]) -> bool:
+    """Is the changed stretch ``r`` only spacing (nothing left of it once trimmed), outside
+    every quotation of both sides?"""
+    a, b, c, d = r
+    if a != b or c != d:
+        return False
+    return not any(q.start <= a < q.end for q in quotes(old)) and not any(
+        q.start <= c < q.end for q in quotes(new)
+    )
+
+
 def _outside_quotes(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The markers not inside a quotation (a speaker's hedge is part of the quote)."""
     spans = [(q.start, q.end) for q in quotes(text)] if found else []
@@ -661,7 +683,7 @@ class _Builder:
         typed = False
         # Only what the changed words could touch is looked for (the pair's cost stays small).
         if changed & NUMBERISH or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed):
-            found, regions = self.numbers(old, new, headline)
+            found, regions = self.numbers(old, new, headline, bool(changed & WORD_QUANTITIES))
             typed |= found
         if changed & HEDGE_WORDS:
             found, regions = self.certainty(old, new, headline, regions)
@@ -670,7 +692,8 @@ class _Builder:
         joined = changed and "".join(w * n for w, n in removed.items()) == "".join(
             w * n for w, n in added.items()
         )
-        if (not changed or spelling or joined) and (not headline or not typed):
+        spacing = not headline and (_odd_spacing(old.text) or _odd_spacing(new.text))
+        if (not changed or spelling or joined or spacing) and (not headline or not typed):
             if regions is None:
                 regions = _regions(old.text, new.text)
             self.trivial(old, new, regions, headline)
@@ -683,21 +706,25 @@ class _Builder:
         return (s.paragraph, a, b)
 
     def numbers(
-        self, old: _Group, new: _Group, headline: bool
+        self, old: _Group, new: _Group, headline: bool, words: bool = True
     ) -> tuple[bool, list[tuple[int, int, int, int]] | None]:
         """Quantities changed, gone or come, and the pair's changed regions if they had to be
-        found (only to pair a quantity that went with one that came)."""
-        olds, news = quantities(old.text), quantities(new.text)
+        found (only to pair a quantity that went with one that came). ``words``: a lone month,
+        an ordinal word or "twice" is among the changed words (if not, they are not looked for:
+        found alike on both sides, they would make no edit)."""
+        olds, news = quantities(old.text, words), quantities(new.text, words)
         if not olds and not news:
             return False, None
         # A weekday counts when it changes ("on Sunday" -> "on Saturday"), not when it
-        # appears or goes ("said on Monday"): that is routine timing, not a fact.
-        weekday = "weekday:"
-        if sum(q.unit.startswith(weekday) for q in olds) != sum(
-            q.unit.startswith(weekday) for q in news
-        ):
-            olds = [q for q in olds if not q.unit.startswith(weekday)]
-            news = [q for q in news if not q.unit.startswith(weekday)]
+        # appears or goes ("said on Monday"): that is routine timing, not a fact. So do a
+        # month named alone ("by May" -> "by June") and an ordinal word ("for the third
+        # time" -> "fourth"; "first" and "second" come and go with the wording).
+        for family in _CHANGED_ONLY:
+            if sum(q.unit.startswith(family) for q in olds) != sum(
+                q.unit.startswith(family) for q in news
+            ):
+                olds = [q for q in olds if not q.unit.startswith(family)]
+                news = [q for q in news if not q.unit.startswith(family)]
         left_new = list(news)
         left_old: list[Quantity] = []
         for q in olds:
@@ -820,12 +847,15 @@ class _Builder:
             self.trivial_old.update(s.index for s in old.sentences)
         spots = regions
         if what is None:
-            # Inside a sentence that also changed otherwise, only misspellings and case.
+            # Inside a sentence that also changed otherwise, only misspellings and case, and
+            # spacing or a comma fixed outside any quotation ("director , Owain" -> "director,
+            # Owain" beside a changed quote).
             spots = [
                 r
                 for r in regions
                 if set(trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]]) or ())
                 & {"spelling", "case"}
+                or _spacing_fix(old.text, new.text, r)
             ]
             if not spots:
                 return
@@ -835,11 +865,14 @@ class _Builder:
                     for r in spots
                     for w in trivial_change(old.text[r[0] : r[1]], new.text[r[2] : r[3]]) or []
                 }
+                | ({"whitespace"} if any(r[0] == r[1] and r[2] == r[3] for r in spots) else set())
             )
         if not spots:
             spots = [(0, len(old.text), 0, len(new.text))]
-        a, b = _widen(old.text, spots[0][0], spots[-1][1])
-        c, d = _widen(new.text, spots[0][2], spots[-1][3])
+        first = spots[0]
+        back = 1 if first[0] == first[1] and first[2] == first[3] else 0  # a space taken out
+        a, b = _widen(old.text, max(0, first[0] - back), spots[-1][1])
+        c, d = _widen(new.text, max(0, first[2] - back), spots[-1][3])
         self.add(
             "trivial",
             "changed",
@@ -1186,7 +1219,34 @@ class _Builder:
         if old and new:
             if similarity(old, new) >= LINK_MIN:  # the same claim, reworded
                 self.pair(a, b, headline=True)
+            else:
+                self.headline_count(a, b)
             self.headline_quotes()
+
+    def headline_count(self, old: _Group, new: _Group) -> None:
+        """A headline reworded beyond the link threshold that still gives one count, changed
+        ("four dead" -> "death toll rises to seven"): with one quantity on each side, of one
+        family, the count is the claim that carried over."""
+        olds, news = quantities(old.text), quantities(new.text)
+        if len(olds) != 1 or len(news) != 1:
+            return
+        q, n = olds[0], news[0]
+        if q.key == n.key or q.unit.partition(":")[0] != n.unit.partition(":")[0]:
+            return
+        detail: dict[str, Any] = {
+            "old_value": _number(q.value),
+            "unit": q.unit,
+            "new_value": _number(n.value),
+            "new_unit": n.unit,
+        }
+        self.add(
+            "number",
+            "changed",
+            self.where(old, q.start, q.end, True),
+            self.where(new, n.start, n.end, True),
+            detail,
+            True,
+        )
 
     def others(self, typed_groups: set[tuple[str, int]]) -> None:
         """What no typed edit explains."""

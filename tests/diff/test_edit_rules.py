@@ -102,14 +102,19 @@ def test_e_fractions_are_numbers() -> None:
     assert typed(got, "number") == [("changed", "a third", "almost half")]
 
 
-def test_e_must_not_count_ordinals_or_a_match_half() -> None:
+def test_e_must_not_take_an_ordinal_or_a_match_half_for_a_fraction() -> None:
     for text in ("the second half", "at half-time", "the third day", "its third year", "behalf"):
-        assert quantities(text) == [], text
+        assert [q for q in quantities(text) if q.unit == "fraction"] == [], text
+    # An ordinal that changes is a number changed since analyser version 4 (the fourth set's
+    # convention, fix 3 below), never a fraction.
     got = edits_of(
         ["Rovers scored in the second half, on the third day of the cup."],
         ["Rovers scored in the first half, on the fourth day of the cup."],
     )
-    assert typed(got, "number") == []
+    assert typed(got, "number") == [
+        ("changed", "second", "first"),
+        ("changed", "third", "fourth"),
+    ]
 
 
 # F: a number gone and one come apart in the sentence are removed and added, not changed.
