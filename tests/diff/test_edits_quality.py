@@ -9,7 +9,12 @@ from .edits_scoring import SCORED, load, score
 
 PRECISION_FLOOR = 0.9
 RECALL_FLOOR = 0.85
-FILES = ("edits_labelled.toml", "edits_labelled_holdout.toml", "edits_labelled_holdout2.toml")
+FILES = (
+    "edits_labelled.toml",
+    "edits_labelled_holdout.toml",
+    "edits_labelled_holdout2.toml",
+    "edits_labelled_holdout3.toml",
+)
 
 
 @pytest.fixture(scope="module")

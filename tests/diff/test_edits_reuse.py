@@ -22,7 +22,10 @@ from newsdiff.diff.sentences import segment
 from .edits_scoring import documents, load
 
 LABELLED = load(
-    "edits_labelled.toml", "edits_labelled_holdout.toml", "edits_labelled_holdout2.toml"
+    "edits_labelled.toml",
+    "edits_labelled_holdout.toml",
+    "edits_labelled_holdout2.toml",
+    "edits_labelled_holdout3.toml",
 )
 
 

@@ -25,7 +25,10 @@ from newsdiff.diff.tokens import word_list
 from .edits_scoring import load
 
 LABELLED = load(
-    "edits_labelled.toml", "edits_labelled_holdout.toml", "edits_labelled_holdout2.toml"
+    "edits_labelled.toml",
+    "edits_labelled_holdout.toml",
+    "edits_labelled_holdout2.toml",
+    "edits_labelled_holdout3.toml",
 )
 
 
