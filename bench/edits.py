@@ -11,7 +11,10 @@ source P 0.81 R 0.76, number P 0.98 R 0.93, certainty/correction/trivial R 0.86-
 P 0.92 R 0.89 (its header); the rule fixes A-K of its gaps (analyser version 3) bring every
 kind to 1.00/1.00 on all three sets, which are now all tuned on. The fourth, written blind,
 scored source P 0.83 R 0.90, number R 0.89, certainty R 0.85, trivial R 0.89 (its header); the
-fixes 1-12 of its gaps (analyser version 4) bring every kind to 1.00/1.00 on all four sets.
+fixes 1-12 of its gaps (analyser version 4) bring every kind to 1.00/1.00 on all four sets,
+for 3-8% more time (``--quick --repeat 7``, 7 rounds alternating with the tree before, load
+3.3-3.6: analyse/compare paired after/before median 1.056 at 800w-5%, 1.083 at 8000w-5%, 1.047
+and 1.032 at 30%, 1.025 at 800w-2p, 1.037 at 8000w-4p; spreads 0.94-1.15).
 
 Speed: on bench/diff.py's generated articles (800 and 8,000 words, 5% and 30% of the words
 edited, a paragraph inserted and one moved), ``compare()`` and ``analyse(old, new, diff)`` are
