@@ -1073,18 +1073,7 @@ class _Builder:
             if len(a_old) == 1 and len(a_new) == 1:
                 o, n = a_old[0], a_new[0]
                 done.update((o.key, n.key))
-                self.add(
-                    "source",
-                    "changed",
-                    (link.old.paragraph, link.old.start + o.start, link.old.start + o.end),
-                    (link.new.paragraph, link.new.start + n.start, link.new.start + n.end),
-                    {
-                        "old_source": o.name,
-                        "new_source": n.name,
-                        "old_anonymous": o.anonymous,
-                        "new_anonymous": n.anonymous,
-                    },
-                )
+                self.source_changed(link.old, o, link.new, n)
         for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
             for s, a in items:
                 if a.key in keys and a.key not in done:
@@ -1095,6 +1084,21 @@ class _Builder:
                         self.add("source", "removed", at, None, detail)
                     else:
                         self.add("source", "added", None, at, detail)
+
+    def source_changed(self, old: Sentence, o: Attribution, new: Sentence, n: Attribution) -> None:
+        """A ``source changed`` edit: ``o`` in sentence ``old`` became ``n`` in ``new``."""
+        self.add(
+            "source",
+            "changed",
+            (old.paragraph, old.start + o.start, old.start + o.end),
+            (new.paragraph, new.start + n.start, new.start + n.end),
+            {
+                "old_source": o.name,
+                "new_source": n.name,
+                "old_anonymous": o.anonymous,
+                "new_anonymous": n.anonymous,
+            },
+        )
 
     def named_in(self, texts: Iterable[str], key: str, word: str) -> bool:
         """Is a source keyed ``key`` named in one of ``texts``? Only the stretches around
@@ -1131,18 +1135,7 @@ class _Builder:
                 o = next((a for a in olds if a.key == n.key), None)
                 if o is None or n.anonymous or _forename(n) in ("", _forename(o)):
                     continue
-                self.add(
-                    "source",
-                    "changed",
-                    (link.old.paragraph, link.old.start + o.start, link.old.start + o.end),
-                    (link.new.paragraph, link.new.start + n.start, link.new.start + n.end),
-                    {
-                        "old_source": o.name,
-                        "new_source": n.name,
-                        "old_anonymous": False,
-                        "new_anonymous": False,
-                    },
-                )
+                self.source_changed(link.old, o, link.new, n)
 
     def corrections(self) -> None:
         cache: dict[str, tuple[int, str] | None] = {}  # a paragraph in both is searched once

@@ -5,18 +5,8 @@ our own, made up."""
 
 from __future__ import annotations
 
-from newsdiff.diff import Document
 from newsdiff.diff.cues import attributions, hedges, notice, quantities, quotes
-from newsdiff.diff.edits import Edit, analyse
-
-
-def edits_of(old: list[str], new: list[str], title: str = "A title") -> list[Edit]:
-    return analyse(Document(title, old), Document(title, new)).edits
-
-
-def typed(edits: list[Edit], kind: str) -> list[tuple[str, str, str]]:
-    return [(e.change, e.old, e.new) for e in edits if e.kind == kind]
-
+from tests.diff.rule_helpers import edits_of, typed
 
 # A: a quotation's key ignores the style of its apostrophes.
 

@@ -7,15 +7,8 @@ from __future__ import annotations
 
 from newsdiff.diff import Document
 from newsdiff.diff.cues import attributions, hedges, quantities
-from newsdiff.diff.edits import Edit, analyse
-
-
-def edits_of(old: list[str], new: list[str], title: str = "A title") -> list[Edit]:
-    return analyse(Document(title, old), Document(title, new)).edits
-
-
-def typed(edits: list[Edit], kind: str) -> list[tuple[str, str, str]]:
-    return [(e.change, e.old, e.new) for e in edits if e.kind == kind]
+from newsdiff.diff.edits import analyse
+from tests.diff.rule_helpers import edits_of, typed
 
 
 def sources(text: str) -> list[str]:
