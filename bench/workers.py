@@ -88,10 +88,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -105,6 +103,7 @@ DELAY_S = 0.05
 PER_HOST = 2  # fetch.per_host_concurrency
 FEED_SIZE = 10
 WARMUP_S = 5.0
+HOLD_S = 0.002  # the site answers each request this long after it arrived
 WORDS = (
     "council minister report inquiry police court budget hospital school election vote plan "
     "officials statement spokesman evidence review crisis talks agreement market strike storm "
@@ -186,72 +185,108 @@ def feed_articles(plan: Plan, feed: int) -> list[int]:
 
 
 def serve(plan: Plan, conn: Connection) -> None:
-    lock = threading.Lock()
+    """The site: one asyncio event loop serving the 20 hosts (module docstring). Each response
+    goes out HOLD_S after its request arrived, so that requests overlapping at a host can be
+    seen (a request is in flight from its arrival to its response's write)."""
+    import asyncio
+
     state: dict[str, Any] = {"t0": time.time(), "hits": [], "in_flight": [0] * HOSTS}
+    robots = [
+        b"User-agent: *\n"
+        + (f"Crawl-delay: {DELAY_S}\n".encode() if h < DELAYED_HOSTS else b"")
+        + b"Allow: /\n"
+        for h in range(HOSTS)
+    ]
 
-    def handler_for(host: int, base: str) -> type[BaseHTTPRequestHandler]:
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def respond(host: int, base: str, path: str, arrived: float) -> bytes:
+        ctype = b"text/html; charset=utf-8"
+        status = b"200 OK"
+        try:
+            if path == "/robots.txt":
+                body, ctype = robots[host], b"text/plain"
+            elif path.startswith("/a/"):
+                a = int(path[3:])
+                body = article_page(a, plan.revision(a, arrived - state["t0"]))
+            elif path.startswith("/feed/"):
+                body = feed_xml(base, feed_articles(plan, int(path[6:].split(".")[0])))
+                ctype = b"application/rss+xml"
+            else:
+                body, status = b"not found", b"404 Not Found"
+        except ValueError:
+            body, status = b"not found", b"404 Not Found"
+        return (
+            b"HTTP/1.1 "
+            + status
+            + b"\r\nContent-Type: "
+            + ctype
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
+    class Site(asyncio.Protocol):
+        def __init__(self, host: int, base: str) -> None:
+            self.host, self.base = host, base
+            self.buffer = b""
+            self.busy = False  # a response is being held (HTTP/1.1: one at a time)
+            self.transport: asyncio.Transport | None = None
 
-            def do_GET(self) -> None:  # noqa: N802
-                arrived = time.time()
-                with lock:
-                    state["in_flight"][host] += 1
-                    concurrent = state["in_flight"][host]
-                    t0 = state["t0"]
-                try:
-                    ctype = "text/html; charset=utf-8"
-                    status = 200
-                    if self.path == "/robots.txt":
-                        delay = f"Crawl-delay: {DELAY_S}\n" if host < DELAYED_HOSTS else ""
-                        body, ctype = f"User-agent: *\n{delay}Allow: /\n".encode(), "text/plain"
-                    elif self.path.startswith("/a/"):
-                        a = int(self.path[3:])
-                        body = article_page(a, plan.revision(a, arrived - t0))
-                    elif self.path.startswith("/feed/"):
-                        f = int(self.path[6:].split(".")[0])
-                        body = feed_xml(base, feed_articles(plan, f))
-                        ctype = "application/rss+xml"
-                    else:
-                        body, status = b"not found", 404
-                    self.send_response(status)
-                    self.send_header("Content-Type", ctype)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                finally:
-                    with lock:
-                        state["in_flight"][host] -= 1
-                        state["hits"].append((host, self.path, arrived, time.time(), concurrent))
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = transport  # type: ignore[assignment]
 
-        return Handler
+        def connection_lost(self, exc: Exception | None) -> None:
+            self.transport = None
 
-    servers = []
+        def data_received(self, data: bytes) -> None:
+            self.buffer += data
+            self.next_request()
+
+        def next_request(self) -> None:
+            if self.busy or b"\r\n\r\n" not in self.buffer:
+                return
+            head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+            arrived = time.time()
+            path = head.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
+            state["in_flight"][self.host] += 1
+            concurrent = state["in_flight"][self.host]
+            self.busy = True
+            response = respond(self.host, self.base, path, arrived)
+            loop.call_later(HOLD_S, self.send, path, arrived, concurrent, response)
+
+        def send(self, path: str, arrived: float, concurrent: int, response: bytes) -> None:
+            if self.transport is not None:
+                self.transport.write(response)
+            state["in_flight"][self.host] -= 1
+            state["hits"].append((self.host, path, arrived, time.time(), concurrent))
+            self.busy = False
+            self.next_request()
+
+    loop = asyncio.new_event_loop()
     bases = []
     for h in range(HOSTS):
         address = f"127.0.0.{h + 2}"
-        server = ThreadingHTTPServer((address, 0), BaseHTTPRequestHandler)
-        base = f"http://{address}:{server.server_address[1]}"
-        server.RequestHandlerClass = handler_for(h, base)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        bases.append(base)
+        port: list[int] = []
+
+        def factory(h: int = h, port: list[int] = port) -> Site:
+            return Site(h, f"http://127.0.0.{h + 2}:{port[0]}")
+
+        server = loop.run_until_complete(loop.create_server(factory, address, 0, backlog=256))
+        port.append(server.sockets[0].getsockname()[1])
+        bases.append(f"http://{address}:{port[0]}")
     conn.send(bases)
-    while True:
-        command, arg = conn.recv()
-        with lock:
-            hits, state["hits"] = state["hits"], []
-            if command == "start":
-                state["t0"] = arg
+
+    def command() -> None:
+        what, arg = conn.recv()
+        hits, state["hits"] = state["hits"], []
+        if what == "start":
+            state["t0"] = arg
         conn.send(hits)
-        if command == "stop":
-            break
-    for server in servers:
-        server.shutdown()
+        if what == "stop":
+            loop.stop()
+
+    loop.add_reader(conn.fileno(), command)
+    loop.run_forever()
 
 
 # --- the database -------------------------------------------------------------------------
@@ -421,6 +456,7 @@ class Result:
     feed_polls: int  # feed requests the site answered in the window
     pg_cpu: float  # CPU seconds of the run database's backends in the window
     functions: dict[str, tuple[int, float]]  # PL/pgSQL function -> (calls, ms) in the window
+    site_cpu: float  # CPU seconds of the site's process in the window
 
     @property
     def jobs_rate(self) -> float:
@@ -482,7 +518,13 @@ def changes_seen(url: str, plan: Plan, t0: float, end: float) -> tuple[int, int,
 
 
 def run(
-    n: int, args: argparse.Namespace, plan: Plan, seed_db: str, site: Connection, tmp: Path
+    n: int,
+    args: argparse.Namespace,
+    plan: Plan,
+    seed_db: str,
+    site: Connection,
+    site_pid: int,
+    tmp: Path,
 ) -> Result:
     import psycopg
 
@@ -519,11 +561,13 @@ def run(
     cpu0 = process_cpu([p.pid for p in procs])
     backends = database_backends(args.admin_url, name)
     pg0 = process_cpu(backends)
+    site0 = process_cpu([site_pid])
     functions0 = function_times(url)
     time.sleep(max(0.0, end - time.time()))
     busy1, total1 = cpu_busy()
     cpu1 = process_cpu([p.pid for p in procs])
     pg1 = process_cpu(backends)
+    site1 = process_cpu([site_pid])
     functions = {
         f: (calls - functions0.get(f, (0, 0.0))[0], ms - functions0.get(f, (0, 0.0))[1])
         for f, (calls, ms) in function_times(url).items()
@@ -567,6 +611,7 @@ def run(
         sum(1 for h in hits if h[1].startswith("/feed/")),
         pg1 - pg0,
         functions,
+        site1 - site0,
     )
 
 
@@ -633,7 +678,7 @@ def main() -> None:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in counts:
-            results.append(run(n, args, plan, seed_db, here, Path(tmp)))
+            results.append(run(n, args, plan, seed_db, here, site.pid or 0, Path(tmp)))
             r = results[-1]
             print(
                 f"  {n} worker(s): {r.rate:.1f} checks/s, {r.jobs_rate:.1f} jobs/s "
@@ -667,9 +712,12 @@ def main() -> None:
         )
     for r in results:
         top = sorted(r.functions.items(), key=lambda kv: -kv[1][1])[:4]
+        jobs = max(1, r.checks + r.feed_polls)
         print(
-            f"  {r.workers} worker(s): PostgreSQL backends {r.pg_cpu / r.seconds:.2f} cores, "
-            f"workers {r.worker_cpu / r.seconds:.2f}; "
+            f"  {r.workers} worker(s): cores: workers {r.worker_cpu / r.seconds:.2f}, "
+            f"PostgreSQL backends {r.pg_cpu / r.seconds:.2f}, site {r.site_cpu / r.seconds:.2f};"
+            f" ms per job: workers {1000 * r.worker_cpu / jobs:.1f}, PostgreSQL "
+            f"{1000 * r.pg_cpu / jobs:.1f}, site {1000 * r.site_cpu / jobs:.1f}; "
             + ", ".join(f"{f} {c} calls {ms / max(1, c):.2f} ms" for f, (c, ms) in top)
         )
     if results:
