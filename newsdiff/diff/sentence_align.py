@@ -95,7 +95,7 @@ def _units(text: str, cache: dict[str, list[str]] | None = None) -> dict[str, in
         plain = "'" not in text and "’" not in text
     weights = _WEIGHTS
     if plain:  # no possessive to take off (a word seen again keeps its first place)
-        return {w: weights[w] for w in words}
+        return dict(zip(words, map(weights.__getitem__, words), strict=True))
     out: dict[str, int] = {}
     for w in words:
         if len(w) > 3 and w.endswith(_POSSESSIVE):
@@ -114,7 +114,7 @@ class _Side:
         self.sentences = sentences
         self.words = words
         self._units: list[dict[str, int] | None] = [None] * len(sentences)
-        self._weight: list[int] = [0] * len(sentences)
+        self._weight: list[int] = [-1] * len(sentences)  # -1: not yet worked out
 
     def units(self, k: int) -> dict[str, int]:
         got = self._units[k]
@@ -124,8 +124,11 @@ class _Side:
         return got
 
     def weight(self, k: int) -> int:
-        self.units(k)
-        return self._weight[k]
+        weight = self._weight[k]
+        if weight < 0:
+            self.units(k)
+            weight = self._weight[k]
+        return weight
 
 
 def _score(a: dict[str, int], wa: int, b: dict[str, int], wb: int) -> float:

@@ -114,12 +114,12 @@ def _merge_false_ends(paragraph: str, spans: list[Span]) -> list[Span]:
             if prev_end - prev_start <= _LIST_NUMBER_MAX:
                 joins = _LIST_NUMBER.fullmatch(paragraph, prev_start, prev_end) is not None
             if not joins and paragraph[prev_end - 1] == ".":
-                # An abbreviation ends the span: only its last characters are searched (the
-                # slice keeps ``\b`` at the span's start as it was).
-                prev = paragraph[prev_start:prev_end]
-                tail = max(0, len(prev) - _ABBREVIATION_MAX)
+                # An abbreviation ends the span: only its last characters are searched, in
+                # place (``$`` matches at the end given; before a span's start stands a space
+                # or nothing, so ``\b`` there reads as at the start of the span alone).
+                tail = max(prev_start, prev_end - _ABBREVIATION_MAX)
                 joins = (
-                    _ABBREVIATION_END.search(prev, tail) is not None
+                    _ABBREVIATION_END.search(paragraph, tail, prev_end) is not None
                     and _CONTINUES.match(paragraph, start) is not None
                 )
             if joins:

@@ -1,0 +1,192 @@
+"""The analyser's speed-ups of issue 14 item 8 change no result.
+
+Each is checked against the plain way it replaced, on the labelled pairs (every
+tests/data/edits_labelled*.toml), bench/edits.py's generated articles and a few hundred seeded
+random edits of the labelled texts: the whole analysis (``Analysis.to_dict()``) with the plain
+way put back must be the same. Segmentation likewise on tests/data/sentences_cases.toml, the
+labelled paragraphs and, when it is there, the shared corpus (never copied into the tree).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdiff.diff import Document, compare, edits, sentences
+from newsdiff.diff.edits import analyse
+from newsdiff.diff.sentences import sentence_spans
+
+from .edits_scoring import DATA, documents, load
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-aeb" / "ground-truth.json"
+LABELLED = load(*sorted(p.name for p in DATA.glob("edits_labelled*.toml")))
+
+
+def _bench_cases() -> list[tuple[str, Document, Document]]:
+    """bench/edits.py's speed cases (its generator is bench/diff.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location("_edits_bench", ROOT / "bench" / "edits.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return [(c.name, c.old, c.new) for c in module.cases()]
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+def _edited(rng: random.Random, paragraphs: list[str], words: list[str]) -> list[str]:
+    """A copy with one to four random edits: a word replaced, dropped, added, recased or
+    given punctuation, a number changed, a paragraph moved, added or removed."""
+    out = list(paragraphs)
+    for _ in range(rng.randint(1, 4)):
+        if not out:
+            break
+        i = rng.randrange(len(out))
+        tokens = out[i].split()
+        if not tokens:
+            continue
+        k = rng.randrange(len(tokens))
+        r = rng.random()
+        if r < 0.3:
+            tokens[k] = rng.choice(words)
+        elif r < 0.45 and len(tokens) > 1:
+            del tokens[k]
+        elif r < 0.6:
+            tokens.insert(k, rng.choice(words))
+        elif r < 0.68:
+            tokens[k] = tokens[k].upper() if rng.random() < 0.5 else tokens[k].lower()
+        elif r < 0.76:
+            tokens[k] += rng.choice([",", ".", "'", '"', "”", "?", " said"])
+        elif r < 0.84:
+            tokens[k] = str(rng.randrange(1, 100))
+        elif r < 0.9:
+            out.insert(rng.randrange(len(out)), out.pop(i))
+            continue
+        elif r < 0.95:
+            made = " ".join(rng.choice(words) for _ in range(rng.randint(5, 30)))
+            out.insert(i, made + ".")
+            continue
+        else:
+            out.pop(i)
+            continue
+        out[i] = " ".join(tokens)
+    return out
+
+
+def _pairs() -> Iterator[tuple[str, Document, Document]]:
+    for k, pair in enumerate(LABELLED):
+        old, new = documents(pair)
+        yield f"labelled-{k}", old, new
+    yield from _bench_cases()
+    rng = random.Random(14)
+    words = [w for pair in LABELLED for text in pair["old"] + pair["new"] for w in text.split()]
+    for k in range(300):
+        pair = rng.choice(LABELLED)
+        old, new = documents(pair)
+        base = new if rng.random() < 0.5 else old
+        edited = Document(base.title, _edited(rng, base.paragraphs, words))
+        yield f"random-{k}", base, edited
+
+
+PAIRS = list(_pairs())
+
+
+def _analyses() -> list[dict[str, Any]]:
+    return [analyse(old, new, compare(old, new)).to_dict() for _, old, new in PAIRS]
+
+
+def _starts_word_plain(text: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}", text) is not None
+
+
+def test_starts_word_is_the_pattern() -> None:
+    rng = random.Random(8)
+    alphabet = "ab_1 .,'-éß\u0301\u00b2Ⅻ٣\u200b"  # marks, superscripts, numerals, a space
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 12)))
+        word = "".join(rng.choices(alphabet, k=rng.randint(1, 3)))
+        assert edits._starts_word(text, word) == _starts_word_plain(text, word), (text, word)
+    # Every character as the one before a word and as a word's first.
+    for code in range(0, 0x3000, 7):
+        ch = chr(code)
+        for text, word in ((f"{ch}ab", "ab"), (f"x{ch}", ch), (ch, ch), (f"{ch}{ch}", ch)):
+            assert edits._starts_word(text, word) == _starts_word_plain(text, word), hex(code)
+
+
+def test_analysis_is_the_plain_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    fast_starts_word = edits._starts_word
+
+    def counted(text: str, word: str) -> bool:
+        calls.append(found := fast_starts_word(text, word))
+        return found
+
+    monkeypatch.setattr(edits, "_starts_word", counted)
+    fast = _analyses()
+    assert True in calls and False in calls  # the shortcut answered both ways
+    monkeypatch.setattr(edits, "_starts_word", _starts_word_plain)
+    plain = _analyses()
+    for (name, _, _), a, b in zip(PAIRS, fast, plain, strict=True):
+        assert a == b, name
+    assert sum(len(a["edits"]) for a in fast) > 1500
+
+
+def _merge_false_ends_plain(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """_merge_false_ends as it was: the span before a full stop cut out and searched."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out:
+            prev_start, prev_end = out[-1]
+            joins = False
+            if prev_end - prev_start <= sentences._LIST_NUMBER_MAX:
+                found = sentences._LIST_NUMBER.fullmatch(paragraph, prev_start, prev_end)
+                joins = found is not None
+            if not joins and paragraph[prev_end - 1] == ".":
+                prev = paragraph[prev_start:prev_end]
+                tail = max(0, len(prev) - sentences._ABBREVIATION_MAX)
+                joins = (
+                    sentences._ABBREVIATION_END.search(prev, tail) is not None
+                    and sentences._CONTINUES.match(paragraph, start) is not None
+                )
+            if joins:
+                out[-1] = (prev_start, end)
+                continue
+        out.append((start, end))
+    return out
+
+
+def _paragraphs() -> list[str]:
+    cases = tomllib.loads((DATA / "sentences_cases.toml").read_text(encoding="utf-8"))["case"]
+    texts = [case["text"] for case in cases]
+    texts += [p for _, old, new in PAIRS for p in [*old.paragraphs, *new.paragraphs]]
+    texts += ["No. 5 is approx. 7 ft. A. B. Smith said. (1) Go. x. y. Est. 5 Fig. 2 c. 1900"]
+    return list(dict.fromkeys(texts))
+
+
+def _corpus() -> list[str]:
+    if not CORPUS.is_file():
+        return []
+    articles = json.loads(CORPUS.read_text(encoding="utf-8"))
+    return [line for a in articles.values() for line in a["articleBody"].splitlines()]
+
+
+@pytest.mark.parametrize("source", ["cases-and-labelled", "corpus"])
+def test_segments_are_the_plain_ways(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _paragraphs() if source == "cases-and-labelled" else _corpus()
+    if not texts:
+        pytest.skip("the shared corpus is absent")
+    fast = [sentence_spans(text) for text in texts]
+    monkeypatch.setattr(sentences, "_merge_false_ends", _merge_false_ends_plain)
+    assert fast == [sentence_spans(text) for text in texts]
+    assert sum(len(s) > 1 for s in fast) > len(texts) // 10  # many hold several sentences
