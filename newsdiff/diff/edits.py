@@ -511,6 +511,14 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
         k = lowered.find(word, k + 1)
 
 
+def _common(a: Iterable[str], b: Iterable[str]) -> dict[str, int]:
+    """``Counter(a) & Counter(b)`` as a dict (the same texts, counts and order), without
+    Counter's ``&``, which loops in Python."""
+    count_b = Counter(b)
+    get = count_b.get
+    return {t: n if n < m else m for t, n in Counter(a).items() if (m := get(t, 0))}
+
+
 def _is_word_char(ch: str) -> bool:
     """What re's ``\\w`` matches in a str pattern (Unicode alphanumerics and "_")."""
     return ch.isalnum() or ch == "_"
@@ -597,7 +605,7 @@ class _Builder:
             for first, run in runs.items():
                 for p in range(first + 1, first + run):
                     table[p] = table[first]
-        self.shared_paragraphs = Counter(old.paragraphs) & Counter(new.paragraphs)
+        self.shared_paragraphs = _common(old.paragraphs, new.paragraphs)
         self._quotes: dict[str, list[Quote]] = {}
         self._sources: dict[str, list[Attribution]] = {}
 
@@ -925,7 +933,7 @@ class _Builder:
         """The quotations of a document's paragraphs (speaker not yet known: "")."""
         out: list[tuple[int, Quote, str]] = []
         # Paragraphs found word for word in both versions bring the same quotations to both.
-        shared = Counter(self.shared_paragraphs)
+        shared = dict(self.shared_paragraphs)
         for p, paragraph in enumerate(doc.paragraphs):
             if shared.get(paragraph, 0) > 0:
                 shared[paragraph] -= 1
@@ -1056,9 +1064,7 @@ class _Builder:
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
         # if its name (or role) stands in the shared sentences.
-        shared = Counter([s.text for s in self.old_sentences]) & Counter(
-            [s.text for s in self.new_sentences]
-        )
+        shared = _common([s.text for s in self.old_sentences], [s.text for s in self.new_sentences])
         old_all = [(s, a) for s in self.old_sentences if s.text not in shared for a in found(s)]
         new_all = [(s, a) for s in self.new_sentences if s.text not in shared for a in found(s)]
         old_keys = {a.key for _, a in old_all}
@@ -1163,9 +1169,9 @@ class _Builder:
     def corrections(self) -> None:
         cache: dict[str, tuple[int, str] | None] = {}  # a paragraph in both is searched once
 
-        def found(doc: Document, skip: Counter[str]) -> list[tuple[int, int, str, str]]:
+        def found(doc: Document, skip: dict[str, int]) -> list[tuple[int, int, str, str]]:
             out = []
-            skip = Counter(skip)
+            skip = dict(skip)
             for p, paragraph in enumerate(doc.paragraphs):
                 if skip.get(paragraph, 0) > 0:
                     skip[paragraph] -= 1
@@ -1190,7 +1196,7 @@ class _Builder:
         olds, news = found(self.old_doc, shared), found(self.new_doc, shared)
         only_old, only_new = differences()
         if only_old or only_new:
-            olds, news = found(self.old_doc, Counter()), found(self.new_doc, Counter())
+            olds, news = found(self.old_doc, {}), found(self.new_doc, {})
             only_old, only_new = differences()
         gone = [n for n in olds if only_old[n[3]]]
         came = [n for n in news if only_new[n[3]]]
