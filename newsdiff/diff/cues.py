@@ -409,12 +409,15 @@ def quotes(text: str) -> list[Quote]:
 _SAYING = (
     "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|warned|warns|"
     "insisted|insists|denied|denies|admitted|admits|stated|states|explained|explains|argued|"
-    "argues|noted|notes|wrote|writes|testified|tweeted|heard|urged|urges"
+    "argues|noted|notes|wrote|writes|tweeted|heard|urged|urges"
 )
 _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
     "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds"
 )
+# "X testified that ...", "..., X testified."; not an appearance ("testified before the
+# committee", "testified against him")
+_TESTIFIED = r"testifie[sd](?!\s+(?:before|in\s+front|at|to|on\s+behalf|for|against)\b)"
 
 
 def _trie(words: str) -> str:
@@ -436,7 +439,7 @@ def _trie(words: str) -> str:
     return "|".join(out)
 
 
-_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?=\\s+that\\b)"
+_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?=\\s+that\\b)|{_TESTIFIED}"
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
@@ -465,7 +468,11 @@ _HEADS = (
     "audit|review|inquiry|investigation|regulator|watchdog|engineers|scientists|lawmakers|"
     "resident|neighbour|worker|workers|nurse|nurses|teacher|teachers|parent|parents|student|"
     "students|passenger|passengers|driver|drivers|fan|fans|eyewitness|onlooker|member|members|"
-    "employee|employees|staff"
+    "employee|employees|staff|"
+    # relatives, named by whose relatives they are ("said Ada Lee's father, Tom")
+    "mother|father|wife|husband|son|daughter|brother|sister|partner|widow|widower|"
+    "grandmother|grandfather|aunt|uncle|cousin|niece|nephew|girlfriend|boyfriend|"
+    "economist|economists|forecasters|pollster|pollsters"
 )
 _DETERMINER_WORDS = (
     "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
@@ -512,21 +519,38 @@ _WHO = rf"\b(?=\w)(?P<who>{_NAME}|{_NP})"  # tried at word starts only: much fas
 # followed by another character of the run.
 _SOURCE_FIRST = (
     rf"\b(?=\w)(?P<who>{_name('+')}|{_noun_phrase('+')})"
-    rf"(?:,(?:[^,]|,\d){{1,80}},|,)?{_AUX}\s+(?:{_VERBS})\b"
+    rf"(?:,(?!\d)(?:[^,]|,\d){{1,80}},)?{_AUX}\s+(?:{_VERBS})\b"
 )
-# A name opening its sentence with two clauses before the verb: "Mr Dunne, 58, who has run the
-# shop for 20 years, said" (a short one first, no quotation in either; not "..., vice president
-# at Boeing Defense, Space, and Security, said", whose name stands inside a clause).
+# A name opening its sentence with two or three clauses before the verb: "Mr Dunne, 58, who has
+# run the shop for 20 years, said", "Ann Lee, 59, a baker, who ..., said" (a short one first, no
+# quotation in any; not "..., vice president at Boeing Defense, Space, and Security, said",
+# whose name stands inside a clause).
 _NAME_TWO_CLAUSES = (
-    rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,30}},\s[^,\"“”]{{1,80}},"
-    rf"{_AUX}\s+(?:{_VERBS})\b"
+    rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,30}},(?:\s[^,\"“”]{{1,40}},)?"
+    rf"\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
 )
-# After an inverted "..., said X": the sentence ends or goes on with a clause, not a verb.
+# Abbreviated titles: their full stop does not end a name ("said Lt. Col. Ada Lund").
+_ABBREVIATIONS = (
+    "Capt Col Gen Lt Sgt Maj Adm Cmdr Cdr Gov Sen Rep Supt Insp Det Rev Dr Mr Mrs Ms Prof"
+)
+_NOT_AFTER_ABBREVIATION = "".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS.split())
+# After an inverted "..., said X": the sentence ends or goes on with a clause, not a verb; a
+# closing single mark is no apostrophe ("said Ada Lee’s father": not "Ada Lee").
 _INVERTED_END = (
-    r"(?=\s*(?:[,.;:!?\"”’)]|$|\s(?:on|in|at|yesterday|today|last|this|who|after|when|as|"
-    r"earlier|later|before)\b))"
+    rf"{_NOT_AFTER_ABBREVIATION}(?=\s*(?:[,.;:!?\"”)]|’(?![a-z])|$|\s(?:on|in|at|of|from|"
+    r"yesterday|today|last|this|who|after|when|as|earlier|later|before)\b))"
 )
 _ROLE_NAME = rf"(?P<who>(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
+
+
+_LOWER_WORDS = r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?"
+# Who can announce or report: a noun phrase headed by a source's word ("the regulator", "its
+# owners") or by a word for people who do something ("organisers", "investigators"); not "a
+# deal announced at ...".
+_AGENT = (
+    rf"(?:(?i:{_DETERMINERS})\s+)?(?:[\w'’-]+\s+){{0,2}}?"
+    rf"(?:(?:{_trie(_HEADS)})|[a-z][\w'’-]*(?:ers|ors|ists|ians|ants|ents))\b"
+)
 
 
 class _Rule(NamedTuple):
@@ -566,9 +590,21 @@ _CLOSING_FINDS = (
     "show|shows|showed|shown|suggest|suggests|suggested|found|finds|reveal|reveals|revealed|"
     "indicate|indicates|indicated|"
     # a projection closing its clause: ", the Election Board projected."
-    "projected|projects|forecast|forecasts|predicted|predicts|estimated|estimates"
+    "projected|projects|forecast|forecasts|predicted|predicts|estimated|estimates|"
+    # an announcement or a report closing its clause: ", Reuters reported.", ", the club
+    # announced." ("announced the winners" has an object: no source)
+    "announced|announces|reported|reports|disclosed|discloses"
 )
 _CLOSING_FIND = rf"(?:{_trie(_CLOSING_FINDS)})(?=\s*(?:[.;!?]|$))"
+# ...or goes on only with where or when: ", the club announced on Twitter.", ", Superintendent
+# Karen Liu announced at the board meeting." (after a comma: "Cases reported in May rose" is
+# no source)
+_VENUE = (
+    r"\s+(?:on|at(?!\s+(?:least|most)\b)|in|via|through|during|yesterday|today|last|this|late|"
+    r"earlier)\b"
+    r"[^,;:.!?\"“”]{0,50}(?:[,.;!?]|$)"
+)
+_CLOSING_VENUE = rf"(?:{_trie(_CLOSING_FINDS)})(?={_VENUE})"
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -577,8 +613,38 @@ _ATTRIBUTION_RULES = (
         True,
     ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
-    _Rule(re.compile(_SOURCE_FIRST), None, True),
+    # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
     _Rule(re.compile(_NAME_TWO_CLAUSES), lambda text, lo, hi: text.count(",", lo, hi) >= 3, True),
+    _Rule(re.compile(_SOURCE_FIRST), None, True),
+    # "a manager who asked not to be named told the Echo": a relative clause, no commas
+    _Rule(
+        re.compile(
+            rf"\b(?=\w)(?P<who>{_NP})\s+who\s+(?:(?!(?:he|she|they|it|that)\b)[^,.;:\"“”\s]+\s+)"
+            rf"{{1,12}}?(?:{_VERBS})\b"
+        ),
+        _holds(r"\swho\s"),
+        True,
+    ),
+    # "police and Network Rail said", "Ofsted and the council said": the first of two
+    # sources before one verb (the second is found as "X said"); two capitalised names joined
+    # by "and" are one name ("Devon and Cornwall Police", "Marks and Spencer")
+    _Rule(
+        re.compile(
+            rf"(?:^|[,;:]\s*)(?:(?P<who>(?:[Tt]he\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?)"
+            rf"\s+and\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS})"
+            rf"|(?P<who2>{_NAME})\s+and\s+(?:the\s+(?:{_NAME}|{_LOWER_WORDS})|{_LOWER_WORDS}))"
+            rf"{_AUX}\s+(?:{_VERBS})\b"
+        ),
+        _holds(r"\sand\s"),
+        True,
+    ),
+    # "The director , Owain Price, said": a name between commas (not "2,400 jobs, said X":
+    # what stands before "..., said X" is no source)
+    _Rule(
+        re.compile(rf"(?<=,\s)(?<!\d,\s)(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
+        _holds(r",\s+[A-Z\u00c0-\u024f][^,]{0,60},"),
+        True,
+    ),
     _Rule(
         re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"),
         _verb_after_mark,
@@ -604,6 +670,19 @@ _ATTRIBUTION_RULES = (
         ),
         None,
         True,
+    ),
+    # ", the club announced on Twitter.", ", analysts at Hale Partners have predicted." (a
+    # role or kind of body "at" a named one; not ", a jury at Lewes Crown Court found.")
+    _Rule(
+        re.compile(rf"[,;:]\s*(?P<who>{_NAME}|{_AGENT}){_AUX}\s+{_CLOSING_VENUE}"),
+        _holds(rf"\s(?:{_trie(_CLOSING_FINDS)})\b"),
+    ),
+    _Rule(
+        re.compile(
+            rf"[,;:]\s*(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:[\w'’-]+\s+)?(?:{_trie(_HEADS)})\s+"
+            rf"(?:at|of|for|from|with|in)\s+(?:the\s+)?{_NAME}){_AUX}\s+{_CLOSING_FIND}"
+        ),
+        _holds(rf"\s(?:{_trie(_CLOSING_FINDS)})\b"),
     ),
     # ", court records show.": a few words (no verb, pronoun or relative) before the verb
     _Rule(
@@ -673,6 +752,8 @@ def _source(name: str) -> tuple[str, str, bool] | None:
         return None
     if lowered[0] in _PREPOSITIONS or lowered[-1] in _NOT_SOURCES:
         return None
+    if any(w.endswith("n't") for w in lowered):
+        return None  # a negated verb: "The price wasn't [announced]"
     if words[-1].endswith("'") and len(words[-1]) > 1:
         return None  # a possessive: "the members' say in the matter" (a noun after it)
     # the head, not a possessive before it ("the drivers' union": the union)
@@ -715,15 +796,22 @@ def _source(name: str) -> tuple[str, str, bool] | None:
     return " ".join(words), base, base in _ANONYMOUS
 
 
-_CUE_RE = re.compile(rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}")
+_CUE_RE = re.compile(
+    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}"
+)
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
 _CUE_HINT = re.compile(
-    _trie(f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict")
+    _trie(
+        f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
+        "testif|disclos"
+    )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
-_SPACE_VERB = re.compile(rf"\s(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b)")
+_SPACE_VERB = re.compile(
+    rf"\s(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b|{_TESTIFIED}\b)"
+)
 # A plea, not a statement: "denies 14 counts of fraud", "denied a charge of theft".
 _PLEA = re.compile(r"\bden(?:ies|ied)\s+(?:[\w,-]+\s+){0,2}?(?:counts?|charges?)\b")
 # The town of an address after its street: "Graham Pettit, 61, of Hawes Lane, Brindle, said".
@@ -802,11 +890,12 @@ def attributions(text: str) -> list[Attribution]:
             for m in pattern.finditer(text, lo, end):
                 if "denie" in m.group(0) and _PLEA.search(text, m.start(), m.end() + 40):
                     continue
-                got = _source(m.group("who").rstrip(",. "))
+                group = "who" if m.group("who") is not None else "who2"
+                got = _source(m.group(group).rstrip(",. "))
                 if got is None:
                     continue
                 name, key, anonymous = got
-                start = m.start("who") + m.group("who").find(name.split()[0])
+                start = m.start(group) + m.group(group).find(name.split()[0])
                 span = (start, start + len(name))
                 if text[start - 2 : start] == ", " and _ADDRESS_BEFORE.search(
                     text, max(0, start - 60), start
