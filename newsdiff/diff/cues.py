@@ -41,6 +41,7 @@ NUMBER_WORDS: dict[str, float] = {w: float(n) for n, w in enumerate(_SMALL)}
 NUMBER_WORDS.update({w: float(20 + 10 * n) for n, w in enumerate(_TENS)})
 NUMBER_WORDS.update({"dozen": 12.0, "a dozen": 12.0, "hundred": 100.0})
 _SCALES = {
+    "hundred": 1e2,
     "thousand": 1e3,
     "k": 1e3,
     "million": 1e6,
@@ -114,6 +115,8 @@ _NUMBER_RE = re.compile(
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
     rf"|\b(?P<month3>{_MONTH})\s+(?P<year3>\d{{4}})\b"
+    # a score or a vote, one quantity: "2-1", "voted 21-17" (not "12-14 March", "10-15%")
+    rf"|(?<![\d.,-])(?P<score>\d{{1,3}}-\d{{1,3}})(?![\d-]|[.,]\d|\s?%|\s+(?:{_MONTH})\b)"
     rf"|(?P<cur>[£$€¥])?(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
@@ -131,6 +134,8 @@ _WORDS_RE = re.compile(
 )
 _NOT_COUNT = re.compile(
     r"\b(?:no|any|some|every|each|the|this|that|which|no-|every)\s*one\b"
+    # a partitive, not a count: "one of its engines", "one of the study's authors"
+    r"|\bone\s+of\s+(?:the|its|his|her|their|our|your|my|these|those|them|us)\b"
     r"|\bone\s+(?:another|day|of\s+the\s+(?:most|best|worst|biggest|largest)|thing|way|hand|"
     r"time|point|must|should|can|could|would|might|resident|witness|source|official|neighbour|"
     r"man|woman|person|insider|observer|analyst|expert|onlooker|fan|passenger|driver|customer|"
@@ -148,8 +153,21 @@ _FRACTION_COUNTS = {"": 1.0, "a": 1.0, "one": 1.0, "two": 2.0, "three": 3.0}
 _FRACTION_RE = re.compile(
     rf"\b(?:(?P<qual>{_QUALIFIERS})\s+)?(?:(?P<count>an?|one|two|three)[\s-]+)?"
     r"(?<!\bfirst\s)(?<!\bsecond\s)(?<!\bother\s)(?<!\bthe\s)(?<!\bthis\s)(?<!\bthat\s)"
-    r"(?P<part>half|thirds?|quarters?)\b(?!-)",
+    r"(?P<part>half|thirds?|quarters?)"
+    # "half a million", "a quarter of a million": one number
+    r"(?:\s+(?:of\s+)?an?\s+(?P<scale>dozen|hundred|thousand|million|billion))?\b(?!-)",
     re.IGNORECASE,
+)
+# After "a third", a word that goes on with a fraction ("a third of", "a third
+# more", "a third voted"); before any other lower-case word it is an ordinal ("a third
+# patient", "a second lorry driver").
+_AFTER_FRACTION = re.compile(
+    r"\s+(?!(?:of|more|less|fewer|higher|lower|bigger|smaller|larger|than|as|in|on|at|by|from|"
+    r"to|and|or|but|were|was|are|is|have|had|has|said|say|says|will|would|could|may|voted|"
+    r"since|after|before|over|during|for|with|within|among|across|against|compared|this|last|"
+    r"each|per|overall|while|when|where|so|yet|though|although|because|now|already|again|"
+    r"only|just)\b)"
+    r"[a-z]"
 )
 
 
@@ -205,7 +223,14 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
         part = m.group("part").lower()
         if part != "half" and not count:
             continue
+        if part == "third" and _AFTER_FRACTION.match(text, m.end()):
+            continue  # an ordinal: "a third patient" (found as one, with the words)
         value = _FRACTION_COUNTS.get(count, 1.0) * _FRACTIONS[part]
+        if m.group("scale"):
+            value *= _scale(m.group("scale")) if m.group("scale").lower() != "dozen" else 12.0
+            qual = _qualifier(m)
+            fractions.append(Quantity(m.start(), m.end(), m.group(0), value, "", qual))
+            continue
         qual = _qualifier(m)
         fractions.append(Quantity(m.start(), m.end(), m.group(0), value, "fraction", qual))
     if not fractions:
@@ -251,7 +276,13 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
         if any(a <= start < b or a < end <= b for a, b in excluded):
             continue
         qual = _qualifier(m)
-        if m.group("num") is not None:
+        if m.group("score") is not None:
+            out.append(Quantity(start, end, m.group(0), None, "score:" + m.group("score"), qual))
+        elif m.group("num") is not None:
+            if not (m.group("cur") or m.group("pct") or m.group("scale") or m.group("ord")) and (
+                _in_name(text, m.start("num"), m.end("num"))
+            ):
+                continue
             value = _to_float(m.group("num"))
             scale = m.group("scale") or ""
             if value is not None and scale:
@@ -283,6 +314,36 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
     if find_words:
         out = _with_words(text, out, excluded)
     return out
+
+
+# A capitalised word inside a sentence (after a word or a comma, not opening it) with a number
+# after it is a name: "BBC Radio 4's", "Apollo 11 crew", "Tier 3", "Route 9". Not a count
+# after a name: a tally ("Bruins 5, Devils 1:"), a plural ("Ann Knight 12 points"), "1 goal",
+# a table's row ("Kyle Busch 5040 5 1").
+_NAME_BEFORE = re.compile(r"[\w,;:)’'\"”]\s+([A-Z][A-Za-z]+)\s$")
+_COUNT_AFTER = re.compile(r"\s*[,:;]|\s+[a-z][\w'’-]*s\b|\s+\d")  # ...or a table's row
+_NOT_NAMES = frozenset(
+    [*(m.capitalize() for m in _MONTHS), *_WEEKDAY_NAMES]
+    + "No Number About Around Nearly Almost Over Under Some Only Just".split()
+    # currencies written as words: "Rs 300", "Dh 50"
+    + "Rs Rp Dh Dhs Sh Ksh Tk Kr Ft Zl USD EUR GBP INR CHF JPY CNY AUD CAD NZD HKD".split()
+)
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Is the number ``text[start:end]`` part of a name ("Radio 4")? Not a year ("Christmas
+    2019")."""
+    if not text[start - 1 : start].isspace():
+        return False
+    m = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    if m is None or m.group(1) in _NOT_NAMES:
+        return False
+    digits = text[start:end]
+    if len(digits) == 4 and digits[:2] in ("18", "19", "20"):
+        return False
+    if _COUNT_AFTER.match(text, end) or (digits == "1" and text[end : end + 2].startswith(" ")):
+        return False
+    return True
 
 
 def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
@@ -928,6 +989,9 @@ _HEDGE_RE = re.compile(
     # ("the accused told the court")
     r"|\b(?:is|are|was|were|been|being|stands?|stood)\s+accused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
+    # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
+    r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+to|"
+    r"on\s+the\s+verge\s+of)\b"
     r"|(?<!\bthe\s)(?<!\bfree\s)(?<!\bgood\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
     r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
     r"|\bis\s+to\s+(?:be\s+)?\w+ed\b|\bare\s+to\s+(?:be\s+)?\w+ed\b)"
@@ -936,6 +1000,7 @@ _HEDGE_RE = re.compile(
 
 _ANTICIPATION = re.compile(
     r"^(?:will|won't)$|\b(?:set|due|poised|scheduled|plans?|planned)\s+to$|^(?:is|are)\s+to\b"
+    r"|\bclose\s+to\s+\w+ing$|\bon\s+(?:course|track)\s+to$|\bverge\s+of$"
 )
 
 
@@ -968,7 +1033,14 @@ _NOTICE_RE = re.compile(
     # starts right after the word ("Update your app:" is no notice)
     r"|(?:^|(?<=[.!?])\s+)[^\w\s]*(?:correction|clarification|update|updated|editor'?s note|"
     rf"editor’s note)[,\s(]+(?:\d|(?:{_MONTH}|{_WEEKDAYS})\b)[\w ,.:]{{0,24}}?\)?\s*:"
-    r"|\ban\s+earlier\s+version\s+of\s+(?:this|the)\b"
+    # "an earlier version of this article", "An earlier version said ..."; not "an earlier
+    # version of the bill"
+    r"|\ban\s+earlier\s+version\s+(?:of\s+this\b|of\s+the\s+(?:article|story|report|piece|"
+    r"headline|post|caption|page|graphic|video|interview|obituary|column|review|feature|blog|"
+    r"picture|photo|map|chart|list|table|newsletter|podcast|letter|analysis)\b|(?:said|stated|"
+    r"gave|misstated|misspel\w*|misidentified|misnamed|misquoted|misattributed|incorrectly|"
+    r"wrongly|included|referred|described|reported|suggested|implied|named|quoted|omitted|"
+    r"contained|used|showed|had)\b)"
     r"|\bwe\s+(?:are\s+happy\s+to\s+(?:correct|clarify)|apologi[sz]e\s+for\s+(?:the|this|any)\s+"
     r"(?:error|mistake|confusion))",
     re.IGNORECASE,
@@ -1054,6 +1126,9 @@ NUMBERISH = frozenset(
     + [*_ORDINALS, "twice", "times", "then"]
     + "more less fewer least most up many much few estimated almost nearly about around "
     "approximately roughly some over under just well close excess upwards".split()
+    # numbers written with a hyphen, as plain_words joins them ("twenty-five", "two-thirds")
+    + [t + u for t in _TENS for u in _SMALL[1:10]]
+    + [c + p for c in _SMALL[1:10] for p in ("half", "halves", *_FRACTIONS, "fifth", "fifths")]
 )
 # The words of :data:`_WORDS_RE` (lower case, as plain_words gives them).
 WORD_QUANTITIES = frozenset([*_ORDINALS, "twice", *(m.lower() for m in _LONE_MONTHS)])
@@ -1062,7 +1137,7 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont possible unclear accused".split()
+    "plans plan planned will wont possible unclear accused close course track verge".split()
 )
 
 

@@ -5,7 +5,7 @@ and none is a sentence of the labelled set."""
 
 from __future__ import annotations
 
-from newsdiff.diff.cues import attributions
+from newsdiff.diff.cues import attributions, hedges, notice, quantities
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -155,3 +155,126 @@ def test_10_a_relative_after_an_inverted_verb() -> None:
 def test_10_must_not_take_a_relative_as_a_plain_word() -> None:
     assert keys("‘We will appeal,’ said Ada Lee’s lawyer.") == ["lawyer"]
     assert keys("Her father ran the shop for 30 years.") == []
+
+
+# 11: "two-thirds", "twenty-five": a number written with a hyphen changed.
+
+
+def test_11_hyphenated_number_words_changed() -> None:
+    got = edits_of(
+        ["About two-thirds of members voted for the strike."],
+        ["About three-quarters of members voted for the strike."],
+    )
+    assert typed(got, "number") == [("changed", "About two-thirds", "About three-quarters")]
+    got = edits_of(["Twenty-five people were hurt."], ["Twenty-six people were hurt."])
+    assert typed(got, "number") == [("changed", "Twenty-five", "Twenty-six")]
+
+
+def test_11_must_not_type_a_hyphenated_word_that_is_no_number() -> None:
+    got = edits_of(["It was a one-off payment."], ["It was a one-off bonus."])
+    assert typed(got, "number") == []
+
+
+# 12: "half a million" is one quantity.
+
+
+def test_12_half_a_million() -> None:
+    got = edits_of(
+        ["Nearly half a million people signed the petition."],
+        ["About 610,000 people signed the petition."],
+    )
+    assert typed(got, "number") == [("changed", "Nearly half a million", "About 610,000")]
+
+
+def test_12_must_keep_half_alone() -> None:
+    assert [q.text for q in quantities("Half a dozen and half the staff left.")] == [
+        "Half a dozen",
+        "half",
+    ]
+
+
+# 13: "a third patient" is an ordinal, "a third of patients" a fraction.
+
+
+def test_13_a_third_before_a_noun_is_an_ordinal() -> None:
+    got = edits_of(["A second lorry driver was arrested."], ["A third lorry driver was arrested."])
+    assert typed(got, "number") == [("changed", "second", "third")]
+
+
+def test_13_must_keep_a_third_of() -> None:
+    got = edits_of(["A third of pupils were absent."], ["A quarter of pupils were absent."])
+    assert typed(got, "number") == [("changed", "A third", "A quarter")]
+    assert [q.unit for q in quantities("Costs rose by a third.")] == ["fraction"]
+
+
+# 14: a score or a vote ("21-17") is one quantity.
+
+
+def test_14_a_vote_is_one_quantity() -> None:
+    got = edits_of(
+        ["The board voted 9-4 to sell the site."], ["The board voted 8-5 to sell the site."]
+    )
+    assert typed(got, "number") == [("changed", "9-4", "8-5")]
+
+
+def test_14_must_keep_one_end_of_a_score() -> None:
+    got = edits_of(["Rovers won 2-1 at home."], ["Rovers won 3-1 at home."])
+    assert typed(got, "number") == [("changed", "2-1", "3-1")]
+
+
+# 15: "one of its engines": a partitive, not a count.
+
+
+def test_15_one_of_is_no_count() -> None:
+    got = edits_of(
+        ["The ferry turned back after a fault."],
+        ["The ferry turned back after one of its engines failed."],
+    )
+    assert typed(got, "number") == []
+
+
+def test_15_must_keep_one_as_a_count() -> None:
+    got = edits_of(["No ferry sailed."], ["Only one ferry sailed."])
+    assert typed(got, "number") == [("added", "", "one")]
+
+
+# 16: a number inside a name ("Radio 4", "Channel 5") is no quantity that comes or goes.
+
+
+def test_16_a_number_in_a_name_that_comes() -> None:
+    got = edits_of(
+        ["Fares will rise by 5%."], ["Fares will rise by 5%, Ms Pope told BBC Radio 4's Today."]
+    )
+    assert typed(got, "number") == []
+
+
+def test_16_must_type_a_number_in_a_name_that_changes() -> None:
+    got = edits_of(["Kessel Athletic lost 2-1."], ["Kessel Athletic lost 3-1."])
+    assert typed(got, "number") == [("changed", "2-1", "3-1")]
+
+
+# 17: "are close to agreeing", "is on course to": anticipation.
+
+
+def test_17_close_to_and_on_course_to() -> None:
+    got = edits_of(["The clubs are close to agreeing a fee."], ["The clubs have agreed a fee."])
+    assert typed(got, "certainty") == [("firmer", "are close to agreeing", "have agreed")]
+    assert [m for *_, m in hedges("Ms Day is on course to win.")] == ["is on course to"]
+
+
+def test_17_must_not_take_a_place_or_a_quantity() -> None:
+    assert hedges("The shop is close to the station.") == []
+    assert hedges("Close to 500 people came.") == []
+
+
+# 18: "an earlier version of the bill" is no notice.
+
+
+def test_18_an_earlier_version_of_something_else() -> None:
+    assert notice("An earlier version of the bill was rejected in May.") is None
+
+
+def test_18_must_keep_an_earlier_version_of_this_article() -> None:
+    assert notice("An earlier version of this article gave the wrong date.") is not None
+    assert notice("An earlier version of the article misspelt her name.") is not None
+    assert notice("An earlier version said the fire was in Dunmore.") is not None
