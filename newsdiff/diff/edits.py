@@ -1169,7 +1169,12 @@ class _Builder:
     def corrections(self) -> None:
         cache: dict[str, tuple[int, str] | None] = {}  # a paragraph in both is searched once
 
-        def found(doc: Document, skip: dict[str, int]) -> list[tuple[int, int, str, str]]:
+        def found(
+            doc: Document, skip: dict[str, int], ends: tuple[str, ...] = ()
+        ) -> list[tuple[int, int, str, str]]:
+            """The notices of ``doc``'s paragraphs but the first ``skip[text]`` of each text;
+            given ``ends``, only those of a paragraph searched before or ending with one of
+            ``ends`` (a notice runs to its paragraph's end)."""
             out = []
             skip = dict(skip)
             for p, paragraph in enumerate(doc.paragraphs):
@@ -1178,6 +1183,8 @@ class _Builder:
                     continue
                 if paragraph in cache:
                     got = cache[paragraph]
+                elif ends and not paragraph.endswith(ends):
+                    continue
                 else:
                     got = cache[paragraph] = notice(paragraph)
                 if got is not None:
@@ -1190,14 +1197,17 @@ class _Builder:
             return old_texts - new_texts, new_texts - old_texts
 
         # A paragraph found in both versions brings the same notice to both, and the two cancel
-        # out: the others are searched first, and every paragraph only if a notice came or went
-        # (then those in both are listed too, as before).
+        # out: the others are searched first. If a notice came or went, those in both are listed
+        # too (as the notices of that text they hold count as gone or come): they do not change
+        # which texts came or went (the same on both sides), and a notice of such a text ends
+        # its paragraph, so only the paragraphs ending with one are searched (an 8,000-word
+        # article's every paragraph was, ~1 ms).
         shared = self.shared_paragraphs
         olds, news = found(self.old_doc, shared), found(self.new_doc, shared)
         only_old, only_new = differences()
         if only_old or only_new:
-            olds, news = found(self.old_doc, {}), found(self.new_doc, {})
-            only_old, only_new = differences()
+            ends = tuple(only_old | only_new)
+            olds, news = found(self.old_doc, {}, ends), found(self.new_doc, {}, ends)
         gone = [n for n in olds if only_old[n[3]]]
         came = [n for n in news if only_new[n[3]]]
         pairs = _pair_texts([n[3] for n in gone], [n[3] for n in came], NOTICE_PAIR_MIN)

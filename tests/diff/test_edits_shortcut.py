@@ -15,6 +15,7 @@ import random
 import re
 import sys
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from newsdiff.diff import Document, compare, edits, sentences
+from newsdiff.diff.cues import notice, trivial_change
 from newsdiff.diff.edits import analyse
 from newsdiff.diff.sentences import sentence_spans
 
@@ -140,6 +142,97 @@ def test_analysis_is_the_plain_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     for (name, _, _), a, b in zip(PAIRS, fast, plain, strict=True):
         assert a == b, name
     assert sum(len(a["edits"]) for a in fast) > 1500
+
+
+def _corrections_plain(self: edits._Builder) -> None:
+    """_Builder.corrections as it was: every paragraph searched once a notice came or went."""
+    cache: dict[str, tuple[int, str] | None] = {}
+
+    def found(doc: Document, skip: dict[str, int]) -> list[tuple[int, int, str, str]]:
+        out = []
+        skip = dict(skip)
+        for p, paragraph in enumerate(doc.paragraphs):
+            if skip.get(paragraph, 0) > 0:
+                skip[paragraph] -= 1
+                continue
+            if paragraph not in cache:
+                cache[paragraph] = notice(paragraph)
+            got = cache[paragraph]
+            if got is not None:
+                out.append((p, got[0], got[1], paragraph[got[0] :]))
+        return out
+
+    def differences() -> tuple[Counter[str], Counter[str]]:
+        old_texts = Counter(t for *_, t in olds)
+        new_texts = Counter(t for *_, t in news)
+        return old_texts - new_texts, new_texts - old_texts
+
+    shared = dict(self.shared_paragraphs)
+    olds, news = found(self.old_doc, shared), found(self.new_doc, shared)
+    only_old, only_new = differences()
+    if only_old or only_new:
+        olds, news = found(self.old_doc, {}), found(self.new_doc, {})
+        only_old, only_new = differences()
+    gone = [n for n in olds if only_old[n[3]]]
+    came = [n for n in news if only_new[n[3]]]
+    pairs = edits._pair_texts([n[3] for n in gone], [n[3] for n in came], edits.NOTICE_PAIR_MIN)
+    for a, b in pairs:
+        (po, so, _, to), (pn, sn, kind, tn) = gone[a], came[b]
+        if trivial_change(to, tn) is None:
+            at_old, at_new = (po, so, so + len(to)), (pn, sn, sn + len(tn))
+            self.add("correction", "changed", at_old, at_new, {"notice": kind})
+    for a, (p, s, kind, t) in enumerate(gone):
+        if a not in {x for x, _ in pairs}:
+            self.add("correction", "removed", (p, s, s + len(t)), None, {"notice": kind})
+    for b, (p, s, kind, t) in enumerate(came):
+        if b not in {y for _, y in pairs}:
+            self.add("correction", "added", None, (p, s, s + len(t)), {"notice": kind})
+
+
+def _notice_pairs() -> list[tuple[Document, Document]]:
+    """Versions whose notices came, went or changed beside the same notice standing in a
+    paragraph of both, or twice."""
+    notices = [
+        "Correction: an earlier version of this article gave the wrong date.",
+        "Update, 14 October: the council has since replied.",
+        "This article was amended on 3 May to correct the spelling of Ms Ek's name.",
+    ]
+    rng = random.Random(21)
+    body = [text for _, old, _ in PAIRS[:40] for text in old.paragraphs]
+    out = []
+    for _ in range(150):
+        old = rng.sample(body, 4)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(old) + 1)
+            notice_text = rng.choice(notices)
+            old.insert(
+                k, notice_text if rng.random() < 0.5 else f"{rng.choice(body)} {notice_text}"
+            )
+        new = list(old)
+        for _ in range(rng.randint(1, 3)):
+            r, k = rng.random(), rng.randrange(len(new))
+            if r < 0.3:
+                new.insert(k, rng.choice(notices))
+            elif r < 0.5:
+                new.pop(k)
+            elif r < 0.7:
+                new[k] = new[k].replace("wrong", "right").replace("council", "board")
+            elif r < 0.85:
+                new.insert(k, new[rng.randrange(len(new))])
+            else:
+                new[k] = f"{new[k]} {rng.choice(notices)}"
+        out.append((Document("", old), Document("", new)))
+    return out
+
+
+def test_notices_are_the_plain_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = [(old, new) for _, old, new in PAIRS] + _notice_pairs()
+    fast = [analyse(old, new).to_dict() for old, new in pairs]
+    monkeypatch.setattr(edits._Builder, "corrections", _corrections_plain)
+    plain = [analyse(old, new).to_dict() for old, new in pairs]
+    assert fast == plain
+    notices = [e for a in fast for e in a["edits"] if e["kind"] == "correction"]
+    assert len(notices) > 100 and {e["change"] for e in notices} == {"added", "removed", "changed"}
 
 
 def _merge_false_ends_plain(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
