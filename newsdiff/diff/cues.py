@@ -590,6 +590,13 @@ _NAME_TWO_CLAUSES = (
     rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,30}},(?:\s[^,\"“”]{{1,40}},)?"
     rf"\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
 )
+# (single words between the commas: "Ann Lee, Tom Dyer and Ola Brandt said" is three people)
+_CAPITAL = r"[A-Z][\w'’.&-]*"
+_ORG_LIST = (
+    rf"(?:^|(?<=[,;:]\s))(?:[Tt]he\s+)?(?P<who>{_CAPITAL}(?:\s+(?:(?:for|of|and|&)\s+)?{_CAPITAL})"
+    rf"{{0,4}}(?:,\s+{_CAPITAL}){{1,3}},?\s+(?:and|&)\s+{_CAPITAL}"
+    rf"(?:\s+{_CAPITAL}){{0,3}}){_AUX}\s+(?:{_VERBS})\b"
+)
 # Abbreviated titles: their full stop does not end a name ("said Lt. Col. Ada Lund").
 _ABBREVIATIONS = (
     "Capt Col Gen Lt Sgt Maj Adm Cmdr Cdr Gov Sen Rep Supt Insp Det Rev Dr Mr Mrs Ms Prof"
@@ -676,6 +683,9 @@ _ATTRIBUTION_RULES = (
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
     # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
     _Rule(re.compile(_NAME_TWO_CLAUSES), lambda text, lo, hi: text.count(",", lo, hi) >= 3, True),
+    # a body whose name holds commas and "and": "the Department for Environment, Food and
+    # Rural Affairs said" (all of it, so that "Defra" can be known as the same body)
+    _Rule(re.compile(_ORG_LIST), _holds(r"[A-Z][\w'’.-]*,\s+[A-Z]"), True),
     _Rule(re.compile(_SOURCE_FIRST), None, True),
     # "a manager who asked not to be named told the Echo": a relative clause, no commas
     _Rule(
@@ -1162,6 +1172,27 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _unaccented(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c)
+    )
+
+
+def respelt(a: str, b: str) -> bool:
+    """Are two words one word spelt two ways: accents or case ("Siobhan" -> "Siobhán") or a
+    misspelling (:func:`spelling_fix`: "Nortwich" -> "Northwich")?"""
+    x, y = _unaccented(a), _unaccented(b)
+    return x == y or spelling_fix(x, y)
+
+
+def acronym(name: str) -> str:
+    """The initials of a name's capitalised words, in lower case ("Department for Environment,
+    Food and Rural Affairs" -> "defra", "Office for National Statistics" -> "ons"); "" for a
+    name of fewer than three such words."""
+    initials = [w[0] for w in re.findall(r"[A-Z][\w'’-]*", name)]
+    return "".join(initials).lower() if len(initials) >= 3 else ""
+
+
 def spelling_fix(a: str, b: str) -> bool:
     """A misspelt word corrected, not another word: a small distance, no digits, and not a
     change of inflection ("lose" -> "lost", "claims" -> "claimed")."""
@@ -1175,11 +1206,16 @@ def spelling_fix(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= limit and _distance(a, b) <= limit
 
 
+_PER_CENT = re.compile(r"(\d)\s*(?:per\s?cent|percent|pc)\b", re.IGNORECASE)
+
+
 def trivial_change(old: str, new: str) -> list[str] | None:
     """What kinds of trivial change turn ``old`` into ``new`` (``case``, ``punctuation``,
     ``quotes``, ``whitespace``, ``spelling``), or None if the change is more than that."""
     if old == new:
         return []
+    if "%" in old or "%" in new:  # "42 per cent" -> "42%": house style
+        old, new = _PER_CENT.sub(r"\1%", old), _PER_CENT.sub(r"\1%", new)
     a, b = _plain_words(old), _plain_words(new)
     what: set[str] = set()
     if a != b:

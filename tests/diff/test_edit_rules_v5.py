@@ -5,7 +5,15 @@ and none is a sentence of the labelled set."""
 
 from __future__ import annotations
 
-from newsdiff.diff.cues import attributions, hedges, notice, quantities
+from newsdiff.diff.cues import (
+    acronym,
+    attributions,
+    hedges,
+    notice,
+    quantities,
+    respelt,
+    trivial_change,
+)
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -278,3 +286,44 @@ def test_18_must_keep_an_earlier_version_of_this_article() -> None:
     assert notice("An earlier version of this article gave the wrong date.") is not None
     assert notice("An earlier version of the article misspelt her name.") is not None
     assert notice("An earlier version said the fire was in Dunmore.") is not None
+
+
+# 19: a body whose name holds commas and "and" is found whole, and its initials are known.
+
+
+def test_19_a_name_with_commas_and_and() -> None:
+    text = "Fees will rise, the Department for Transport, Roads and Rail said."
+    assert sources(text) == ["Department for Transport, Roads and Rail"]
+    assert acronym(sources(text)[0]) == "dtrr"
+    assert sources("Orders rose, Vale Air, Sea and Land Systems said.") == [
+        "Vale Air, Sea and Land Systems"
+    ]
+
+
+def test_19_must_not_take_a_list_of_people_for_one_body() -> None:
+    assert sources("Ann Lee, Tom Dyer and Ola Brandt said they would stay.") == ["Ola Brandt"]
+    assert acronym("Ola Brandt") == ""
+
+
+# 20: a word respelt: accents, case or a misspelling.
+
+
+def test_20_respelt_words() -> None:
+    assert respelt("Siobhan", "Siobhán")
+    assert respelt("Nortwich", "Northwich")
+
+
+def test_20_must_not_take_another_name_for_a_respelling() -> None:
+    assert not respelt("Tom", "Mary")
+    assert not respelt("Hale", "Hall")
+
+
+# 21: "42 per cent" -> "42%" is house style.
+
+
+def test_21_per_cent_and_the_sign() -> None:
+    assert trivial_change("Turnout was 42 per cent.", "Turnout was 42%.") == ["punctuation"]
+
+
+def test_21_must_not_take_another_number_for_style() -> None:
+    assert trivial_change("Turnout was 42 per cent.", "Turnout was 44%.") is None
