@@ -19,7 +19,7 @@ import functools
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,6 +89,10 @@ class PollContext:
     #: what the driver read of the articles it is about to check, in one query: a cache that
     #: :func:`check_article` takes its article's entry from (reading the row itself without)
     due: dict[int, DueArticle] = field(default_factory=dict)
+    #: how a check reads its article's entry when the cache has none: ``None``, through
+    #: ``database`` (a short read transaction, in the event loop's thread); a worker gives
+    #: a coroutine on its own connections (:func:`due_sql`), which never holds up the loop
+    read_due: Callable[[int], Awaitable[DueArticle | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -339,7 +343,18 @@ def _due_query() -> Any:
     ).outerjoin(Outlet, Outlet.id == Article.outlet_id)
 
 
-def _read_due(ctx: PollContext, article_id: int) -> DueArticle | None:
+def due_sql(dialect: Any) -> tuple[str, dict[str, Any]]:
+    """:func:`_due_query` for one article, as SQL for ``dialect`` and its parameters, the
+    article's id to be given as ``article_id``: what a worker runs on its own connections."""
+    from sqlalchemy import bindparam
+
+    compiled = _due_query().where(Article.id == bindparam("article_id")).compile(dialect=dialect)
+    return str(compiled), dict(compiled.params)
+
+
+async def _read_due(ctx: PollContext, article_id: int) -> DueArticle | None:
+    if ctx.read_due is not None:
+        return await ctx.read_due(article_id)
     with ctx.database.read() as session:
         row = session.execute(_due_query().where(Article.id == article_id)).first()
     return DueArticle(*row) if row is not None else None
@@ -532,7 +547,7 @@ def _validators(headers: Any) -> tuple[str | None, str | None]:
 
 
 async def _check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
-    due = ctx.due.pop(article_id, None) or _read_due(ctx, article_id)
+    due = ctx.due.pop(article_id, None) or await _read_due(ctx, article_id)
     if due is None:
         return CheckOutcome(article_id, "?", "error", error="article removed")
     outcome = await _check(ctx, due, guard=True)
@@ -540,7 +555,7 @@ async def _check_article(ctx: PollContext, article_id: int) -> CheckOutcome:
         # another process changed the article between our read and our write: what we saw
         # is not "the same as the latest" any more, so look again from what it holds now
         logger.info("article %s: changed while checking; checking again", due.url)
-        due = _read_due(ctx, article_id)
+        due = await _read_due(ctx, article_id)
         if due is None:
             return CheckOutcome(article_id, "?", "error", error="article removed while checking")
         outcome = await _check(ctx, due, guard=False)

@@ -37,8 +37,13 @@ from newsdiff.workers.jobs import CONTEXT_KEY, QUEUES, app, register_schedule
 from newsdiff.workers.schema import conninfo, prepare
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     import psycopg
     from procrastinate.worker import Worker
+    from psycopg_pool import AsyncConnectionPool
+
+    from newsdiff.collect.poll import DueArticle
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +89,55 @@ def _db_errors() -> tuple[type[BaseException], ...]:
     from procrastinate.exceptions import ConnectorException
 
     return (psycopg.Error, psycopg_pool.PoolTimeout, ConnectorException, StoreError, OSError)
+
+
+async def _configure_queue_connection(conn: psycopg.AsyncConnection[tuple[object, ...]]) -> None:
+    """A connection of the worker's pool (procrastinate's queue and the host gate, never
+    newsdiff's own tables): each statement is a transaction of its own (every call of the
+    queue and the gate is one statement: no BEGIN and COMMIT round trips around it, no host
+    row locked while a COMMIT travels), and its commits do not wait for the disk. What a
+    crash of PostgreSQL may then lose is the last moment of queue and lease changes, and each
+    is harmless: a job deferred is deferred again (its item is still due), a job fetched or
+    finished runs again (a check that finds what is stored is "unchanged": no version twice),
+    a lease is gone as if expired. Versions and checks are written through
+    :class:`Database`, whose commits wait for the disk and flush every earlier commit with
+    them. A statement left waiting for a lock by a worker that died (``kill -9``) is given up
+    within :data:`CLIENT_CHECK_MS`, as its transaction would have been: the job it would have
+    finished runs again."""
+    await conn.set_autocommit(True)
+    await conn.execute("SET synchronous_commit = off")
+    # a statement whose worker died while it waited for a lock is given up, not committed
+    await conn.execute(f"SET client_connection_check_interval = {CLIENT_CHECK_MS}")
+
+
+def due_reader(
+    pool: AsyncConnectionPool, database: Database
+) -> Callable[[int], Awaitable[DueArticle | None]]:
+    """What a check reads of its article before it fetches, read on the worker's pool: one
+    prepared statement on a connection of its own, no transaction around it (the check's write
+    locks the row and looks again), and the event loop runs the other jobs meanwhile."""
+    import psycopg
+    import psycopg_pool
+
+    from newsdiff.collect.poll import DueArticle, due_sql
+
+    sql, params = due_sql(database.engine.dialect)
+
+    async def read(article_id: int) -> DueArticle | None:
+        try:
+            async with pool.connection() as conn:
+                cur = await conn.execute(sql, {**params, "article_id": article_id})
+                row = await cur.fetchone()
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+            raise StoreError(f"cannot read database: {describe(exc)}") from exc
+        return DueArticle(*row) if row is not None else None
+
+    return read
+
+
+#: how often a statement of the worker's pool that waits (for a lock) checks that its worker
+#: is still there (PostgreSQL's client_connection_check_interval, in ms)
+CLIENT_CHECK_MS = 500
 
 
 class Supervisor:
@@ -146,7 +200,7 @@ class Supervisor:
     async def _run_once(self) -> None:
         from procrastinate import PsycopgConnector
         from procrastinate.worker import Worker
-        from psycopg_pool import AsyncConnectionPool
+        from psycopg_pool import AsyncConnectionPool  # noqa: F811 - the class, at run time
 
         from newsdiff.collect.http import Fetcher
         from newsdiff.collect.poll import CheckBatch, PollContext
@@ -160,6 +214,7 @@ class Supervisor:
             min_size=1,
             max_size=4 + concurrency // 2,
             open=False,
+            configure=_configure_queue_connection,
             check=AsyncConnectionPool.check_connection,
             # how long a job waits for a connection: past it, the database counts as lost
             timeout=max(5.0, 2 * w.heartbeat_s),
@@ -187,6 +242,7 @@ class Supervisor:
                                     fetcher,
                                     executor=executor,
                                     batch=CheckBatch(self.database, self.settings.schedule),
+                                    read_due=due_reader(pool, self.database),
                                 )
                                 worker = Worker(
                                     app,

@@ -72,11 +72,22 @@ def test_kill_9_between_the_write_and_the_job_end_stores_no_second_version(
         hold.set()
         wait_for(lambda: versions(pg_url, aid) == 1, what="the version committed")
         first.kill9()
+        # its statement ending the job (waiting for the row) is given up, not committed
+        wait_for(lambda: not lock_waiters(pg_url), what="the dead worker's statement given up")
         blocker.rollback()
     workers.start(config)
     wait_for(lambda: len(outcomes(pg_url, aid)) == 2, what="the job run again")
     assert outcomes(pg_url, aid) == ["new_version", "unchanged"]
     assert versions(pg_url, aid) == 1
+
+
+def lock_waiters(url: str) -> list[tuple[object, ...]]:
+    """The statements of the database waiting for a lock."""
+    return query(
+        url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'",
+    )
 
 
 def test_sigterm_hands_running_jobs_back_in_bounded_time(
