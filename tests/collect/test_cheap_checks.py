@@ -156,6 +156,53 @@ def test_a_check_that_raced_another_writer_looks_again(
     assert rows(settings, Article, Article.id == aid)[0].last_body_hash == seen
 
 
+def test_a_check_reads_its_article_through_the_drivers_reader(
+    site: Site, settings: Settings, clock: Clock
+) -> None:
+    """A driver that gives ``PollContext.read_due`` (a worker: a statement on its own
+    connections) has each check read its article through it: the first read, and the second
+    look after a race with another writer."""
+    from newsdiff.collect import poll
+
+    page = article_html("Town hall", [LEAD, SECOND, THIRD]).encode()
+    site.set("/news/a", page)
+    aid = track(settings, site.url("/news/a"))
+    seen = hashlib.sha256(page).hexdigest()
+    reads: list[int] = []
+    database = Database(settings.database.url)
+
+    async def go(cached: DueArticle | None) -> CheckOutcome:
+        async with Fetcher(settings.fetch) as fetcher:
+            plain = PollContext(settings, database, fetcher)
+
+            async def read_due(article_id: int) -> DueArticle | None:
+                reads.append(article_id)
+                return await poll._read_due(plain, article_id)  # the database's own read
+
+            ctx = PollContext(
+                settings,
+                database,
+                fetcher,
+                clock=clock,
+                batch=CheckBatch(database, settings.schedule),
+                read_due=read_due,
+            )
+            if cached is not None:
+                ctx.due[aid] = cached
+            return await check_article(ctx, aid)
+
+    try:
+        assert asyncio.run(go(None)).outcome == "new_version"
+        assert reads == [aid]
+        _set_article(settings, aid, last_body_hash="f" * 64)  # another writer, after the read
+        clock.advance(hours=1)
+        stale = DueArticle(aid, site.url("/news/a"), seen, 1, None, None)
+        assert asyncio.run(go(stale)).outcome == "unchanged"
+        assert reads == [aid, aid]  # the cached entry first, then the second look
+    finally:
+        database.dispose()
+
+
 def _etag_route(site: Site, path: str, pages: dict[str, bytes], current: list[str]) -> None:
     """``path`` serves ``pages[current[0]]`` with ETag ``"<key>"`` and a Last-Modified, and a
     304 to an If-None-Match naming the current key."""
