@@ -220,14 +220,15 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
     fractions: list[Quantity] = []
     for m in _FRACTION_RE.finditer(text):
         count = (m.group("count") or "").lower()
-        part = m.group("part").lower()
+        part = _ascii_folded(m.group("part")).lower()  # "quarterſ" matches as "quarters"
         if part != "half" and not count:
             continue
         if part == "third" and _AFTER_FRACTION.match(text, m.end()):
             continue  # an ordinal: "a third patient" (found as one, with the words)
         value = _FRACTION_COUNTS.get(count, 1.0) * _FRACTIONS[part]
         if m.group("scale"):
-            value *= _scale(m.group("scale")) if m.group("scale").lower() != "dozen" else 12.0
+            scale = _ascii_folded(m.group("scale")).lower()
+            value *= 12.0 if scale == "dozen" else _scale(scale)
             qual = _qualifier(m)
             fractions.append(Quantity(m.start(), m.end(), m.group(0), value, "", qual))
             continue

@@ -327,3 +327,13 @@ def test_21_per_cent_and_the_sign() -> None:
 
 def test_21_must_not_take_another_number_for_style() -> None:
     assert trivial_change("Turnout was 42 per cent.", "Turnout was 44%.") is None
+
+
+# 24: a fraction spelt with a character re folds to an ASCII letter ("thirdſ") raised KeyError
+# (found when the fifth set's texts joined the shortcut tests' variants).
+
+
+def test_24_a_folded_fraction_does_not_raise() -> None:
+    assert [q.value for q in quantities("Two-thirdſ of staff left.")] == [2 / 3]
+    got = edits_of(["About 40 staff left."], ["About two-thirdſ of staff left."])
+    assert [c for c, _, _ in typed(got, "number")] == ["changed"]

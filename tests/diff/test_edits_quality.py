@@ -14,6 +14,7 @@ FILES = (
     "edits_labelled_holdout.toml",
     "edits_labelled_holdout2.toml",
     "edits_labelled_holdout3.toml",
+    "edits_labelled_holdout4.toml",
 )
 
 
