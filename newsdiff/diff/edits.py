@@ -57,7 +57,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter
@@ -74,6 +74,7 @@ from newsdiff.diff.cues import (
     Attribution,
     Quantity,
     Quote,
+    acronym,
     attributions,
     hedges,
     is_anticipation,
@@ -81,6 +82,7 @@ from newsdiff.diff.cues import (
     plain_words,
     quantities,
     quotes,
+    respelt,
     spelling_fix,
     trivial_change,
     verb_beside,
@@ -444,6 +446,9 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[dict[str, int], dict[str
     return _minus(count_a, count_b), _minus(count_b, count_a)
 
 
+_PERCENT_WORDS = frozenset({"per", "cent", "percent", "pc"})
+
+
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
     """Is some removed word a misspelling of some added one (:func:`spelling_fix`)? Only words
     of four letters or more that start alike can be."""
@@ -519,6 +524,21 @@ def _common(a: Iterable[str], b: Iterable[str]) -> dict[str, int]:
     return {t: n if n < m else m for t, n in Counter(a).items() if (m := get(t, 0))}
 
 
+def _unshared(paragraphs: Sequence[str], shared: Mapping[str, int]) -> list[int]:
+    """The places of ``paragraphs`` but the first ``shared[text]`` of each text."""
+    out = [p for p, text in enumerate(paragraphs) if text not in shared]
+    if len(paragraphs) - len(out) == sum(shared.values()):
+        return out  # each shared text stands here as often as it is shared: all left out
+    out = []
+    left = dict(shared)
+    for p, text in enumerate(paragraphs):
+        if left.get(text, 0) > 0:
+            left[text] -= 1
+        else:
+            out.append(p)
+    return out
+
+
 def _is_word_char(ch: str) -> bool:
     """What re's ``\\w`` matches in a str pattern (Unicode alphanumerics and "_")."""
     return ch.isalnum() or ch == "_"
@@ -579,6 +599,12 @@ class _Builder:
                 (unit_old[a], unit_new[b])
                 for a, b in zip(self.whole_old, self.whole_new, strict=True)
             ]
+            # A run's two units hold the same text: one string for both, hashed once (the
+            # texts found in both versions are counted) and compared by identity.
+            for i, j in fixed:
+                o, n = self.old_sentences[i], self.new_sentences[j]
+                if o.text is not n.text and o.text == n.text:
+                    self.new_sentences[j] = replace(n, text=o.text)
         # Sentences' folded words, found once for the alignment and the rules.
         self.words: dict[str, list[str]] = {}
         self.links = align_sentences(
@@ -607,6 +633,7 @@ class _Builder:
                     table[p] = table[first]
         self.shared_paragraphs = _common(old.paragraphs, new.paragraphs)
         self._quotes: dict[str, list[Quote]] = {}
+        self._unshared: dict[int, list[int]] = {}  # id of a version -> unshared(version)
         self._sources: dict[str, list[Attribution]] = {}
 
     @staticmethod
@@ -724,7 +751,9 @@ class _Builder:
             w * n for w, n in added.items()
         )
         spacing = not headline and (_odd_spacing(old.text) or _odd_spacing(new.text))
-        if (not changed or spelling or joined or spacing) and (not headline or not typed):
+        # "42 per cent" -> "42%": the same quantity in another house style
+        style = not typed and changed <= _PERCENT_WORDS
+        if (not changed or spelling or joined or spacing or style) and (not headline or not typed):
             if regions is None:
                 regions = _regions(old.text, new.text)
             self.trivial(old, new, regions, headline)
@@ -929,16 +958,22 @@ class _Builder:
             got = self._sources[text] = attributions(text)
         return got
 
+    def unshared(self, doc: Document) -> list[int]:
+        """The paragraphs of ``doc`` (one of the two versions) but the first
+        ``shared_paragraphs[text]`` of each text: those that may bring what the other version
+        has not (worked out once per version)."""
+        got = self._unshared.get(id(doc))
+        if got is None:
+            got = self._unshared[id(doc)] = _unshared(doc.paragraphs, self.shared_paragraphs)
+        return got
+
     def found_quotes(self, doc: Document) -> list[tuple[int, Quote, str]]:
         """The quotations of a document's paragraphs (speaker not yet known: "")."""
         out: list[tuple[int, Quote, str]] = []
         # Paragraphs found word for word in both versions bring the same quotations to both.
-        shared = dict(self.shared_paragraphs)
-        for p, paragraph in enumerate(doc.paragraphs):
-            if shared.get(paragraph, 0) > 0:
-                shared[paragraph] -= 1
-                continue
-            out.extend((p, q, "") for q in self.quotes_in(paragraph))
+        paragraphs = doc.paragraphs
+        for p in self.unshared(doc):
+            out.extend((p, q, "") for q in self.quotes_in(paragraphs[p]))
         return out
 
     def speaker(self, doc: Document, p: int, quote: Quote) -> str:
@@ -1087,9 +1122,18 @@ class _Builder:
         came = {k for k in new_keys - old_keys if not standing(k)}
         # A source's name respelt ("organisers" -> "organizers") is the same source (the
         # sentence's trivial edit says what changed); "Mr Hale" -> "Mr Hall" is not (a last
-        # letter changed is another word to spelling_fix).
+        # letter changed is another word to spelling_fix). So is a body named in full and by
+        # its initials ("the Department for Environment, Food and Rural Affairs" -> "Defra").
+        initials = {a.key: acronym(a.name) for _, a in (*old_all, *new_all)}
         for key in sorted(gone):
-            twin = next((k for k in sorted(came) if spelling_fix(key, k)), None)
+            twin = next(
+                (
+                    k
+                    for k in sorted(came)
+                    if respelt(key, k) or initials.get(key) == k or initials.get(k) == key
+                ),
+                None,
+            )
             if twin is not None:
                 gone.discard(key)
                 came.discard(twin)
@@ -1164,23 +1208,23 @@ class _Builder:
                 o = next((a for a in olds if a.key == n.key), None)
                 if o is None or n.anonymous or _forename(n) in ("", _forename(o)):
                     continue
+                if respelt(_forename(n), _forename(o)):
+                    continue  # "Siobhan" -> "Siobhán", "Nortwich Rovers" -> "Northwich Rovers"
                 self.source_changed(link.old, o, link.new, n)
 
     def corrections(self) -> None:
         cache: dict[str, tuple[int, str] | None] = {}  # a paragraph in both is searched once
 
         def found(
-            doc: Document, skip: dict[str, int], ends: tuple[str, ...] = ()
+            doc: Document, which: Iterable[int], ends: tuple[str, ...] = ()
         ) -> list[tuple[int, int, str, str]]:
-            """The notices of ``doc``'s paragraphs but the first ``skip[text]`` of each text;
-            given ``ends``, only those of a paragraph searched before or ending with one of
-            ``ends`` (a notice runs to its paragraph's end)."""
+            """The notices of ``doc``'s paragraphs ``which``; given ``ends``, only those of a
+            paragraph searched before or ending with one of ``ends`` (a notice runs to its
+            paragraph's end)."""
             out = []
-            skip = dict(skip)
-            for p, paragraph in enumerate(doc.paragraphs):
-                if skip.get(paragraph, 0) > 0:
-                    skip[paragraph] -= 1
-                    continue
+            paragraphs = doc.paragraphs
+            for p in which:
+                paragraph = paragraphs[p]
                 if paragraph in cache:
                     got = cache[paragraph]
                 elif ends and not paragraph.endswith(ends):
@@ -1202,12 +1246,13 @@ class _Builder:
         # which texts came or went (the same on both sides), and a notice of such a text ends
         # its paragraph, so only the paragraphs ending with one are searched (an 8,000-word
         # article's every paragraph was, ~1 ms).
-        shared = self.shared_paragraphs
-        olds, news = found(self.old_doc, shared), found(self.new_doc, shared)
+        old, new = self.old_doc, self.new_doc
+        olds, news = found(old, self.unshared(old)), found(new, self.unshared(new))
         only_old, only_new = differences()
         if only_old or only_new:
             ends = tuple(only_old | only_new)
-            olds, news = found(self.old_doc, {}, ends), found(self.new_doc, {}, ends)
+            every_old, every_new = range(len(old.paragraphs)), range(len(new.paragraphs))
+            olds, news = found(old, every_old, ends), found(new, every_new, ends)
         gone = [n for n in olds if only_old[n[3]]]
         came = [n for n in news if only_new[n[3]]]
         pairs = _pair_texts([n[3] for n in gone], [n[3] for n in came], NOTICE_PAIR_MIN)

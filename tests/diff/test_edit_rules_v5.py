@@ -337,3 +337,54 @@ def test_24_a_folded_fraction_does_not_raise() -> None:
     assert [q.value for q in quantities("Two-thirdſ of staff left.")] == [2 / 3]
     got = edits_of(["About 40 staff left."], ["About two-thirdſ of staff left."])
     assert [c for c, _, _ in typed(got, "number")] == ["changed"]
+
+
+# 22 (edits.py): a forename respelt is no other person; a body named by its initials is the
+# same body.
+
+
+def test_22_a_forename_respelt_is_no_source_edit() -> None:
+    for old, new in (("Sinead", "Sinéad"), ("Grenwich", "Greenwich")):
+        got = edits_of(
+            [f"{old} Doyle, the head, said the school would open."],
+            [f"{new} Doyle, the head, said the school would open."],
+        )
+        assert typed(got, "source") == []
+        assert [e.kind for e in got] == ["trivial"]
+
+
+def test_22_must_type_another_forename() -> None:
+    got = edits_of(
+        ["Sinead Doyle, the head, said the school would open."],
+        ["Maeve Doyle, the head, said the school would open."],
+    )
+    assert typed(got, "source") == [("changed", "Sinead Doyle", "Maeve Doyle")]
+
+
+def test_22_a_body_named_by_its_initials() -> None:
+    got = edits_of(
+        ["Fees will rise in May, the Department for Transport, Roads and Rail said."],
+        ["Fees will rise in June, DTRR said."],
+    )
+    assert typed(got, "source") == []
+
+
+def test_22_must_type_another_body() -> None:
+    got = edits_of(
+        ["Fees will rise in May, the Department for Transport, Roads and Rail said."],
+        ["Fees will rise in June, Ofrail said."],
+    )
+    assert [c for c, _, _ in typed(got, "source")] == ["changed"]
+
+
+# 23 (edits.py): "42 per cent" -> "42%" is a trivial edit.
+
+
+def test_23_per_cent_to_the_sign_is_trivial() -> None:
+    got = edits_of(["Turnout was 42 per cent."], ["Turnout was 42%."])
+    assert [e.kind for e in got] == ["trivial"]
+
+
+def test_23_must_keep_a_changed_percentage() -> None:
+    got = edits_of(["Turnout was 42 per cent."], ["Turnout was 44%."])
+    assert typed(got, "number") == [("changed", "42 per cent", "44%")]
