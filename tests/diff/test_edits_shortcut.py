@@ -126,6 +126,15 @@ def test_starts_word_is_the_pattern() -> None:
             assert edits._starts_word(text, word) == _starts_word_plain(text, word), hex(code)
 
 
+def test_common_is_counters_and() -> None:
+    rng = random.Random(9)
+    texts = ["a", "b", "c", "d", "a b", ""]
+    for _ in range(500):
+        a = rng.choices(texts, k=rng.randint(0, 8))
+        b = rng.choices(texts, k=rng.randint(0, 8))
+        assert list(edits._common(a, b).items()) == list((Counter(a) & Counter(b)).items())
+
+
 def test_analysis_is_the_plain_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
     fast_starts_word = edits._starts_word
