@@ -74,6 +74,7 @@ from newsdiff.diff.cues import (
     Attribution,
     Quantity,
     Quote,
+    acronym,
     attributions,
     hedges,
     is_anticipation,
@@ -81,6 +82,7 @@ from newsdiff.diff.cues import (
     plain_words,
     quantities,
     quotes,
+    respelt,
     spelling_fix,
     trivial_change,
     verb_beside,
@@ -444,6 +446,9 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[dict[str, int], dict[str
     return _minus(count_a, count_b), _minus(count_b, count_a)
 
 
+_PERCENT_WORDS = frozenset({"per", "cent", "percent", "pc"})
+
+
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
     """Is some removed word a misspelling of some added one (:func:`spelling_fix`)? Only words
     of four letters or more that start alike can be."""
@@ -746,7 +751,9 @@ class _Builder:
             w * n for w, n in added.items()
         )
         spacing = not headline and (_odd_spacing(old.text) or _odd_spacing(new.text))
-        if (not changed or spelling or joined or spacing) and (not headline or not typed):
+        # "42 per cent" -> "42%": the same quantity in another house style
+        style = not typed and changed <= _PERCENT_WORDS
+        if (not changed or spelling or joined or spacing or style) and (not headline or not typed):
             if regions is None:
                 regions = _regions(old.text, new.text)
             self.trivial(old, new, regions, headline)
@@ -1115,9 +1122,18 @@ class _Builder:
         came = {k for k in new_keys - old_keys if not standing(k)}
         # A source's name respelt ("organisers" -> "organizers") is the same source (the
         # sentence's trivial edit says what changed); "Mr Hale" -> "Mr Hall" is not (a last
-        # letter changed is another word to spelling_fix).
+        # letter changed is another word to spelling_fix). So is a body named in full and by
+        # its initials ("the Department for Environment, Food and Rural Affairs" -> "Defra").
+        initials = {a.key: acronym(a.name) for _, a in (*old_all, *new_all)}
         for key in sorted(gone):
-            twin = next((k for k in sorted(came) if spelling_fix(key, k)), None)
+            twin = next(
+                (
+                    k
+                    for k in sorted(came)
+                    if respelt(key, k) or initials.get(key) == k or initials.get(k) == key
+                ),
+                None,
+            )
             if twin is not None:
                 gone.discard(key)
                 came.discard(twin)
@@ -1192,6 +1208,8 @@ class _Builder:
                 o = next((a for a in olds if a.key == n.key), None)
                 if o is None or n.anonymous or _forename(n) in ("", _forename(o)):
                     continue
+                if respelt(_forename(n), _forename(o)):
+                    continue  # "Siobhan" -> "Siobhán", "Nortwich Rovers" -> "Northwich Rovers"
                 self.source_changed(link.old, o, link.new, n)
 
     def corrections(self) -> None:
