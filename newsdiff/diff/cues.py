@@ -530,7 +530,7 @@ _HEADS = (
     "audit|review|inquiry|investigation|regulator|watchdog|engineers|scientists|lawmakers|"
     "resident|neighbour|worker|workers|nurse|nurses|teacher|teachers|parent|parents|student|"
     "students|passenger|passengers|driver|drivers|fan|fans|eyewitness|onlooker|member|members|"
-    "employee|employees|staff|"
+    "employee|employees|staff|office|"
     # relatives, named by whose relatives they are ("said Ada Lee's father, Tom")
     "mother|father|wife|husband|son|daughter|brother|sister|partner|widow|widower|"
     "grandmother|grandfather|aunt|uncle|cousin|niece|nephew|girlfriend|boyfriend|"
@@ -664,7 +664,10 @@ _CLOSING_FINDS = (
     # announced." ("announced the winners" has an object: no source)
     "announced|announces|reported|reports|disclosed|discloses"
 )
-_CLOSING_FIND = rf"(?:{_trie(_CLOSING_FINDS)})(?=\s*(?:[.;!?]|$))"
+_CLOSING_FIND = (
+    rf"(?:{_trie(_CLOSING_FINDS)})"
+    r"(?=\s*(?:[.;!?]|$)|,\s+(?:citing|adding|according|saying)\b)"  # ", citing ..." goes on
+)
 # ...or goes on only with where or when: ", the club announced on Twitter.", ", Superintendent
 # Karen Liu announced at the board meeting." (after a comma: "Cases reported in May rose" is
 # no source)
@@ -746,7 +749,10 @@ _ATTRIBUTION_RULES = (
     # ", the club announced on Twitter.", ", analysts at Hale Partners have predicted." (a
     # role or kind of body "at" a named one; not ", a jury at Lewes Crown Court found.")
     _Rule(
-        re.compile(rf"[,;:]\s*(?P<who>{_NAME}|{_AGENT}){_AUX}\s+{_CLOSING_VENUE}"),
+        re.compile(
+            rf"[,;:]\s*(?:the\s+)?(?P<who>{_NAME}(?:\s+(?:for|of)\s+(?:the\s+)?{_NAME})?|{_AGENT})"
+            rf"{_AUX}\s+{_CLOSING_VENUE}"
+        ),
         _holds(rf"\s(?:{_trie(_CLOSING_FINDS)})\b"),
     ),
     _Rule(

@@ -388,3 +388,19 @@ def test_23_per_cent_to_the_sign_is_trivial() -> None:
 def test_23_must_keep_a_changed_percentage() -> None:
     got = edits_of(["Turnout was 42 per cent."], ["Turnout was 44%."])
     assert typed(got, "number") == [("changed", "42 per cent", "44%")]
+
+
+# 25: found re-checking the fixes on new sentences: a report closing its clause before
+# ", citing ...", a body named with "for" before a venue, "the mayor's office".
+
+
+def test_25_a_report_before_citing_and_a_body_with_for() -> None:
+    assert keys("Fares will rise, Sky News reported, citing two officials.") == ["news"]
+    text = "Prices fell, the Office for National Statistics reported on Wednesday."
+    assert sources(text) == ["Office for National Statistics"]
+    assert keys("The vote was put off, the mayor's office announced on X.") == ["office"]
+
+
+def test_25_must_not_take_a_finding_inside_a_clause() -> None:
+    assert sources("Thefts rose, as the figures show, in every ward.") == []
+    assert sources("The figures show, in short, a rise.") == []
