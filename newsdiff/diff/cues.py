@@ -677,6 +677,8 @@ _VENUE = (
     r"[^,;:.!?\"“”]{0,50}(?:[,.;!?]|$)"
 )
 _CLOSING_VENUE = rf"(?:{_trie(_CLOSING_FINDS)})(?={_VENUE})"
+# Two rules below share it (asked once per window).
+_CLOSING_HINT = _holds(rf"\s{_CLOSING_FIND}")
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -689,7 +691,7 @@ _ATTRIBUTION_RULES = (
     _Rule(re.compile(_NAME_TWO_CLAUSES), lambda text, lo, hi: text.count(",", lo, hi) >= 3, True),
     # a body whose name holds commas and "and": "the Department for Environment, Food and
     # Rural Affairs said" (all of it, so that "Defra" can be known as the same body)
-    _Rule(re.compile(_ORG_LIST), _holds(r"[A-Z][\w'’.-]*,\s+[A-Z]"), True),
+    _Rule(re.compile(_ORG_LIST), _holds(r",\s+[A-Z][\w'’.&-]*,?\s+(?:and|&)\s"), True),
     _Rule(re.compile(_SOURCE_FIRST), None, True),
     # "a manager who asked not to be named told the Echo": a relative clause, no commas
     _Rule(
@@ -710,7 +712,7 @@ _ATTRIBUTION_RULES = (
             rf"|(?P<who2>{_NAME})\s+and\s+(?:the\s+(?:{_NAME}|{_LOWER_WORDS})|{_LOWER_WORDS}))"
             rf"{_AUX}\s+(?:{_VERBS})\b"
         ),
-        _holds(r"\sand\s"),
+        lambda text, lo, hi: text.find(" and ", lo, hi) >= 0,
         True,
     ),
     # "The director , Owain Price, said": a name between commas (not "2,400 jobs, said X":
@@ -753,14 +755,14 @@ _ATTRIBUTION_RULES = (
             rf"[,;:]\s*(?:the\s+)?(?P<who>{_NAME}(?:\s+(?:for|of)\s+(?:the\s+)?{_NAME})?|{_AGENT})"
             rf"{_AUX}\s+{_CLOSING_VENUE}"
         ),
-        _holds(rf"\s(?:{_trie(_CLOSING_FINDS)})\b"),
+        _holds(rf"\s{_CLOSING_VENUE}"),
     ),
     _Rule(
         re.compile(
             rf"[,;:]\s*(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:[\w'’-]+\s+)?(?:{_trie(_HEADS)})\s+"
             rf"(?:at|of|for|from|with|in)\s+(?:the\s+)?{_NAME}){_AUX}\s+{_CLOSING_FIND}"
         ),
-        _holds(rf"\s(?:{_trie(_CLOSING_FINDS)})\b"),
+        _CLOSING_HINT,
     ),
     # ", court records show.": a few words (no verb, pronoun or relative) before the verb
     _Rule(
@@ -768,7 +770,7 @@ _ATTRIBUTION_RULES = (
             rf"(?:^|[,;:]\s*)(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+\s+)"
             rf"{{0,2}}?(?!{_VERBAL}\b)[A-Za-z][\w'’-]*){_AUX}\s+{_CLOSING_FIND}"
         ),
-        _holds(rf"\s{_CLOSING_FIND}"),
+        _CLOSING_HINT,
     ),
 )
 _PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
