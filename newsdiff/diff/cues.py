@@ -534,7 +534,7 @@ _HEADS = (
     # relatives, named by whose relatives they are ("said Ada Lee's father, Tom")
     "mother|father|wife|husband|son|daughter|brother|sister|partner|widow|widower|"
     "grandmother|grandfather|aunt|uncle|cousin|niece|nephew|girlfriend|boyfriend|"
-    "economist|economists|forecasters|pollster|pollsters"
+    "economist|economists|forecasters|pollster|pollsters|media"
 )
 _DETERMINER_WORDS = (
     "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
@@ -773,11 +773,17 @@ _ATTRIBUTION_RULES = (
         _CLOSING_HINT,
     ),
 )
-_PRONOUNS = frozenset("he she they it we i you one this that there which who".split())
+_PRONOUNS = frozenset(
+    "he she they it we i you one this that there which who "
+    "nobody anybody everybody somebody everyone someone anyone".split()
+)
 _LEADING = frozenset(
     "the a an on in at but and so yet then later earlier meanwhile however also today "
     "yesterday monday tuesday wednesday thursday friday saturday sunday last this".split()
 )
+# A conjunction opens the source's clause: what stands before it is no part of the source
+# ("though officials say", "Stocks fell after Bloomberg reported that").
+_CONJUNCTIONS = frozenset("after before since until while when if because though although".split())
 _ANONYMOUS = frozenset(
     "spokesman spokeswoman spokesperson spokespeople source sources official officials "
     "insider insiders aide aides person people diplomat diplomats".split()
@@ -822,13 +828,18 @@ class Attribution:
 def _source(name: str) -> tuple[str, str, bool] | None:
     """(name, key, anonymous) of a matched source phrase, or None if it is no source."""
     words = name.replace("’", "'").split()
+    cut = max((k for k, w in enumerate(words) if w.lower() in _CONJUNCTIONS), default=-1)
+    if 0 <= cut < len(words) - 1:
+        words = words[cut + 1 :]
     determined = bool(words) and words[0].lower() in ("a", "an", "the", "one")
     while words and words[0].lower().strip(",") in _LEADING and len(words) > 1:
         words = words[1:]
     if not words:
         return None
     lowered = [w.lower().strip(".,'") for w in words]
-    if len(lowered) == 1 and (lowered[0] in _PRONOUNS or lowered[0] in _LEADING):
+    if len(lowered) == 1 and (
+        lowered[0] in _PRONOUNS or lowered[0] in _LEADING or lowered[0] in _CONJUNCTIONS
+    ):
         return None
     if lowered[0] in _PREPOSITIONS or lowered[-1] in _NOT_SOURCES:
         return None

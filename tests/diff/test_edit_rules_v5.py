@@ -404,3 +404,18 @@ def test_25_a_report_before_citing_and_a_body_with_for() -> None:
 def test_25_must_not_take_a_finding_inside_a_clause() -> None:
     assert sources("Thefts rose, as the figures show, in every ward.") == []
     assert sources("The figures show, in short, a rise.") == []
+
+
+# 27: found re-checking on new sentences: "local media reported"; a conjunction opening the
+# clause is no part of the source ("though officials say"); "Nobody said" names no one.
+
+
+def test_27_media_and_a_conjunction_before_the_source() -> None:
+    assert keys("Two more bodies were found, local media reported.") == ["media"]
+    assert sources("Fares rose, though officials say more help is coming.") == ["officials"]
+    assert sources("Stocks fell after Bloomberg reported that talks had stalled.") == ["Bloomberg"]
+
+
+def test_27_must_not_take_nobody_for_a_source() -> None:
+    assert sources("Nobody said anything at the meeting.") == []
+    assert sources("If anyone said so, it was not recorded.") == []
