@@ -93,7 +93,7 @@ from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
-ANALYSER_VERSION = "4"
+ANALYSER_VERSION = "5"
 
 KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
 CHANGES = ("added", "removed", "changed", "firmer", "softer")
@@ -555,6 +555,22 @@ def _starts_word(text: str, word: str) -> bool:
             return True
         k = text.find(word, k + 1)
     return False
+
+
+def _carried_over(old: str, new: str) -> bool:
+    """Does the new headline hold every word of the old one's claim, with more after it
+    ("Fed expected to hold rates steady" -> "Fed holds rates steady, signals two cuts")? Its
+    words of four letters or more (hedges and numbers left out, as they may be what changed),
+    each found as the start of a word of the new one; at least three of them."""
+    claim = [
+        w[:4]
+        for w in plain_words(old)
+        if len(w) >= 4 and w not in HEDGE_WORDS and w not in NUMBERISH and not w[0].isdigit()
+    ]
+    if len(claim) < 3:
+        return False
+    starts = {w[:4] for w in plain_words(new)}
+    return all(w in starts for w in claim)
 
 
 def _forename(source: Attribution) -> str:
@@ -1294,7 +1310,7 @@ class _Builder:
             headline=True,
         )
         if old and new:
-            if similarity(old, new) >= LINK_MIN:  # the same claim, reworded
+            if similarity(old, new) >= LINK_MIN or _carried_over(old, new):  # the same claim
                 self.pair(a, b, headline=True)
             else:
                 self.headline_count(a, b)

@@ -5,6 +5,7 @@ and none is a sentence of the labelled set."""
 
 from __future__ import annotations
 
+from newsdiff.diff import Document
 from newsdiff.diff.cues import (
     acronym,
     attributions,
@@ -14,6 +15,7 @@ from newsdiff.diff.cues import (
     respelt,
     trivial_change,
 )
+from newsdiff.diff.edits import analyse
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -419,3 +421,25 @@ def test_27_media_and_a_conjunction_before_the_source() -> None:
 def test_27_must_not_take_nobody_for_a_source() -> None:
     assert sources("Nobody said anything at the meeting.") == []
     assert sources("If anyone said so, it was not recorded.") == []
+
+
+# 26 (edits.py): a headline that keeps its claim and adds to it is searched as the same claim.
+
+
+def test_26_a_headline_extended() -> None:
+    got = analyse(
+        Document("Council expected to approve budget", ["Rain fell."]),
+        Document("Council approves budget, raises parking fees by 12%", ["Rain fell."]),
+    ).edits
+    assert sorted((e.kind, e.change) for e in got if e.kind in ("certainty", "number")) == [
+        ("certainty", "firmer"),
+        ("number", "added"),
+    ]
+
+
+def test_26_must_not_take_a_new_angle_for_the_same_claim() -> None:
+    got = analyse(
+        Document("Fire crews tackle blaze at warehouse", ["Rain fell."]),
+        Document("Warehouse fire: arson suspected, police say", ["Rain fell."]),
+    ).edits
+    assert [e.kind for e in got] == ["headline"]

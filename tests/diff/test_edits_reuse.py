@@ -26,6 +26,7 @@ LABELLED = load(
     "edits_labelled_holdout.toml",
     "edits_labelled_holdout2.toml",
     "edits_labelled_holdout3.toml",
+    "edits_labelled_holdout4.toml",
 )
 
 
