@@ -92,23 +92,33 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DIGITS = r"\d+(?:[,.]\d+)*"
 
 
-def _openings(words: list[str]) -> str:
-    """A pattern for the first two letters of ``words`` (``a[bl]|d[eo]``...)."""
-    seconds: dict[str, set[str]] = {}
-    for w in words:
-        seconds.setdefault(w[0], set()).add(w[1:2])
-    return "|".join(
-        c if "" in after else f"{re.escape(c)}[{re.escape(''.join(sorted(after)))}]"
-        for c, after in sorted(seconds.items())
-    )
+def _trie(words: str) -> str:
+    """The words of ``"said|says|say"`` as one alternation shaped like a trie
+    (``"said|say(?:s|)"``). re tries every alternative in turn; a trie tries a shared opening
+    once. It matches the same words, and wherever a word boundary or a space follows (as in
+    every pattern here) at most one of them can, so their order does not matter either."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[:1], []).append(word)
+    out = []
+    for first, group in groups.items():
+        if len(group) == 1 or not first:
+            out.append(re.escape(group[0]))
+            continue
+        shared = os.path.commonprefix(group)
+        rests = sorted((w[len(shared) :] for w in group), key=lambda w: not w)  # "" last
+        out.append(f"{re.escape(shared)}(?:{_trie('|'.join(rests))})")
+    return "|".join(out)
 
 
-# Where a quantity can start: a digit or currency sign anywhere, or a word opening as a
-# qualifier, month, weekday or number word does. Checked first, it spares the alternatives
-# below at most positions (the lookahead changes nothing that matches).
-_QUANTITY_START = _openings(
-    [*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS]
-)
+# Where a quantity can start: a digit or currency sign anywhere, or a word that starts a
+# qualifier, month, weekday or number word (the whole of it, as a trie; a match without a
+# qualifier starts with one of the others). Checked first, it spares the alternatives below at
+# most positions (the lookahead changes nothing that matches); its first letter is checked
+# before the trie is walked.
+_QUANTITY_WORDS = sorted({*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS})
+_QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
+_QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
 _NUMBER_RE = re.compile(
     rf"(?=[\d£$€¥]|\b(?:{_QUANTITY_START}))"
     rf"(?:\b(?P<qual>{_QUALIFIERS})\s+)?"
@@ -258,15 +268,22 @@ def _qualifier(m: re.Match[str]) -> str:
     return (m.group("qual") or "").lower().replace(" then", " than")
 
 
+# Words looked for anywhere, as ``word in text`` does (a trie of them searched once is
+# faster than ``in`` for each).
+_WORDY_IN = re.compile(_trie("|".join(_WORDY)))
+_LONE_MONTH_IN = re.compile(_trie("|".join(_LONE_MONTHS)))
+_NUMBER_WORD_IN = re.compile(_trie("|".join(NUMBER_WORDS)))
+_WEEKDAY_IN = re.compile(_trie("|".join(_WEEKDAY_NAMES)))
+
+
 def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
     find_words = find_words and (
-        any(w in lowered for w in _WORDY) or any(w in text for w in _LONE_MONTHS)
+        _WORDY_IN.search(lowered) is not None or _LONE_MONTH_IN.search(text) is not None
     )
     main = (
         _DIGIT.search(text) is not None
-        or any(w in lowered for w in ("one", "two", "three", "ten", "twelve", "dozen"))
-        or any(w in lowered for w in NUMBER_WORDS)
-        or any(w in text for w in _WEEKDAY_NAMES)
+        or _NUMBER_WORD_IN.search(lowered) is not None
+        or _WEEKDAY_IN.search(text) is not None
     )
     if not main and not find_words:
         return []
@@ -480,25 +497,6 @@ _FINDING = (  # reporting verbs only before "that"
 # "X testified that ...", "..., X testified."; not an appearance ("testified before the
 # committee", "testified against him")
 _TESTIFIED = r"testifie[sd](?!\s+(?:before|in\s+front|at|to|on\s+behalf|for|against)\b)"
-
-
-def _trie(words: str) -> str:
-    """The words of ``"said|says|say"`` as one alternation shaped like a trie
-    (``"said|say(?:s|)"``). re tries every alternative in turn; a trie tries a shared opening
-    once. It matches the same words, and wherever a word boundary or a space follows (as in
-    every pattern here) at most one of them can, so their order does not matter either."""
-    groups: dict[str, list[str]] = {}
-    for word in words.split("|"):
-        groups.setdefault(word[:1], []).append(word)
-    out = []
-    for first, group in groups.items():
-        if len(group) == 1 or not first:
-            out.append(re.escape(group[0]))
-            continue
-        shared = os.path.commonprefix(group)
-        rests = sorted((w[len(shared) :] for w in group), key=lambda w: not w)  # "" last
-        out.append(f"{re.escape(shared)}(?:{_trie('|'.join(rests))})")
-    return "|".join(out)
 
 
 _VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?=\\s+that\\b)|{_TESTIFIED}"
@@ -1002,7 +1000,15 @@ def attributions(text: str) -> list[Attribution]:
 
 # --- hedges ------------------------------------------------------------------------------------
 
-_HEDGE_RE = re.compile(
+# The words a hedge's match starts with (or, for "won't", the start of): looked for first at
+# each place (as a trie), it spares the alternatives below at most places (the lookahead
+# changes nothing that matches; tests/diff/test_cues_fast.py compares).
+_HEDGE_STARTS = (
+    "is|are|was|were|be|expected|likely|poised|tipped|set|it|It|may|might|could|reportedly|"
+    "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
+    "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won"
+)
+_HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
     r"(?:expected|understood|believed|thought|said|reported|feared|suspected|alleged|likely|"
     r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed)\s+to\b"
@@ -1026,6 +1032,7 @@ _HEDGE_RE = re.compile(
     r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
     r"|\bis\s+to\s+(?:be\s+)?\w+ed\b|\bare\s+to\s+(?:be\s+)?\w+ed\b)"
 )
+_HEDGE_RE = re.compile(f"(?=(?:{_trie(_HEDGE_STARTS)})){_HEDGE_PATTERN}")
 
 
 _ANTICIPATION = re.compile(

@@ -1,0 +1,81 @@
+"""The cue finders' pre-checks (newsdiff/diff/cues.py) change nothing they find.
+
+Each fast path (a word looked for before a pattern, a lookahead that spares a pattern's
+alternatives) is compared with the plain way: the pattern without it, or the check it
+replaced, on the labelled texts and their variants (tests/diff/test_shortcuts.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsdiff.diff import cues
+
+from .test_shortcuts import TEXTS
+
+# Every word a hedge can start with, in the cases and forms the pattern takes.
+HEDGE_PROBES = [
+    f"{lead}{text}"
+    for lead in ("", "So ", "and-")
+    for text in (
+        "It is understood the deal is close to signing.",
+        "it is possible. IT IS LIKELY. It Is thought",
+        "The firm was not widely expected to win; they are set to go, were due to",
+        "He stands accused of theft and stood accused of fraud; she is accused of it.",
+        "Talks may fail, might, could. May 4 and Will Smith. The will of the people.",
+        "He won't, she won’t, they will. Plans to, planned to, plan to.",
+        "reportedly allegedly apparently possibly probably presumably seemingly",
+        "purportedly supposedly unconfirmed alleged suspected likely unlikely perhaps maybe",
+        "It appears to, appeared to, seems to, seemed to; is to be named, are to vote.",
+        "The striker set to sign; set to music. Poised to, tipped to, likely to.",
+        "They are now on course to win and on track to; were on the verge of it.",
+        "Artemis expected; this is expected; visit is understood",
+    )
+]
+
+
+def test_hedges_behind_their_lookahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*TEXTS, *HEDGE_PROBES]
+    texts += [t.upper() for t in HEDGE_PROBES] + [t.title() for t in HEDGE_PROBES]
+    fast = [cues.hedges(text) for text in texts]
+    monkeypatch.setattr(cues, "_HEDGE_RE", re.compile(cues._HEDGE_PATTERN))
+    assert fast == [cues.hedges(text) for text in texts]
+    assert sum(map(len, fast)) > 500
+
+
+def test_quantity_words_looked_for_as_in_does() -> None:
+    """The tries searched before the number patterns find a word wherever ``in`` does."""
+    checks = [
+        (cues._WORDY_IN, cues._WORDY, True),
+        (cues._LONE_MONTH_IN, cues._LONE_MONTHS, False),
+        (cues._NUMBER_WORD_IN, list(cues.NUMBER_WORDS), True),
+        (cues._WEEKDAY_IN, cues._WEEKDAY_NAMES, False),
+    ]
+    for pattern, words, lowered in checks:
+        probes = [*words, *(w[:-1] for w in words), *(f"x{w}x" for w in words)]
+        for text in [*probes, *TEXTS]:
+            text = text.lower() if lowered else text
+            found = pattern.search(text) is not None
+            assert found == any(w in text for w in words), (words[0], text)
+
+
+class _In:
+    """The check the tries replaced: ``any(word in text for word in words)``."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+
+    def search(self, text: str) -> bool | None:
+        return True if any(w in text for w in self.words) else None
+
+
+def test_quantities_as_with_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*TEXTS, "Twice on Monday, a dozen.", "the fifth of May", "ZERO to ninety-nine"]
+    fast = [cues.quantities(text) for text in texts]
+    monkeypatch.setattr(cues, "_WORDY_IN", _In(list(cues._WORDY)))
+    monkeypatch.setattr(cues, "_LONE_MONTH_IN", _In(cues._LONE_MONTHS))
+    monkeypatch.setattr(cues, "_NUMBER_WORD_IN", _In(list(cues.NUMBER_WORDS)))
+    monkeypatch.setattr(cues, "_WEEKDAY_IN", _In(list(cues._WEEKDAY_NAMES)))
+    assert fast == [cues.quantities(text) for text in texts]
+    assert sum(map(len, fast)) > 300
