@@ -1229,8 +1229,26 @@ def spelling_fix(a: str, b: str) -> bool:
     if a.startswith(b) or b.startswith(a) or (len(a) == len(b) and a[:-1] == b[:-1]):
         return False
     limit = 1 if min(len(a), len(b)) < 8 else 2
-    # The distance is at least the difference in length: most pairs of words stop here.
-    return abs(len(a) - len(b)) <= limit and _distance(a, b) <= limit
+    # The distance is at least the difference in length: most pairs of words stop here. It is
+    # at least the letters one word has that the other has not, too (:func:`_letters_over`).
+    return (
+        abs(len(a) - len(b)) <= limit
+        and not _letters_over(a, b, limit)
+        and _distance(a, b) <= limit
+    )
+
+
+def _letters_over(a: str, b: str, limit: int) -> bool:
+    """Do ``a`` and ``b`` differ in more than ``limit`` letters counted as multisets? An
+    insertion, deletion or substitution changes one letter of each side at most, a
+    transposition none: then their edit distance is more than ``limit`` too."""
+    gone = 0  # letters of a that b has not
+    for c in set(a):
+        n = a.count(c) - b.count(c)
+        if n > 0:
+            gone += n
+    # b's letters that a has not: as many, less what a is longer by
+    return max(gone, gone - len(a) + len(b)) > limit
 
 
 _PER_CENT = re.compile(r"(\d)\s*(?:per\s?cent|percent|pc)\b", re.IGNORECASE)

@@ -6,6 +6,7 @@ replaced, on the labelled texts and their variants (tests/diff/test_shortcuts.py
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -79,3 +80,29 @@ def test_quantities_as_with_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cues, "_WEEKDAY_IN", _In(list(cues._WEEKDAY_NAMES)))
     assert fast == [cues.quantities(text) for text in texts]
     assert sum(map(len, fast)) > 300
+
+
+def _word_pairs() -> list[tuple[str, str]]:
+    """Words of the labelled texts with others of the same first letter, and with each of
+    them edited once or twice (letters swapped, changed, added or dropped)."""
+    words = sorted({w for text in TEXTS[::4] for w in cues.plain_words(text) if len(w) >= 4})
+    rng = random.Random(8)
+    pairs = []
+    for w in words[:1500]:
+        pairs.append((w, rng.choice(words)))
+        k = rng.randrange(1, len(w) - 1)
+        pairs.append((w, w[:k] + w[k + 1] + w[k] + w[k + 2 :]))  # letters swapped
+        pairs.append((w, w[:k] + "x" + w[k + 1 :]))
+        pairs.append((w, w[:k] + "ee" + w[k:]))
+        pairs.append((w, w[:k] + w[k + 1 :]))
+        pairs.append((w, w[::-1][:-1] + w[0]))
+        pairs.append((w, w[0] + "".join(sorted(w[1:]))))  # the same letters
+    return pairs
+
+
+def test_spelling_fixes_without_the_letter_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = _word_pairs()
+    fast = [cues.spelling_fix(a, b) for a, b in pairs]
+    monkeypatch.setattr(cues, "_letters_over", lambda a, b, limit: False)
+    assert fast == [cues.spelling_fix(a, b) for a, b in pairs]
+    assert 200 < sum(fast) < len(pairs) / 2
