@@ -681,7 +681,9 @@ _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
         re.compile(rf"\b(?=\w)(?:{_NP}|{_NAME}),\s+(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
-        _holds(r",\s+[A-Z\u00c0-\u024f][\w'’.\-\s]*,"),
+        # what follows the role: a name between commas before the verb (searched from the
+        # commas only, a literal re looks for fast)
+        _holds(rf",\s+{_NAME},{_AUX}\s+(?:{_VERBS})\b"),
         True,
     ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),

@@ -106,3 +106,22 @@ def test_spelling_fixes_without_the_letter_count(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cues, "_letters_over", lambda a, b, limit: False)
     assert fast == [cues.spelling_fix(a, b) for a, b in pairs]
     assert 200 < sum(fast) < len(pairs) / 2
+
+
+# A role, then a name between commas, then the verb after words of _AUX: the first rule's hint
+# must reach over them.
+ROLE_NAME_PROBES = [
+    f"{role}, {name},{aux} {verb} the plan was late."
+    for role in ("Her spokesman", "The younger brother of the heir to the throne", "Officials")
+    for name in ("Tom Avery", "Charles", "Dr Ian de Sorley")
+    for aux in ("", " has", " has reportedly", " was not expected to", " had earlier")
+    for verb in ("said", "told friends", "announced that", "testified")
+]
+
+
+def test_attributions_without_their_hints(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = [cues.attributions(text) for text in ROLE_NAME_PROBES]
+    rules = tuple(cues._Rule(r.pattern, None, r.verb_last) for r in cues._ATTRIBUTION_RULES)
+    monkeypatch.setattr(cues, "_ATTRIBUTION_RULES", rules)
+    assert fast == [cues.attributions(text) for text in ROLE_NAME_PROBES]
+    assert sum(map(len, fast)) > 100
