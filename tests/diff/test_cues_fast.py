@@ -71,15 +71,20 @@ class _In:
         return True if any(w in text for w in self.words) else None
 
 
-def test_quantities_as_with_in(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quantities_as_with_in_and_all_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quantities as with the checks the tries replaced, and then with every word of
+    :data:`cues._WORDS_RE` tried at every word (not behind its first letters)."""
     texts = [*TEXTS, "Twice on Monday, a dozen.", "the fifth of May", "ZERO to ninety-nine"]
+    texts += ["the ſecond and FIFTH, Twice in May, by March", "tWICE; ſeventh of June"]
     fast = [cues.quantities(text) for text in texts]
     monkeypatch.setattr(cues, "_WORDY_IN", _In(list(cues._WORDY)))
     monkeypatch.setattr(cues, "_LONE_MONTH_IN", _In(cues._LONE_MONTHS))
     monkeypatch.setattr(cues, "_NUMBER_WORD_IN", _In(list(cues.NUMBER_WORDS)))
     monkeypatch.setattr(cues, "_WEEKDAY_IN", _In(list(cues._WEEKDAY_NAMES)))
+    monkeypatch.setattr(cues, "_WORDS_RE", re.compile(rf"\b{cues._WORDS_PATTERN}"))
     assert fast == [cues.quantities(text) for text in texts]
     assert sum(map(len, fast)) > 300
+    assert any(q.unit.startswith(("ordinal", "month", "times")) for found in fast for q in found)
 
 
 def _word_pairs() -> list[tuple[str, str]]:
@@ -88,7 +93,7 @@ def _word_pairs() -> list[tuple[str, str]]:
     words = sorted({w for text in TEXTS[::4] for w in cues.plain_words(text) if len(w) >= 4})
     rng = random.Random(8)
     pairs = []
-    for w in words[:1500]:
+    for w in words[::5]:
         pairs.append((w, rng.choice(words)))
         k = rng.randrange(1, len(w) - 1)
         pairs.append((w, w[:k] + w[k + 1] + w[k] + w[k + 2 :]))  # letters swapped
