@@ -681,6 +681,13 @@ _VENUE = (
 _CLOSING_VENUE = rf"(?:{_trie(_CLOSING_FINDS)})(?={_VENUE})"
 # Two rules below share it (asked once per window).
 _CLOSING_HINT = _holds(rf"\s{_CLOSING_FIND}")
+# What follows the name in _NAME_TWO_CLAUSES: its clauses, _AUX and the verb (searched from the
+# commas only).
+_TWO_CLAUSES_AFTER_NAME = (
+    rf",\s[^,\"“”]{{1,30}},(?:\s[^,\"“”]{{1,40}},)?\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
+)
+# The second of two sources before one verb, and the verb (the rule below).
+_AND_SOURCE_VERB = _holds(rf"\s+and\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}){_AUX}\s+(?:{_VERBS})\b")
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -692,7 +699,7 @@ _ATTRIBUTION_RULES = (
     ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
     # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
-    _Rule(re.compile(_NAME_TWO_CLAUSES), lambda text, lo, hi: text.count(",", lo, hi) >= 3, True),
+    _Rule(re.compile(_NAME_TWO_CLAUSES), _holds(_TWO_CLAUSES_AFTER_NAME), True),
     # a body whose name holds commas and "and": "the Department for Environment, Food and
     # Rural Affairs said" (all of it, so that "Defra" can be known as the same body)
     _Rule(re.compile(_ORG_LIST), _holds(r",\s+[A-Z][\w'’.&-]*,?\s+(?:and|&)\s"), True),
@@ -703,7 +710,10 @@ _ATTRIBUTION_RULES = (
             rf"\b(?=\w)(?P<who>{_NP})\s+who\s+(?:(?!(?:he|she|they|it|that)\b)[^,.;:\"“”\s]+\s+)"
             rf"{{1,12}}?(?:{_VERBS})\b"
         ),
-        _holds(r"\swho\s"),
+        # the clause and the verb after "who" (most texts holding "who" have no verb after it)
+        _holds(
+            rf"\swho\s+(?:(?!(?:he|she|they|it|that)\b)[^,.;:\"“”\s]+\s+){{1,12}}?(?:{_VERBS})\b"
+        ),
         True,
     ),
     # "police and Network Rail said", "Ofsted and the council said": the first of two
@@ -716,7 +726,8 @@ _ATTRIBUTION_RULES = (
             rf"|(?P<who2>{_NAME})\s+and\s+(?:the\s+(?:{_NAME}|{_LOWER_WORDS})|{_LOWER_WORDS}))"
             rf"{_AUX}\s+(?:{_VERBS})\b"
         ),
-        lambda text, lo, hi: text.find(" and ", lo, hi) >= 0,
+        # " and " (the hint this rule always had), then the second source and the verb
+        lambda text, lo, hi: text.find(" and ", lo, hi) >= 0 and _AND_SOURCE_VERB(text, lo, hi),
         True,
     ),
     # "The director , Owain Price, said": a name between commas (not "2,400 jobs, said X":

@@ -122,11 +122,27 @@ ROLE_NAME_PROBES = [
     for aux in ("", " has", " has reportedly", " was not expected to", " had earlier")
     for verb in ("said", "told friends", "announced that", "testified")
 ]
+# ...and for the rules whose hints reach to the verb: a name with two or three clauses, a
+# relative clause, two sources joined by "and".
+OTHER_RULE_PROBES = [
+    text.format(aux=aux, verb=verb)
+    for text in (
+        "Ann Lee, 59, a baker, who has run the shop for 20 years,{aux} {verb} it was late.",
+        "Tom Dyer, 41, a driver, of Hale, who was there all day,{aux} {verb} it was late.",
+        "A manager who asked not to be named by the paper{aux} {verb} the Echo it was late.",
+        "Two teachers who saw it{aux} {verb} that it was late; a man who knew him{aux} {verb}.",
+        "Earlier, police and Network Rail{aux} {verb} the line was shut.",
+        "Ofsted and the council{aux} {verb} it; Ms Lee and officials{aux} {verb} so.",
+    )
+    for aux in ("", " have", " have also", " were not expected to")
+    for verb in ("said", "told", "found that")
+]
 
 
 def test_attributions_without_their_hints(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = [cues.attributions(text) for text in ROLE_NAME_PROBES]
+    texts = [*ROLE_NAME_PROBES, *OTHER_RULE_PROBES]
+    fast = [cues.attributions(text) for text in texts]
     rules = tuple(cues._Rule(r.pattern, None, r.verb_last) for r in cues._ATTRIBUTION_RULES)
     monkeypatch.setattr(cues, "_ATTRIBUTION_RULES", rules)
-    assert fast == [cues.attributions(text) for text in ROLE_NAME_PROBES]
-    assert sum(map(len, fast)) > 100
+    assert fast == [cues.attributions(text) for text in texts]
+    assert sum(map(len, fast)) > 200
