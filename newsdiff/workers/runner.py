@@ -104,10 +104,23 @@ async def _configure_queue_connection(conn: psycopg.AsyncConnection[tuple[object
     them. A statement left waiting for a lock by a worker that died (``kill -9``) is given up
     within :data:`CLIENT_CHECK_MS`, as its transaction would have been: the job it would have
     finished runs again."""
+    import psycopg
+
     await conn.set_autocommit(True)
     await conn.execute("SET synchronous_commit = off")
     # a statement whose worker died while it waited for a lock is given up, not committed
-    await conn.execute(f"SET client_connection_check_interval = {CLIENT_CHECK_MS}")
+    try:
+        await conn.execute(f"SET client_connection_check_interval = {CLIENT_CHECK_MS}")
+    except psycopg.Error as exc:  # PostgreSQL before 14, or a server without POLLRDHUP
+        global _CHECK_WARNED
+        if not _CHECK_WARNED:
+            _CHECK_WARNED = True
+            logger.warning(
+                "this PostgreSQL cannot notice a dead worker while its statement waits for a "
+                "lock (client_connection_check_interval: %s); a job that a killed worker was "
+                "finishing may count as finished: use PostgreSQL 14 or newer on Linux",
+                describe(exc),
+            )
 
 
 def due_reader(
@@ -138,6 +151,7 @@ def due_reader(
 #: how often a statement of the worker's pool that waits (for a lock) checks that its worker
 #: is still there (PostgreSQL's client_connection_check_interval, in ms)
 CLIENT_CHECK_MS = 500
+_CHECK_WARNED = False
 
 
 class Supervisor:
