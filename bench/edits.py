@@ -146,15 +146,9 @@ from newsdiff.diff import Document, compare  # noqa: E402
 from newsdiff.diff.edits import _Builder, analyse, unchanged_paragraphs  # noqa: E402
 from newsdiff.diff.model import DocumentDiff  # noqa: E402
 from newsdiff.diff.sentences import sentence_spans  # noqa: E402
-from tests.diff.edits_scoring import SCORED, Score, load, score  # noqa: E402
+from tests.diff.edits_scoring import LABELLED_FILES, SCORED, Score, load, score  # noqa: E402
 
-FILES = (
-    "edits_labelled.toml",
-    "edits_labelled_holdout.toml",
-    "edits_labelled_holdout2.toml",
-    "edits_labelled_holdout3.toml",
-    "edits_labelled_holdout4.toml",
-)
+FILES = LABELLED_FILES
 Spans = list[tuple[int, int]]
 
 

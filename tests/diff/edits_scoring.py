@@ -13,6 +13,14 @@ from newsdiff.diff import Document
 from newsdiff.diff.edits import FACTUAL, Edit, analyse
 
 DATA = Path(__file__).parents[1] / "data"
+#: the labelled sets, in the order they were written (the first tuned on, the others blind)
+LABELLED_FILES = (
+    "edits_labelled.toml",
+    "edits_labelled_holdout.toml",
+    "edits_labelled_holdout2.toml",
+    "edits_labelled_holdout3.toml",
+    "edits_labelled_holdout4.toml",
+)
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 
 

@@ -245,14 +245,9 @@ class _Everything:
 def test_words_looked_for_only_when_changed_give_the_same_edits(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from newsdiff.diff import edits as edits_module
 
-    from .edits_scoring import documents, load
+    from .edits_scoring import LABELLED_FILES, documents, load
 
-    pairs = load(
-        "edits_labelled.toml",
-        "edits_labelled_holdout.toml",
-        "edits_labelled_holdout2.toml",
-        "edits_labelled_holdout3.toml",
-    )
+    pairs = load(*LABELLED_FILES)
     fast = [analyse(*documents(p)).edits for p in pairs]
     monkeypatch.setattr(edits_module, "WORD_QUANTITIES", _Everything())
     assert fast == [analyse(*documents(p)).edits for p in pairs]

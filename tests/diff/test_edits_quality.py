@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from .edits_scoring import SCORED, load, score
+from .edits_scoring import LABELLED_FILES, SCORED, load, score
 
 PRECISION_FLOOR = 0.9
 RECALL_FLOOR = 0.85
-FILES = (
-    "edits_labelled.toml",
-    "edits_labelled_holdout.toml",
-    "edits_labelled_holdout2.toml",
-    "edits_labelled_holdout3.toml",
-    "edits_labelled_holdout4.toml",
-)
+FILES = LABELLED_FILES
 
 
 @pytest.fixture(scope="module")

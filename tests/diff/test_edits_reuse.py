@@ -19,15 +19,9 @@ from newsdiff.diff import Document, compare
 from newsdiff.diff.edits import Analysis, _Builder, analyse, unchanged_paragraphs
 from newsdiff.diff.sentences import segment
 
-from .edits_scoring import documents, load
+from .edits_scoring import LABELLED_FILES, documents, load
 
-LABELLED = load(
-    "edits_labelled.toml",
-    "edits_labelled_holdout.toml",
-    "edits_labelled_holdout2.toml",
-    "edits_labelled_holdout3.toml",
-    "edits_labelled_holdout4.toml",
-)
+LABELLED = load(*LABELLED_FILES)
 
 
 def full(old: Document, new: Document) -> Analysis:

@@ -27,11 +27,11 @@ from newsdiff.diff.cues import notice, trivial_change
 from newsdiff.diff.edits import analyse
 from newsdiff.diff.sentences import sentence_spans
 
-from .edits_scoring import DATA, documents, load
+from .edits_scoring import DATA, LABELLED_FILES, documents, load
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-aeb" / "ground-truth.json"
-LABELLED = load(*sorted(p.name for p in DATA.glob("edits_labelled*.toml")))
+LABELLED = load(*LABELLED_FILES)
 
 
 def _bench_cases() -> list[tuple[str, Document, Document]]:

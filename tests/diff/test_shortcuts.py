@@ -22,15 +22,9 @@ from newsdiff.diff.cues import quotes
 from newsdiff.diff.sentences import segment, split_sentences
 from newsdiff.diff.tokens import word_list
 
-from .edits_scoring import load
+from .edits_scoring import LABELLED_FILES, load
 
-LABELLED = load(
-    "edits_labelled.toml",
-    "edits_labelled_holdout.toml",
-    "edits_labelled_holdout2.toml",
-    "edits_labelled_holdout3.toml",
-    "edits_labelled_holdout4.toml",
-)
+LABELLED = load(*LABELLED_FILES)
 
 
 def _variants(text: str) -> Iterator[str]:
