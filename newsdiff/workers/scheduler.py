@@ -76,17 +76,25 @@ SELECT f.id FROM feeds f
  LIMIT %(limit)s
 """
 
-_DUE_ARTICLES = f"""
+# Ordered by next_check_at alone (ties in any order), so that the index on (status,
+# next_check_at) gives the order and the scan stops at the limit: the articles read are those
+# already queued (the most overdue, deferred by earlier ticks) and the room's worth after them,
+# not every due article (sorted by (next_check_at, id), it read and sorted all of them: 40 ms
+# a tick with 10,000 due, most of it the host pattern below computed on each row).
+_DUE_ARTICLES = """
 SELECT a.id, a.url FROM articles a
  WHERE a.status = 'tracking' AND a.next_check_at <= %(now)s
    AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
                     WHERE j.queueing_lock = 'article:' || a.id AND j.status = 'todo')
    AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
                     WHERE j.lock = 'article:' || a.id AND j.status = 'doing')
-   AND NOT (coalesce({_HOST_SQL}, '') = ANY(%(resting)s::text[]))
- ORDER BY a.next_check_at, a.id
+   {resting}
+ ORDER BY a.next_check_at
  LIMIT %(limit)s
 """
+
+#: the articles of hosts backing off left out (only when some host does)
+_NOT_RESTING = f"AND NOT (coalesce({_HOST_SQL}, '') = ANY(%(resting)s::text[]))"
 
 _PLANNED_WAITING = """
 EXPLAIN (FORMAT JSON) SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'
@@ -232,7 +240,12 @@ async def tick(app: procrastinate.App, settings: Settings) -> TickReport:
     feeds = [r["id"] for r in await run(_DUE_FEEDS, now=now, limit=room)]
     resting = [r["host"] for r in await run(_RESTING_HOSTS)]
     report.resting_hosts = len(resting)
-    due = await run(_DUE_ARTICLES, now=now, limit=room, resting=resting)
+    due = await run(
+        _DUE_ARTICLES.format(resting=_NOT_RESTING if resting else ""),
+        now=now,
+        limit=room,
+        resting=resting,
+    )
     n_feeds, n_articles = share_room(room, len(feeds), len(due))
     order = interleave_by_host([(r["id"], r["url"]) for r in due[:n_articles]])
     jobs = alternate(

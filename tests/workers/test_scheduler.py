@@ -127,3 +127,71 @@ def test_statistics_taken_on_an_empty_queue_are_refreshed(
         assert not await keep_statistics(a, waiting_jobs)  # true now: nothing to do
 
     with_app(pg_url, body)
+
+
+def test_a_tick_leaves_the_articles_of_a_host_backing_off(pg_url: str) -> None:
+    """Articles of a host that asked everyone to stay away (429/503 Retry-After) stay due and
+    are not deferred; the other hosts' articles are, and once the host may be asked again
+    its articles are deferred too."""
+    query(
+        pg_url,
+        "INSERT INTO articles (url, first_seen_at, status, next_check_at, failure_count, "
+        "version_count) SELECT 'http://' || h || '.example/a/' || g, now(), 'tracking', "
+        "now() - g * interval '1 minute', 0, 0 "
+        "FROM generate_series(1, 3) AS g, unnest(ARRAY['rest', 'busy']) AS h",
+    )
+    query(
+        pg_url,
+        "INSERT INTO newsdiff_hosts (host, backoff_until) "
+        "VALUES ('rest.example', now() + interval '1 hour')",
+    )
+    settings = settings_from_dict({"database": {"url": pg_url}, "workers": WORKERS})
+
+    def deferred_hosts() -> list[str]:
+        rows = query(
+            pg_url,
+            "SELECT a.url FROM procrastinate_jobs j JOIN articles a "
+            "ON j.lock = 'article:' || a.id ORDER BY j.id",
+        )
+        return [r[0].split("//")[1].split("/")[0] for r in rows]
+
+    async def body(a: App) -> None:
+        report = await tick(a, settings)
+        assert (report.resting_hosts, report.articles) == (1, 3)
+        assert deferred_hosts() == ["busy.example"] * 3
+        query(pg_url, "UPDATE newsdiff_hosts SET backoff_until = now() - interval '1 second'")
+        report = await tick(a, settings)
+        assert (report.resting_hosts, report.articles) == (0, 3)
+        assert sorted(deferred_hosts()) == ["busy.example"] * 3 + ["rest.example"] * 3
+
+    with_app(pg_url, body)
+
+
+def test_a_tick_defers_the_most_overdue_articles_not_queued_yet(pg_url: str) -> None:
+    """Each tick defers the most overdue articles that have no job yet: after those that
+    earlier ticks deferred (still waiting), the next ones."""
+    _due_items(pg_url, feeds=0, articles=30)
+    settings = settings_from_dict(
+        {"database": {"url": pg_url}, "workers": {**WORKERS, "queue_depth": 10}}
+    )
+    by_due = [r[0] for r in query(pg_url, "SELECT id FROM articles ORDER BY next_check_at")]
+
+    async def body(a: App) -> None:
+        await tick(a, settings)
+        assert sorted(waiting(pg_url)) == sorted(f"article:{i}" for i in by_due[:10])
+        done = by_due[:4]  # checked: their jobs gone, due again in an hour
+        query(
+            pg_url,
+            "DELETE FROM procrastinate_jobs WHERE lock = ANY(%s)",
+            [f"article:{i}" for i in done],
+        )
+        query(
+            pg_url,
+            "UPDATE articles SET next_check_at = now() + interval '1 hour' WHERE id = ANY(%s)",
+            done,
+        )
+        report = await tick(a, settings)
+        assert report.articles == 4
+        assert sorted(waiting(pg_url)) == sorted(f"article:{i}" for i in by_due[4:14])
+
+    with_app(pg_url, body)
