@@ -146,3 +146,81 @@ def test_attributions_without_their_hints(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(cues, "_ATTRIBUTION_RULES", rules)
     assert fast == [cues.attributions(text) for text in texts]
     assert sum(map(len, fast)) > 200
+
+
+def _long_texts() -> list[str]:
+    """Paragraphs of several labelled texts joined: cues far apart, so that some of a text's
+    stretches around them stay apart and the first reaches the end only in some."""
+    rng = random.Random(15)
+    return [" ".join(rng.choices(TEXTS, k=rng.randint(2, 12))) for _ in range(400)]
+
+
+def _windows_of_every_cue(text: str, start: int) -> list[tuple[int, int]]:
+    """cues._windows as it was: every cue looked for, each joining the stretch before it."""
+    windows: list[tuple[int, int]] = []
+    for cue in re.compile(_PLAIN_CUE).finditer(text, start):
+        at = cue.start()
+        lo, hi = max(0, at - cues.REACH_BEFORE), min(len(text), at + cues.REACH_AFTER)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+# The patterns as they were before their first letters were looked for first.
+_PLAIN_CUE = (
+    rf"\b(?:{cues._VERBS})\b|\b[Aa]ccording\s+to\b|\b{cues._CLOSING_FIND}|\b{cues._CLOSING_VENUE}"
+)
+_PLAIN_SPACE_VERB = (
+    rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)})\s+that\b"
+    rf"|{cues._TESTIFIED}\b)"
+)
+
+
+def test_attributions_as_with_every_cue_and_plain_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stretches around the first cues only (the rest would join the last one, unchanged),
+    the cue and verb patterns and the "the regulator said" rule behind lookaheads, and each
+    source phrase judged once (cues._SOURCES): the same sources as without any of them."""
+    texts = [*TEXTS, *_long_texts(), *ROLE_NAME_PROBES, *OTHER_RULE_PROBES]
+    fast = [cues.attributions(text) for text in texts]
+    windows = [cues._windows(text, 0) for text in texts if len(cues._windows(text, 0)) > 1]
+    assert len(windows) > 25  # texts with stretches apart
+    rules = list(cues._ATTRIBUTION_RULES)
+    rule = rules[12]
+    plain_rule = rule.pattern.pattern.replace(
+        r"(?:^|(?=[,;:ab])(?:[,;:]\s*|\b(?:and|but)\s+))", r"(?:^|[,;:]\s*|\b(?:and|but)\s+)"
+    )
+    assert plain_rule != rule.pattern.pattern
+    rules[12] = cues._Rule(re.compile(plain_rule), rule.hint, rule.verb_last)
+    monkeypatch.setattr(cues, "_ATTRIBUTION_RULES", tuple(rules))
+    monkeypatch.setattr(cues, "_windows", _windows_of_every_cue)
+    monkeypatch.setattr(cues, "_SPACE_VERB", re.compile(_PLAIN_SPACE_VERB))
+    monkeypatch.setattr(cues, "_source", cues._source_of)
+    assert fast == [cues.attributions(text) for text in texts]
+    assert sum(map(len, fast)) > 1500
+
+
+def test_source_phrases_kept_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cues, "_SOURCES", {})
+    monkeypatch.setattr(cues, "_SOURCES_MAX", 10)
+    phrases = [f"the {w} officials" for w in "abcdefghijklmnopqrstuvwxyz"]
+    for phrase in [*phrases, *phrases]:
+        assert cues._source(phrase) == cues._source_of(phrase)
+        assert len(cues._SOURCES) <= 10
+
+
+def _plain_words_each(text: str) -> list[str]:
+    """cues.plain_words as it was: each word checked, none handed back as found."""
+    found = cues.folded_words(cues._straight_quotes(text))
+    return [w if w.isalnum() else cues._NOT_ALNUM.sub("", w) for w in found]
+
+
+def test_plain_words_as_checked_word_by_word() -> None:
+    probes = ["children's long-awaited 1,000.5 co_op", "", "   ", "x", "l'été ٣ Ⅻ ²"]
+    for text in [*TEXTS, *probes]:
+        cache: dict[str, list[str]] = {}
+        assert cues.plain_words(text, cache) == _plain_words_each(text), text
+        assert cues.plain_words(text, cache) == _plain_words_each(text), text
