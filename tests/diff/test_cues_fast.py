@@ -266,3 +266,40 @@ def test_trivial_changes_as_with_difflib_alone(monkeypatch: pytest.MonkeyPatch) 
     assert fast == [cues.trivial_change(a, b) for a, b in pairs]
     assert sum(found is None for found in fast) > 1000
     assert sum("spelling" in found for found in fast if found) > 300
+
+
+def test_hints_after_a_space_as_the_plain_patterns() -> None:
+    """The hints searched from the word after the space (cues._holds_after_space) hold in a
+    window exactly where the patterns they stand for are found, wherever the window starts
+    (at the space, at the word, inside either)."""
+    plain = [
+        (
+            cues._AND_SOURCE_VERB,
+            rf"\s+and\s+(?:the\s+)?(?:{cues._NAME}|{cues._LOWER_WORDS}){cues._AUX}\s+"
+            rf"(?:{cues._VERBS})\b",
+        ),
+        (
+            cues._ATTRIBUTION_RULES[5].hint,
+            rf"\swho\s+(?:(?!(?:he|she|they|it|that)\b)[^,.;:\"“”\s]+\s+){{1,12}}?"
+            rf"(?:{cues._VERBS})\b",
+        ),
+    ]
+    texts = [*TEXTS[::2], *ROLE_NAME_PROBES, *OTHER_RULE_PROBES, " who said", "\nand Ann said"]
+    # the word inside another: no hint ("Holland", "Gandalf", "somewho")
+    texts += ["The Holland Tom Avery said.", "Gandalf Ann has said", "somewho knew it said so"]
+    rng = random.Random(16)
+    for hint, pattern in plain:
+        assert hint is not None
+        search = re.compile(pattern).search
+        held = 0
+        for text in texts:
+            edges = {0, len(text)} | {
+                k + d for k in (text.find(" who"), text.find(" and")) for d in (0, 1, 2)
+            }
+            edges |= {rng.randrange(len(text) + 1) for _ in range(4)}
+            for lo in sorted(e for e in edges if 0 <= e <= len(text)):
+                for hi in (len(text), max(lo, len(text) - 7)):
+                    found = search(text, lo, hi) is not None
+                    assert hint(text, lo, hi) == found, (pattern[:8], text, lo, hi)
+                    held += found
+        assert held > 100
