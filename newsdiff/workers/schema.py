@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 #: the advisory lock held while the worker schema is applied
 SCHEMA_LOCK_KEY = 0x6E657764  # "newd"
 #: the version of the host tables below; bump it with any change to HOSTS_DDL
-HOSTS_VERSION = 2
+HOSTS_VERSION = 3
 
 HOSTS_DDL = """
 CREATE TABLE IF NOT EXISTS newsdiff_worker_schema (
@@ -89,11 +89,21 @@ ALTER TABLE procrastinate_events SET (
 ALTER TABLE newsdiff_host_leases SET (
     autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
 
+-- Version 3: each host row counts its leases (in_flight, kept under the row's lock by the
+-- functions below), so that taking a slot does not count the host's leases, nor look for
+-- expired ones, unless the count says the host is full: the leases table churns (a row per
+-- request) and its index by host is mostly dead entries between two vacuums, which each
+-- take walked twice. The count is set from the leases when this is applied.
+ALTER TABLE newsdiff_hosts ADD COLUMN IF NOT EXISTS in_flight integer NOT NULL DEFAULT 0;
+UPDATE newsdiff_hosts h SET in_flight = (
+    SELECT count(*) FROM newsdiff_host_leases l WHERE l.host = h.host);
+
 -- Take a slot on p_host: a lease id, or NULL and how long to wait (NULL wait: the host is at
 -- its concurrency; no telling when a request ends). In one transaction, under the host row's
 -- lock, so all workers see one order. Times are the database's clock: machines' clocks may
 -- differ, the database's is one.
---   1. expired leases are dropped, as if they had ended at their expiry;
+--   1. when the host is full by its count, expired leases are dropped, as if they had ended
+--      at their expiry (they change nothing else: with a delay, any lease makes it full);
 --   2. a host backing off (Retry-After) or not yet past its next_allowed_at: wait for that;
 --   3. p_limit requests in flight, or with a delay any request in flight: full;
 --   4. else a lease, and the next request may start the delay after this one (and, on
@@ -109,21 +119,32 @@ DECLARE
     t timestamptz := clock_timestamp();
     h newsdiff_hosts;
     expired timestamptz;
-    busy integer;
+    gone integer;
     delay double precision := p_delay;
 BEGIN
-    INSERT INTO newsdiff_hosts (host) VALUES (p_host) ON CONFLICT (host) DO NOTHING;
     SELECT * INTO h FROM newsdiff_hosts WHERE host = p_host FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO newsdiff_hosts (host) VALUES (p_host) ON CONFLICT (host) DO NOTHING;
+        SELECT * INTO h FROM newsdiff_hosts WHERE host = p_host FOR UPDATE;
+    END IF;
     IF h.delay_at > t - interval '1 day' THEN
         delay := greatest(delay, h.delay_s);
     END IF;
-    WITH gone AS (
-        DELETE FROM newsdiff_host_leases WHERE host = p_host AND expires_at <= t
-        RETURNING expires_at
-    ) SELECT max(expires_at) INTO expired FROM gone;
-    IF expired IS NOT NULL AND delay > 0 THEN
-        h.next_allowed_at := greatest(h.next_allowed_at, expired + make_interval(secs => delay));
-        UPDATE newsdiff_hosts SET next_allowed_at = h.next_allowed_at WHERE host = p_host;
+    IF h.in_flight >= p_limit OR (delay > 0 AND h.in_flight > 0) THEN
+        WITH dropped AS (
+            DELETE FROM newsdiff_host_leases WHERE host = p_host AND expires_at <= t
+            RETURNING expires_at
+        ) SELECT max(expires_at), count(*) INTO expired, gone FROM dropped;
+        IF gone > 0 THEN
+            h.in_flight := h.in_flight - gone;
+            IF delay > 0 THEN
+                h.next_allowed_at := greatest(
+                    h.next_allowed_at, expired + make_interval(secs => delay));
+            END IF;
+            UPDATE newsdiff_hosts
+                SET in_flight = h.in_flight, next_allowed_at = h.next_allowed_at
+                WHERE host = p_host;
+        END IF;
     END IF;
     IF h.backoff_until IS NOT NULL AND h.backoff_until > t THEN
         wait_s := extract(epoch FROM h.backoff_until - t);
@@ -133,36 +154,48 @@ BEGIN
         wait_s := extract(epoch FROM h.next_allowed_at - t);
         RETURN;
     END IF;
-    SELECT count(*) INTO busy FROM newsdiff_host_leases WHERE host = p_host;
-    IF busy >= p_limit OR (delay > 0 AND busy > 0) THEN
+    IF h.in_flight >= p_limit OR (delay > 0 AND h.in_flight > 0) THEN
         RETURN;
     END IF;
     INSERT INTO newsdiff_host_leases (host, holder, taken_at, expires_at, delay_s)
         VALUES (p_host, p_holder, t, t + make_interval(secs => p_ttl), delay)
         RETURNING id INTO lease_id;
-    UPDATE newsdiff_hosts
-        SET next_allowed_at = t + make_interval(secs => delay), requests = requests + 1
-        WHERE host = p_host;
     IF p_learn AND p_delay > 0 THEN
-        UPDATE newsdiff_hosts SET delay_s = p_delay, delay_at = t WHERE host = p_host;
+        UPDATE newsdiff_hosts
+            SET next_allowed_at = t + make_interval(secs => delay), requests = requests + 1,
+                in_flight = h.in_flight + 1, delay_s = p_delay, delay_at = t
+            WHERE host = p_host;
+    ELSE
+        UPDATE newsdiff_hosts
+            SET next_allowed_at = t + make_interval(secs => delay), requests = requests + 1,
+                in_flight = h.in_flight + 1
+            WHERE host = p_host;
     END IF;
     wait_s := 0;
 END;
 $$;
 
--- End a request: drop its lease; with a delay, the next request starts that long after now.
+-- End a request: drop its lease (unless it expired and was dropped meanwhile); with a delay,
+-- the next request starts that long after now. The host row is locked first, as a take
+-- locks it before the leases it drops.
 CREATE OR REPLACE FUNCTION newsdiff_release_host(p_lease bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     released text;
     delay double precision;
 BEGIN
-    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING host, delay_s
-        INTO released, delay;
-    IF released IS NOT NULL AND delay > 0 THEN
+    SELECT host INTO released FROM newsdiff_host_leases WHERE id = p_lease;
+    IF released IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM 1 FROM newsdiff_hosts WHERE host = released FOR UPDATE;
+    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING delay_s INTO delay;
+    IF FOUND THEN
         UPDATE newsdiff_hosts
-            SET next_allowed_at = greatest(
-                next_allowed_at, clock_timestamp() + make_interval(secs => delay))
+            SET in_flight = in_flight - 1,
+                next_allowed_at = CASE WHEN delay > 0 THEN greatest(
+                    next_allowed_at, clock_timestamp() + make_interval(secs => delay))
+                    ELSE next_allowed_at END
             WHERE host = released;
     END IF;
 END;
@@ -223,7 +256,8 @@ def _migrations_between(old: str, new: str) -> list[Path]:
 def prepare(url: str, *, upgrade: bool = False) -> list[str]:
     """Make the worker schema ready on the PostgreSQL database at ``url``; returns what was
     done (one line each, empty when nothing was). Without ``upgrade`` (a worker starting), an
-    older queue schema is refused: only ``newsdiff db upgrade`` migrates it."""
+    older queue schema or older host tables are refused: only ``newsdiff db upgrade`` migrates
+    them."""
     import psycopg
     from procrastinate.schema import SchemaManager
 
@@ -251,6 +285,12 @@ def prepare(url: str, *, upgrade: bool = False) -> list[str]:
                 raise SchemaOutdated(
                     f"database {where} has worker host tables version {hosts}, unknown to this "
                     "newsdiff (too new?): upgrade newsdiff"
+                )
+            if hosts is not None and int(hosts) < HOSTS_VERSION and not upgrade:
+                # older workers may be running on them: they would not keep the count
+                raise SchemaOutdated(
+                    f"database {where} has worker host tables version {hosts}, this newsdiff "
+                    f"needs {HOSTS_VERSION}: stop every worker, then run `newsdiff db upgrade`"
                 )
             queue = recorded.get("procrastinate")
             if not (has_queue and has_queue[0]):

@@ -158,3 +158,55 @@ def test_a_worker_new_to_a_host_keeps_the_delay_the_others_know(pg_url: str) -> 
         assert caught.value.retry_in > 9.0
 
     run(pg_url, body, max_wait_s=1.0)
+
+
+def in_flight(url: str, host: str) -> tuple[int, int]:
+    """The host's count of requests in flight, and its leases."""
+    ((counted, leases),) = query(
+        url,
+        "SELECT in_flight, (SELECT count(*) FROM newsdiff_host_leases WHERE host = %s) "
+        "FROM newsdiff_hosts WHERE host = %s",
+        host,
+        host,
+    )
+    return counted, leases
+
+
+def test_a_dead_workers_lease_expires_and_is_counted_out(pg_url: str) -> None:
+    """A lease never released (its worker died) holds the host until it expires; the next
+    take drops it and counts it out, and its late release (a worker that was only slow)
+    changes nothing: the host's count stays the number of its leases."""
+    ((dead, _),) = query(
+        pg_url, "SELECT * FROM newsdiff_take_host('a.example', 1, 0, 0.3, 'dead', true)"
+    )
+    assert dead is not None and in_flight(pg_url, "a.example") == (1, 1)
+
+    async def body(gs: list[SharedGate]) -> None:
+        async with gs[0].slot("a.example", 0.0):  # waits for the expiry
+            assert in_flight(pg_url, "a.example") == (1, 1)
+            query(pg_url, "SELECT newsdiff_release_host(%s)", dead)  # too late
+            assert in_flight(pg_url, "a.example") == (1, 1)
+        assert in_flight(pg_url, "a.example") == (0, 0)
+
+    run(pg_url, body, max_wait_s=10.0)
+
+
+def test_the_count_follows_the_leases(pg_url: str) -> None:
+    """Many requests at once from two gates, on hosts with and without a delay: the count
+    of each host ends at 0, as its leases."""
+
+    async def request(gate: SharedGate, host: str, delay: float) -> None:
+        async with gate.slot(host, delay):
+            await asyncio.sleep(0.01)  # the request takes a while
+
+    async def body(gs: list[SharedGate]) -> None:
+        await asyncio.gather(
+            *(
+                request(gs[i % 2], f"{'ab'[i // 2 % 2]}.example", 0.02 * (i // 2 % 2))
+                for i in range(12)  # three per gate and host: none handed back
+            )
+        )
+
+    run(pg_url, body, per_host_concurrency=3, max_wait_s=30.0)
+    assert in_flight(pg_url, "a.example") == (0, 0)
+    assert in_flight(pg_url, "b.example") == (0, 0)
