@@ -238,10 +238,9 @@ def feed_articles(plan: Plan, feed: int) -> list[int]:
 
 
 def serve(plan: Plan, conn: Connection) -> None:
-    """The site: one asyncio event loop serving the 20 hosts (module docstring). Each response
-    goes out HOLD_S after its request arrived, so that requests overlapping at a host can be
-    seen (a request is in flight from its arrival to its response's write)."""
-    import asyncio
+    """The site: one event loop serving the 20 hosts (module docstring). Each response goes
+    out HOLD_S after its request arrived, so that requests overlapping at a host can be seen
+    (a request is in flight from its arrival to its response's write)."""
 
     state: dict[str, Any] = {"t0": time.time(), "hits": [], "in_flight": [0] * HOSTS}
     robots = [
@@ -301,68 +300,130 @@ def serve(plan: Plan, conn: Connection) -> None:
             + body
         )
 
-    class Site(asyncio.Protocol):
-        def __init__(self, host: int, base: str) -> None:
-            self.host, self.base = host, base
+    # One epoll loop (Linux) for the 20 hosts' listening sockets, their connections and the
+    # bench's pipe, and a heap of the responses held: asyncio's machinery per event (a
+    # transport and a protocol per connection, a handle per callback) was most of the site's
+    # CPU once the pages were made in advance.
+    import heapq
+    import select
+    import socket
+
+    class Client:
+        __slots__ = ("sock", "host", "base", "buffer", "busy", "out")
+
+        def __init__(self, sock: socket.socket, host: int, base: str) -> None:
+            self.sock, self.host, self.base = sock, host, base
             self.buffer = b""
             self.busy = False  # a response is being held (HTTP/1.1: one at a time)
-            self.transport: asyncio.Transport | None = None
+            self.out = b""  # what the socket did not take yet
 
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            self.transport = transport  # type: ignore[assignment]
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self.transport = None
-
-        def data_received(self, data: bytes) -> None:
-            self.buffer += data
-            self.next_request()
-
-        def next_request(self) -> None:
-            if self.busy or b"\r\n\r\n" not in self.buffer:
-                return
-            head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-            arrived = time.time()
-            path = head.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
-            state["in_flight"][self.host] += 1
-            concurrent = state["in_flight"][self.host]
-            self.busy = True
-            response = respond(self.host, self.base, path, arrived)
-            loop.call_later(HOLD_S, self.send, path, arrived, concurrent, response)
-
-        def send(self, path: str, arrived: float, concurrent: int, response: bytes) -> None:
-            if self.transport is not None:
-                self.transport.write(response)
-            state["in_flight"][self.host] -= 1
-            state["hits"].append((self.host, path, arrived, time.time(), concurrent))
-            self.busy = False
-            self.next_request()
-
-    loop = asyncio.new_event_loop()
+    poll = select.epoll()
+    listeners: dict[int, tuple[socket.socket, int, str]] = {}
+    clients: dict[int, Client] = {}
+    held: list[tuple[float, int, Client, str, float, int, bytes]] = []  # by when it goes out
+    sequence = 0
     bases = []
     for h in range(HOSTS):
         address = f"127.0.0.{h + 2}"
-        port: list[int] = []
-
-        def factory(h: int = h, port: list[int] = port) -> Site:
-            return Site(h, f"http://127.0.0.{h + 2}:{port[0]}")
-
-        server = loop.run_until_complete(loop.create_server(factory, address, 0, backlog=256))
-        port.append(server.sockets[0].getsockname()[1])
-        bases.append(f"http://{address}:{port[0]}")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((address, 0))
+        sock.listen(256)
+        sock.setblocking(False)
+        base = f"http://{address}:{sock.getsockname()[1]}"
+        listeners[sock.fileno()] = (sock, h, base)
+        poll.register(sock.fileno(), select.EPOLLIN)
+        bases.append(base)
+    poll.register(conn.fileno(), select.EPOLLIN)
     conn.send(bases)
 
-    def command() -> None:
+    def close(client: Client) -> None:
+        fd = client.sock.fileno()
+        if clients.pop(fd, None) is not None:
+            poll.unregister(fd)
+            client.sock.close()
+
+    def write(client: Client, data: bytes) -> None:
+        if client.out:  # still writing the last one: after it
+            client.out += data
+            return
+        try:
+            sent = client.sock.send(data)
+        except OSError:
+            close(client)
+            return
+        if sent < len(data):
+            client.out = data[sent:]
+            poll.modify(client.sock.fileno(), select.EPOLLIN | select.EPOLLOUT)
+
+    def next_request(client: Client) -> None:
+        nonlocal sequence
+        if client.busy or b"\r\n\r\n" not in client.buffer:
+            return
+        head, client.buffer = client.buffer.split(b"\r\n\r\n", 1)
+        arrived = time.time()
+        path = head.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
+        state["in_flight"][client.host] += 1
+        concurrent = state["in_flight"][client.host]
+        client.busy = True
+        response = respond(client.host, client.base, path, arrived)
+        sequence += 1
+        due = time.monotonic() + HOLD_S
+        heapq.heappush(held, (due, sequence, client, path, arrived, concurrent, response))
+
+    def send(client: Client, path: str, arrived: float, concurrent: int, data: bytes) -> None:
+        if client.sock.fileno() in clients:
+            write(client, data)
+        state["in_flight"][client.host] -= 1
+        state["hits"].append((client.host, path, arrived, time.time(), concurrent))
+        client.busy = False
+        if client.sock.fileno() in clients:
+            next_request(client)
+
+    def command() -> bool:
         what, arg = conn.recv()
         hits, state["hits"] = state["hits"], []
         if what == "start":
             state["t0"] = arg
         conn.send(hits)
-        if what == "stop":
-            loop.stop()
+        return what != "stop"
 
-    loop.add_reader(conn.fileno(), command)
-    loop.run_forever()
+    pipe = conn.fileno()
+    running = True
+    while running:
+        timeout = max(0.0, held[0][0] - time.monotonic()) if held else -1
+        for fd, events in poll.poll(timeout):
+            if fd in listeners:
+                sock, h, base = listeners[fd]
+                while True:
+                    try:
+                        accepted, _ = sock.accept()
+                    except BlockingIOError:
+                        break
+                    accepted.setblocking(False)
+                    clients[accepted.fileno()] = Client(accepted, h, base)
+                    poll.register(accepted.fileno(), select.EPOLLIN)
+            elif fd == pipe:
+                running = command()
+            elif (client := clients.get(fd)) is not None:
+                if events & select.EPOLLOUT and client.out:
+                    pending, client.out = client.out, b""
+                    poll.modify(fd, select.EPOLLIN)
+                    write(client, pending)
+                if events & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
+                    try:
+                        data = client.sock.recv(65536)
+                    except OSError:
+                        data = b""
+                    if not data:
+                        close(client)  # held responses to it are dropped, still counted
+                        continue
+                    client.buffer += data
+                    next_request(client)
+        now = time.monotonic()
+        while held and held[0][0] <= now:
+            _, _, client, path, arrived, concurrent, data = heapq.heappop(held)
+            send(client, path, arrived, concurrent, data)
+    poll.close()
 
 
 # --- the database -------------------------------------------------------------------------
