@@ -110,6 +110,36 @@ paragraphs. The fifth labelled set's rules (analyser version 5) had cost about a
 articles 4.10x (quartiles 3.33-5.30x) with 5% of the words edited, 2.62x (1.88-4.18x) with two
 paragraphs edited. The goal stays missed.
 
+Then attributions() and the steps around it made cheaper with identical results (H14s,
+873f28e..): the cues after the first stretch that reaches the text's end not looked for, the cue
+and verb patterns, one rule and two hints behind lookaheads of their first letters or a
+lookbehind for the space before their word, each source phrase judged once per process
+(cues._SOURCES: the timed runs empty it first, ``fresh_analyse``), trivial_change() giving up
+before difflib when a word cannot be explained by a join or a spelling fix, a sentence's word
+weights built without dict(zip()). Outputs of 873f28e and of the new analyser equal on 1,846
+pairs (the labelled sets, this bench's cases, 800 random edits of the labelled texts, the
+corpus's 181 articles edited both ways and randomly) and attributions() on 13,807 texts. Five
+alternating rounds of ``--repeat 7`` against 873f28e (this script copied there), 18:51-18:59
+UTC, load average 3.5-7.0 (other helpers' benches), median ratio before -> after [lowest-highest
+of all runs], after/before per round: 800w-5% 4.08x -> 4.09x [3.03-4.90] (0.89-1.10: no change
+seen through the noise), 8000w-5% 4.72x -> 4.42x [3.95-5.47] (0.88-1.00), 800w-30% 3.62x ->
+3.35x (0.92-0.94), 8000w-30% 4.17x -> 3.99x (0.90-0.97), 800w-2p 3.18x -> 3.06x (0.89-0.99),
+8000w-4p 3.99x -> 3.55x (0.84-0.96), one edit in 8,000 words 0.90-1.03x the ratio before (noisy:
+0.83-1.73 per round); real articles, 5% of the words: median 4.09-4.20x -> 3.90-4.02x (0.94x),
+two paragraphs edited: 2.52-2.67x -> 2.45-2.66x (0.97x). Where the time is now (``--profile
+8000w-5%`` and parts timed apart): attributions() about a third of analyse() on these texts (~45
+us a text with a cue, sentences and the paragraphs searched for a quotation's speaker: the "X
+said" rule, tried at every word start up to the last verb, 30% of it; finding the cues 13%, the
+last verb 6%, the hints 20%), segmenting and aligning 1.2-1.3x compare(), the pairs' rules
+(quantities, hedges, word lists) ~0.9x. What was tried and dropped: starting the "X said" rule
+only within reach of a verb (a name or noun phrase reaches 11 words back, plus its verbs and a
+clause: 79% of the word starts stay, counted on these texts), one pattern for the pronoun test
+of a quotation's speaker (2.5x slower than its 18 ``in`` tests), first-letter lookaheads on the
+two closing-finding hints (slower). Not tried, as it cannot pay: stretches around cues cached
+across texts (a stretch is 360 characters, longer than most sentences, so an edited sentence's
+stretch holds its edit). The goal needs the rules compiled or the attribution rules rewritten as
+one scan, not more shortcuts of this kind.
+
 Never asserts anything.
 
 Where the time goes (``--profile CASE``, e.g. ``--profile 8000w-5%``): cProfile of analyse()
