@@ -178,6 +178,29 @@ _PLAIN_SPACE_VERB = (
 )
 
 
+def _last_verb_end_from_the_left(text: str, lo: int, hi: int) -> int:
+    """cues._last_verb_end as it was: every verb found from the left (the pattern as it was
+    too), the last end kept."""
+    verbs = re.compile(_PLAIN_SPACE_VERB).finditer(text, lo, hi)
+    return max((m.end() for m in verbs), default=-1)
+
+
+def test_last_verb_found_from_the_right() -> None:
+    rng = random.Random(17)
+    texts = [*TEXTS, *_long_texts(), *ROLE_NAME_PROBES, *OTHER_RULE_PROBES]
+    texts += ["said", " said", "x said that found that", " testified before", "a\u2003said\tb"]
+    texts += ["He said it.\nShe said so.", "A\r\nB said\n\nC told them"]  # lines apart
+    found = 0
+    for text in texts:
+        for k in range(3):
+            lo = 0 if k == 0 else rng.randrange(len(text) + 1)
+            hi = rng.choice([len(text), rng.randrange(lo, len(text) + 1)])
+            end = cues._last_verb_end(text, lo, hi)
+            assert end == _last_verb_end_from_the_left(text, lo, hi), (text, lo, hi)
+            found += end >= 0
+    assert found > 1000
+
+
 def test_attributions_as_with_every_cue_and_plain_patterns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -197,7 +220,7 @@ def test_attributions_as_with_every_cue_and_plain_patterns(
     rules[12] = cues._Rule(re.compile(plain_rule), rule.hint, rule.verb_last)
     monkeypatch.setattr(cues, "_ATTRIBUTION_RULES", tuple(rules))
     monkeypatch.setattr(cues, "_windows", _windows_of_every_cue)
-    monkeypatch.setattr(cues, "_SPACE_VERB", re.compile(_PLAIN_SPACE_VERB))
+    monkeypatch.setattr(cues, "_last_verb_end", _last_verb_end_from_the_left)
     monkeypatch.setattr(cues, "_source", cues._source_of)
     assert fast == [cues.attributions(text) for text in texts]
     assert sum(map(len, fast)) > 1500
