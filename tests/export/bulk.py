@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from newsdiff.store.db import Database
 from newsdiff.store.models import Article, Check, Outlet, Version
@@ -17,14 +17,22 @@ def paragraph(article: int, version: int, k: int, words: int) -> str:
     return " ".join(f"w{article}-{version}-{k}-{i}," for i in range(words))
 
 
-def fill(database: Database, articles: int, versions: int, *, words: int = 30) -> int:
+def fill(
+    database: Database, articles: int, versions: int, *, words: int = 30, start: int = 0
+) -> int:
     """``articles`` articles of ``versions`` versions each (4 paragraphs of ``words`` words), one
-    check per version. Returns the size of the version texts in bytes."""
+    check per version. Returns the size of the version texts in bytes.
+
+    ``start``: articles already put in by an earlier call with the same ``versions`` (the new ones
+    are numbered after them, in the same outlet), so a database can be grown in steps."""
     size = 0
     with database.write() as s:
-        outlet = Outlet(name="Bulk News", slug="bulk-news")
-        s.add(outlet)
-        s.flush()
+        if start:
+            outlet = s.scalars(select(Outlet).where(Outlet.slug == "bulk-news")).one()
+        else:
+            outlet = Outlet(name="Bulk News", slug="bulk-news")
+            s.add(outlet)
+            s.flush()
         s.execute(
             insert(Article),
             [
@@ -37,12 +45,12 @@ def fill(database: Database, articles: int, versions: int, *, words: int = 30) -
                     "version_count": versions,
                     "failure_count": 0,
                 }
-                for a in range(articles)
+                for a in range(start, start + articles)
             ],
         )
     batch: list[dict[str, object]] = []
     checks: list[dict[str, object]] = []
-    next_id = 1
+    next_id = start * versions + 1
 
     def flush() -> None:
         with database.write() as s:
@@ -51,7 +59,7 @@ def fill(database: Database, articles: int, versions: int, *, words: int = 30) -
         batch.clear()
         checks.clear()
 
-    for a in range(1, articles + 1):
+    for a in range(start + 1, start + articles + 1):
         for n in range(1, versions + 1):
             text = "\n".join(paragraph(a, n, k, words) for k in range(4))
             size += len(text.encode())
