@@ -1031,13 +1031,13 @@ _START = attrgetter("start")
 def _searches(
     text: str, windows: list[tuple[int, int]]
 ) -> Iterator[tuple[int, re.Pattern[str], int]]:
-    """Each rule's search in each window, in order (rule by rule), as (window start, pattern,
-    where the search stops); a rule whose hint says it cannot match in a window
-    is not searched there. Two pairs of rules share a hint: each hint is asked once per
-    window. A ``verb_last`` rule is searched up to the end of the window's last reporting verb
-    only: its matches end there or before, and as that place ends a word, nothing the pattern
-    tests before it reads differently when the text stops there (none is searched in a window
-    without such a verb)."""
+    """Each rule's search in each window, in order (rule by rule), as (window start, pattern, where
+    the search stops); a rule whose hint says it cannot match in a window is not searched
+    there. Two pairs of rules share a hint: each hint is asked once per window. A
+    ``verb_last`` rule is searched up to the end of the window's last reporting verb only:
+    its matches end there or before, and as that place ends a word, nothing the pattern
+    tests before it reads differently when the text stops there (none is searched in a
+    window without such a verb)."""
     hinted: list[dict[Callable[[str, int, int], bool], bool]] = [{} for _ in windows]
     verbs_end = [-2] * len(windows)
     for pattern, hint, verb_last in _ATTRIBUTION_RULES:
@@ -1073,7 +1073,7 @@ def attributions(text: str) -> list[Attribution]:
     if not windows:
         return []
     found: list[Attribution] = []
-    keys: set[str] = set()  # theirs (a source's key is found once)
+    keys: set[str] = set()  # the keys of those found (a source is found once per key)
     taken: list[tuple[int, int]] = []  # what matches already used
     for lo, pattern, end in _searches(text, windows):
         for m in pattern.finditer(text, lo, end):
