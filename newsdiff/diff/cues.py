@@ -53,6 +53,19 @@ _SCALES = {
     "trillion": 1e12,
     "tn": 1e12,
 }
+# Counts given by their order of magnitude only: "Thousands of homes" -> "About 40,000 homes"
+# is a count that changed, "hundreds of thousands" one count.
+_VAGUE = {
+    "dozens": 12.0,
+    "hundreds": 1e2,
+    "thousands": 1e3,
+    "tens of thousands": 1e4,
+    "hundreds of thousands": 1e5,
+    "millions": 1e6,
+    "tens of millions": 1e7,
+    "hundreds of millions": 1e8,
+    "billions": 1e9,
+}
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -117,7 +130,9 @@ def _trie(words: str) -> str:
 # qualifier starts with one of the others). Checked first, it spares the alternatives below at
 # most positions (the lookahead changes nothing that matches); its first letter is checked
 # before the trie is walked.
-_QUANTITY_WORDS = sorted({*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS})
+_QUANTITY_WORDS = sorted(
+    {*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS, "tens", *_VAGUE}
+)
 _QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
 _QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
 _NUMBER_RE = re.compile(
@@ -128,9 +143,17 @@ _NUMBER_RE = re.compile(
     rf"|\b(?P<month3>{_MONTH})\s+(?P<year3>\d{{4}})\b"
     # a score or a vote, one quantity: "2-1", "voted 21-17" (not "12-14 March", "10-15%")
     rf"|(?<![\d.,-])(?P<score>\d{{1,3}}-\d{{1,3}})(?![\d-]|[.,]\d|\s?%|\s+(?:{_MONTH})\b)"
+    # a time of day: "07:15", "at 18:00" (not the hour alone)
+    r"|(?<![\d:])(?P<clock>[012]?\d[:.][0-5]\d)(?P<ampm>\s?(?:[ap]\.m\.|[ap]m\b))?(?![\d:])(?=\D|$)"
+    rf"(?(ampm)|(?<=:\d\d))"
     rf"|(?P<cur>[£$€¥])?(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
+    # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
+    # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
+    r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
+    rf"|\b(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|"
+    rf"billions))\b"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
     rf"|\b(?P<word>(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)\b"
     rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?"
@@ -279,6 +302,7 @@ _WORDY_IN = re.compile(_trie("|".join(_WORDY)))
 _LONE_MONTH_IN = re.compile(_trie("|".join(_LONE_MONTHS)))
 _NUMBER_WORD_IN = re.compile(_trie("|".join(NUMBER_WORDS)))
 _WEEKDAY_IN = re.compile(_trie("|".join(_WEEKDAY_NAMES)))
+_VAGUE_IN = re.compile(_trie("thousands|millions|billions"))
 
 
 def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
@@ -288,6 +312,7 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
     main = (
         _DIGIT.search(text) is not None
         or _NUMBER_WORD_IN.search(lowered) is not None
+        or _VAGUE_IN.search(lowered) is not None
         or _WEEKDAY_IN.search(text) is not None
     )
     if not main and not find_words:
@@ -299,7 +324,14 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
         if any(a <= start < b or a < end <= b for a, b in excluded):
             continue
         qual = _qualifier(m)
-        if m.group("score") is not None:
+        if m.group("vague") is not None:
+            vague = " ".join(_ascii_folded(m.group("vague")).lower().split())
+            out.append(Quantity(start, end, m.group(0), _VAGUE[vague], "vague", qual))
+        elif m.group("clock") is not None:
+            clock = m.group("clock").replace(".", ":").zfill(5)
+            ampm = _ascii_folded(m.group("ampm") or "").replace(".", "").strip().lower()
+            out.append(Quantity(start, end, m.group(0), None, f"time:{clock}{ampm}", qual))
+        elif m.group("score") is not None:
             out.append(Quantity(start, end, m.group(0), None, "score:" + m.group("score"), qual))
         elif m.group("num") is not None:
             if not (m.group("cur") or m.group("pct") or m.group("scale") or m.group("ord")) and (
@@ -312,6 +344,7 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
                 value *= _scale(scale)
             unit = (m.group("cur") or "") + ("%" if m.group("pct") else "")
             unit += "th" if m.group("ord") else ""
+            unit += _ascii_folded(m.group("measure") or "").lower()
             out.append(Quantity(start, end, m.group(0), value, unit, qual))
         elif m.group("weekday") is not None:
             if m.group(0)[:1].isupper():  # a weekday: a date, compared only when it changes
@@ -612,6 +645,9 @@ _INVERTED_END = (
     rf"{_NOT_AFTER_ABBREVIATION}(?=\s*(?:[,.;:!?\"”)]|’(?![a-z])|$|\s(?:on|in|at|of|from|"
     r"yesterday|today|last|this|who|after|when|as|earlier|later|before)\b))"
 )
+# The verb of an inverted "..., said X": not "told" (", told the Gazette.", "told supporters:"
+# name who heard it).
+_INVERTED_VERB = rf"(?!told\b|tells\b)(?:{_VERBS})"
 _ROLE_NAME = rf"(?P<who>(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
 
 
@@ -710,6 +746,15 @@ _ATTRIBUTION_RULES = (
         _holds(rf",\s+{_NAME},{_AUX}\s+(?:{_VERBS})\b"),
         True,
     ),
+    # "according to a report by the Rowntree Institute": the body whose work it is
+    _Rule(
+        re.compile(
+            rf"\b[Aa]ccording\s+to\s+(?:an?|the|its|their)\s+(?:[\w'’-]+\s+){{0,2}}?"
+            rf"(?:report|study|survey|analysis|review|poll|audit|investigation|inquiry)\s+"
+            rf"(?:by|from|for)\s+(?:the\s+)?(?P<who>{_NAME})"
+        ),
+        _holds("ccording"),
+    ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
     # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
     _Rule(re.compile(_NAME_TWO_CLAUSES), _holds(_TWO_CLAUSES_AFTER_NAME), True),
@@ -750,11 +795,22 @@ _ATTRIBUTION_RULES = (
         _holds(r",\s+[A-Z\u00c0-\u024f][^,]{0,60},"),
         True,
     ),
+    # "..., said the finance minister, Oskar Lind.": the name after its role
     _Rule(
-        re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_ROLE_NAME}{_INVERTED_END}"),
+        re.compile(
+            rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}"
+            rf"[a-z][\w'’-]*,\s+(?P<who>{_NAME}){_INVERTED_END}"
+        ),
         _verb_after_mark,
     ),
-    _Rule(re.compile(rf"(?:[,\"”’']|^)\s*(?:{_VERBS})\s+{_WHO}{_INVERTED_END}"), _verb_after_mark),
+    _Rule(
+        re.compile(rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+{_ROLE_NAME}{_INVERTED_END}"),
+        _verb_after_mark,
+    ),
+    _Rule(
+        re.compile(rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+{_WHO}{_INVERTED_END}"),
+        _verb_after_mark,
+    ),
     # "The candidate, Alice Morton, congratulated Mr Sharma and said"
     _Rule(
         re.compile(rf"(?<=,\s)(?P<who>{_NAME}),\s+[a-z][^.;:\"“]{{0,80}}?\band\s+(?:{_VERBS})\b"),
@@ -1263,6 +1319,7 @@ def plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[st
 # whose changed words hold none of them is not searched for numbers or hedges at all.
 NUMBERISH = frozenset(
     [*NUMBER_WORDS, *_MONTHS, *_SCALES, *_FRACTIONS, "hundred", "per", "cent", "percent", "dozens"]
+    + [*_VAGUE, "tens"]
     + _WEEKDAYS.split("|")
     + [*_ORDINALS, "twice", "times", "then"]
     + "more less fewer least most up many much few estimated almost nearly about around "

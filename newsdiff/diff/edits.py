@@ -48,8 +48,12 @@ with a straight mark; "is accused of" is a hedge; dated notices ("Update, 14 Oct
 fractions are quantities; a quantity gone and one come are one changed only in the same changed
 stretch or before the same word; a generic source ("people") stands in unchanged sentences only
 as a source; a person "of" a body is keyed on the person; a forename changed is a source changed;
-a source respelt is no source edit; ", court records show." names a source. The rules read
-English only.
+a source respelt is no source edit; ", court records show." names a source. Version 6 closes the
+gaps the sixth labelled set (written blind) found: a vague count ("Thousands", "tens of
+thousands") is a quantity; a time of day ("07:15", "9.05pm") is one; a unit after a number
+("80mph", "12 km") is in its span and key; "told X" names who heard it, not a source; "said the
+finance minister, Oskar Lind" is Oskar Lind; "according to a report by the X Institute" is the
+Institute. The rules read English only.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
-ANALYSER_VERSION = "5"
+ANALYSER_VERSION = "6"
 
 KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
 CHANGES = ("added", "removed", "changed", "firmer", "softer")
