@@ -26,8 +26,9 @@ import logging
 import os
 import signal
 import time
+import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsdiff.config import Settings
 from newsdiff.errors import StoreError
@@ -154,6 +155,32 @@ CLIENT_CHECK_MS = 500
 _CHECK_WARNED = False
 
 
+#: a connection of the worker's pool given back this recently is lent again unchecked
+CHECK_IDLE_S = 1.0
+
+
+class Liveness:
+    """The worker pool's check of a connection before it is lent: a round trip (an empty
+    query: a connection the server dropped is discarded and another one lent) unless it came
+    back to the pool less than :data:`CHECK_IDLE_S` ago. Every call of a check (take and
+    release a host, read the article, fetch and finish the job) borrows a connection, and
+    checking each cost as many round trips as the calls themselves. A connection lost in the
+    last second fails its next call instead, as a call fails when the database goes away
+    during it: the host is tried again later, a failed fetch reconnects the worker."""
+
+    def __init__(self) -> None:
+        self._returned: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
+
+    async def returned(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        self._returned[conn] = time.monotonic()
+
+    async def check(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        from psycopg_pool import AsyncConnectionPool  # noqa: F811 - the class, at run time
+
+        if time.monotonic() - self._returned.get(conn, -CHECK_IDLE_S) >= CHECK_IDLE_S:
+            await AsyncConnectionPool.check_connection(conn)
+
+
 class Supervisor:
     """Runs procrastinate workers one after the other until told to stop (module docstring)."""
 
@@ -223,13 +250,15 @@ class Supervisor:
 
         w = self.settings.workers
         concurrency = self.options.concurrency
+        liveness = Liveness()
         pool: AsyncConnectionPool = AsyncConnectionPool(
             self.dsn,
             min_size=1,
             max_size=4 + concurrency // 2,
             open=False,
             configure=_configure_queue_connection,
-            check=AsyncConnectionPool.check_connection,
+            check=liveness.check,
+            reset=liveness.returned,
             # how long a job waits for a connection: past it, the database counts as lost
             timeout=max(5.0, 2 * w.heartbeat_s),
             name="newsdiff-worker",

@@ -44,3 +44,30 @@ def test_an_older_server_is_warned_about_once(
     warnings = [r for r in caplog.records if "client_connection_check_interval" in r.message]
     assert len(warnings) == 1
     assert "PostgreSQL 14 or newer" in warnings[0].message
+
+
+def test_a_connection_back_in_the_pool_a_moment_ago_is_lent_unchecked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool checks a connection with a round trip before lending it, unless it came back
+    less than CHECK_IDLE_S ago (every call of a check borrows one)."""
+    now = [1000.0]
+    monkeypatch.setattr(runner.time, "monotonic", lambda: now[0])
+    liveness = runner.Liveness()
+    conn = _Conn()
+    conn.autocommit = True
+    conn_any: Any = conn
+
+    async def body() -> None:
+        await liveness.check(conn_any)  # never lent: checked
+        assert conn.executed == [""]
+        await liveness.returned(conn_any)
+        now[0] += runner.CHECK_IDLE_S / 2
+        await liveness.check(conn_any)  # back a moment ago: lent as it is
+        assert conn.executed == [""]
+        await liveness.returned(conn_any)
+        now[0] += runner.CHECK_IDLE_S
+        await liveness.check(conn_any)  # idle a while: checked again
+        assert conn.executed == ["", ""]
+
+    asyncio.run(body())
