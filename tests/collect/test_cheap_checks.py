@@ -405,7 +405,9 @@ def tls_site(tmp_path: Path) -> Any:
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     yield f"https://127.0.0.1:{server.server_address[1]}", cert
     server.shutdown()
     server.server_close()
