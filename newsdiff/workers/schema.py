@@ -131,8 +131,12 @@ BEGIN
         delay := greatest(delay, h.delay_s);
     END IF;
     IF h.in_flight >= p_limit OR (delay > 0 AND h.in_flight > 0) THEN
+        -- a lease being released (its row locked) is left to its release, which counts it
+        -- out once this transaction lets go of the host row: no waiting on each other
         WITH dropped AS (
-            DELETE FROM newsdiff_host_leases WHERE host = p_host AND expires_at <= t
+            DELETE FROM newsdiff_host_leases WHERE id IN (
+                SELECT id FROM newsdiff_host_leases
+                    WHERE host = p_host AND expires_at <= t FOR UPDATE SKIP LOCKED)
             RETURNING expires_at
         ) SELECT max(expires_at), count(*) INTO expired, gone FROM dropped;
         IF gone > 0 THEN
@@ -175,21 +179,17 @@ BEGIN
 END;
 $$;
 
--- End a request: drop its lease (unless it expired and was dropped meanwhile); with a delay,
--- the next request starts that long after now. The host row is locked first, as a take
--- locks it before the leases it drops.
+-- End a request: drop its lease (unless it expired and was dropped meanwhile) and count it
+-- out; with a delay, the next request starts that long after now. (A take dropping expired
+-- leases skips one being released here, so neither waits for the other's row.)
 CREATE OR REPLACE FUNCTION newsdiff_release_host(p_lease bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     released text;
     delay double precision;
 BEGIN
-    SELECT host INTO released FROM newsdiff_host_leases WHERE id = p_lease;
-    IF released IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM 1 FROM newsdiff_hosts WHERE host = released FOR UPDATE;
-    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING delay_s INTO delay;
+    DELETE FROM newsdiff_host_leases WHERE id = p_lease RETURNING host, delay_s
+        INTO released, delay;
     IF FOUND THEN
         UPDATE newsdiff_hosts
             SET in_flight = in_flight - 1,
