@@ -370,6 +370,7 @@ def test_order_limit_and_pages(
     versions."""
     monkeypatch.setattr(engines, "RECENT_WINDOW", recent)
     monkeypatch.setattr(engines, "CHUNK", 5)
+    monkeypatch.setattr(engines, "FIRST_BATCH", 8)  # the same pages as 64, on fewer versions
     busy = _article(database, "https://example.org/busy")
     first = engines.FIRST_BATCH
     for n in range(first + 10):  # one article, many matching versions
