@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import stat
 from contextlib import closing
@@ -37,9 +38,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def sample_db(tmp_path: Path) -> Path:
-    path = tmp_path / "data" / "nd.sqlite"
+@pytest.fixture(scope="module")
+def _sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "nd.sqlite"
     url = f"sqlite:///{path}"
     migrate(url)
     database = Database(url)
@@ -48,6 +49,16 @@ def sample_db(tmp_path: Path) -> Path:
 
     analyse_versions(database)  # so that `export edits` has rows to write
     database.dispose()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no -wal left to copy
+    return path
+
+
+@pytest.fixture
+def sample_db(_sample_file: Path, tmp_path: Path) -> Path:
+    """The sample database, a copy of its own per test (built once: ~0.3 s a test saved)."""
+    path = tmp_path / "data" / "nd.sqlite"
+    path.parent.mkdir()
+    shutil.copyfile(_sample_file, path)
     return path
 
 
