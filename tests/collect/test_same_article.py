@@ -1,5 +1,5 @@
 """Checking one article is safe in any process at any time (DESIGN.md; issue 13): four real
-processes checking the same 60 new articles at once store exactly one version of each. On
+processes checking the same 30 new articles at once store exactly one version of each. On
 PostgreSQL this raised IntegrityError (duplicate version number) before the article row was
 locked."""
 
@@ -18,7 +18,7 @@ from tests.collect.server import Site, article_html
 from tests.collect.test_poll import LEAD, SECOND, track
 
 CHECKER = Path(__file__).with_name("_checker.py")
-ARTICLES = 60
+ARTICLES = 30  # 60 before; 30 (and 20) still failed on every run without either lock
 PROCESSES = 4
 
 
