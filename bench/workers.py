@@ -6,14 +6,15 @@ GIL) serves, on each host, a robots.txt (hosts 0-4 ask for a Crawl-delay of DELA
 10 articles each, and articles whose text changes at times drawn from a seeded plan: a change
 bumps the article's revision, which the page's text carries ("Revision marker N") with a few
 reworded sentences. The site records when each request arrived and when its response ended.
-It is measurement, not the system under test, so it is made cheap: one asyncio event loop for
-the 20 hosts, HTTP/1.1 parsed by hand: 0.5-0.8 ms of CPU per request, measured. Until
-2fcb4dc it was a ThreadingHTTPServer per host; its CPU was not measured apart, but what the
-busy machine left after the workers and PostgreSQL in the last quiet 2-worker run was 0.27
-cores at 119 checks/s, about 2.3 ms per request (the bench's own process and the kernel in it).
-Each response goes out HOLD_S (2 ms) after its request arrived, costing no CPU: a request is
-in flight at its host from its arrival to its response, so overlapping requests are seen (an
-event loop answering at once would never show two in flight).
+It is measurement, not the system under test (it stands for the rest of the world, whose CPU a
+real deployment does not pay), so it is made cheap: one epoll loop over the 20 hosts' sockets,
+HTTP/1.1 parsed by hand, every article page of the plan made before the runs when there are
+at most PRECOMPUTED_PAGES (the default scale's ~17,000; beyond, each is made on request, ~0.13
+ms). In a run it costs 0.3-0.4 ms of CPU per check at the default scale (0.6-0.8 ms as an
+asyncio loop making each page on request, until 3c7b7e6/b1bbedc; a ThreadingHTTPServer per
+host before 2fcb4dc, ~2.3 ms). Each response goes out HOLD_S (2 ms) after its request
+arrived, costing no CPU: a request is in flight at its host from its arrival to its response,
+so overlapping requests are seen (a loop answering at once would never show two in flight).
 
 Each worker count runs on a fresh copy of the same seeded database (every feed and article due
 at the start, so the workers are busy throughout; CREATE DATABASE ... TEMPLATE of a database
@@ -30,11 +31,12 @@ Printed per run, and as ratios to the one-worker run measured in the same invoca
   it: median, p95);
 - the machine's CPU use (all processes: workers, PostgreSQL, the site), to see what saturates,
   and per run the cores and the CPU per job of the workers, of the run database's PostgreSQL
-  backends and of the site.
+  backends (every backend seen in the window, sampled each second: since c6a9f01; before, only
+  those there at its start, which left out connections opened later) and of the site.
 
     python bench/workers.py [--quick | --full] [--workers 1,2,4] [--period S] [--keep]
                             [--feeds N] [--articles N] [--queue-depth N] [--profile DIR]
-                            [--db-prefix nd_w_bench]
+                            [--pg-setting NAME=VALUE] [--db-prefix nd_w_bench]
                             [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 Scales: --quick 100 feeds / 2,000 articles / 20 s; default 1,000 / 10,000 / 60 s; --full the
@@ -45,6 +47,26 @@ How the queue is shared: each scheduler tick gives half of the room in the queue
 and half to due articles (what one kind leaves unused goes to the other), deferred in turns,
 each kind most overdue first (newsdiff.workers.scheduler). With every one of 10,000 feeds due,
 articles are still checked: half the jobs are article checks.
+
+At 80746eb (the scheduler's due articles in index order, 9f8838a; host rows counting their
+leases, ba034f2/80746eb; the pool checking only connections idle for a second, 0fa94a9; the
+site precomputed and on epoll) against 873f28e's workers with c6a9f01's bench and the site as
+it was (an asyncio loop making each page on request), ``--feeds 0 --workers 1,2,1,2`` at the
+default scale, after / before / after, 20:05-20:18, load average 1.1-3.4 (the bench's own,
+other work had stopped):
+
+- after: 1 worker 105.3, 89.0, 93.6, 87.4 checks/s; 2 workers 154.9, 146.9, 159.3, 154.6;
+  against the 1-worker run before each 1.47x, 1.65x, 1.70x, 1.77x (medians 154.8 / 91.3 =
+  1.69x). before: 1 worker 88.1, 83.6; 2 workers 143.3, 126.5 (1.63x, 1.51x). The 1-worker
+  runs spread by 20% (87-105, each using 0.87-0.89 cores), which any one ratio inherits.
+- CPU per check, workers / PostgreSQL (every backend of the run database) / site, ms: after
+  8.3-10.2 / 2.5-2.9 / 0.3 (8 runs, medians 9.0 / 2.75), before 9.1-10.5 / 3.1-3.4 /
+  0.5-0.7 (4 runs, medians 10.2 / 3.3 / 0.65): PostgreSQL 0.83x, site ~0.45x, workers
+  0.88x; PostgreSQL and the site together 3.05 against 3.95 ms (0.77x). Earlier pairs in a
+  loaded window (load 4-6.6, 16 runs) gave the same direction: PostgreSQL medians 3.3 against
+  3.85, site 0.3 against 0.7.
+- 0 politeness violations; capture lag p50 13-15 s, p95 42-44 s; machine 94-95% busy with 2
+  workers (workers 1.35 cores, PostgreSQL 0.42-0.44, site 0.04).
 
 At b323499 (the site an event loop, 2fcb4dc; the workers' queue and host-gate connections in
 autocommit with asynchronous commits, and a check's first read on them, a24567d), against the
