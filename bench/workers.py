@@ -59,6 +59,8 @@ other work had stopped):
   against the 1-worker run before each 1.47x, 1.65x, 1.70x, 1.77x (medians 154.8 / 91.3 =
   1.69x). before: 1 worker 88.1, 83.6; 2 workers 143.3, 126.5 (1.63x, 1.51x). The 1-worker
   runs spread by 20% (87-105, each using 0.87-0.89 cores), which any one ratio inherits.
+  ``--workers 1,2,4`` right after (20:19-20:22): 97.2, 155.9 (1.60x), 137.2 checks/s (4
+  workers 1.41x: the machine 98% busy, more host waits; PostgreSQL 3.3 ms a check).
 - CPU per check, workers / PostgreSQL (every backend of the run database) / site, ms: after
   8.3-10.2 / 2.5-2.9 / 0.3 (8 runs, medians 9.0 / 2.75), before 9.1-10.5 / 3.1-3.4 /
   0.5-0.7 (4 runs, medians 10.2 / 3.3 / 0.65): PostgreSQL 0.83x, site ~0.45x, workers
