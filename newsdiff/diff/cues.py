@@ -66,6 +66,7 @@ _VAGUE = {
     "hundreds of millions": 1e8,
     "billions": 1e9,
 }
+_VAGUE_WORDS = "dozens|hundreds|thousands|millions|billions"  # the single words of _VAGUE
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -131,7 +132,8 @@ def _trie(words: str) -> str:
 # most positions (the lookahead changes nothing that matches); its first letter is checked
 # before the trie is walked.
 _QUANTITY_WORDS = sorted(
-    {*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS, "tens", *_VAGUE}
+    {*_QUALIFIERS.split("|"), *_MONTHS, *_WEEKDAYS.split("|"), *NUMBER_WORDS, "tens"}
+    | set(_VAGUE_WORDS.split("|"))
 )
 _QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
 _QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
@@ -152,8 +154,7 @@ _NUMBER_RE = re.compile(
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
     r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
-    rf"|\b(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|"
-    rf"billions))\b"
+    rf"|\b(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:{_VAGUE_WORDS}))\b"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
     rf"|\b(?P<word>(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)\b"
     rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?"
@@ -302,7 +303,7 @@ _WORDY_IN = re.compile(_trie("|".join(_WORDY)))
 _LONE_MONTH_IN = re.compile(_trie("|".join(_LONE_MONTHS)))
 _NUMBER_WORD_IN = re.compile(_trie("|".join(NUMBER_WORDS)))
 _WEEKDAY_IN = re.compile(_trie("|".join(_WEEKDAY_NAMES)))
-_VAGUE_IN = re.compile(_trie("thousands|millions|billions"))
+_VAGUE_IN = re.compile(_trie(_VAGUE_WORDS))
 
 
 def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
@@ -1319,7 +1320,7 @@ def plain_words(text: str, cache: dict[str, list[str]] | None = None) -> list[st
 # whose changed words hold none of them is not searched for numbers or hedges at all.
 NUMBERISH = frozenset(
     [*NUMBER_WORDS, *_MONTHS, *_SCALES, *_FRACTIONS, "hundred", "per", "cent", "percent", "dozens"]
-    + [*_VAGUE, "tens"]
+    + [*_VAGUE_WORDS.split("|"), "tens"]
     + _WEEKDAYS.split("|")
     + [*_ORDINALS, "twice", "times", "then"]
     + "more less fewer least most up many much few estimated almost nearly about around "
