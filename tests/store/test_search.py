@@ -390,6 +390,32 @@ def test_order_limit_and_pages(
     assert len(_find(database, "story", limit=first * 2 - 1)) == first * 2 - 1
 
 
+@pytest.mark.parametrize("recent", [5, 10_000], ids=["old matches read by id", "all recent"])
+def test_each_page_starts_right_after_the_last(
+    database: Database, monkeypatch: pytest.MonkeyPatch, recent: int
+) -> None:
+    """A search for k articles reads 8k matching versions at first (FIRST_BATCH 1 here), then
+    pages 4 times larger, each starting below the last version read. One article's versions
+    fill the first page whatever k is, and the next article's only version sits right after
+    it: a page that skipped the version at its start, or a reading that stopped after one
+    page, finds the wrong articles. With a small recent window (PostgreSQL), the older
+    matches are read by id, CHUNK at a time, the second chunk starting at an article's only
+    version too."""
+    monkeypatch.setattr(engines, "RECENT_WINDOW", recent)
+    monkeypatch.setattr(engines, "CHUNK", 11)
+    monkeypatch.setattr(engines, "FIRST_BATCH", 1)
+    ids = [_article(database, f"https://example.org/{i}") for i in range(6)]
+    # newest first: 16 of article 0, then 1, seven of 0, then 2, ... : for k = 2..6 the k-th
+    # article's one version is the (8(k-1)+1)-th newest, the first of the second page
+    newest_first = [0] * 16 + [1] + [0] * 7 + [2] + [0] * 7 + [3] + [0] * 7 + [4] + [0] * 7 + [5]
+    for n, article in enumerate(reversed(newest_first)):
+        _observe(database, ids[article], [f"Haringey note {n}."], n)
+    for limit in range(1, len(ids) + 1):
+        hits = _find(database, "Haringey", limit=limit)
+        assert [h.article_id for h in hits] == ids[:limit], f"limit {limit}"
+    assert [len(h.versions) for h in _find(database, "Haringey")] == [44, 1, 1, 1, 1, 1]
+
+
 def test_versions_are_numbers_of_the_version_rows(database: Database) -> None:
     aid = _article(database, "https://example.org/a")
     _observe(database, aid, [LEAD], 0)
