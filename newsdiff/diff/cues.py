@@ -862,11 +862,16 @@ _ATTRIBUTION_RULES = (
 )
 _PRONOUNS = frozenset(
     "he she they it we i you one this that there which who "
-    "nobody anybody everybody somebody everyone someone anyone".split()
+    "nobody anybody everybody somebody everyone someone anyone "
+    # contracted: "Let's say ...", "We've said this before"
+    "let's i'm i've i'd we're we've we'd you're you've they're they've they'd he's she's".split()
 )
 _LEADING = frozenset(
     "the a an on in at but and so yet then later earlier meanwhile however also today "
-    "yesterday monday tuesday wednesday thursday friday saturday sunday last this".split()
+    "yesterday monday tuesday wednesday thursday friday saturday sunday last this "
+    # adverbs between a pronoun and its verb: "He has always denied", "She repeatedly said"
+    "always never often again still repeatedly previously consistently publicly privately "
+    "strongly firmly vehemently flatly already long".split()
 )
 # A conjunction opens the source's clause: what stands before it is no part of the source
 # ("though officials say", "Stocks fell after Bloomberg reported that").
@@ -881,7 +886,9 @@ _PREPOSITIONS = frozenset("in on at by for with to from into of as".split())
 _NOT_SOURCES = frozenset(
     "it this that there which what who he she they we i you time times year years day days "
     "week weeks month months people's is was article story version headline caption piece "
-    "post page video photo photograph picture sign notice".split()
+    "post page video photo photograph picture sign notice "
+    # a notice's heading: "Correction added 18 Nov:", "Update added at 14:00:"
+    "correction corrections clarification update note amendment".split()
 )
 
 

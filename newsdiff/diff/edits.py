@@ -97,7 +97,7 @@ from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
-ANALYSER_VERSION = "6"
+ANALYSER_VERSION = "7"
 
 KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
 CHANGES = ("added", "removed", "changed", "firmer", "softer")
