@@ -148,7 +148,9 @@ _NUMBER_RE = re.compile(
     # a time of day: "07:15", "at 18:00" (not the hour alone)
     r"|(?<![\d:])(?P<clock>[012]?\d[:.][0-5]\d)(?P<ampm>\s?(?:[ap]\.m\.|[ap]m\b))?(?![\d:])(?=\D|$)"
     rf"(?(ampm)|(?<=:\d\d))"
-    rf"|(?P<cur>[£$€¥])?(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
+    # (not digits in a name, glued to a Latin letter before them, nor what follows those:
+    # "G7", "MP3", "A380", "PM2.5"; in Chinese or Japanese a number follows a character)
+    rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
