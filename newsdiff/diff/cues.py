@@ -80,7 +80,10 @@ _LONE_MONTHS = (
 ).split()
 _BEFORE_MONTH = re.compile(
     r"\b(?:in|of|by|until|till|since|from|before|after|to|through|last|next|this|early|late|"
-    r"mid|end|start|beginning)[\s-]$",
+    r"mid|end|start|beginning)[\s-]"
+    # "until at least March", "by the end of May" (the window reaches back 24 characters)
+    r"(?:(?:at\s+(?:least|the\s+(?:earliest|latest))|as\s+(?:early|late)\s+as|no\s+(?:later|"
+    r"earlier)\s+than)\s)?$",
     re.IGNORECASE,
 )
 _NAME_AFTER = re.compile(r" [A-Z][a-z]")
@@ -91,9 +94,13 @@ _ORDINALS = {
         "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1
     )
 }
+# A factor said in a word: "twice", "costs doubled" -> "tripled" (the verb's tense aside).
+_TIMES = {"twice": 2.0, "doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0}
 # Their words, looked for (in lower case) before :data:`_WORDS_RE` is searched: most texts hold
 # none.
-_WORDY = (*_ORDINALS, "twice")
+_WORDY = (*_ORDINALS, *_TIMES, "midnight", "midday", "noon")
+# A time of day said in a word, as a clock's key ("midnight" is "12am")
+_NAMED_TIMES = {"midnight": "00:00", "midday": "12:00", "noon": "12:00"}
 _WEEKDAY_NAMES = tuple(d.capitalize() for d in _WEEKDAYS.split("|"))
 # "more then 200" is "more than 200" misspelt (a typo fix, not a changed quantity).
 _QUALIFIERS = (
@@ -105,6 +112,11 @@ _QUALIFIERS = (
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DIGITS = r"\d+(?:[,.]\d+)*"
+# What a range counts ("6-8 weeks"): a hyphen between two numbers before it is no score
+_RANGED = (
+    "weeks|days|months|years|hours|minutes|seconds|nights|miles|metres|meters|kilometres|"
+    "kilometers|km|feet|inches|people|per\\s?cent|percent|times"
+)
 
 
 def _trie(words: str) -> str:
@@ -144,10 +156,13 @@ _NUMBER_RE = re.compile(
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
     rf"|\b(?P<month3>{_MONTH})\s+(?P<year3>\d{{4}})\b"
     # a score or a vote, one quantity: "2-1", "voted 21-17" (not "12-14 March", "10-15%")
-    rf"|(?<![\d.,-])(?P<score>\d{{1,3}}-\d{{1,3}})(?![\d-]|[.,]\d|\s?%|\s+(?:{_MONTH})\b)"
+    # (nor a range of a unit: "6-8 weeks", "10-15 people")
+    rf"|(?<![\d.,-])(?P<score>\d{{1,3}}-\d{{1,3}})(?![\d-]|[.,]\d|\s?%|\s+(?:{_MONTH}|{_RANGED})\b)"
     # a time of day: "07:15", "at 18:00" (not the hour alone)
     r"|(?<![\d:])(?P<clock>[012]?\d[:.][0-5]\d)(?P<ampm>\s?(?:[ap]\.m\.|[ap]m\b))?(?![\d:])(?=\D|$)"
     rf"(?(ampm)|(?<=:\d\d))"
+    # an hour and am/pm: "9pm", "11 a.m." (as 09:00pm, 11:00am)
+    r"|(?<![\d:.,])(?P<hour>1[012]|0?[1-9])\s?(?P<hampm>[ap]\.m\.|[ap]m\b)"
     # (not digits in a name, glued to a Latin letter before them, nor what follows those:
     # "G7", "MP3", "A380", "PM2.5"; in Chinese or Japanese a number follows a character)
     rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
@@ -167,17 +182,18 @@ _NUMBER_RE = re.compile(
 # that hold one), which they would make slower everywhere.
 _WORDS_PATTERN = (
     rf"(?:(?P<lonemonth>{'|'.join(_LONE_MONTHS)})"
-    rf"|(?P<ordinal>(?i:{'|'.join(_ORDINALS)}))|(?P<twice>(?i:twice)))\b"
+    rf"|(?P<ordinal>(?i:{'|'.join(_ORDINALS)}))|(?P<twice>(?i:{'|'.join(_TIMES)}))"
+    rf"|(?P<named>(?i:{'|'.join(_NAMED_TIMES)})))\b"
 )
 # (their first letters checked first: the same matches, fewer alternatives tried)
 _WORDS_FIRSTS = "".join(sorted({w[0] for w in _LONE_MONTHS}))
-_WORD_FIRSTS = "".join(sorted({w[0] for w in [*_ORDINALS, "twice"]}))
+_WORD_FIRSTS = "".join(sorted({w[0] for w in [*_ORDINALS, *_TIMES, *_NAMED_TIMES]}))
 _WORDS_RE = re.compile(rf"\b(?=[{_WORDS_FIRSTS}]|(?i:[{_WORD_FIRSTS}])){_WORDS_PATTERN}")
 _NOT_COUNT = re.compile(
     r"\b(?:no|any|some|every|each|the|this|that|which|no-|every)\s*one\b"
     # a partitive, not a count: "one of its engines", "one of the study's authors"
     r"|\bone\s+of\s+(?:the|its|his|her|their|our|your|my|these|those|them|us)\b"
-    r"|\bone\s+(?:another|day|of\s+the\s+(?:most|best|worst|biggest|largest)|thing|way|hand|"
+    r"|(?<!\bleast\s)(?<!\bthan\s)(?<!\bonly\s)(?<!\bjust\s)\bone\s+(?:another|day|of\s+the\s+(?:most|best|worst|biggest|largest)|thing|way|hand|"
     r"time|point|must|should|can|could|would|might|resident|witness|source|official|neighbour|"
     r"man|woman|person|insider|observer|analyst|expert|onlooker|fan|passenger|driver|customer|"
     r"shopper|parent|teacher|student|worker|employee|member|aide|diplomat)\b",
@@ -331,12 +347,17 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
             vague = " ".join(_ascii_folded(m.group("vague")).lower().split())
             out.append(Quantity(start, end, m.group(0), _VAGUE[vague], "vague", qual))
         elif m.group("clock") is not None:
-            clock = m.group("clock").replace(".", ":").zfill(5)
-            ampm = _ascii_folded(m.group("ampm") or "").replace(".", "").strip().lower()
-            out.append(Quantity(start, end, m.group(0), None, f"time:{clock}{ampm}", qual))
+            hour, _, minute = m.group("clock").replace(".", ":").partition(":")
+            unit = _clock(hour, minute, m.group("ampm"))
+            out.append(Quantity(start, end, m.group(0), None, unit, qual))
+        elif m.group("hour") is not None:
+            unit = _clock(m.group("hour"), "00", m.group("hampm"))
+            out.append(Quantity(start, end, m.group(0), None, unit, qual))
         elif m.group("score") is not None:
             out.append(Quantity(start, end, m.group(0), None, "score:" + m.group("score"), qual))
         elif m.group("num") is not None:
+            if m.group("num") == "10" and _NO_TEN.search(text, max(0, start - 8), m.start("num")):
+                continue  # "No 10": Downing Street
             if not (m.group("cur") or m.group("pct") or m.group("scale") or m.group("ord")) and (
                 _in_name(text, m.start("num"), m.end("num"))
             ):
@@ -389,6 +410,20 @@ _NOT_NAMES = frozenset(
 )
 
 
+_NO_TEN = re.compile(r"\b(?:No\.?|Number) $")
+
+
+def _clock(hour: str, minute: str, ampm: str | None) -> str:
+    """A time of day's key, on the 24-hour clock: "9.05pm" and "21:05" are "time:21:05"."""
+    h = int(hour)
+    half = _ascii_folded(ampm or "").replace(".", "").strip().lower()
+    if half == "pm" and h < 12:
+        h += 12
+    elif half == "am" and h == 12:
+        h = 0
+    return f"time:{h:02d}:{minute}"
+
+
 def _in_name(text: str, start: int, end: int) -> bool:
     """Is the number ``text[start:end]`` part of a name ("Radio 4")? Not a year ("Christmas
     2019")."""
@@ -418,7 +453,7 @@ def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[
         qual = ""
         if m.group("lonemonth") is not None:
             at = m.start("lonemonth")
-            if _BEFORE_MONTH.search(text, max(0, at - 12), at) is not None and (
+            if _BEFORE_MONTH.search(text, max(0, at - 24), at) is not None and (
                 _NAME_AFTER.match(text, end) is None  # "to April Rees": a name
             ):
                 month = m.group("lonemonth").lower()  # a date, compared only when it changes
@@ -426,8 +461,15 @@ def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[
         elif m.group("ordinal") is not None:  # compared only when it changes
             value = _ORDINALS[_ascii_folded(m.group("ordinal")).lower()]
             added.append(Quantity(start, end, m.group(0), value, "ordinal:", qual))
+        elif m.group("named") is not None:
+            named = _NAMED_TIMES[_ascii_folded(m.group("named")).lower()]
+            added.append(Quantity(start, end, m.group(0), None, f"time:{named}", qual))
         else:
-            added.append(Quantity(start, end, m.group(0), 2.0, "times", qual))
+            word = _ascii_folded(m.group("twice")).lower()
+            if word == "doubled" and text.startswith(" down", end):
+                continue  # "doubled down on": an idiom
+            factor = _TIMES[word]
+            added.append(Quantity(start, end, m.group(0), factor, "times", qual))
     if not added:
         return found
     return sorted([*found, *added], key=lambda q: q.start)
@@ -680,6 +722,11 @@ def _holds(pattern: str) -> Callable[[str, int, int], bool]:
     return lambda text, lo, hi: search(text, lo, hi) is not None
 
 
+def _finds(word: str) -> Callable[[str, int, int], bool]:
+    """A hint: the plain string ``word`` is found in the window (as fast as a hint can be)."""
+    return lambda text, lo, hi: text.find(word, lo, hi) >= 0
+
+
 def _holds_after_space(word: str, rest: str) -> Callable[[str, int, int], bool]:
     """A hint: ``\\s{word}{rest}`` is found in the window (``word`` a plain word). Searched
     as ``{word}(?<=\\s{word}){rest}`` from one place in (so that the space stands in the
@@ -765,6 +812,18 @@ _ATTRIBUTION_RULES = (
     # Rural Affairs said" (all of it, so that "Defra" can be known as the same body)
     _Rule(re.compile(_ORG_LIST), _holds(r",\s+[A-Z][\w'’.&-]*,?\s+(?:and|&)\s"), True),
     _Rule(re.compile(_SOURCE_FIRST), None, True),
+    # "Joan Pryce called the decision "an act of vandalism"": a name that calls something
+    # what a quotation right after says (not "police were called", "a man called Tom")
+    _Rule(
+        re.compile(rf"\b(?P<who>{_NAME})\s+called\s+(?:[\w'’-]+\s+){{0,4}}?[\"“‘]"),
+        _finds(" called "),
+    ),
+    # "No 10 said": Downing Street (a number is no name to the rule above)
+    _Rule(
+        re.compile(rf"\b(?P<who>(?:No\.?|Number)\s?10){_AUX}\s+(?:{_VERBS})\b"),
+        _finds("10"),
+        True,
+    ),
     # "a manager who asked not to be named told the Echo": a relative clause, no commas
     _Rule(
         re.compile(
@@ -944,8 +1003,37 @@ def _source(name: str) -> tuple[str, str, bool] | None:
     return got
 
 
+# A participle that ends a source's noun phrase: "according to results [released Wednesday]"
+# (not "the newly released figures": an adverb before it)
+_PARTICIPLES = frozenset(
+    "released published issued compiled obtained posted filed presented collected gathered "
+    "produced".split()
+)
+
+
+_NO_TEN_NAME = re.compile(r"(?:^|\s)((?:No\.?|Number)\s?10)$")
+
+
 def _source_of(name: str) -> tuple[str, str, bool] | None:
+    ten = _NO_TEN_NAME.search(name)
+    if ten is not None:  # "No 10 said": Downing Street
+        return ten.group(1), "no 10", False
     words = name.replace("’", "'").split()
+    cut = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if k
+            and w in _PARTICIPLES
+            and not words[k - 1].lower().endswith("ly")
+            # not "a paper published in the journal Nature": where it was published says whose
+            and (k + 1 == len(words) or words[k + 1].lower() not in ("in", "by", "from", "for"))
+        ),
+        None,
+    )
+    if cut is not None:
+        words = words[:cut]
+        name = " ".join(words)
     cut = max((k for k, w in enumerate(words) if w.lower() in _CONJUNCTIONS), default=-1)
     if 0 <= cut < len(words) - 1:
         words = words[cut + 1 :]
@@ -1010,14 +1098,14 @@ _VERB_FIRSTS = "".join(sorted({w[0] for w in f"{_SAYING}|{_FINDING}|testified".s
 _CUE_FIRSTS = "".join(sorted({*_VERB_FIRSTS, *(w[0] for w in _CLOSING_FINDS.split("|")), "A"}))
 _CUE_RE = re.compile(
     rf"(?=[{_CUE_FIRSTS}])(?:"
-    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE})"
+    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b)"
 )
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
 _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
-        "testif|disclos"
+        "testif|disclos|called"
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
@@ -1126,6 +1214,20 @@ def _searches(
                 yield lo, pattern, hi
 
 
+_PARTY = re.compile(
+    r"\s\((?:D|R|I|Ind)-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?\)(?P<comma>,?)(?=[\s.;:]|$)"
+    # "Rep. Tom Hale, R-Texas, said" (no comma left); "..., R-Texas, who chairs" (one left)
+    r"|,\s(?:D|R|I|Ind)-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?"
+    r"(?:(?P<comma2>,)(?=\s+(?:who|whose|an?|the)\b)|,(?=\s))"
+)
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The party blanked, a comma after it kept right after the name ("Calder, who ...")."""
+    comma = m.group("comma") or m.group("comma2") or ""
+    return comma + " " * (len(m.group(0)) - len(comma))
+
+
 def attributions(text: str) -> list[Attribution]:
     """The sources of a sentence, each once, in order.
 
@@ -1134,6 +1236,10 @@ def attributions(text: str) -> list[Attribution]:
     first = _CUE_HINT.search(text)
     if first is None:
         return []
+    if "-" in text:
+        # a US politician's party and state, "Sen. Ruth Calder (D-Ore.), who ...": blanked
+        # (the same length: the spans stay those of ``text``)
+        text = _PARTY.sub(_blank, text)
     # A cue starts where its word does, or one character before ("according").
     windows = _windows(text, max(0, first.start() - 1))
     if not windows:
@@ -1331,7 +1437,7 @@ NUMBERISH = frozenset(
     [*NUMBER_WORDS, *_MONTHS, *_SCALES, *_FRACTIONS, "hundred", "per", "cent", "percent", "dozens"]
     + [*_VAGUE_WORDS.split("|"), "tens"]
     + _WEEKDAYS.split("|")
-    + [*_ORDINALS, "twice", "times", "then"]
+    + [*_ORDINALS, *_TIMES, "times", "then", "midnight", "midday", "noon", "am", "pm"]
     + "more less fewer least most up many much few estimated almost nearly about around "
     "approximately roughly some over under just well close excess upwards".split()
     # numbers written with a hyphen, as plain_words joins them ("twenty-five", "two-thirds")
@@ -1339,7 +1445,9 @@ NUMBERISH = frozenset(
     + [c + p for c in _SMALL[1:10] for p in ("half", "halves", *_FRACTIONS, "fifth", "fifths")]
 )
 # The words of :data:`_WORDS_RE` (lower case, as plain_words gives them).
-WORD_QUANTITIES = frozenset([*_ORDINALS, "twice", *(m.lower() for m in _LONE_MONTHS)])
+WORD_QUANTITIES = frozenset(
+    [*_ORDINALS, *_TIMES, *_NAMED_TIMES, *(m.lower() for m in _LONE_MONTHS)]
+)
 HEDGE_WORDS = frozenset(
     "expected understood believed thought said reported feared suspected alleged likely set "
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
@@ -1425,6 +1533,17 @@ def _letters_over(a: str, b: str, limit: int) -> bool:
 
 
 _PER_CENT = re.compile(r"(\d)\s*(?:per\s?cent|percent|pc)\b", re.IGNORECASE)
+# A scale written out or short, as house styles differ: "3.4 billion", "3.4bn", "3.4 bln"
+_SCALE_STYLE = re.compile(
+    r"(\d)\s*(thousand|k|million|mn|mln|m|billion|bn|bln|trillion|tn)\b", re.IGNORECASE
+)
+_SCALE_SHORT = {"thousand": "k", "million": "m", "mn": "m", "mln": "m", "billion": "bn"}
+_SCALE_SHORT |= {"bln": "bn", "trillion": "tn"}
+
+
+def _scale_style(m: re.Match[str]) -> str:
+    word = m.group(2).lower()
+    return f"{m.group(1)}{_SCALE_SHORT.get(word, word)}"
 
 
 def _unexplained(a: list[str], b: list[str], joined_a: str, joined_b: str) -> bool:
@@ -1460,6 +1579,8 @@ def trivial_change(old: str, new: str) -> list[str] | None:
         return []
     if "%" in old or "%" in new:  # "42 per cent" -> "42%": house style
         old, new = _PER_CENT.sub(r"\1%", old), _PER_CENT.sub(r"\1%", new)
+    if _SCALE_STYLE.search(old) or _SCALE_STYLE.search(new):  # "$3.4 billion" -> "$3.4bn"
+        old, new = _SCALE_STYLE.sub(_scale_style, old), _SCALE_STYLE.sub(_scale_style, new)
     a, b = _plain_words(old), _plain_words(new)
     what: set[str] = set()
     if a != b:

@@ -418,9 +418,17 @@ def _spacing_fix(old: str, new: str, r: tuple[int, int, int, int]) -> bool:
     )
 
 
-def _outside_quotes(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The markers not inside a quotation (a speaker's hedge is part of the quote)."""
+def _outside_quotes(
+    text: str, found: list[tuple[int, int, str]], headline: bool = False
+) -> list[tuple[int, int, str]]:
+    """The markers not inside a quotation (a speaker's hedge is part of the quote). In a
+    headline, a short quotation that opens with the marker is the paper's hedge in scare
+    quotes ("Minister 'set to quit'"), not a speaker's words."""
     spans = [(q.start, q.end) for q in quotes(text)] if found else []
+    if headline:
+        spans = [
+            (a, b) for a, b in spans if len(text[a:b].split()) > 4 or all(h[0] != a for h in found)
+        ]
     return [h for h in found if not any(a <= h[0] < b for a, b in spans)]
 
 
@@ -451,6 +459,7 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[dict[str, int], dict[str
 
 
 _PERCENT_WORDS = frozenset({"per", "cent", "percent", "pc"})
+_SCALE_WORDS = frozenset("thousand k million mn mln m billion bn bln trillion tn".split())
 
 
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
@@ -773,6 +782,14 @@ class _Builder:
         spacing = not headline and (_odd_spacing(old.text) or _odd_spacing(new.text))
         # "42 per cent" -> "42%": the same quantity in another house style
         style = not typed and changed <= _PERCENT_WORDS
+        # "$3.4 billion" -> "$3.4bn" (no quantity changed: the numbers found none)
+        style = style or (
+            not typed
+            and bool(
+                changed & _SCALE_WORDS or any(w[:1].isdigit() and w[-1:].isalpha() for w in changed)
+            )
+            and all(w in _SCALE_WORDS or w[:1].isdigit() for w in changed)
+        )
         if (not changed or spelling or joined or spacing or style) and (not headline or not typed):
             if regions is None:
                 regions = _regions(old.text, new.text)
@@ -780,9 +797,9 @@ class _Builder:
         return typed
 
     def where(self, group: _Group, start: int, end: int, headline: bool) -> tuple[int, int, int]:
-        if headline:
-            return (0, start, end)
         s, a, b = group.locate(start, end)
+        if headline:
+            return (0, a, b)  # (past a wire slug: the sentence starts there)
         return (s.paragraph, a, b)
 
     def numbers(
@@ -878,8 +895,8 @@ class _Builder:
     ) -> tuple[bool, list[tuple[int, int, int, int]] | None]:
         """A hedge gone or come, and the pair's changed regions if they had to be found (only
         when a hedge did: a word diff is the costliest step of a pair) or were given."""
-        olds = _outside_quotes(old.text, hedges(old.text))
-        news = _outside_quotes(new.text, hedges(new.text))
+        olds = _outside_quotes(old.text, hedges(old.text), headline)
+        news = _outside_quotes(new.text, hedges(new.text), headline)
         if not olds and not news:
             return False, regions
         lost = gained = Counter[str]()
@@ -1140,6 +1157,12 @@ class _Builder:
 
         gone = {k for k in old_keys - new_keys if not standing(k)}
         came = {k for k in new_keys - old_keys if not standing(k)}
+        # "the people said", after "people familiar with the matter" in the same version, is
+        # that source again: a bare key whose qualified form the version holds is not one more
+        for keys, side_keys in ((gone, old_keys), (came, new_keys)):
+            keys -= {
+                k for k in keys if "|" not in k and any(q.startswith(f"{k}|") for q in side_keys)
+            }
         # A source's name respelt ("organisers" -> "organizers") is the same source (the
         # sentence's trivial edit says what changed); "Mr Hale" -> "Mr Hall" is not (a last
         # letter changed is another word to spelling_fix). So is a body named in full and by
@@ -1198,6 +1221,7 @@ class _Builder:
         ``word`` (its head) are searched, within its sentence and as far as a source holding
         it reaches to its verb (:data:`NAMED_BEFORE`, :data:`NAMED_AFTER`): a run of
         unchanged paragraphs is one long text."""
+        bare = "|" not in key
         for text in texts:
             done = -1
             for start in _word_starts(text, word):
@@ -1209,8 +1233,10 @@ class _Builder:
                 hi = text.find(". ", end)
                 hi = end + NAMED_AFTER if hi < 0 else min(hi + 1, end + NAMED_AFTER)
                 done = hi
-                if any(a.key == key for a in self.sources_in(text[lo:hi])):
-                    return True
+                for a in self.sources_in(text[lo:hi]):
+                    # (a bare key: "the officials" are the "officials at the ministry" named)
+                    if a.key == key or (bare and a.key.startswith(f"{key}|")):
+                        return True
         return False
 
     def renamed_sources(self, found: Callable[[Sentence], list[Attribution]]) -> None:
@@ -1294,12 +1320,17 @@ class _Builder:
                 self.add("correction", "added", None, (p, s, s + len(t)), {"notice": kind})
 
     def headline(self) -> None:
-        old, new = self.old_doc.title, self.new_doc.title
+        whole_old, whole_new = self.old_doc.title, self.new_doc.title
+        if whole_old == whole_new:
+            return
+        # a wire service's slug ("UPDATE 2-") says which update this is, not what it says
+        o, n = _slug_end(whole_old), _slug_end(whole_new)
+        old, new = whole_old[o:], whole_new[n:]
         if old == new:
             return
         a, b = (
-            _Group([Sentence(0, 0, 0, len(old), old)]),
-            _Group([Sentence(0, 0, 0, len(new), new)]),
+            _Group([Sentence(0, 0, o, len(whole_old), old)]),
+            _Group([Sentence(0, 0, n, len(whole_new), new)]),
         )
         if old and new and trivial_change(old, new) is not None:
             self.trivial(a, b, _regions(old, new), True)
@@ -1308,8 +1339,8 @@ class _Builder:
         self.add(
             "headline",
             change,
-            (0, 0, len(old)) if old else None,
-            (0, 0, len(new)) if new else None,
+            (0, 0, len(whole_old)) if old else None,
+            (0, 0, len(whole_new)) if new else None,
             {},
             headline=True,
         )
@@ -1408,6 +1439,18 @@ _SAYS = tuple(
     [f" {p} {v}" for p in ("he", "she", "they") for v in ("said", "says", "added")]
     + [f"{v} {p} " for p in ("he", "she", "they") for v in ("said", "says")]
 )
+
+
+_SLUG = re.compile(
+    r"(?:UPDATE|REFILE|RPT|WRAPUP|EXCLUSIVE|ANALYSIS|FACTBOX|INSIGHT|BREAKINGVIEWS)"
+    r"(?:\s?\d{1,2})?\s?-(?=\S)"
+)
+
+
+def _slug_end(title: str) -> int:
+    """Where a headline's wire slug ("UPDATE 2-", "EXCLUSIVE-") ends (0: it has none)."""
+    m = _SLUG.match(title)
+    return m.end() if m is not None else 0
 
 
 def _PRONOUN_SAYS(text: str) -> bool:

@@ -171,6 +171,7 @@ def _windows_of_every_cue(text: str, start: int) -> list[tuple[int, int]]:
 # The patterns as they were before their first letters were looked for first.
 _PLAIN_CUE = (
     rf"\b(?:{cues._VERBS})\b|\b[Aa]ccording\s+to\b|\b{cues._CLOSING_FIND}|\b{cues._CLOSING_VENUE}"
+    r"|\bcalled\b"
 )
 _PLAIN_SPACE_VERB = (
     rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)})\s+that\b"

@@ -47,7 +47,7 @@ def test_1_a_vague_count_kept_makes_no_edit() -> None:
 def test_2_a_time_of_day_is_one_quantity() -> None:
     assert found("The ferry left at 06:40 and docked at 9.05pm.") == [
         ("06:40", None, "time:06:40"),
-        ("9.05pm", None, "time:09:05pm"),
+        ("9.05pm", None, "time:21:05"),
     ]
     got = edits_of(
         ["The lorry overturned at about 06:40 on the ring road."],

@@ -21,6 +21,12 @@ KNOWN_MISSES = {
         # typed, by the rule that months and weekdays count only when they change
         "mixed-inquest-adjourned",
     },
+    "edits_labelled_holdout6.toml": {
+        # number: "Six people were injured" -> "Two people were killed and nine injured": the
+        # quantities that went and came are paired in order (Six -> Two, nine added), not by
+        # what they count (Six -> nine injured, Two killed added)
+        "wire-fire-update-slug",
+    },
 }
 
 
