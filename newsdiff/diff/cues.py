@@ -21,6 +21,7 @@ from __future__ import annotations
 import os.path
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -52,6 +53,11 @@ _SCALES = {
     "bn": 1e9,
     "trillion": 1e12,
     "tn": 1e12,
+    # Indian English: "Rs 4.5 crore", "12.5 lakh"
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
 }
 # Counts given by their order of magnitude only: "Thousands of homes" -> "About 40,000 homes"
 # is a count that changed, "hundreds of thousands" one count.
@@ -159,14 +165,21 @@ _NUMBER_RE = re.compile(
     # (nor a range of a unit: "6-8 weeks", "10-15 people")
     rf"|(?<![\d.,-])(?P<score>\d{{1,3}}-\d{{1,3}})(?![\d-]|[.,]\d|\s?%|\s+(?:{_MONTH}|{_RANGED})\b)"
     # a time of day: "07:15", "at 18:00" (not the hour alone)
-    r"|(?<![\d:])(?P<clock>[012]?\d[:.][0-5]\d)(?P<ampm>\s?(?:[ap]\.m\.|[ap]m\b))?(?![\d:])(?=\D|$)"
+    # (a colon after it ends a heading: "Update, 09:40: ...")
+    r"|(?<![\d:])(?P<clock>[012]?\d[:.][0-5]\d)(?P<ampm>\s?(?:[ap]\.m\.|[ap]m\b))?(?!\d|:\d)(?=\D|$)"
     rf"(?(ampm)|(?<=:\d\d))"
     # an hour and am/pm: "9pm", "11 a.m." (as 09:00pm, 11:00am)
     r"|(?<![\d:.,])(?P<hour>1[012]|0?[1-9])\s?(?P<hampm>[ap]\.m\.|[ap]m\b)"
     # (not digits in a name, glued to a Latin letter before them, nor what follows those:
     # "G7", "MP3", "A380", "PM2.5"; in Chinese or Japanese a number follows a character)
-    rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])(?P<num>{_DIGITS})(?P<ord>st|nd|rd|th)?"
-    rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
+    # (thousands grouped by spaces, "10 000", are one number)
+    rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])"
+    # (with a plain space only before a word in lower case: "10 000 visitors", not "400 737
+    # Max jets", "74 100%")
+    rf"(?P<num>\d{{1,3}}(?:[\u00a0\u2009\u202f]\d{{3}})+(?![\d,.]\d)"
+    rf"|\d{{1,3}}(?: \d{{3}})+(?=\s+(?-i:[a-z]))|{_DIGITS})"
+    rf"(?P<ord>st|nd|rd|th)?"
+    rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k|lakhs?|crores?)\b)?"
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
     r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b)?"
@@ -249,6 +262,8 @@ def _to_float(digits: str) -> float | None:
     """``1,200.5`` -> 1200.5 (commas as thousands separators, or a decimal comma when the
     number reads so: ``3,5``); digits of any script."""
     plain = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in digits)
+    if not plain.isascii() or " " in plain:  # "10 000", with any kind of space
+        plain = "".join(plain.split()).replace("\u202f", "")
     if "," in plain and "." not in plain:
         head, _, tail = plain.rpartition(",")
         plain = plain.replace(",", "") if len(tail) == 3 else f"{head.replace(',', '')}.{tail}"
@@ -571,18 +586,22 @@ def quotes(text: str) -> list[Quote]:
 _SAYING = (
     "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|warned|warns|"
     "insisted|insists|denied|denies|admitted|admits|stated|states|explained|explains|argued|"
-    "argues|noted|notes|wrote|writes|tweeted|heard|urged|urges"
+    "argues|noted|notes|wrote|writes|tweeted|heard|urged|urges|allege|alleges"
 )
 _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
-    "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds"
+    "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds|"
+    # a court's or a panel's finding: "The Court of Appeal ruled that ..." (not "ruled out")
+    "ruled|rules|alleged"
 )
 # "X testified that ...", "..., X testified."; not an appearance ("testified before the
 # committee", "testified against him")
 _TESTIFIED = r"testifie[sd](?!\s+(?:before|in\s+front|at|to|on\s+behalf|for|against)\b)"
 
 
-_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?=\\s+that\\b)|{_TESTIFIED}"
+# (a weekday may stand before "that", US style: "announced Tuesday that")
+_DAY_THAT = r"\s+(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+)?that\b"
+_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
@@ -601,6 +620,7 @@ def _name(runs: str = "") -> str:
 _NAME = _name()
 _HEADS = (
     "spokesman|spokeswoman|spokesperson|spokespeople|source|sources|official|officials|"
+    "gardaí|gardai|jury|coroner|tribunal|"
     "insider|insiders|aide|aides|witness|witnesses|police|officers|investigators|inspectors|"
     "prosecutors|authorities|researchers|experts|analysts|doctors|residents|neighbours|"
     "lawyer|lawyers|minister|ministers|government|council|company|firm|report|statement|"
@@ -693,7 +713,8 @@ _INVERTED_END = (
 # The verb of an inverted "..., said X": not "told" (", told the Gazette.", "told supporters:"
 # name who heard it).
 _INVERTED_VERB = rf"(?!told\b|tells\b)(?:{_VERBS})"
-_ROLE_NAME = rf"(?P<who>(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
+# (the role may open with its body's name: "said Dunford manager Paul Grieve")
+_ROLE_NAME = rf"(?P<who>(?:(?:the\s+|[A-Z][\w'’-]*\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
 
 
 _LOWER_WORDS = r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?"
@@ -772,7 +793,8 @@ _CLOSING_FIND = (
 # no source)
 _VENUE = (
     r"\s+(?:on|at(?!\s+(?:least|most)\b)|in|via|through|during|yesterday|today|last|this|late|"
-    r"earlier)\b"
+    # US style: ", the minister announced Tuesday."
+    r"earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"[^,;:.!?\"“”]{0,50}(?:[,.;!?]|$)"
 )
 _CLOSING_VENUE = rf"(?:{_trie(_CLOSING_FINDS)})(?={_VENUE})"
@@ -815,7 +837,7 @@ _ATTRIBUTION_RULES = (
     # "Joan Pryce called the decision "an act of vandalism"": a name that calls something
     # what a quotation right after says (not "police were called", "a man called Tom")
     _Rule(
-        re.compile(rf"\b(?P<who>{_NAME})\s+called\s+(?:[\w'’-]+\s+){{0,4}}?[\"“‘]"),
+        re.compile(rf"\b(?P<who>{_NAME})\s+called\s+(?:[\w'’-]+\s+){{0,4}}?[\"“‘']"),
         _finds(" called "),
     ),
     # "No 10 said": Downing Street (a number is no name to the rule above)
@@ -857,11 +879,15 @@ _ATTRIBUTION_RULES = (
         _holds(r",\s+[A-Z\u00c0-\u024f][^,]{0,60},"),
         True,
     ),
-    # "..., said the finance minister, Oskar Lind.": the name after its role
+    # "..., said the finance minister, Oskar Lind.": the name after its role (whose may
+    # come first: "said Ms Kaur's solicitor, Ben Adebayo")
     _Rule(
         re.compile(
-            rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}"
-            rf"[a-z][\w'’-]*,\s+(?P<who>{_NAME}){_INVERTED_END}"
+            rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}"
+            rf"[a-z][\w'’-]*,\s+(?P<who>{_NAME})"
+            # (after a possessive, a whole name: "said Ada Lee's father, Tom" is the father)
+            rf"|(?:[A-Z][\w'’.-]*\s+){{1,2}}(?:[a-z][\w'’-]*\s+){{0,3}}[a-z][\w'’-]*,\s+"
+            rf"(?P<who2>[A-Z][\w'’.-]*\s+{_NAME})){_INVERTED_END}"
         ),
         _verb_after_mark,
     ),
@@ -897,10 +923,12 @@ _ATTRIBUTION_RULES = (
         True,
     ),
     # ", the club announced on Twitter.", ", analysts at Hale Partners have predicted." (a
-    # role or kind of body "at" a named one; not ", a jury at Lewes Crown Court found.")
+    # role or kind of body "at" a named one: ", a jury at Lewes Crown Court found." too, as
+    # the jury is a head word since analyser version 7)
     _Rule(
         re.compile(
-            rf"[,;:]\s*(?:the\s+)?(?P<who>{_NAME}(?:\s+(?:for|of)\s+(?:the\s+)?{_NAME})?|{_AGENT})"
+            rf"[,;:]\s*(?:the\s+)?(?:[a-z][\w'’-]*\s+(?=[A-Z]))?"
+            rf"(?P<who>{_NAME}(?:\s+(?:for|of)\s+(?:the\s+)?{_NAME})?|{_AGENT})"
             rf"{_AUX}\s+{_CLOSING_VENUE}"
         ),
         _holds(rf"\s{_CLOSING_VENUE}"),
@@ -921,6 +949,7 @@ _ATTRIBUTION_RULES = (
         _CLOSING_HINT,
     ),
 )
+_APPOSITIVE = _ATTRIBUTION_RULES[0].pattern  # "Her spokesman, Tom Avery, said"
 _PRONOUNS = frozenset(
     "he she they it we i you one this that there which who "
     "nobody anybody everybody somebody everyone someone anyone "
@@ -1111,7 +1140,7 @@ _CUE_HINT = re.compile(
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
 _SPACE_VERB = re.compile(
-    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)})\s+that\b|{_TESTIFIED}\b)"
+    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b)"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character
 # at a time until a verb follows (from the right: faster than finding every verb from the left).
@@ -1247,6 +1276,7 @@ def attributions(text: str) -> list[Attribution]:
     found: list[Attribution] = []
     keys: set[str] = set()  # the keys of those found (a source is found once per key)
     taken: list[tuple[int, int]] = []  # what matches already used
+    appositives: list[tuple[int, int]] = []  # those of "Her spokesman, Tom Avery, said"
     for lo, pattern, end in _searches(text, windows):
         for m in pattern.finditer(text, lo, end):
             if "denie" in m.group(0) and _PLEA.search(text, m.start(), m.end() + 40):
@@ -1265,6 +1295,12 @@ def attributions(text: str) -> list[Attribution]:
                 continue
             if taken and any(a < stop and start < b for a, b in taken):
                 continue
+            # the verb of "Her spokesman, Tom Avery, said" read again for a name after it
+            # ("..., said the plan stood")
+            if appositives and any(a < m.start() < b <= start for a, b in appositives):
+                continue
+            if pattern is _APPOSITIVE:
+                appositives.append(m.span())
             taken.append(m.span())
             # (each name's span is found once: it lies in its match, which is taken)
             if key not in keys:
@@ -1281,7 +1317,8 @@ def attributions(text: str) -> list[Attribution]:
 _HEDGE_STARTS = (
     "is|are|was|were|be|expected|likely|poised|tipped|set|it|It|may|might|could|reportedly|"
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
-    "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won"
+    "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
+    "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1300,6 +1337,11 @@ _HEDGE_PATTERN = (
     # ("the accused told the court")
     r"|\b(?:is|are|was|were|been|being|stands?|stood)\s+accused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
+    # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
+    # data suggest" (-> "data show")
+    r"|\balleges?\s+that\b"
+    r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests)\s+"
+    r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
     r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+to|"
     r"on\s+the\s+verge\s+of)\b"
@@ -1377,13 +1419,28 @@ def _notice_hint(text: str) -> bool:
     return _NOTICE_HINT.search(text.lower()) is not None
 
 
+# A page's time stamp ("Updated 14:32 GMT", "Last updated: 29 November 2026, 2.32pm"): what
+# the page says of itself, not a notice, and not a quantity of the story when it changes
+_STAMP = re.compile(
+    rf"\W*(?i:last\s+)?(?i:updated|published|posted|modified)(?:\s+(?:on|at))?:?\s+"
+    rf"(?:(?:\d{{1,4}}(?:[:./]\d{{1,4}})*(?:st|nd|rd|th)?|[ap]\.?m\.?|(?i:{_MONTH})\.?"
+    rf"|(?i:{_WEEKDAYS})|[A-Z]{{2,5}}|at|on|(?i:hours?|hrs?|minutes?|mins?|days?|ago))"
+    rf"[\s,.–—-]*){{1,8}}"
+)
+
+
+def is_stamp(text: str) -> bool:
+    """Is ``text`` (a sentence or a paragraph) a page's time stamp and nothing else?"""
+    return text[:1] in "ULPMulpm(*[•" and _STAMP.fullmatch(text.strip()) is not None
+
+
 def notice(text: str) -> tuple[int, str] | None:
     """(start, kind) of a correction notice in a paragraph (it runs from ``start`` to the
     paragraph's end), kind one of ``correction``, ``clarification``, ``update``; or None."""
     if not _notice_hint(text):
         return None
     m = _NOTICE_RE.search(text)
-    if m is None:
+    if m is None or is_stamp(text):
         return None
     # The notice starts at the beginning of its sentence.
     start = max(text.rfind(stop, 0, m.start() + 1) for stop in (". ", "! ", "? "))
@@ -1453,7 +1510,8 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont possible unclear accused close course track verge".split()
+    "plans plan planned will wont possible unclear accused close course track verge allege "
+    "alleges suggest suggests suggested".split()
 )
 
 
@@ -1541,6 +1599,28 @@ _SCALE_SHORT = {"thousand": "k", "million": "m", "mn": "m", "mln": "m", "billion
 _SCALE_SHORT |= {"bln": "bn", "trillion": "tn"}
 
 
+def _same_numbers_otherwise(a: list[str], b: list[str], old: str, new: str) -> bool:
+    """Do the words ``a`` of ``old`` and ``b`` of ``new`` differ only in how the same
+    quantities are written?"""
+    gone, came = Counter(a), Counter(b)
+    gone, came = gone - came, came - gone
+    if not all(w[:1].isdigit() or w in _SCALES for w in (*gone, *came)):
+        return False
+    olds, news = quantities(old, False), quantities(new, False)
+    if not olds or [q.key for q in olds] != [q.key for q in news]:
+        return False
+    return _plain_words(_without(old, olds)) == _plain_words(_without(new, news))
+
+
+def _without(text: str, found: list[Quantity]) -> str:
+    """``text`` with each quantity in ``found`` replaced by one mark."""
+    out, at = [], 0
+    for q in found:
+        out += [text[at : q.start], " 0 "]
+        at = q.end
+    return "".join([*out, text[at:]])
+
+
 def _scale_style(m: re.Match[str]) -> str:
     word = m.group(2).lower()
     return f"{m.group(1)}{_SCALE_SHORT.get(word, word)}"
@@ -1577,13 +1657,19 @@ def trivial_change(old: str, new: str) -> list[str] | None:
     ``quotes``, ``whitespace``, ``spelling``), or None if the change is more than that."""
     if old == new:
         return []
-    if "%" in old or "%" in new:  # "42 per cent" -> "42%": house style
-        old, new = _PER_CENT.sub(r"\1%", old), _PER_CENT.sub(r"\1%", new)
+    styled = False  # a number written in another house style
+    if "%" in old or "%" in new:  # "42 per cent" -> "42%"
+        old, new, was = _PER_CENT.sub(r"\1%", old), _PER_CENT.sub(r"\1%", new), (old, new)
+        styled = (old, new) != was
     if _SCALE_STYLE.search(old) or _SCALE_STYLE.search(new):  # "$3.4 billion" -> "$3.4bn"
+        was = (old, new)
         old, new = _SCALE_STYLE.sub(_scale_style, old), _SCALE_STYLE.sub(_scale_style, new)
+        styled = styled or (old, new) != was
     a, b = _plain_words(old), _plain_words(new)
     what: set[str] = set()
-    if a != b:
+    if a != b and _same_numbers_otherwise(a, b, old, new):
+        what.add("numbers")  # "10,000" -> "10 000", "12,50,000" -> "12.5 lakh"
+    elif a != b:
         joined_a, joined_b = "".join(a), "".join(b)
         if joined_a != joined_b:
             if len(a) + len(b) > 2 * TRIVIAL_WORDS:
@@ -1613,5 +1699,5 @@ def trivial_change(old: str, new: str) -> list[str] | None:
     if old.casefold() == new.casefold() and old != new:
         what.add("case")
     if not what:
-        what.add("punctuation")
+        what.add("numbers" if styled and old == new else "punctuation")
     return sorted(what)

@@ -82,6 +82,7 @@ from newsdiff.diff.cues import (
     attributions,
     hedges,
     is_anticipation,
+    is_stamp,
     notice,
     plain_words,
     quantities,
@@ -459,7 +460,9 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[dict[str, int], dict[str
 
 
 _PERCENT_WORDS = frozenset({"per", "cent", "percent", "pc"})
-_SCALE_WORDS = frozenset("thousand k million mn mln m billion bn bln trillion tn".split())
+_SCALE_WORDS = frozenset(
+    "thousand k million mn mln m billion bn bln trillion tn lakh lakhs crore crores".split()
+)
 
 
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
@@ -481,6 +484,7 @@ def _family(unit: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+_SIGNS = frozenset("£$€¥%")
 
 
 def _touches(text: str, start: int, end: int, lo: int, hi: int) -> bool:
@@ -567,6 +571,16 @@ def _starts_word(text: str, word: str) -> bool:
         if (k > 0 and _is_word_char(text[k - 1])) != first:
             return True
         k = text.find(word, k + 1)
+    return False
+
+
+def _named_as(text: str, surname: str, forenames: set[str]) -> bool:
+    """Does ``surname`` stand in ``text`` other than after a forename not in ``forenames``
+    (alone, after a title, or after one of those forenames)?"""
+    for m in re.finditer(rf"(?:(\S+)\s+)?\b{re.escape(surname)}\b", text, re.IGNORECASE):
+        before = (m.group(1) or "").strip("\"“‘'(")
+        if not before[:1].isupper() or before in forenames or before.rstrip(".") in TITLE_WORDS:
+            return True
     return False
 
 
@@ -762,6 +776,8 @@ class _Builder:
     def pair(self, old: _Group, new: _Group, headline: bool = False) -> bool:
         """Numbers, hedges and trivial changes of one changed pair; True if a typed edit
         was found."""
+        if not headline and is_stamp(old.text) and is_stamp(new.text):
+            return False  # a page's time stamp moved on: no fact of the story changed
         removed, added = _changed_words(
             plain_words(old.text, self.words), plain_words(new.text, self.words)
         )
@@ -850,6 +866,13 @@ class _Builder:
                     ),
                     None,
                 )
+                # the only one of its kind that went, the only one that came: a score, an
+                # amount in one currency, a share ("1-0" -> "held 1-1", "a £12m fee" -> "a fee
+                # of up to £15m"), not a plain count (those need the evidence above)
+                if partner is None and len(alike) == 1 and len(left_old) == 1:
+                    unit = left_new[alike[0]].unit
+                    if _family(unit) == "score" or (unit == q.unit and unit[:1] in _SIGNS):
+                        partner = alike[0]
             detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
             if partner is None:
                 self.add(
@@ -1145,6 +1168,10 @@ class _Builder:
         if old_keys == new_keys:
             return  # no source came or went
         shared_text = " ".join(shared).casefold()
+        forenames: dict[str, set[str]] = {}
+        for _, a in (*old_all, *new_all):
+            if not a.anonymous and _forename(a):
+                forenames.setdefault(a.key, set()).add(_forename(a))
 
         def standing(key: str) -> bool:
             word = key.partition("|")[0]
@@ -1153,7 +1180,11 @@ class _Builder:
                 # as often as a source ("employs 4,000 people"): it stands in the shared
                 # sentences only as a source there.
                 return self.named_in(shared, key, word)
-            return bool(word) and _starts_word(shared_text, word)
+            if not word or not _starts_word(shared_text, word):
+                return False
+            # "Diane Moss" does not stand in "Kieran Moss, 19, was remanded": a surname
+            # after another forename is another person
+            return key not in forenames or _named_as(" ".join(shared), word, forenames[key])
 
         gone = {k for k in old_keys - new_keys if not standing(k)}
         came = {k for k in new_keys - old_keys if not standing(k)}

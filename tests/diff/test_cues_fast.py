@@ -174,7 +174,7 @@ _PLAIN_CUE = (
     r"|\bcalled\b"
 )
 _PLAIN_SPACE_VERB = (
-    rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)})\s+that\b"
+    rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
     rf"|{cues._TESTIFIED}\b)"
 )
 

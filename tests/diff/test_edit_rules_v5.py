@@ -324,7 +324,7 @@ def test_20_must_not_take_another_name_for_a_respelling() -> None:
 
 
 def test_21_per_cent_and_the_sign() -> None:
-    assert trivial_change("Turnout was 42 per cent.", "Turnout was 42%.") == ["punctuation"]
+    assert trivial_change("Turnout was 42 per cent.", "Turnout was 42%.") == ["numbers"]
 
 
 def test_21_must_not_take_another_number_for_style() -> None:

@@ -27,6 +27,18 @@ KNOWN_MISSES = {
         # what they count (Six -> nine injured, Two killed added)
         "wire-fire-update-slug",
     },
+    "edits_labelled_holdout7.toml": {
+        # certainty: "Work is set to begin in spring." -> "Work began last week.": too few
+        # words shared for the two sentences to be linked, so no hedge is seen to go
+        "aus-grant-work-began",
+        # trivial: "4.1 per cent ... 4.4 per cent" -> "3.9% ... 4.4%": the number change is
+        # found; the house style of the figure that stayed is not typed beside it
+        "triv-per-cent-style-and-figure",
+        # source (disputed): "the judge told the jury ..." -> "the judge issued a correction
+        # to the jury: ...": no reporting verb is left, so the judge is a source removed; the
+        # set labels nothing (the judge still gives the fact)
+        "correction-word-in-story-decoy",
+    },
 }
 
 
