@@ -1040,6 +1040,8 @@ _PARTICIPLES = frozenset(
 )
 
 
+_CLAUSE_OPENERS = frozenset("that whether how why what when where".split())
+_NOT_NAMES_ALONE = frozenset("Inc Ltd LLC Corp Co Plc plc PLC GmbH AG SA NV D.C DC Jr Sr".split())
 _NO_TEN_NAME = re.compile(r"(?:^|\s)((?:No\.?|Number)\s?10)$")
 
 
@@ -1066,6 +1068,12 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     cut = max((k for k, w in enumerate(words) if w.lower() in _CONJUNCTIONS), default=-1)
     if 0 <= cut < len(words) - 1:
         words = words[cut + 1 :]
+    if words and (words[0] in _PREPOSITIONS or words[0].lower() in _CLAUSE_OPENERS):
+        return None  # "..., said in a statement", "said that Rudolph ...": how or what, not who
+    if len(words) == 1 and words[0].rstrip(".,") in _NOT_NAMES_ALONE:
+        return None  # "Dräger, Inc., says": the end of a company's name
+    if words and words[-1].lower() in ("and", "or", "but"):
+        return None  # a clause cut short: "police deny accusations of brutality and [say]"
     determined = bool(words) and words[0].lower() in ("a", "an", "the", "one")
     while words and words[0].lower().strip(",") in _LEADING and len(words) > 1:
         words = words[1:]

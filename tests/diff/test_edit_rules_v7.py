@@ -306,3 +306,25 @@ def test_allegations_and_suggestive_findings_are_hedges() -> None:
         ["Data published in the Harbour Journal show that the drug cuts relapses by a third."],
     )
     assert [e.change for e in got if e.kind == "certainty"] == ["firmer"]
+
+
+# A second reading of what attributions() finds in real reporting (60 random corpus sentences
+# with a source, after the fixes above: about 66 sources, 7 wrong and 2 half right): words after
+# a verb that say how or what, not who, were taken for a second source.
+
+
+def test_how_or_what_after_the_verb_is_no_source() -> None:
+    assert sources('"Busy," Ann Roy, an analyst, said in a statement.') == ["Ann Roy"]
+    assert sources('Hale said that Rudolph "started it".') == ["Hale"]
+    assert sources("Kestrel, Inc., said it would appeal.") == ["Kestrel"]
+    # a clause cut short at "and" is no name
+    assert (
+        sources(
+            "The envoy accused the UK and the US of meddling in its affairs and warned that it would act."
+        )
+        == []
+    )
+    got = sources(
+        "The ministry said it was calm, while police deny the claims and say all is well."
+    )
+    assert got == ["ministry", "police"]
