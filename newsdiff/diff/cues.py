@@ -172,6 +172,9 @@ _NUMBER_RE = re.compile(
     r"|(?<![\d:.,])(?P<hour>1[012]|0?[1-9])\s?(?P<hampm>[ap]\.m\.|[ap]m\b)"
     # (not digits in a name, glued to a Latin letter before them, nor what follows those:
     # "G7", "MP3", "A380", "PM2.5"; in Chinese or Japanese a number follows a character)
+    # a ratio, one quantity: "one in four pupils", "3 out of 10" (not "5 in 2019")
+    rf"|(?<![\w.,])(?P<ratio>(?P<ra>\d{{1,3}}|{_WORD_NUMBER})\s+(?:in|out\s+of)\s+(?:every\s+)?"
+    rf"(?P<rb>\d{{1,3}}|{_WORD_NUMBER}))\b(?![,.]\d)"
     # (thousands grouped by spaces, "10 000", are one number)
     rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])"
     # (with a plain space only before a word in lower case: "10 000 visitors", not "400 737
@@ -183,6 +186,8 @@ _NUMBER_RE = re.compile(
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
     r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b)?"
+    # a currency named after the number: "549 euros" is "€549"
+    r"(?:\s(?P<curword>euros?|dollars?|yen)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
     rf"|\b(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:{_VAGUE_WORDS}))\b"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
@@ -293,8 +298,12 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
     for m in _FRACTION_RE.finditer(text):
         count = (m.group("count") or "").lower()
         part = _ascii_folded(m.group("part")).lower()  # "quarterſ" matches as "quarters"
-        if part != "half" and not count:
-            continue
+        if (
+            part != "half"
+            and not count
+            and not (m.start() == 0 and text.startswith(" of ", m.end()))
+        ):
+            continue  # (a headline's "Quarter of renters ...": a count at its start)
         if part == "third" and _AFTER_FRACTION.match(text, m.end()):
             continue  # an ordinal: "a third patient" (found as one, with the words)
         value = _FRACTION_COUNTS.get(count, 1.0) * _FRACTIONS[part]
@@ -365,6 +374,11 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
             hour, _, minute = m.group("clock").replace(".", ":").partition(":")
             unit = _clock(hour, minute, m.group("ampm"))
             out.append(Quantity(start, end, m.group(0), None, unit, qual))
+        elif m.group("ratio") is not None:
+            a, b = _count(m.group("ra")), _count(m.group("rb"))
+            if not a or not b:
+                continue
+            out.append(Quantity(start, end, m.group(0), a / b, "fraction", qual))
         elif m.group("hour") is not None:
             unit = _clock(m.group("hour"), "00", m.group("hampm"))
             out.append(Quantity(start, end, m.group(0), None, unit, qual))
@@ -381,7 +395,8 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
             scale = m.group("scale") or ""
             if value is not None and scale:
                 value *= _scale(scale)
-            unit = (m.group("cur") or "") + ("%" if m.group("pct") else "")
+            cur = m.group("cur") or _CURRENCY_WORDS.get((m.group("curword") or "").lower(), "")
+            unit = cur + ("%" if m.group("pct") else "")
             unit += "th" if m.group("ord") else ""
             unit += _ascii_folded(m.group("measure") or "").lower()
             out.append(Quantity(start, end, m.group(0), value, unit, qual))
@@ -391,6 +406,11 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
                     Quantity(start, end, m.group(0), None, "weekday:" + m.group(0).lower(), "")
                 )
         elif m.group("word") is not None:
+            if m.group(0)[:1].isupper() and (
+                before := _NAME_BEFORE.search(text, max(0, start - 40), start)
+            ):
+                if before.group(1) not in _NOT_NAMES:
+                    continue  # a name's number: "Air Force One", "Formula One", "Channel Four"
             words = m.group("word").lower().split("-")
             value = sum(NUMBER_WORDS.get(w, 0.0) for w in words)
             if m.group("wscale"):
@@ -423,6 +443,16 @@ _NOT_NAMES = frozenset(
     # currencies written as words: "Rs 300", "Dh 50"
     + "Rs Rp Dh Dhs Sh Ksh Tk Kr Ft Zl USD EUR GBP INR CHF JPY CNY AUD CAD NZD HKD".split()
 )
+
+
+_CURRENCY_WORDS = {"euro": "€", "euros": "€", "dollar": "$", "dollars": "$", "yen": "¥"}
+
+
+def _count(word: str) -> float | None:
+    """A small count in digits or words ("4", "four", "Four")."""
+    if word[:1].isdigit():
+        return _to_float(word)
+    return NUMBER_WORDS.get(word.lower())
 
 
 _NO_TEN = re.compile(r"\b(?:No\.?|Number) $")
@@ -821,9 +851,16 @@ _ATTRIBUTION_RULES = (
     # "according to a report by the Rowntree Institute": the body whose work it is
     _Rule(
         re.compile(
-            rf"\b[Aa]ccording\s+to\s+(?:an?|the|its|their)\s+(?:[\w'’-]+\s+){{0,2}}?"
-            rf"(?:report|study|survey|analysis|review|poll|audit|investigation|inquiry)\s+"
-            rf"(?:by|from|for)\s+(?:the\s+)?(?P<who>{_NAME})"
+            rf"\b[Aa]ccording\s+to\s+(?:(?:an?|the|its|their)\s+)?(?:[\w'’-]+\s+){{0,2}}?"
+            rf"(?:report|study|survey|analysis|review|poll|audit|investigation|inquiry|figures|"
+            rf"data|estimates|statistics)\s+"
+            # "figures released by the company", "figures from the tracking firm Boxline"
+            rf"(?:(?:released|published|compiled|issued|provided)\s+)?(?:by|from|for)\s+"
+            rf"(?:the\s+)?(?:"
+            rf"(?:(?!(?:on|in|at|after|before|by|with|for|of|and)\b)[a-z][\w'’-]*\s+){{0,2}}"
+            rf"(?P<who>{_NAME}(?:\s+(?:of|for|and)\s+(?:the\s+)?{_NAME}){{0,2}})"
+            rf"|(?P<who2>(?:company|government|ministry|council|agency|department|club|firm|"
+            rf"regulator|police|army|office|studio|league)\b))"
         ),
         _holds("ccording"),
     ),
@@ -944,7 +981,7 @@ _ATTRIBUTION_RULES = (
     _Rule(
         re.compile(
             rf"(?:^|[,;:]\s*)(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+\s+)"
-            rf"{{0,2}}?(?!{_VERBAL}\b)[A-Za-z][\w'’-]*){_AUX}\s+{_CLOSING_FIND}"
+            rf"{{0,3}}?(?!{_VERBAL}\b)[A-Za-z][\w'’-]*){_AUX}\s+{_CLOSING_FIND}"
         ),
         _CLOSING_HINT,
     ),
@@ -1326,13 +1363,19 @@ _HEDGE_STARTS = (
     "is|are|was|were|be|expected|likely|poised|tipped|set|it|It|may|might|could|reportedly|"
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
-    "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests"
+    "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
+    "projected|forecast"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
     r"(?:expected|understood|believed|thought|said|reported|feared|suspected|alleged|likely|"
-    r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed)\s+to\b"
-    r"|\b(?:expected|likely|poised|tipped)\s+to\b"
+    r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed|projected|"
+    r"forecast|forecasted|predicted)\s+to\b"
+    r"|\b(?:expected|likely|poised|tipped|projected)\s+to\b"
+    # "Temperatures forecast to hit 38C" (not "the forecast to Friday")
+    r"|(?<!\bthe\s)\bforecast\s+to\s+(?!the\b|a\b|an\b)[a-z]+\b"
+    # what is awaited: "Deal expected within days", "a verdict is expected by Friday"
+    r"|\bexpected\s+(?:within|later|soon|shortly|tomorrow|tonight|next|by\s+(?:the\s+end|[A-Z]))\b"
     # a headline's "Striker set to sign" (no "is"); not "set to music", "set to 20C"
     r"|\bset\s+to\b(?=\s+(?!(?:the|a|an|music|work|zero)\b)[a-z]+\b)"
     r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
@@ -1388,7 +1431,8 @@ def hedges(text: str) -> list[tuple[int, int, str]]:
 _NOTICE_RE = re.compile(
     r"(?:^|(?<=[.!?])\s+)[^\w\s]*(?:correction|clarification|corrections and clarifications|"
     r"update|updated|editor'?s note|editor’s note|amended|amendment|note)\b\s*[:.\-–—(]"
-    r"|\b(?:this|the)\s+(?:article|story|report|piece|headline|post|version|caption)\b.{0,60}?"
+    r"|\b(?:this|the)\s+(?:article|story|report|piece|headline|post|version|caption|paragraph|"
+    r"sentence|graphic|chart|table|map|photo|picture|video)\b.{0,60}?"
     r"\b(?:was|has\s+been|have\s+been|had\s+been|is\s+being)\s+(?:amended|corrected|updated|"
     r"changed|edited|clarified|revised)"
     # dated, at a sentence's start: "Update, 14 October:", "Correction (12 May):"; the date
@@ -1519,6 +1563,7 @@ HEDGE_WORDS = frozenset(
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
     "plans plan planned will wont possible unclear accused close course track verge allege "
+    "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
     "alleges suggest suggests suggested".split()
 )
 
@@ -1612,7 +1657,7 @@ def _same_numbers_otherwise(a: list[str], b: list[str], old: str, new: str) -> b
     quantities are written?"""
     gone, came = Counter(a), Counter(b)
     gone, came = gone - came, came - gone
-    if not all(w[:1].isdigit() or w in _SCALES for w in (*gone, *came)):
+    if not all(w[:1].isdigit() or w in _SCALES or w in _CURRENCY_WORDS for w in (*gone, *came)):
         return False
     olds, news = quantities(old, False), quantities(new, False)
     if not olds or [q.key for q in olds] != [q.key for q in news]:

@@ -461,7 +461,8 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[dict[str, int], dict[str
 
 _PERCENT_WORDS = frozenset({"per", "cent", "percent", "pc"})
 _SCALE_WORDS = frozenset(
-    "thousand k million mn mln m billion bn bln trillion tn lakh lakhs crore crores".split()
+    "thousand k million mn mln m billion bn bln trillion tn lakh lakhs crore crores euro euros "
+    "dollar dollars yen".split()
 )
 
 
@@ -572,6 +573,41 @@ def _starts_word(text: str, word: str) -> bool:
             return True
         k = text.find(word, k + 1)
     return False
+
+
+def _question(headline: str) -> list[tuple[int, int, str]]:
+    """A headline's question, as a hedge: its opening word (or its mark) and "?"."""
+    text = headline.rstrip()
+    if not text.endswith("?"):
+        return []
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    if first.lower() in ("will", "could", "can", "is", "are", "does", "do", "has", "should"):
+        start = len(headline) - len(headline.lstrip())
+        return [(start, start + len(first), "question")]
+    return [(len(text) - 1, len(text), "question")]
+
+
+def _unsplit(
+    old_keys: list[str], olds: list[int], new_keys: list[str], news: list[int]
+) -> tuple[list[int], list[int]]:
+    """``olds`` and ``news`` (quotations left unmatched, with their keys) without those that are
+    one quotation of a side split into consecutive ones of the other, words unchanged."""
+    gone_old: set[int] = set()
+    gone_new: set[int] = set()
+    for keys, others, gone, gone_other in (
+        (old_keys, new_keys, gone_old, gone_new),
+        (new_keys, old_keys, gone_new, gone_old),
+    ):
+        for a, key in enumerate(keys):
+            for b in range(len(others) - 1):
+                if others[b] and key == f"{others[b]} {others[b + 1]}":
+                    gone.add(a)
+                    gone_other.update((b, b + 1))
+                    break
+    return (
+        [k for a, k in enumerate(olds) if a not in gone_old],
+        [k for b, k in enumerate(news) if b not in gone_new],
+    )
 
 
 def _named_as(text: str, surname: str, forenames: set[str]) -> bool:
@@ -915,11 +951,15 @@ class _Builder:
         new: _Group,
         headline: bool,
         regions: list[tuple[int, int, int, int]] | None = None,
+        firmer_only: bool = False,
     ) -> tuple[bool, list[tuple[int, int, int, int]] | None]:
         """A hedge gone or come, and the pair's changed regions if they had to be found (only
         when a hedge did: a word diff is the costliest step of a pair) or were given."""
         olds = _outside_quotes(old.text, hedges(old.text), headline)
         news = _outside_quotes(new.text, hedges(new.text), headline)
+        if headline:  # a question asked ("Will Varga call a snap election?") is not yet a fact
+            olds += _question(old.text)
+            news += _question(new.text)
         if not olds and not news:
             return False, regions
         lost = gained = Counter[str]()
@@ -931,7 +971,7 @@ class _Builder:
             lost, gained = was - now, now - was
             if lost or gained:
                 break
-        if bool(lost) == bool(gained):
+        if bool(lost) == bool(gained) or (firmer_only and not lost):
             return False, regions
         change = "firmer" if lost else "softer"
         markers = sorted(lost or gained)
@@ -1070,6 +1110,13 @@ class _Builder:
             else:
                 left_old.append(k)
         left_new = [k for k in range(len(news)) if k not in matched_new]
+        # A quotation split in two or two run together, its words all kept, is no change
+        left_old, left_new = _unsplit(
+            [olds[k][1].key for k in left_old],
+            left_old,
+            [news[k][1].key for k in left_new],
+            left_new,
+        )
         # Quotations in linked sentences are one quotation changed, whatever their words.
         old_at = [self.sentence_at("old", olds[k][0], olds[k][1].start) for k in left_old]
         new_at = [self.sentence_at("new", news[k][0], news[k][1].start) for k in left_new]
@@ -1212,14 +1259,25 @@ class _Builder:
                 gone.discard(key)
                 came.discard(twin)
         done: set[str] = set()
+        # "the person said", of "a person familiar with the plans" that went: that source
+        bare_old = {k.partition("|")[0]: k for k in gone if "|" in k}
+        bare_new = {k.partition("|")[0]: k for k in came if "|" in k}
         for link in self.links:
             if link.old is None or link.new is None or link.op in ("unchanged", "split", "merged"):
                 continue
-            a_old = [a for a in found(link.old) if a.key in gone and a.key not in done]
-            a_new = [a for a in found(link.new) if a.key in came and a.key not in done]
+            a_old = [
+                (a, bare_old.get(a.key, a.key))
+                for a in found(link.old)
+                if bare_old.get(a.key, a.key) in gone and bare_old.get(a.key, a.key) not in done
+            ]
+            a_new = [
+                (a, bare_new.get(a.key, a.key))
+                for a in found(link.new)
+                if bare_new.get(a.key, a.key) in came and bare_new.get(a.key, a.key) not in done
+            ]
             if len(a_old) == 1 and len(a_new) == 1:
-                o, n = a_old[0], a_new[0]
-                done.update((o.key, n.key))
+                (o, o_key), (n, n_key) = a_old[0], a_new[0]
+                done.update((o_key, n_key))
                 self.source_changed(link.old, o, link.new, n)
         for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
             for s, a in items:
@@ -1380,6 +1438,10 @@ class _Builder:
                 self.pair(a, b, headline=True)
             else:
                 self.headline_count(a, b)
+                # a hedge gone from a headline rewritten whole: "Coalition deal expected within
+                # days" -> "Coalition deal agreed" is the claim made firm (one that comes with a
+                # new angle is the new claim's, not a softer old one)
+                self.certainty(a, b, True, firmer_only=True)
             self.headline_quotes()
 
     def headline_count(self, old: _Group, new: _Group) -> None:
@@ -1475,11 +1537,14 @@ _SAYS = tuple(
 _SLUG = re.compile(
     r"(?:UPDATE|REFILE|RPT|WRAPUP|EXCLUSIVE|ANALYSIS|FACTBOX|INSIGHT|BREAKINGVIEWS)"
     r"(?:\s?\d{1,2})?\s?-(?=\S)"
+    # a live page's label: "Live: Vessland election results", "LIVE UPDATES | ..."
+    r"|(?i:live(?:\s+updates?)?|breaking(?:\s+news)?)\s*[:|–—-]\s*(?=\S)"
 )
 
 
 def _slug_end(title: str) -> int:
-    """Where a headline's wire slug ("UPDATE 2-", "EXCLUSIVE-") ends (0: it has none)."""
+    """Where a headline's wire slug ("UPDATE 2-", "EXCLUSIVE-") or live label ("Live:")
+    ends (0: it has none)."""
     m = _SLUG.match(title)
     return m.end() if m is not None else 0
 

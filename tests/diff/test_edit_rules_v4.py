@@ -151,14 +151,16 @@ def test_7_must_not_take_a_prediction_with_an_object() -> None:
 
 
 def test_8_a_name_with_for_inside() -> None:
+    # (since analyser version 7 the body whose figures they are, "according to figures
+    # from the tracking firm Boxline" being Boxline; the key, "statistics", is as before)
     assert sources("Prices rose, according to figures from the Office for Farm Statistics.") == [
-        "figures from the Office for Farm Statistics"
+        "Office for Farm Statistics"
     ]
 
 
 def test_8_must_not_run_on_into_lower_case() -> None:
     assert sources("Prices rose, according to figures from the Office for the first time.") == [
-        "figures from the Office"
+        "Office"
     ]
 
 

@@ -39,6 +39,27 @@ KNOWN_MISSES = {
         # set labels nothing (the judge still gives the fact)
         "correction-word-in-story-decoy",
     },
+    "edits_labelled_holdout8.toml": {
+        # number (the set's own call): "62% of the expected vote counted" -> "54.1% of the
+        # vote" is labelled two quantities, one gone and one come; the only share that went
+        # and the only one that came are typed one changed
+        "pol-projected-to-won",
+        # source: "an administration official said" -> "she told reporters": a pronoun is no
+        # source, so the official is typed removed, not changed
+        "pol-anonymous-official-to-president",
+        # certainty: "would give" -> "gives": "would" is not a hedge (it is too often reported
+        # speech's tense: "said it would appeal")
+        "pol-coalition-deal-signed",
+        # trivial: a name transliterated another way ("Youssef" -> "Yusuf") reads as another
+        # word, not a spelling fix
+        "war-name-transliterated",
+        # number (the set's own call): a version number in a product's name ("Halo OS 18" ->
+        # "19") is read as a number
+        "tech-version-number-decoy",
+        # certainty: a quotation paraphrased: its "will" now stands outside quotation marks,
+        # typed a hedge come (the set labels the quote removed only)
+        "quote-paraphrased",
+    },
 }
 
 
