@@ -15,8 +15,10 @@ Only the paragraphs that changed cost time, as in the paragraph diff.
 2. For each linked sentence pair whose text changed (edited, moved and edited, split, merged):
    **number** — a quantity changed, appeared or went (its value, unit or qualifying words);
    **certainty** — hedging or anticipation markers went (``firmer``) or came (``softer``);
-   **trivial** — the pair differs only in spelling, punctuation, quote style, case or spacing
-   (one edit per pair, or for the trivial parts of a pair that also changed otherwise).
+   **trivial** — the pair differs only in spelling, punctuation, quote style, case or spacing,
+   or in how the same quantities are written ("$3.4 billion" -> "$3.4bn"; ``detail["what"]``
+   is then ``["numbers"]``) (one edit per pair, or for the trivial parts of a pair that also
+   changed otherwise).
 3. Across the article: **quote** — a direct quotation added, removed or changed, with its
    speaker; **source** — an attributed source added or removed, or replaced in the same
    sentence (anonymous <-> named); **correction** — a correction, clarification or update
