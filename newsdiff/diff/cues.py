@@ -102,6 +102,7 @@ _ORDINALS = {
 }
 # A factor said in a word: "twice", "costs doubled" -> "tripled" (the verb's tense aside).
 _TIMES = {"twice": 2.0, "doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0}
+_TIMES |= {"halves": 0.5, "halved": 0.5}
 # Their words, looked for (in lower case) before :data:`_WORDS_RE` is searched: most texts hold
 # none.
 _WORDY = (*_ORDINALS, *_TIMES, "midnight", "midday", "noon")
@@ -157,7 +158,9 @@ _QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
 _QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
 _NUMBER_RE = re.compile(
     rf"(?=[\d£$€¥]|\b(?:{_QUANTITY_START}))"
-    rf"(?:\b(?P<qual>{_QUALIFIERS})\s+)?"
+    # (not "go up to £2.40": a verb's "up to" says where a price went, not a limit)
+    rf"(?:(?<!\bgo\s)(?<!\bgoes\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bgoing\s)"
+    rf"\b(?P<qual>{_QUALIFIERS})\s+)?"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
     rf"|\b(?P<month3>{_MONTH})\s+(?P<year3>\d{{4}})\b"
@@ -445,6 +448,7 @@ _NOT_NAMES = frozenset(
 )
 
 
+_HALVES_NOUN = re.compile(r"\b(?:two|the|both|in|into|and)\s$", re.IGNORECASE)
 _CURRENCY_WORDS = {"euro": "€", "euros": "€", "dollar": "$", "dollars": "$", "yen": "¥"}
 
 
@@ -513,6 +517,8 @@ def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[
             word = _ascii_folded(m.group("twice")).lower()
             if word == "doubled" and text.startswith(" down", end):
                 continue  # "doubled down on": an idiom
+            if word == "halves" and _HALVES_NOUN.search(text, max(0, start - 8), start):
+                continue  # "the two halves": the noun
             factor = _TIMES[word]
             added.append(Quantity(start, end, m.group(0), factor, "times", qual))
     if not added:
@@ -694,7 +700,8 @@ def _noun_phrase(runs: str = "") -> str:
 _NP = _noun_phrase()
 _NP_GREEDY = (
     rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_LINKS}\b|{_VERBAL}\b)[\w'’-]+\s+){{0,2}}"
-    rf"(?!{_LINKS}\b|{_VERBAL}\b)[A-Za-z][\w'’-]*\b"
+    # (a name of several words last: "the passenger group Fair Fares")
+    rf"(?!{_LINKS}\b|{_VERBAL}\b)(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}|[A-Za-z][\w'’-]*)\b"
     # "figures from the Office for Regional Statistics": of/for/and inside a name
     rf"(?:\s+{_LINKS}\s+(?:the\s+)?[\w'’-]+(?:\s+(?:(?:of|for|and)\s+)?[A-Z][\w'’-]*){{0,3}})?"
 )
@@ -921,7 +928,8 @@ _ATTRIBUTION_RULES = (
     _Rule(
         re.compile(
             rf"(?:[,\"”’']|^)\s*{_INVERTED_VERB}\s+(?:(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}"
-            rf"[a-z][\w'’-]*,\s+(?P<who>{_NAME})"
+            # (the role may end in an acronym: "said the local MP, Judith Venn")
+            rf"(?:[a-z][\w'’-]*|[A-Z]{{2,4}}),\s+(?P<who>{_NAME})"
             # (after a possessive, a whole name: "said Ada Lee's father, Tom" is the father)
             rf"|(?:[A-Z][\w'’.-]*\s+){{1,2}}(?:[a-z][\w'’-]*\s+){{0,3}}[a-z][\w'’-]*,\s+"
             rf"(?P<who2>[A-Z][\w'’.-]*\s+{_NAME})){_INVERTED_END}"
@@ -1082,6 +1090,11 @@ _NOT_NAMES_ALONE = frozenset("Inc Ltd LLC Corp Co Plc plc PLC GmbH AG SA NV D.C 
 _NO_TEN_NAME = re.compile(r"(?:^|\s)((?:No\.?|Number)\s?10)$")
 
 
+# ...and one whose agent is who saw the document, not whose it is: "a copy [seen by this
+# newspaper]", "a memo [obtained by the Ledger]"
+_SEEN_BY = frozenset("seen obtained reviewed".split())
+
+
 def _source_of(name: str) -> tuple[str, str, bool] | None:
     ten = _NO_TEN_NAME.search(name)
     if ten is not None:  # "No 10 said": Downing Street
@@ -1092,6 +1105,8 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
             k
             for k, w in enumerate(words)
             if k
+            and w in _SEEN_BY
+            or k
             and w in _PARTICIPLES
             and not words[k - 1].lower().endswith("ly")
             # not "a paper published in the journal Nature": where it was published says whose
@@ -1364,7 +1379,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast"
+    "projected|forecast|should|possible|accused"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1372,21 +1387,24 @@ _HEDGE_PATTERN = (
     r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed|projected|"
     r"forecast|forecasted|predicted)\s+to\b"
     r"|\b(?:expected|likely|poised|tipped|projected)\s+to\b"
-    # "Temperatures forecast to hit 38C" (not "the forecast to Friday")
-    r"|(?<!\bthe\s)\bforecast\s+to\s+(?!the\b|a\b|an\b)[a-z]+\b"
+    # "Temperatures forecast to hit 38C", "70mph gusts forecast for coast" (not "the forecast
+    # to Friday", "a forecast for rain")
+    r"|(?<!\b[Tt]he\s)(?<!\b[Aa]\s)(?<!\bits\s)\bforecast\s+(?:to\s+(?!the\b|a\b|an\b)[a-z]+\b|for\b)"
     # what is awaited: "Deal expected within days", "a verdict is expected by Friday"
     r"|\bexpected\s+(?:within|later|soon|shortly|tomorrow|tonight|next|by\s+(?:the\s+end|[A-Z]))\b"
     # a headline's "Striker set to sign" (no "is"); not "set to music", "set to 20C"
     r"|\bset\s+to\b(?=\s+(?!(?:the|a|an|music|work|zero)\b)[a-z]+\b)"
     r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
     r"|(?:is|are|was|were)\s+expected\b"
-    r"|\b(?:may|might|could)\b(?!\s+not\s+be\s+reached)"
+    r"|\b(?:may|might|could|should)\b(?!\s+not\s+be\s+reached)"
+    # "a possible takeover" (not "as soon as possible")
+    r"|(?<!\bas\s)\bpossible\b(?!\s+to\b)"
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
     # an accusation, not yet a fact ("stole" -> "is accused of stealing"); not the noun
     # ("the accused told the court")
-    r"|\b(?:is|are|was|were|been|being|stands?|stood)\s+accused\s+of\b"
+    r"|(?<!\bthe\s)\baccused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
@@ -1562,7 +1580,8 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont possible unclear accused close course track verge allege "
+    "plans plan planned will wont should possible unclear accused close course track "
+    "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
     "alleges suggest suggests suggested".split()
 )

@@ -577,6 +577,10 @@ def _starts_word(text: str, word: str) -> bool:
     return False
 
 
+def _has(found: list[tuple[int, int, str]], marker: str) -> bool:
+    return any(h[2] == marker for h in found)
+
+
 def _question(headline: str) -> list[tuple[int, int, str]]:
     """A headline's question, as a hedge: its opening word (or its mark) and "?"."""
     text = headline.rstrip()
@@ -909,7 +913,11 @@ class _Builder:
                 # of up to £15m"), not a plain count (those need the evidence above)
                 if partner is None and len(alike) == 1 and len(left_old) == 1:
                     unit = left_new[alike[0]].unit
-                    if _family(unit) == "score" or (unit == q.unit and unit[:1] in _SIGNS):
+                    if (
+                        _family(unit) == "score"
+                        or (unit == q.unit and unit[:1] in _SIGNS)
+                        or {unit, q.unit} == {"times", "%"}  # "halves" -> "cuts by 40%"
+                    ):
                         partner = alike[0]
             detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
             if partner is None:
@@ -962,6 +970,12 @@ class _Builder:
         if headline:  # a question asked ("Will Varga call a snap election?") is not yet a fact
             olds += _question(old.text)
             news += _question(new.text)
+        # "should" counts only against "will" ("will see" -> "should see" is softer): alone it
+        # is as often advice ("you should give it a shot") as an expectation
+        old_will, new_will = _has(olds, "will"), _has(news, "will")
+        if not (old_will and _has(news, "should") or new_will and _has(olds, "should")):
+            olds = [h for h in olds if h[2] != "should"]
+            news = [h for h in news if h[2] != "should"]
         if not olds and not news:
             return False, regions
         lost = gained = Counter[str]()

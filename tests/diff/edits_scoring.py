@@ -24,6 +24,7 @@ LABELLED_FILES = (
     "edits_labelled_holdout6.toml",
     "edits_labelled_holdout7.toml",
     "edits_labelled_holdout8.toml",
+    "edits_labelled_holdout9.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 
