@@ -70,8 +70,10 @@ _VAGUE = {
     "tens of millions": 1e7,
     "hundreds of millions": 1e8,
     "billions": 1e9,
+    # "for several hours" -> "for about five hours": a count given, not come
+    "several": 3.0,
 }
-_VAGUE_WORDS = "dozens|hundreds|thousands|millions|billions"  # the single words of _VAGUE
+_VAGUE_WORDS = "dozens|hundreds|thousands|millions|billions|several"  # single words of _VAGUE
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -187,7 +189,9 @@ _NUMBER_RE = re.compile(
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k|lakhs?|crores?)\b)?"
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
-    r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b)?"
+    r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b"
+    r"|\s(?P<unitword>inch(?:es)?|feet|foot|miles?|metres?|meters?|yards?|tonnes?|tons?|"
+    r"gallons?|litres?|liters?|acres?|hectares?|degrees)\b)?"
     # a currency named after the number: "549 euros" is "€549"
     r"(?:\s(?P<curword>euros?|dollars?|yen)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
@@ -401,6 +405,8 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
             unit = cur + ("%" if m.group("pct") else "")
             unit += "th" if m.group("ord") else ""
             unit += _ascii_folded(m.group("measure") or "").lower()
+            if m.group("unitword"):  # "8 inches": one unit, however it is spelt
+                unit += _UNIT_WORDS.get(m.group("unitword").lower().rstrip("s"), "")
             out.append(Quantity(start, end, m.group(0), value, unit, qual))
         elif m.group("weekday") is not None:
             if m.group(0)[:1].isupper():  # a weekday: a date, compared only when it changes
@@ -448,6 +454,10 @@ _NOT_NAMES = frozenset(
 
 
 _HALVES_NOUN = re.compile(r"\b(?:two|the|both|in|into|and)\s$", re.IGNORECASE)
+_UNIT_WORDS = {"inch": "in", "inche": "in", "feet": "ft", "foot": "ft", "mile": "mi"}
+_UNIT_WORDS |= {"metre": "metre", "meter": "metre", "yard": "yd", "tonne": "t", "ton": "ton"}
+_UNIT_WORDS |= {"gallon": "gal", "litre": "l", "liter": "l", "acre": "acre", "hectare": "ha"}
+_UNIT_WORDS |= {"degree": "deg"}
 _CURRENCY_WORDS = {"euro": "€", "euros": "€", "dollar": "$", "dollars": "$", "yen": "¥"}
 
 
@@ -1084,6 +1094,7 @@ _PARTICIPLES = frozenset(
 )
 
 
+_SPEAKERS_FOR = frozenset("spokesman spokeswoman spokesperson spokespeople".split())
 _CLAUSE_OPENERS = frozenset("that whether how why what when where".split())
 _NOT_NAMES_ALONE = frozenset("Inc Ltd LLC Corp Co Plc plc PLC GmbH AG SA NV D.C DC Jr Sr".split())
 _NO_TEN_NAME = re.compile(r"(?:^|\s)((?:No\.?|Number)\s?10)$")
@@ -1145,6 +1156,16 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     head_at = next(
         (k for k, w in enumerate(lowered) if w in HEAD_SET and not words[k].endswith("'")), None
     )
+    # "a police spokeswoman", "the company spokesman": the one who speaks for the body, a
+    # source of its own (keyed with the body's word), not the body
+    if (
+        head_at is not None
+        and head_at + 1 < len(lowered)
+        and lowered[head_at + 1] in _SPEAKERS_FOR
+        and lowered[head_at] not in _ANONYMOUS
+    ):
+        body, speaker = lowered[head_at], lowered[head_at + 1]
+        return " ".join(words[: head_at + 2]), f"{speaker}|{body}", True
     org_match = _ORG_AFTER.search(name)
     person = _PERSON_OF.match(" ".join(words)) if not determined else None
     if person is not None:
@@ -1378,7 +1399,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast|should|possible|accused"
+    "projected|forecast|should|possible|Possible|accused|if"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1396,8 +1417,10 @@ _HEDGE_PATTERN = (
     r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
     r"|(?:is|are|was|were)\s+expected\b"
     r"|\b(?:may|might|could|should)\b(?!\s+not\s+be\s+reached)"
-    # "a possible takeover" (not "as soon as possible")
-    r"|(?<!\bas\s)\bpossible\b(?!\s+to\b)"
+    # "a possible takeover", a headline's "Possible tornado" (not "as soon as possible")
+    r"|(?<!\bas\s)\b[Pp]ossible\b(?!\s+to\b)"
+    # what hangs on a verdict or a vote: "faces 20 years if convicted"
+    r"|\bif\s+(?:convicted|found\s+guilty|approved|passed|confirmed|elected)\b"
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
@@ -1498,9 +1521,20 @@ _STAMP = re.compile(
 )
 
 
+_FURNITURE = re.compile(
+    r"\s*(?:(?:RELATED|Related|READ MORE|Read more|READ ALSO|Read also|SEE ALSO|See also|MORE|"
+    r"WATCH|Watch|LISTEN|Listen)\s*:"
+    r"|By\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\b.{0,60}?\|\s*(?:Published|Updated|Posted))"
+)
+
+
 def is_stamp(text: str) -> bool:
-    """Is ``text`` (a sentence or a paragraph) a page's time stamp and nothing else?"""
-    return text[:1] in "ULPMulpm(*[•" and _STAMP.fullmatch(text.strip()) is not None
+    """Is ``text`` (a sentence or a paragraph) a page's furniture: a time stamp and nothing
+    else, a byline with one ("By Kim Alvarez | Updated 1:42 p.m."), or a link to another story
+    ("RELATED: ...", "Read more: ...")?"""
+    if text[:1] in "ULPMulpm(*[•" and _STAMP.fullmatch(text.strip()) is not None:
+        return True
+    return _FURNITURE.match(text) is not None
 
 
 def notice(text: str) -> tuple[int, str] | None:
@@ -1579,7 +1613,8 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont should possible unclear accused close course track "
+    "plans plan planned will wont should possible unclear accused close course track if "
+    "convicted guilty "
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
     "alleges suggest suggests suggested".split()

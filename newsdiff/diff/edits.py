@@ -870,6 +870,22 @@ class _Builder:
         olds, news = quantities(old.text, words), quantities(new.text, words)
         if not olds and not news:
             return False, None
+        found = False
+        # a month named alone that became a date in it ("in January" -> "Jan. 15"): changed
+        for q in [q for q in olds if q.unit.startswith("month:")]:
+            month = q.unit[6:9]
+            n = next(
+                (n for n in news if n.unit.startswith("date:") and f"-{month}-" in n.unit), None
+            )
+            if n is not None and not any(o.unit == n.unit for o in olds):
+                olds.remove(q)
+                news.remove(n)
+                dated: dict[str, Any] = {"old_value": None, "unit": q.unit}
+                dated.update(new_value=None, new_unit=n.unit)
+                old_at = self.where(old, q.start, q.end, headline)
+                new_at = self.where(new, n.start, n.end, headline)
+                self.add("number", "changed", old_at, new_at, dated, headline)
+                found = True
         # A weekday counts when it changes ("on Sunday" -> "on Saturday"), not when it
         # appears or goes ("said on Monday"): that is routine timing, not a fact. So do a
         # month named alone ("by May" -> "by June") and an ordinal word ("for the third
@@ -888,7 +904,6 @@ class _Builder:
                 left_old.append(q)
             else:
                 left_new.pop(same)
-        found = False
         regions: list[tuple[int, int, int, int]] | None = None
         for q in left_old:
             # One quantity changed only if the two stand in the same changed stretch or count
@@ -921,6 +936,8 @@ class _Builder:
                         partner = alike[0]
             detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
             if partner is None:
+                if q.text.lower() == "several":
+                    continue  # counted only when a figure takes its place ("about five")
                 self.add(
                     "number",
                     "removed",
@@ -944,6 +961,8 @@ class _Builder:
                 )
             found = True
         for n in left_new:
+            if n.text.lower() == "several":
+                continue  # (as above)
             self.add(
                 "number",
                 "added",
@@ -1217,7 +1236,12 @@ class _Builder:
 
     def sources(self) -> None:
         def found(s: Sentence) -> list[Attribution]:
-            return self.sources_in(s.text)
+            # words inside a quotation are the speaker's, never an attribution ("... the
+            # first I ever heard live," Santos said): blanked, the spans kept
+            text = s.text
+            for q in self.quotes_in(text):
+                text = f"{text[: q.start]}{' ' * (q.end - q.start)}{text[q.end :]}"
+            return self.sources_in(text)
 
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
@@ -1232,13 +1256,16 @@ class _Builder:
             return  # no source came or went
         shared_text = " ".join(shared).casefold()
         forenames: dict[str, set[str]] = {}
+        common: set[str] = set()  # keys of sources named by a common noun ("the bank")
         for _, a in (*old_all, *new_all):
             if not a.anonymous and _forename(a):
                 forenames.setdefault(a.key, set()).add(_forename(a))
+            if a.name.split()[-1][:1].islower():
+                common.add(a.key)
 
         def standing(key: str) -> bool:
             word = key.partition("|")[0]
-            if word in HEAD_SET:
+            if word in HEAD_SET or key in common:
                 # A role or a kind of body ("people", "officials", "report") is a plain word
                 # as often as a source ("employs 4,000 people"): it stands in the shared
                 # sentences only as a source there.

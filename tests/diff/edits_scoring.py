@@ -25,6 +25,7 @@ LABELLED_FILES = (
     "edits_labelled_holdout7.toml",
     "edits_labelled_holdout8.toml",
     "edits_labelled_holdout9.toml",
+    "edits_labelled_holdout10.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

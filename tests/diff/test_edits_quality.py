@@ -61,9 +61,6 @@ KNOWN_MISSES = {
         "quote-paraphrased",
     },
     "edits_labelled_holdout9.toml": {
-        # source (by design): "A company spokeswoman said" speaks for the company, a source the
-        # article already has; the set labels the spokeswoman a new source for Ian Coyle
-        "business-named-to-spokeswoman",
         # source: a person named before but quoted for the first time ("..., Olsen said") is
         # typed a quote added, not a source added (the name stood in the article already)
         "sport-striker-signed",
@@ -84,6 +81,35 @@ KNOWN_MISSES = {
         # certainty: "will strike next week" -> "strike has been called off": "will" gone is
         # typed firmer, though the claim is not the same one made firm
         "transport-tram-strike-off",
+    },
+    "edits_labelled_holdout10.toml": {
+        # certainty: "plans to lay off" -> "will lay off" is anticipation both ways, no change;
+        # source: "according to a notice filed with the state" (a notice is never a source,
+        # lest a correction notice be one)
+        "business-layoffs-warn-notice",
+        # number: an ordinal that appears ("a case" -> "a second case") is not typed, by the
+        # rule that ordinals count only when they change
+        "health-measles-case-and-anonymous",
+        # number: the numbers of a lede and a headline rewritten whole ("six-hour") are not
+        # typed: their sentences are not linked
+        "standoff-ends-lede-rewritten",
+        # number: a month named alone that appears ("in June") is not typed; source: the
+        # victim's surname stands alone in the article ("Ruiz died"), so his sister, Elena
+        # Ruiz, is not a source come
+        "verdict-lede-rewritten",
+        # certainty (the set's own call, as holdout9's tram strike): "are set to strike" ->
+        # "reached a deal, averting a strike" is typed firmer
+        "strike-averted-tentative-deal",
+        # certainty (arguable): "police say may have been taken by her father" -> "her father
+        # was arrested": the hedged claim went; typed firmer
+        "missing-girl-found-safe",
+        # source: "county officials said" when "Officials urged residents" stands unchanged:
+        # the same key, so no source came
+        "roads-reopen-flood-update",
+        # number: a rewritten headline's "4%" (see standoff-ends-lede-rewritten)
+        "council-budget-passes-vote-headline",
+        # source: "The coroner's office identified him": "identified" is no reporting verb
+        "fatal-crash-victim-named",
     },
 }
 
