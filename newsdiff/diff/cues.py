@@ -1131,7 +1131,7 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     if 0 <= cut < len(words) - 1:
         words = words[cut + 1 :]
     if words and (words[0] in _PREPOSITIONS or words[0].lower() in _CLAUSE_OPENERS):
-        return None  # "..., said in a statement", "said that Rudolph ...": how or what, not who
+        return None  # "..., said in a statement", "said that Reeve ...": how or what, not who
     if len(words) == 1 and words[0].rstrip(".,") in _NOT_NAMES_ALONE:
         return None  # "Dräger, Inc., says": the end of a company's name
     if words and words[-1].lower() in ("and", "or", "but"):
