@@ -315,7 +315,7 @@ def test_allegations_and_suggestive_findings_are_hedges() -> None:
 
 def test_how_or_what_after_the_verb_is_no_source() -> None:
     assert sources('"Busy," Ann Roy, an analyst, said in a statement.') == ["Ann Roy"]
-    assert sources('Hale said that Reeve "started it".') == ["Hale"]
+    assert sources('Hale, via the Courier, said that Reeve "started it".') == ["Hale"]
     assert sources("Kestrel, Inc., said it would appeal.") == ["Kestrel"]
     # a clause cut short at "and" is no name
     cut = "The envoy accused the UK and the US of meddling and warned that it would act."
