@@ -190,7 +190,8 @@ _NUMBER_RE = re.compile(
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
     r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b"
-    r"|\s(?P<unitword>inch(?:es)?|feet|foot|miles?|metres?|meters?|yards?|tonnes?|tons?|"
+    r"|\s(?P<unitword>inch(?:es)?|feet|foot|miles?|(?:centi|milli|kilo)?(?:metres?|meters?)|yards?|"
+    r"tonnes?|tons?|"
     r"gallons?|litres?|liters?|acres?|hectares?|degrees)\b)?"
     # a currency named after the number: "549 euros" is "€549"
     r"(?:\s(?P<curword>euros?|dollars?|yen)\b)?"
@@ -457,7 +458,8 @@ _HALVES_NOUN = re.compile(r"\b(?:two|the|both|in|into|and)\s$", re.IGNORECASE)
 _UNIT_WORDS = {"inch": "in", "inche": "in", "feet": "ft", "foot": "ft", "mile": "mi"}
 _UNIT_WORDS |= {"metre": "metre", "meter": "metre", "yard": "yd", "tonne": "t", "ton": "ton"}
 _UNIT_WORDS |= {"gallon": "gal", "litre": "l", "liter": "l", "acre": "acre", "hectare": "ha"}
-_UNIT_WORDS |= {"degree": "deg"}
+_UNIT_WORDS |= {"degree": "deg", "centimetre": "cm", "centimeter": "cm", "millimetre": "mm"}
+_UNIT_WORDS |= {"millimeter": "mm", "kilometre": "km", "kilometer": "km"}
 _CURRENCY_WORDS = {"euro": "€", "euros": "€", "dollar": "$", "dollars": "$", "yen": "¥"}
 
 
@@ -631,7 +633,7 @@ def quotes(text: str) -> list[Quote]:
 _SAYING = (
     "said|says|say|told|tells|added|adds|claimed|claims|confirmed|confirms|warned|warns|"
     "insisted|insists|denied|denies|admitted|admits|stated|states|explained|explains|argued|"
-    "argues|noted|notes|wrote|writes|tweeted|heard|urged|urges|allege|alleges"
+    "argues|noted|notes|wrote|writes|tweeted|heard|urged|urges|allege|alleges|declared|declares"
 )
 _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
@@ -877,6 +879,16 @@ _ATTRIBUTION_RULES = (
             rf"(?P<who>{_NAME}(?:\s+(?:of|for|and)\s+(?:the\s+)?{_NAME}){{0,2}})"
             rf"|(?P<who2>(?:company|government|ministry|council|agency|department|club|firm|"
             rf"regulator|police|army|office|studio|league)\b))"
+        ),
+        _holds("ccording"),
+    ),
+    # "according to the seismic monitoring agency QuakeWatch": the name after its kind
+    _Rule(
+        re.compile(
+            rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}"
+            rf"(?:agency|group|firm|company|body|organisation|organization|charity|regulator|"
+            rf"watchdog|union|association|institute|service|website|newspaper|broadcaster|"
+            rf"consultancy|monitor)\s+(?P<who>{_NAME})"
         ),
         _holds("ccording"),
     ),
@@ -1399,7 +1411,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast|should|possible|Possible|accused|if"
+    "projected|forecast|should|possible|Possible|accused|if|on"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1428,6 +1440,8 @@ _HEDGE_PATTERN = (
     # ("the accused told the court")
     r"|(?<!\bthe\s)\baccused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
+    # a headline's "Tane on course to win" (no "is")
+    r"|\bon\s+(?:course|track)\s+to\b"
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
     r"|\balleges?\s+that\b"

@@ -26,6 +26,7 @@ LABELLED_FILES = (
     "edits_labelled_holdout8.toml",
     "edits_labelled_holdout9.toml",
     "edits_labelled_holdout10.toml",
+    "edits_labelled_holdout11.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

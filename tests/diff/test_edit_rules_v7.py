@@ -450,8 +450,9 @@ def test_prices_going_up_to_and_a_factor_becoming_a_share() -> None:
 
 def test_names_after_roles_groups_and_documents() -> None:
     assert sources('"A blow," said the local MP, Judith Venn.') == ["Judith Venn"]
+    # (since the twelfth set, the name after its kind, as "the agency QuakeWatch")
     assert sources("Fares rise least, according to the passenger group Fair Fares.") == [
-        "passenger group Fair Fares"
+        "Fair Fares"
     ]
     said = "The deal includes a ceasefire, according to a copy seen by this newspaper."
     assert [(a.name, a.key) for a in attributions(said)] == [("copy", "copy")]
@@ -524,3 +525,18 @@ def test_spokespeople_quotations_and_common_nouns_as_sources() -> None:
         ],
     )
     assert typed(got, "source") == [("changed", "people familiar with the matter", "bank")]
+
+
+# The twelfth labelled set (tests/data/edits_labelled_holdout11.toml, written blind: sources
+# in Canadian, Australian, New Zealand, Irish, Indian and South African copy) found the gaps
+# below; each test is seen failing on the rules before it.
+
+
+def test_agencies_by_name_declarations_units_and_course() -> None:
+    said = "A 6.1 quake struck, according to the seismic monitoring agency QuakeWatch."
+    assert sources(said) == ["QuakeWatch"]
+    assert sources("The Election Commission declared Sharma the winner.") == ["Election Commission"]
+    assert [(q.text, q.unit) for q in quantities("up to 5 centimetres of rain")] == [
+        ("up to 5 centimetres", "cm")
+    ]
+    assert hedges("Tane on course to win Wellington mayoralty")[0][2] == "on course to"

@@ -111,6 +111,27 @@ KNOWN_MISSES = {
         # source: "The coroner's office identified him": "identified" is no reporting verb
         "fatal-crash-victim-named",
     },
+    "edits_labelled_holdout11.toml": {
+        # source: "The Department of Health's daily count ... gave the same figure": "gave"
+        # is no reporting verb
+        "ie-trolleys-second-source",
+        # source (the set's own call): "Gridco said" -> "Gridco spokesperson Thandi Mokoena
+        # said" is labelled changed; Gridco stands as a source in the paragraph before, so
+        # the spokesperson is typed added
+        "za-loadshedding-time-spokesperson",
+        # source: "Farris said he would wait" -> "Farris conceded ... and congratulated":
+        # "conceded" is no reporting verb ("has not conceded" says nothing), so Farris is
+        # typed removed
+        "nz-mayor-elected",
+        # source: the candidate, named before only as the subject, now quoted ("Sharma told
+        # supporters"): his name stands in the article, so no source came
+        "in-bhimgarh-result",
+        # source (by design, tests/diff/test_edit_rules.py k): "Figures from the rental
+        # registry show a rise", "Court papers show he is accused" state the claim; the set
+        # labels the documents sources
+        "ca-rents-registry-and-hedge",
+        "za-fraud-bail-court-papers",
+    },
 }
 
 
