@@ -1086,6 +1086,12 @@ class _Builder:
             got = self._quotes[text] = quotes(text) if _QUOTE_MARK.search(text) else []
         return got
 
+    def outside_quotes(self, text: str) -> str:
+        """``text`` with the words of its quotations blanked (the same length: spans stay)."""
+        for q in self.quotes_in(text):
+            text = f"{text[: q.start]}{' ' * (q.end - q.start)}{text[q.end :]}"
+        return text
+
     def sources_in(self, text: str) -> list[Attribution]:
         """:func:`attributions` of a text, each text searched once per analysis."""
         got = self._sources.get(text)
@@ -1116,9 +1122,7 @@ class _Builder:
         paragraph that goes on quoting, the last source named in the paragraphs before."""
         for k in range(p, max(-1, p - 4), -1):
             paragraph = doc.paragraphs[k]
-            outside = paragraph
-            for q in self.quotes_in(paragraph):
-                outside = outside[: q.start] + " " * (q.end - q.start) + outside[q.end :]
+            outside = self.outside_quotes(paragraph)
             named = self.sources_in(outside)
             if named:
                 if k == p:
@@ -1237,11 +1241,8 @@ class _Builder:
     def sources(self) -> None:
         def found(s: Sentence) -> list[Attribution]:
             # words inside a quotation are the speaker's, never an attribution ("... the
-            # first I ever heard live," Santos said): blanked, the spans kept
-            text = s.text
-            for q in self.quotes_in(text):
-                text = f"{text[: q.start]}{' ' * (q.end - q.start)}{text[q.end :]}"
-            return self.sources_in(text)
+            # first I ever heard live," Santos said)
+            return self.sources_in(self.outside_quotes(s.text))
 
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
