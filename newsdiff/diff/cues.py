@@ -1280,6 +1280,27 @@ def verb_beside(text: str, start: int, end: int) -> bool:
     )
 
 
+_DOUBLE_QUOTES = '"“”„«»'
+# words of reporting that are no attribution's verb in every use ("saying", "reports X",
+# "asked", "predicted"): enough to tell that a sentence reports
+_REPORTING = re.compile(
+    r"\b(?:saying|asked|asks|asking|continued|described|describes|recalled|recalls|"
+    r"reports|reported|predicted|predicts|estimated|estimates|announced|announces|revealed|"
+    r"reveals|posted|statement|interview|spoke|speaking|responded|replied|acknowledged|"
+    r"conceded|concedes)\b"
+)
+
+
+def reports(text: str) -> bool:
+    """Does ``text`` hold a reporting cue (a reporting verb, "according to", a finding), or a
+    quotation mark? A sentence that names someone beside one may be giving them as a source,
+    in words :func:`attributions` does not read ("Malaska asked, "Could ..."", "..., saying
+    that", "reports Reuters")."""
+    if any(mark in text for mark in _DOUBLE_QUOTES) or _REPORTING.search(text):
+        return True
+    return _CUE_HINT.search(text) is not None and _CUE_RE.search(text) is not None
+
+
 def _windows(text: str, start: int) -> list[tuple[int, int]]:
     """Where the patterns of :func:`attributions` run: around each cue found from ``start``
     (:data:`REACH_BEFORE` before it, :data:`REACH_AFTER` after it), overlapping stretches

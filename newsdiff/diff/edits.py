@@ -89,6 +89,7 @@ from newsdiff.diff.cues import (
     plain_words,
     quantities,
     quotes,
+    reports,
     respelt,
     spelling_fix,
     trivial_change,
@@ -534,6 +535,34 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
         if k == 0 or not (lowered[k - 1].isalnum() or lowered[k - 1] == "_"):
             yield k
         k = lowered.find(word, k + 1)
+
+
+# where a sentence ends: its mark, closing quotes or brackets, and the space after them
+_SENTENCE_END = re.compile(r"[.!?][\"”»’')\]]*\s+")
+
+
+def _sentence_around(text: str, at: int) -> str:
+    """The sentence of ``text`` (one sentence, or a run of unchanged paragraphs taken whole)
+    that holds ``text[at]``, cut at the nearest sentence ends around it (the same stretch
+    either way)."""
+    lo, hi = 0, len(text)
+    for m in _SENTENCE_END.finditer(text, max(0, at - 400), at):
+        if not _abbreviated(text, m.start()):
+            lo = m.end()
+    for m in _SENTENCE_END.finditer(text, at):
+        if not _abbreviated(text, m.start()):
+            hi = m.start() + 1
+            break
+    return text[lo:hi]
+
+
+def _abbreviated(text: str, mark: int) -> bool:
+    """Does the full stop at ``text[mark]`` end an abbreviation ("Lt.", "Col.", "Dr.", "U.S.",
+    an initial) rather than a sentence?"""
+    word = text[text.rfind(" ", 0, mark) + 1 : mark]
+    return text[mark] == "." and (
+        "." in word or (word[:1].isupper() and len(word) <= 4 and word.isalpha())
+    )
 
 
 def _common(a: Iterable[str], b: Iterable[str]) -> dict[str, int]:
@@ -1275,7 +1304,15 @@ class _Builder:
                 return False
             # "Diane Moss" does not stand in "Kieran Moss, 19, was remanded": a surname
             # after another forename is another person
-            return key not in forenames or _named_as(" ".join(shared), word, forenames[key])
+            if key in forenames and not _named_as(" ".join(shared), word, forenames[key]):
+                return False
+            # a person named only as the subject of what happened ("Lopez completed the
+            # comeback") is no source yet: the name stands in a sentence that reports
+            return any(
+                reports(_sentence_around(text, start))
+                for text in shared
+                for start in _word_starts(text, word)
+            )
 
         gone = {k for k in old_keys - new_keys if not standing(k)}
         came = {k for k in new_keys - old_keys if not standing(k)}

@@ -540,3 +540,41 @@ def test_agencies_by_name_declarations_units_and_course() -> None:
         ("up to 5 centimetres", "cm")
     ]
     assert hedges("Tane on course to win Wellington mayoralty")[0][2] == "on course to"
+
+
+# Three blind sets (holdout9's striker, holdout9's takeover, holdout11's candidate) found the
+# same gap: a person the article named before only as the subject of the news ("Olsen scored
+# twice") and now quoted ("..., Olsen said") was no source come, because the name stood in the
+# text both versions share. A name stands there as a source only in a sentence that reports (a
+# reporting cue, a word such as "saying" or "asked", or a quotation mark). On the corpus's
+# articles with one paragraph that holds a cue dropped or added (740 pairs), 17 pairs each way
+# now lose or gain a source: 15 rightly (the person stands elsewhere only as the subject:
+# "Lopez completed the comeback"), 2 under a name attributions() misreads ("Germany" for a
+# researcher "in Munich, Germany, ... said"; "Take a look at what PFF").
+
+
+def test_a_person_named_before_only_as_the_subject_is_a_source_when_first_quoted() -> None:
+    before = [
+        "Reza Olsen scored twice as Harbour City beat Westford 3-1 on Saturday.",
+        "The win lifts Harbour City to third in the table.",
+    ]
+    quoted = [*before, '"It was a special day for the whole club," Olsen said.']
+    assert typed(edits_of(before, quoted), "source") == [("added", "", "Olsen")]
+    assert typed(edits_of(quoted, before), "source") == [("removed", "Olsen", "")]
+    # named before in a sentence that reports (a quotation, a cue the rules do not read as
+    # an attribution): no source came or went
+    asked = [
+        'Noting the size of the crowd, Olsen asked, "Where were you all last season?"',
+        "The win lifts Harbour City to third in the table.",
+    ]
+    assert typed(edits_of(asked, [*asked, quoted[-1]]), "source") == []
+    explained = [
+        "Olsen, speaking after the match, explained that the team had trained on the beach.",
+        "The win lifts Harbour City to third in the table.",
+    ]
+    assert typed(edits_of(explained, [*explained, quoted[-1]]), "source") == []
+    saying = [
+        "Olsen dedicated the win to the fans, saying they had carried the team.",
+        "The win lifts Harbour City to third in the table.",
+    ]
+    assert typed(edits_of(saying, [*saying, quoted[-1]]), "source") == []
