@@ -52,6 +52,7 @@ _SCALES = {
     "bn": 1e9,
     "trillion": 1e12,
     "tn": 1e12,
+    "mil": 1e6,  # Malaysian English: "RM1.2mil"
     # Indian English: "Rs 4.5 crore", "12.5 lakh"
     "lakh": 1e5,
     "lakhs": 1e5,
@@ -157,8 +158,13 @@ _QUANTITY_WORDS = sorted(
 )
 _QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
 _QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
+# what follows a currency's letters when they are glued to an amount (see _NUMBER_RE)
+_MONEY_AFTER = (
+    r"\d{1,3}(?:,\d{3})+(?![\d,])"
+    r"|\d+(?:\.\d+)?(?:\s?(?:mil|million|billion|bn|m)\b|-(?:million|billion)\b)"
+)
 _NUMBER_RE = re.compile(
-    rf"(?=[\d£$€¥]|\b(?:{_QUANTITY_START}))"
+    rf"(?=[\d£$€¥]|(?-i:RM|KSh|Ksh|Sh|[RNP])\s?\d|\b(?:{_QUANTITY_START}))"
     # (not "go up to £2.40": a verb's "up to" says where a price went, not a limit)
     rf"(?:(?<!\bgo\s)(?<!\bgoes\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bgoing\s)"
     rf"\b(?P<qual>{_QUALIFIERS})\s+)?"
@@ -180,13 +186,17 @@ _NUMBER_RE = re.compile(
     rf"|(?<![\w.,])(?P<ratio>(?P<ra>\d{{1,3}}|{_WORD_NUMBER})\s+(?:in|out\s+of)\s+(?:every\s+)?"
     rf"(?P<rb>\d{{1,3}}|{_WORD_NUMBER}))\b(?![,.]\d)"
     # (thousands grouped by spaces, "10 000", are one number)
-    rf"|(?P<cur>[£$€¥])?(?<![A-Za-z\d])(?<!\d[.,])"
+    # (a currency's letters glued to an amount count only before what reads as money:
+    # "RM50,000", "KSh 2.5m", "N1,100", "P2.4-billion", "R38 million"; not "G7", "A380")
+    rf"|(?:(?P<cur>[£$€¥])|(?<![A-Za-z\d])(?-i:(?P<code>RM|KSh|Ksh|Sh)\s?(?={_MONEY_AFTER}|\d+\.\d)"
+    rf"|(?P<code1>[RNP])(?={_MONEY_AFTER})))?(?(code)|(?(code1)|(?<![A-Za-z\d])))(?<!\d[.,])"
     # (with a plain space only before a word in lower case: "10 000 visitors", not "400 737
     # Max jets", "74 100%")
     rf"(?P<num>\d{{1,3}}(?:[\u00a0\u2009\u202f]\d{{3}})+(?![\d,.]\d)"
     rf"|\d{{1,3}}(?: \d{{3}})+(?=\s+(?-i:[a-z]))|{_DIGITS})"
     rf"(?P<ord>st|nd|rd|th)?"
-    rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k|lakhs?|crores?)\b)?"
+    rf"(?:(?:\s|-(?=[mbt]illion\b))?"
+    rf"(?P<scale>thousand|million|billion|trillion|bn|mn|tn|mil|m|k|lakhs?|crores?)\b)?"
     # a unit of measure after the number: "80mph", "12 km", "40kg" (in the span and the key:
     # "80mph" -> "80 mph" is the same quantity, "80mph" -> "80km/h" another)
     r"(?:\s?(?P<measure>mph|kph|km/h|kmh|km|kg|cm|mm|ft|lbs?|kwh|mw|gw)\b"
@@ -402,7 +412,11 @@ def _numbers(text: str, lowered: str, find_words: bool) -> list[Quantity]:
             scale = m.group("scale") or ""
             if value is not None and scale:
                 value *= _scale(scale)
-            cur = m.group("cur") or _CURRENCY_WORDS.get((m.group("curword") or "").lower(), "")
+            cur = (
+                m.group("cur")
+                or _CURRENCY_CODES.get(m.group("code") or m.group("code1") or "", "")
+                or _CURRENCY_WORDS.get((m.group("curword") or "").lower(), "")
+            )
             unit = cur + ("%" if m.group("pct") else "")
             unit += "th" if m.group("ord") else ""
             unit += _ascii_folded(m.group("measure") or "").lower()
@@ -461,6 +475,11 @@ _UNIT_WORDS |= {"gallon": "gal", "litre": "l", "liter": "l", "acre": "acre", "he
 _UNIT_WORDS |= {"degree": "deg", "centimetre": "cm", "centimeter": "cm", "millimetre": "mm"}
 _UNIT_WORDS |= {"millimeter": "mm", "kilometre": "km", "kilometer": "km"}
 _CURRENCY_WORDS = {"euro": "€", "euros": "€", "dollar": "$", "dollars": "$", "yen": "¥"}
+# currencies by the letters glued to an amount: ringgit, Kenyan shilling, rand, naira, peso
+_CURRENCY_CODES = {"RM": "RM", "KSh": "KSh", "Ksh": "KSh", "Sh": "KSh", "R": "R", "N": "₦"}
+_CURRENCY_CODES |= {"P": "₱"}
+#: a currency's letters, alone or glued to an amount, as plain_words gives them ("ksh", "rm50")
+MONEY_WORD = re.compile(r"(?:ksh|sh|rm)$|(?:ksh|sh|rm|[rnp])\d")
 
 
 def _count(word: str) -> float | None:
@@ -1746,7 +1765,8 @@ def _same_numbers_otherwise(a: list[str], b: list[str], old: str, new: str) -> b
     # (a cheap test first: the words on one side only, as sets; the texts decide below)
     differ = set(a) ^ set(b)
     if not differ or not all(
-        w[:1].isdigit() or w in _SCALES or w in _CURRENCY_WORDS for w in differ
+        w[:1].isdigit() or w in _SCALES or w in _CURRENCY_WORDS or MONEY_WORD.match(w)
+        for w in differ
     ):
         return False
     olds, news = quantities(old, False), quantities(new, False)

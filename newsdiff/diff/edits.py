@@ -73,6 +73,7 @@ from newsdiff.diff.align import compare
 from newsdiff.diff.cues import (
     HEAD_SET,
     HEDGE_WORDS,
+    MONEY_WORD,
     NUMBERISH,
     ROLE_WORDS,
     TITLE_WORDS,
@@ -870,12 +871,15 @@ class _Builder:
         # "42 per cent" -> "42%": the same quantity in another house style
         style = not typed and changed <= _PERCENT_WORDS
         # "$3.4 billion" -> "$3.4bn" (no quantity changed: the numbers found none)
+        # ("Sh1.6 billion" -> "KSh 1.6 billion": a currency's letters glued or apart)
         style = style or (
             not typed
             and bool(
-                changed & _SCALE_WORDS or any(w[:1].isdigit() and w[-1:].isalpha() for w in changed)
+                changed & _SCALE_WORDS
+                or any(w[:1].isdigit() and w[-1:].isalpha() for w in changed)
+                or any(MONEY_WORD.match(w) for w in changed)
             )
-            and all(w in _SCALE_WORDS or w[:1].isdigit() for w in changed)
+            and all(w in _SCALE_WORDS or w[:1].isdigit() or MONEY_WORD.match(w) for w in changed)
         )
         if (not changed or spelling or joined or spacing or style) and (not headline or not typed):
             if regions is None:

@@ -578,3 +578,34 @@ def test_a_person_named_before_only_as_the_subject_is_a_source_when_first_quoted
         "The win lifts Harbour City to third in the table.",
     ]
     assert typed(edits_of(saying, [*saying, quoted[-1]]), "source") == []
+
+
+# The fourteenth labelled set (holdout13, written blind: Malaysian, Philippine, Nigerian and
+# Kenyan copy among others) found amounts whose currency's letters are glued to the figure
+# ("RM50,000", "P2.4-billion", "N1,100", "Sh1.6 billion") never read as numbers: digits after
+# a Latin letter are a name's ("G7", "A380"). They count before what reads as money (thousands
+# grouped by commas, a scale word; a decimal after RM or KSh). On the corpus's paragraphs this
+# found one amount more ("N500m") and read "13.8-billion" whole.
+
+
+def test_currency_letters_glued_to_an_amount() -> None:
+    def found(text: str) -> list[tuple[str, float | None, str]]:
+        return [(q.text, q.value, q.unit) for q in quantities(text)]
+
+    assert found("fined RM50,000 and RM1.2mil") == [
+        ("RM50,000", 50000.0, "RM"),
+        ("RM1.2mil", 1200000.0, "RM"),
+    ]
+    assert found("a P2.4-billion flood wall, N1,100 a litre") == [
+        ("P2.4-billion", 2.4e9, "₱"),
+        ("N1,100", 1100.0, "₦"),
+    ]
+    assert [q.key for q in quantities("Sh1.6 billion")] == [(("", 1.6e9, "KSh"))]
+    assert [q.key for q in quantities("KSh 1.6 billion")] == [(("", 1.6e9, "KSh"))]
+    assert found("R38 million") == [("R38 million", 38e6, "R")]
+    # still names: a letter before a plain figure
+    assert found("the G7, an A380, P2 and N5, R2-D2") == []
+    got = edits_of(["Petrol now costs N1,100 a litre."], ["Petrol now costs N1,150 a litre."])
+    assert typed(got, "number") == [("changed", "N1,100", "N1,150")]
+    styled = edits_of(["Roads will get Sh1.6 billion."], ["Roads will get KSh 1.6 billion."])
+    assert [(e.kind, e.change) for e in styled] == [("trivial", "changed")]
