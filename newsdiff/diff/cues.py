@@ -1451,7 +1451,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast|should|possible|Possible|accused|if|on"
+    "projected|forecast|should|possible|Possible|accused|if|on|believed|thought"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1459,11 +1459,19 @@ _HEDGE_PATTERN = (
     r"set|due|poised|scheduled|rumoured|rumored|tipped|considered|presumed|supposed|projected|"
     r"forecast|forecasted|predicted)\s+to\b"
     r"|\b(?:expected|likely|poised|tipped|projected)\s+to\b"
+    # with no "is": "a body believed to be that of", "The man, thought to be in his 40s,"
+    # (not one's own belief: "what he thought to be right")
+    r"|(?<!\bI\s)(?<!\bhe\s)(?<!\bshe\s)(?<!\bwe\s)(?<!\bthey\s)(?<!\byou\s)"
+    r"\b(?:believed|thought)\s+to\s+(?:be|have)\b"
     # "Temperatures forecast to hit 38C", "70mph gusts forecast for coast" (not "the forecast
     # to Friday", "a forecast for rain")
     r"|(?<!\b[Tt]he\s)(?<!\b[Aa]\s)(?<!\bits\s)\bforecast\s+(?:to\s+(?!the\b|a\b|an\b)[a-z]+\b|for\b)"
     # what is awaited: "Deal expected within days", "a verdict is expected by Friday"
-    r"|\bexpected\s+(?:within|later|soon|shortly|tomorrow|tonight|next|by\s+(?:the\s+end|[A-Z]))\b"
+    r"|(?<!\b[Aa]s\s)\bexpected\s+(?:within|later|soon|shortly|tomorrow|tonight|next|"
+    r"this\s+(?:week|weekend|month|year|morning|afternoon|evening)|on\s+(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)|by\s+(?:the\s+end|[A-Z]))\b"
+    # "the expected rise" -> "the rise" (not "more than the expected")
+    r"|(?<!\bthan\sthe\s)(?:(?<=\bthe\s)|(?<=\ban\s))expected\b(?=\s+[a-z])"
     # a headline's "Striker set to sign" (no "is"); not "set to music", "set to 20C"
     r"|\bset\s+to\b(?=\s+(?!(?:the|a|an|music|work|zero)\b)[a-z]+\b)"
     r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
@@ -1481,14 +1489,14 @@ _HEDGE_PATTERN = (
     r"|(?<!\bthe\s)\baccused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
     # a headline's "Tane on course to win" (no "is")
-    r"|\bon\s+(?:course|track)\s+to\b"
+    r"|\bon\s+(?:course|track)\s+(?:to|for)\b"
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
     r"|\balleges?\s+that\b"
     r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests)\s+"
     r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
-    r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+to|"
+    r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+(?:to|for)|"
     r"on\s+the\s+verge\s+of)\b"
     r"|(?<!\bthe\s)(?<!\bfree\s)(?<!\bgood\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)"
     r"\bwill\b(?!\s+of\b)|\bwon't\b|\bwon’t\b"
@@ -1499,7 +1507,7 @@ _HEDGE_RE = re.compile(f"(?=(?:{_trie(_HEDGE_STARTS)})){_HEDGE_PATTERN}")
 
 _ANTICIPATION = re.compile(
     r"^(?:will|won't)$|\b(?:set|due|poised|scheduled|plans?|planned)\s+to$|^(?:is|are)\s+to\b"
-    r"|\bclose\s+to\s+\w+ing$|\bon\s+(?:course|track)\s+to$|\bverge\s+of$"
+    r"|\bclose\s+to\s+\w+ing$|\bon\s+(?:course|track)\s+(?:to|for)$|\bverge\s+of$"
 )
 
 

@@ -538,6 +538,14 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
         k = lowered.find(word, k + 1)
 
 
+# the words a hedge's word needs beside it to be one ("is expected to", "on track for")
+_HEDGE_GLUE = frozenset("is are was were be been being to it on for if of that".split())
+# the hedges' words that take them ("plan to", "will" stand alone as often: not these)
+_GLUED_HEDGES = frozenset(
+    "expected believed thought understood likely poised scheduled projected forecast course "
+    "track feared rumoured rumored tipped".split()
+)
+
 # where a sentence ends: its mark, closing quotes or brackets, and the space after them
 _SENTENCE_END = re.compile(r"[.!?][\"”»’')\]]*\s+")
 
@@ -850,9 +858,8 @@ class _Builder:
         was found."""
         if not headline and is_stamp(old.text) and is_stamp(new.text):
             return False  # a page's time stamp moved on: no fact of the story changed
-        removed, added = _changed_words(
-            plain_words(old.text, self.words), plain_words(new.text, self.words)
-        )
+        old_words, new_words = plain_words(old.text, self.words), plain_words(new.text, self.words)
+        removed, added = _changed_words(old_words, new_words)
         changed = removed.keys() | added.keys()
         regions: list[tuple[int, int, int, int]] | None = None
         typed = False
@@ -860,7 +867,11 @@ class _Builder:
         if changed & NUMBERISH or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed):
             found, regions = self.numbers(old, new, headline, bool(changed & WORD_QUANTITIES))
             typed |= found
-        if changed & HEDGE_WORDS:
+        # (or the words around a hedge's word that stayed: "is expected to cut" -> "cut, more
+        # than analysts had expected")
+        if changed & HEDGE_WORDS or (
+            changed & _HEDGE_GLUE and not _GLUED_HEDGES.isdisjoint(old_words + new_words)
+        ):
             found, regions = self.certainty(old, new, headline, regions)
             typed |= found
         spelling = _any_spelling_fix(removed, added)
