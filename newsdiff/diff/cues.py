@@ -667,7 +667,14 @@ _TESTIFIED = r"testifie[sd](?!\s+(?:before|in\s+front|at|to|on\s+behalf|for|agai
 
 # (a weekday may stand before "that", US style: "announced Tuesday that")
 _DAY_THAT = r"\s+(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+)?that\b"
-_VERBS = f"{_trie(_SAYING)}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+# "added" before an amount is no reporting verb: "employers added 143,000 jobs"
+_ADDED_AMOUNT = (
+    r"(?!add(?:ed|s)\s+(?:(?:about|around|nearly|almost|over|some|another|more\s+than|up\s+to|"
+    r"an?\s+(?:extra|additional|further|estimated|record|net))\s+)?[\d£$€])"
+)
+_VERBS = (
+    f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+)
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"

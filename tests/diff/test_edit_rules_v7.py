@@ -647,3 +647,17 @@ def test_reduced_hedges_and_a_hedge_word_that_stays() -> None:
         ["The central bank cut its main rate to 11.25% on Tuesday, more than analysts expected."],
     )
     assert typed(got, "certainty") == [("firmer", "is expected to", "")]
+
+
+# "added" before an amount is no reporting verb: holdout12's "the report ... showed employers
+# added 143,000 jobs" gave the source "showed employers". In the corpus's paragraphs three
+# attributions go, all of this kind ("the Nasdaq Composite .IXIC added 20.72 points",
+# "Danilo Gallinari added 25 points", "The stock added more than 2%").
+
+
+def test_added_before_an_amount_is_no_reporting_verb() -> None:
+    assert sources("The report showed employers added 143,000 jobs in March.") == []
+    assert sources("Danilo Varga added 25 points and nine rebounds.") == []
+    assert sources("The index added more than 2% on Monday.") == []
+    assert sources('"It finished 2-1," Varga added.') == ["Varga"]
+    assert sources("The council added that 12 routes would close.") == ["council"]
