@@ -47,6 +47,11 @@ _CONTINUES = re.compile(r"[\"'“‘(\[]?[a-z0-9£$€¥]")  # a start that does
 _LIST_NUMBER = re.compile(r"\(?\d{1,3}[.)]$")  # "1." or "(2)" alone
 _LIST_NUMBER_MAX = 5  # the longest text _LIST_NUMBER matches
 _ABBREVIATION_MAX = 8  # ...and _ABBREVIATION_END ("approx.", with the character before it)
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)  # "8:30 a.m." ending a span...
+_CLOCK_NEXT = re.compile(  # ...before what goes on with the time, not a new sentence
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ET|EST|EDT|CT|CST|CDT|MT|"
+    r"MST|PT|PST|PDT|GMT|BST|IST|UTC)\b"
+)
 _BRACKET_END = re.compile(r"[.!?][\"'”’]?[)\]](?=\s+[\"'“‘(]?[A-Z])")  # "...abstained.) The"
 
 
@@ -121,6 +126,13 @@ def _merge_false_ends(paragraph: str, spans: list[Span]) -> list[Span]:
                 joins = (
                     _ABBREVIATION_END.search(paragraph, tail, prev_end) is not None
                     and _CONTINUES.match(paragraph, start) is not None
+                )
+            if not joins and paragraph[prev_end - 1] == "." and paragraph[start].isupper():
+                # "out at 8:30 a.m. Friday": a day or a time zone after a clock's "a.m."
+                joins = (
+                    _CLOCK_END.search(paragraph, max(prev_start, prev_end - 5), prev_end)
+                    is not None
+                    and _CLOCK_NEXT.match(paragraph, start) is not None
                 )
             if joins:
                 out[-1] = (prev_start, end)

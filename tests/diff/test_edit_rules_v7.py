@@ -9,6 +9,7 @@ from __future__ import annotations
 from newsdiff.diff import Document
 from newsdiff.diff.cues import attributions, hedges, is_stamp, quantities
 from newsdiff.diff.edits import Edit, analyse
+from newsdiff.diff.sentences import split_sentences
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -661,3 +662,24 @@ def test_added_before_an_amount_is_no_reporting_verb() -> None:
     assert sources("The index added more than 2% on Monday.") == []
     assert sources('"It finished 2-1," Varga added.') == ["Varga"]
     assert sources("The council added that 12 routes would close.") == ["council"]
+
+
+# A clock's "a.m." before a day or a time zone ("out at 8:30 a.m. Friday", "at 9 a.m. ET")
+# ended a sentence there, so holdout12's hedge gone from "..., out at 8:30 a.m. Friday, is
+# expected to show" was shown on the wrong words. Two of the corpus's paragraphs hold one
+# ("updated at 5:45 p.m. ET to include", "at 9 a.m. ET to discuss").
+
+
+def test_a_clock_before_a_day_or_zone_does_not_end_the_sentence() -> None:
+    assert split_sentences("The report, out at 8:30 a.m. Friday, is expected to show gains.") == [
+        "The report, out at 8:30 a.m. Friday, is expected to show gains."
+    ]
+    assert split_sentences("Polls close at 8 p.m. ET on Tuesday. Results follow.") == [
+        "Polls close at 8 p.m. ET on Tuesday.",
+        "Results follow.",
+    ]
+    # a new sentence after the time still is one
+    assert split_sentences("The alarm was raised at 10 a.m. Firefighters came.") == [
+        "The alarm was raised at 10 a.m.",
+        "Firefighters came.",
+    ]

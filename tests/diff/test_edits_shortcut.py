@@ -261,6 +261,12 @@ def _merge_false_ends_plain(paragraph: str, spans: list[tuple[int, int]]) -> lis
                     sentences._ABBREVIATION_END.search(prev, tail) is not None
                     and sentences._CONTINUES.match(paragraph, start) is not None
                 )
+            if not joins and paragraph[prev_end - 1] == "." and paragraph[start].isupper():
+                prev = paragraph[prev_start:prev_end]
+                joins = (
+                    re.search(r"\b[ap]\.m\.$", prev, re.IGNORECASE) is not None
+                    and sentences._CLOCK_NEXT.match(paragraph, start) is not None
+                )
             if joins:
                 out[-1] = (prev_start, end)
                 continue
