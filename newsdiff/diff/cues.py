@@ -756,7 +756,7 @@ _WHO = rf"\b(?=\w)(?P<who>{_NAME}|{_NP})"  # tried at word starts only: much fas
 # followed by another character of the run.
 _SOURCE_FIRST = (
     rf"\b(?=\w)(?P<who>{_name('+')}|{_noun_phrase('+')})"
-    rf"(?:,(?!\d)(?:[^,]|,\d){{1,80}},)?{_AUX}\s+(?:{_VERBS})\b"
+    rf"(?:,(?!\d)(?:[^,]|,\d){{1,120}},)?{_AUX}\s+(?:{_VERBS})\b"
 )
 # A name opening its sentence with two or three clauses before the verb: "Mr Dunne, 58, who has
 # run the shop for 20 years, said", "Ann Lee, 59, a baker, who ..., said" (a short one first, no
