@@ -546,6 +546,12 @@ _GLUED_HEDGES = frozenset(
     "track feared rumoured rumored tipped".split()
 )
 
+# a pronoun's attribution after the claim: "..., it said in a statement", "he added"
+_PRONOUN_SAID = re.compile(
+    r"\b(?:it|he|she|they)\s+(?:said|says|added|told|stated|confirmed|announced|noted|"
+    r"wrote|explained|insisted|warned)\b"
+)
+
 # where a sentence ends: its mark, closing quotes or brackets, and the space after them
 _SENTENCE_END = re.compile(r"[.!?][\"”»’')\]]*\s+")
 
@@ -1329,8 +1335,41 @@ class _Builder:
                 for start in _word_starts(text, word)
             )
 
-        gone = {k for k in old_keys - new_keys if not standing(k)}
-        came = {k for k in new_keys - old_keys if not standing(k)}
+        def said_by_pronoun(key: str, items: list[tuple[Sentence, Attribution]]) -> bool:
+            # "The bank said in a statement that it kept its rate" -> "The bank kept its rate,
+            # it said in a statement": the source named before "it said" in the sentence its
+            # own became is still the source there
+            word = key.partition("|")[0]
+            for s, a in items:
+                if a.key != key:
+                    continue
+                for link in self.links:
+                    other = link.new if link.old is s else link.old if link.new is s else None
+                    if other is None:
+                        continue
+                    m = _PRONOUN_SAID.search(other.text)
+                    if m is not None and next(_word_starts(other.text[: m.start()], word), -1) >= 0:
+                        return True
+            return False
+
+        gone = {
+            k for k in old_keys - new_keys if not standing(k) and not said_by_pronoun(k, old_all)
+        }
+        came = {
+            k for k in new_keys - old_keys if not standing(k) and not said_by_pronoun(k, new_all)
+        }
+        # a source found or lost only through a trivial edit of its sentence ("vendors
+        # however, said" -> "vendors, however, said") neither came nor went
+        if self.trivial_old:
+            trivial_new = {
+                link.new.index
+                for link in self.links
+                if link.old is not None
+                and link.new is not None
+                and link.old.index in self.trivial_old
+            }
+            gone -= {a.key for s, a in old_all if s.index in self.trivial_old}
+            came -= {a.key for s, a in new_all if s.index in trivial_new}
         # "the people said", after "people familiar with the matter" in the same version, is
         # that source again: a bare key whose qualified form the version holds is not one more
         for keys, side_keys in ((gone, old_keys), (came, new_keys)):

@@ -697,3 +697,28 @@ def test_a_long_clause_between_a_source_and_its_verb() -> None:
         "Dr Ellen Marsh, a gastroenterologist at St Cuthbert's Hospital who was not involved"
         " in the study, said the results were encouraging."
     ) == ["Dr Ellen Marsh"]
+
+
+# holdout13: a source named before "it said" in the sentence its own became is still the source
+# ("The central bank said in a statement that it kept ..." -> "The central bank kept ..., it
+# said in a statement"); and a source found or lost only through a trivial edit of its sentence
+# ("Straw market vendors however, said" -> "vendors, however, said") neither came nor went.
+
+
+def test_a_pronoun_after_the_claim_and_a_trivial_edit_keep_the_source() -> None:
+    moved = edits_of(
+        ["The central bank said in a statement that it had kept its main rate at 5.75%."],
+        ["The central bank kept its main rate at 5.75%, it said in a statement."],
+    )
+    assert typed(moved, "source") == []
+    comma = edits_of(
+        ["The port had a record year.", "Market vendors however, said many spent little."],
+        ["The port had a record year.", "Market vendors, however, said many spent little."],
+    )
+    assert typed(comma, "source") == [] and [e.kind for e in comma] == ["trivial"]
+    # another source in the sentence's place is still a change
+    swapped = edits_of(
+        ["Prices could rise next week, independent traders said on Sunday."],
+        ["Prices rose on Sunday, the company said."],
+    )
+    assert [e[0] for e in typed(swapped, "source")] == ["changed"]
