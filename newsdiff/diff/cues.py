@@ -672,9 +672,7 @@ _ADDED_AMOUNT = (
     r"(?!add(?:ed|s)\s+(?:(?:about|around|nearly|almost|over|some|another|more\s+than|up\s+to|"
     r"an?\s+(?:extra|additional|further|estimated|record|net))\s+)?[\d£$€])"
 )
-_VERBS = (
-    f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
-)
+_VERBS = f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
@@ -708,7 +706,10 @@ _HEADS = (
     # relatives, named by whose relatives they are ("said Ada Lee's father, Tom")
     "mother|father|wife|husband|son|daughter|brother|sister|partner|widow|widower|"
     "grandmother|grandfather|aunt|uncle|cousin|niece|nephew|girlfriend|boyfriend|"
-    "economist|economists|forecasters|pollster|pollsters|media"
+    "economist|economists|forecasters|pollster|pollsters|media|"
+    # bodies by their kind ("the companies announced on Friday", "the club said")
+    "companies|firms|club|clubs|bank|banks|airline|utility|operator|party|"
+    "campaign|association|federation|league|organisation|organization"
 )
 _DETERMINER_WORDS = (
     "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"

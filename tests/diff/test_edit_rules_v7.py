@@ -722,3 +722,16 @@ def test_a_pronoun_after_the_claim_and_a_trivial_edit_keep_the_source() -> None:
         ["Prices rose on Sunday, the company said."],
     )
     assert [e[0] for e in typed(swapped, "source")] == ["changed"]
+
+
+# Bodies by their kind as sources: holdout12's ", the companies announced on Friday." was no
+# source (nor ", the club announced on Twitter."). "team" and "group" were tried and left out:
+# in the corpus they made a source of "compared with those in the same group".
+
+
+def test_bodies_by_their_kind_announce() -> None:
+    assert sources("Marlow Foods has agreed a takeover, the companies announced on Friday.") == [
+        "companies"
+    ]
+    assert sources("The fair is off, the club announced on Twitter.") == ["club"]
+    assert sources("The index rose, the bank said.") == ["bank"]
