@@ -692,7 +692,8 @@ _NAME = _name()
 _HEADS = (
     "spokesman|spokeswoman|spokesperson|spokespeople|source|sources|official|officials|"
     "gardaí|gardai|jury|coroner|tribunal|"
-    "insider|insiders|aide|aides|witness|witnesses|police|officers|investigators|inspectors|"
+    "insider|insiders|aide|aides|witness|witnesses|police|officer|officers|investigators|"
+    "inspectors|"
     "prosecutors|authorities|researchers|experts|analysts|doctors|residents|neighbours|"
     "lawyer|lawyers|minister|ministers|government|council|company|firm|report|statement|"
     "study|survey|figures|data|ministry|department|agency|court|judge|committee|board|"

@@ -1329,8 +1329,9 @@ class _Builder:
                 return False
             # a person named only as the subject of what happened ("Lopez completed the
             # comeback") is no source yet: the name stands in a sentence that reports
+            # (a name as a name: "Kenya Power" does not stand in "after a power outage")
             return any(
-                reports(_sentence_around(text, start))
+                text[start].isupper() and reports(_sentence_around(text, start))
                 for text in shared
                 for start in _word_starts(text, word)
             )

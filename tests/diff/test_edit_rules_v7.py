@@ -735,3 +735,20 @@ def test_bodies_by_their_kind_announce() -> None:
     ]
     assert sources("The fair is off, the club announced on Twitter.") == ["club"]
     assert sources("The index rose, the bank said.") == ["bank"]
+
+
+# holdout13: "Kenya Power said ..." added stood in "after a power outage" (a reporting sentence:
+# "Traders say ..."), so no source came: a name stands only as a name (capitalised); and "A
+# Civil Defence Force officer said" found no source ("officers" was a head, not "officer").
+
+
+def test_a_name_stands_as_a_name_and_an_officer_is_a_source() -> None:
+    old = [
+        "Traders say they lost goods after a power outage that lasted three days.",
+        "Power was restored on Saturday evening.",
+    ]
+    new = [*old, "Kenya Power said in a statement that vandals had drained a transformer."]
+    assert typed(edits_of(old, new), "source") == [("added", "", "Kenya Power")]
+    assert sources("A Civil Defence Force officer said several roads were shut.") == [
+        "Defence Force officer"
+    ]
