@@ -167,6 +167,9 @@ _NUMBER_RE = re.compile(
     rf"(?=[\d£$€¥]|(?-i:RM|KSh|Ksh|Sh|[RNP])\s?\d|\b(?:{_QUANTITY_START}))"
     # (not "go up to £2.40": a verb's "up to" says where a price went, not a limit)
     rf"(?:(?<!\bgo\s)(?<!\bgoes\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bgoing\s)"
+    # (nor what a case or a quarrel is about: "on trial over $1.3m fraud", "row over £5m")
+    rf"(?<!\btrial\s)(?<!\bcharged\s)(?<!\brow\s)(?<!\bdispute\s)(?<!\bsued\s)"
+    rf"(?<!\barrested\s)(?<!\bprobe\s)(?<!\bconvicted\s)(?<!\bguilty\s)"
     rf"\b(?P<qual>{_QUALIFIERS})\s+)?"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
@@ -1501,7 +1504,7 @@ _HEDGE_PATTERN = (
     r"|\bon\s+(?:course|track)\s+(?:to|for)\b"
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
-    r"|\balleges?\s+that\b"
+    r"|\balleges?\s+(?:that\b|(?=(?:he|she|they|the)\b|[A-Z]))"
     r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests)\s+"
     r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"

@@ -752,3 +752,17 @@ def test_a_name_stands_as_a_name_and_an_officer_is_a_source() -> None:
     assert sources("A Civil Defence Force officer said several roads were shut.") == [
         "Defence Force officer"
     ]
+
+
+# holdout12: "Prosecutors allege Neil Barrow used ..." -> "The jury found Neil Barrow used ..."
+# lost a hedge ("allege" with no "that" was none), and the headline's "on trial over $1.3m
+# fraud" read "over" as "more than" (what a case or a quarrel is about is no qualifier).
+
+
+def test_allege_before_a_name_and_what_a_trial_is_over() -> None:
+    assert [h[2] for h in hedges("Prosecutors allege Neil Barrow used council cards.")] == [
+        "allege"
+    ]
+    assert hedges("The claims they allege are false.") == []
+    assert [q.qualifier for q in quantities("Council boss on trial over $1.3m fraud")] == [""]
+    assert [q.qualifier for q in quantities("The repairs cost over $1.3m.")] == ["over"]
