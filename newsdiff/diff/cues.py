@@ -891,10 +891,14 @@ _AND_SOURCE_VERB = _holds_after_space(
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
-        re.compile(rf"\b(?=\w)(?:{_NP}|{_NAME}),\s+(?P<who>{_NAME}),{_AUX}\s+(?:{_VERBS})\b"),
+        # ("their union, the Packaging Workers' Alliance, said": a body's name after "the")
+        re.compile(
+            rf"\b(?=\w)(?:{_NP}|{_NAME}),\s+(?:the\s+(?=[A-Z]))?(?P<who>{_NAME}),{_AUX}\s+"
+            rf"(?:{_VERBS})\b"
+        ),
         # what follows the role: a name between commas before the verb (searched from the
         # commas only, a literal re looks for fast)
-        _holds(rf",\s+{_NAME},{_AUX}\s+(?:{_VERBS})\b"),
+        _holds(rf",\s+(?:the\s+(?=[A-Z]))?{_NAME},{_AUX}\s+(?:{_VERBS})\b"),
         True,
     ),
     # "according to a report by the Rowntree Institute": the body whose work it is

@@ -766,3 +766,13 @@ def test_allege_before_a_name_and_what_a_trial_is_over() -> None:
     assert hedges("The claims they allege are false.") == []
     assert [q.qualifier for q in quantities("Council boss on trial over $1.3m fraud")] == [""]
     assert [q.qualifier for q in quantities("The repairs cost over $1.3m.")] == ["over"]
+
+
+# holdout13: "their union, the Packaging Workers' Alliance, said": the body's name after "the"
+# between the commas is the source, as "the union, Unite, said" gives Unite.
+
+
+def test_a_bodys_name_after_the_between_commas() -> None:
+    said = "Staff were told on Thursday, their union, the Packaging Workers' Alliance, said."
+    assert sources(said) == ["Packaging Workers' Alliance"]
+    assert sources("In Leeds, the Green Party, the council said.") == ["council"]
