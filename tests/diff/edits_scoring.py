@@ -27,6 +27,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout9.toml",
     "edits_labelled_holdout10.toml",
     "edits_labelled_holdout11.toml",
+    "edits_labelled_holdout12.toml",
+    "edits_labelled_holdout13.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 
