@@ -911,12 +911,13 @@ class _Builder:
         return (s.paragraph, a, b)
 
     def numbers(
-        self, old: _Group, new: _Group, headline: bool, words: bool = True
+        self, old: _Group, new: _Group, headline: bool, words: bool = True, pair: bool = True
     ) -> tuple[bool, list[tuple[int, int, int, int]] | None]:
         """Quantities changed, gone or come, and the pair's changed regions if they had to be
         found (only to pair a quantity that went with one that came). ``words``: a lone month,
         an ordinal word or "twice" is among the changed words (if not, they are not looked for:
-        found alike on both sides, they would make no edit)."""
+        found alike on both sides, they would make no edit). ``pair=False``: no quantity that
+        went is paired with one that came (a headline rewritten whole states a new claim)."""
         olds, news = quantities(old.text, words), quantities(new.text, words)
         if not olds and not news:
             return False, None
@@ -961,7 +962,7 @@ class _Builder:
             # come elsewhere in the sentence are one removed, one added.
             alike = [k for k, n in enumerate(left_new) if _family(n.unit) == _family(q.unit)]
             partner = None
-            if alike:
+            if alike and pair:
                 if regions is None:
                     regions = _regions(old.text, new.text)
                 stretches = regions
@@ -1573,23 +1574,27 @@ class _Builder:
             if similarity(old, new) >= LINK_MIN or _carried_over(old, new):  # the same claim
                 self.pair(a, b, headline=True)
             else:
-                self.headline_count(a, b)
+                # its numbers that came or went are typed too ("Jury out in fraud trial" ->
+                # "Accountant guilty of £2.3m fraud": four blind sets label the £2.3m), past
+                # the one count that carried over
+                if not self.headline_count(a, b):
+                    self.numbers(a, b, True, pair=False)  # (two claims: none carried over)
                 # a hedge gone from a headline rewritten whole: "Coalition deal expected within
                 # days" -> "Coalition deal agreed" is the claim made firm (one that comes with a
                 # new angle is the new claim's, not a softer old one)
                 self.certainty(a, b, True, firmer_only=True)
             self.headline_quotes()
 
-    def headline_count(self, old: _Group, new: _Group) -> None:
+    def headline_count(self, old: _Group, new: _Group) -> bool:
         """A headline reworded beyond the link threshold that still gives one count, changed
         ("four dead" -> "death toll rises to seven"): with one quantity on each side, of one
-        family, the count is the claim that carried over."""
+        family, the count is the claim that carried over. True if it was found."""
         olds, news = quantities(old.text), quantities(new.text)
         if len(olds) != 1 or len(news) != 1:
-            return
+            return False
         q, n = olds[0], news[0]
         if q.key == n.key or q.unit.partition(":")[0] != n.unit.partition(":")[0]:
-            return
+            return False
         detail: dict[str, Any] = {
             "old_value": _number(q.value),
             "unit": q.unit,
@@ -1604,6 +1609,7 @@ class _Builder:
             detail,
             True,
         )
+        return True
 
     def others(self, typed_groups: set[tuple[str, int]]) -> None:
         """What no typed edit explains."""

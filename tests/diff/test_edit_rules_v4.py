@@ -97,7 +97,14 @@ def test_4_must_not_type_a_count_of_a_new_angle() -> None:
         Document("Flooding in Marr: two missing", ["Rain fell."]),
         Document("Marr floods: five found, 20 homes empty", ["Rain fell."]),
     ).edits
-    assert typed(got, "number") == []  # two quantities on one side: which one carried over?
+    # two quantities on one side: which one carried over? None: since analyser version 7 the
+    # numbers of a headline rewritten whole are typed as gone and come, unpaired (four blind
+    # sets label them; tests/diff/test_edit_rules_v7.py)
+    assert typed(got, "number") == [
+        ("removed", "two", ""),
+        ("added", "", "five"),
+        ("added", "", "20"),
+    ]
 
 
 # 5: "It is understood" opening a sentence.

@@ -776,3 +776,25 @@ def test_a_bodys_name_after_the_between_commas() -> None:
     said = "Staff were told on Thursday, their union, the Packaging Workers' Alliance, said."
     assert sources(said) == ["Packaging Workers' Alliance"]
     assert sources("In Leeds, the Green Party, the council said.") == ["council"]
+
+
+# A headline rewritten whole types its numbers that came or went ("Jury out in fraud trial" ->
+# "Accountant guilty of £2.3m fraud"): four blind sets labelled them (holdout9, holdout10 twice,
+# holdout13), one did not (holdout5's "Thousands protest" gone: a known miss). The one count
+# that carried over is still one change ("four dead" -> "death toll rises to seven").
+
+
+def test_a_rewritten_headlines_numbers() -> None:
+    body = ["An accountant has been found guilty of stealing £2.3m from his clients."]
+    got = edits_of(body, body, title="Jury out in fraud trial")
+    assert got == []
+    got = analyse(
+        Document("Jury out in fraud trial", body),
+        Document("Accountant guilty of £2.3m fraud", body),
+    ).edits
+    assert typed(got, "number") == [("added", "", "£2.3m")]
+    toll = analyse(
+        Document("Four dead after storm hits coast", body),
+        Document("Death toll rises to seven as storm moves inland", body),
+    ).edits
+    assert typed(toll, "number") == [("changed", "Four", "seven")]

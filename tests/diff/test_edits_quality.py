@@ -20,6 +20,10 @@ KNOWN_MISSES = {
         # number: a month named alone that appears ("at a later date" -> "in March") is not
         # typed, by the rule that months and weekdays count only when they change
         "mixed-inquest-adjourned",
+        # number (the set's own call): a headline rewritten whole that drops its count
+        # ("Thousands protest in Velsk" -> "Police fire tear gas at Velsk fuel protest") is
+        # typed number removed, as four later blind sets label a rewritten headline's numbers
+        "mixed-wire-protest",
     },
     "edits_labelled_holdout6.toml": {
         # number: "Six people were injured" -> "Two people were killed and nine injured": the
@@ -63,9 +67,6 @@ KNOWN_MISSES = {
     "edits_labelled_holdout9.toml": {
         # trivial: "premier" -> "premiere" is one word for another, not a spelling fix
         "culture-film-premiere",
-        # number: a headline rewritten whole gives no numbers that appear (only a count that
-        # changed); the set labels its "£2.3m" a number added
-        "crime-fraud-verdict",
         # certainty: "She would replace" -> "She replaces": "would" is no hedge (see holdout8)
         "politics-reshuffle-confirmed",
         # source: "a trial in Carrick has found" -> "early results from a trial in Carrick
@@ -84,8 +85,8 @@ KNOWN_MISSES = {
         # number: an ordinal that appears ("a case" -> "a second case") is not typed, by the
         # rule that ordinals count only when they change
         "health-measles-case-and-anonymous",
-        # number: the numbers of a lede and a headline rewritten whole ("six-hour") are not
-        # typed: their sentences are not linked
+        # number: the numbers of a lede rewritten whole ("six-hour") are not typed: its
+        # sentences are not linked (a rewritten headline's are)
         "standoff-ends-lede-rewritten",
         # number: a month named alone that appears ("in June") is not typed; source: the
         # victim's surname stands alone in the article ("Ruiz died"), so his sister, Elena
@@ -100,8 +101,6 @@ KNOWN_MISSES = {
         # source: "county officials said" when "Officials urged residents" stands unchanged:
         # the same key, so no source came
         "roads-reopen-flood-update",
-        # number: a rewritten headline's "4%" (see standoff-ends-lede-rewritten)
-        "council-budget-passes-vote-headline",
         # source: "The coroner's office identified him": "identified" is no reporting verb
         "fatal-crash-victim-named",
     },
@@ -140,9 +139,6 @@ KNOWN_MISSES = {
         # certainty (the set's own call, as holdout9's tram strike): "teams will resume the
         # search" -> "found" is typed firmer
         "sc-missing-walker-found",
-        # number: a headline rewritten whole gives no numbers that appear ("201,133"), as
-        # holdout9's crime-fraud-verdict
-        "ke-kcse-results-released",
     },
 }
 
