@@ -675,7 +675,18 @@ _ADDED_AMOUNT = (
     r"(?!add(?:ed|s)\s+(?:(?:about|around|nearly|almost|over|some|another|more\s+than|up\s+to|"
     r"an?\s+(?:extra|additional|further|estimated|record|net))\s+)?[\d£$€])"
 )
-_VERBS = f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+# a post on a platform ("posted on X that", "posted on Facebook:"), and a question's "asked"
+# after a quotation ('"Where was the council?" asked Sarah Denholm'; not "a letter posted on X")
+_POSTED_ASKED = (
+    r"(?<!\bletter\s)(?<!\bvideo\s)(?<!\bmessage\s)(?<!\bstatement\s)(?<!\bphoto\s)"
+    r"(?<!\bimage\s)(?<!\bclip\s)(?<!\bpost\s)"
+    r"posted(?=\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
+    r"social\s+media)\b)|asked(?<=[\"”’']\sasked)"
+)
+_VERBS = (
+    f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+    f"|{_POSTED_ASKED}"
+)
 _TITLE = (
     r"(?i:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev|Sgt|Insp|Det|Supt|Cllr|Gen|Col|Capt|"
     r"President|Judge|Justice)\.?"
@@ -1246,7 +1257,9 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
 
 
 # The first letters of the reporting verbs (all lower case, as the patterns have them).
-_VERB_FIRSTS = "".join(sorted({w[0] for w in f"{_SAYING}|{_FINDING}|testified".split("|")}))
+_VERB_FIRSTS = "".join(
+    sorted({w[0] for w in f"{_SAYING}|{_FINDING}|testified|posted|asked".split("|")})
+)
 # Every cue starts with one of these letters (a verb's, a closing finding's or "[Aa]ccording"):
 # checked first at each place (it changes nothing that matches, as with _QUANTITY_START), it
 # spares the four alternatives behind their word boundaries at most places (about half the
@@ -1261,13 +1274,17 @@ _CUE_RE = re.compile(
 _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
-        "testif|disclos|called"
+        "testif|disclos|called|posted|asked"
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
 _SPACE_VERB = re.compile(
-    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b)"
+    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
+    # (a post's platform taken in: a verb_last rule's search ends here, and "posted" looks
+    # ahead to it)
+    rf"|posted\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
+    rf"social\s+media)\b|asked(?<=[\"”’']\sasked)\b)"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character
 # at a time until a verb follows (from the right: faster than finding every verb from the left).
