@@ -1236,7 +1236,12 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
             key not in HEAD_SET and key not in ROLE_WORDS
         ):
             return person.group("person"), key, False
-    if words[-1][:1].isupper() and lowered[-1] not in HEAD_SET:
+    # (a body's name that ends with a kind of body: "The Brookfield Nurses Association", not
+    # "Brookfield Nurses"; not "Senior Officials")
+    named_body = (
+        len(words) >= 2 and all(w[:1].isupper() for w in words) and lowered[-1] not in _ANONYMOUS
+    )
+    if words[-1][:1].isupper() and (lowered[-1] not in HEAD_SET or named_body):
         key = lowered[-1].removesuffix("'s")  # a name: a person's surname, a body's last word
         if key in _PRONOUNS or key in _LEADING or len(key) < 2:
             return None
@@ -1301,8 +1306,9 @@ def _last_verb_end(text: str, lo: int, hi: int) -> int:
     return -1 if m is None else m.end()
 
 
-# A plea, not a statement: "denies 14 counts of fraud", "denied a charge of theft".
-_PLEA = re.compile(r"\bden(?:ies|ied)\s+(?:[\w,-]+\s+){0,2}?(?:counts?|charges?)\b")
+# A plea, not a statement: "denies 14 counts of fraud", "denied a charge of theft", "denies
+# murdering Anthony Lowe".
+_PLEA = re.compile(r"\bden(?:ies|ied)\s+(?:(?:[\w,-]+\s+){0,2}?(?:counts?|charges?)\b|[a-z]+ing\b)")
 # The town of an address after its street: "Graham Pettit, 61, of Hawes Lane, Brindle, said".
 _ADDRESS_BEFORE = re.compile(
     r"\bof\s+(?:\d+\s+)?(?:[A-Z][\w'’-]*\s+)+(?:Lane|Road|Street|Avenue|Close|Drive|Way|"
@@ -1509,7 +1515,10 @@ _HEDGE_PATTERN = (
     r"|\bset\s+to\b(?=\s+(?!(?:the|a|an|music|work|zero)\b)[a-z]+\b)"
     r"|[Ii]t\s+is\s+(?:understood|thought|believed|expected|feared|likely|possible|unclear)\b"
     r"|(?:is|are|was|were)\s+expected\b"
-    r"|\b(?:may|might|could|should)\b(?!\s+not\s+be\s+reached)"
+    # (not a past inability: "could not be saved", "couldn't find"; but "could not be
+    # independently verified" is a caveat)
+    r"|\b(?:may|might|should)\b(?!\s+not\s+be\s+reached)"
+    r"|\bcould\b(?!n't|\s+not\b(?!\s+(?:be\s+)?(?:independently\s+)?(?:verif|confirm)))"
     # "a possible takeover", a headline's "Possible tornado" (not "as soon as possible")
     r"|(?<!\bas\s)\b[Pp]ossible\b(?!\s+to\b)"
     # what hangs on a verdict or a vote: "faces 20 years if convicted"

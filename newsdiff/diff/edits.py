@@ -696,7 +696,17 @@ def _forename(source: Attribution) -> str:
     word = words[-2]
     if not word[:1].isupper() or word.isupper() or word.rstrip(".") in TITLE_WORDS:
         return ""
-    return "" if word.lower() in ROLE_WORDS else word
+    return "" if word.lower() in ROLE_WORDS or word.lower() in _RANKS else word
+
+
+# ranks and offices that stand before a surname as a title ("Inspector Tanner" is "RFS
+# Inspector Mick Tanner" again, not another Tanner)
+_RANKS = frozenset(
+    "inspector sergeant constable superintendent detective commander captain lieutenant major "
+    "colonel general corporal deputy sheriff senator governor councillor councilman "
+    "councilwoman minister premier bishop father pastor coach coroner magistrate trooper "
+    "ranger marshal admiral".split()
+)
 
 
 _Fields = tuple[str, str, str, str, int | None, int | None, dict[str, Any]]

@@ -817,3 +817,26 @@ def test_posted_on_a_platform_and_asked_after_a_quotation() -> None:
     assert sources("The firm posted a loss of £3m.") == []
     assert sources("The council asked residents to save water.") == []
     assert sources("She asked for mercy in a letter posted on Twitter on Tuesday.") == []
+
+
+# The sixteenth set (holdout15, blind: whole versions of developing stories) found: "The
+# Brookfield Nurses Association said" cut to "Brookfield Nurses" (a body's name ending with a
+# kind of body is a name, all of it), "Inspector Tanner" taken for another Tanner than "RFS
+# Inspector Mick Tanner" (a rank is no forename), "denies murdering Anthony Lowe" read as a
+# statement (a plea), and "could not be saved" as a hedge (a past inability). In the corpus's
+# paragraphs: "Fort Worth Police Department" now whole, five "could not" no longer hedges,
+# one junk source gone ("the British royal blankly denied having ...").
+
+
+def test_body_names_ranks_pleas_and_could_not() -> None:
+    assert sources("The Brookfield Nurses Association said 94% of members voted.") == [
+        "Brookfield Nurses Association"
+    ]
+    assert sources("Senior Officials Said the plan was dead.") == []
+    before = ["RFS Inspector Mick Tanner said the blaze was contained to the shed."]
+    quoted = [*before, '"The crews did a terrific job," Inspector Tanner said.']
+    assert typed(edits_of(before, quoted), "source") == []
+    assert sources("Daniel Kerr, 44, denies murdering Anthony Lowe.") == []
+    assert hedges("The dog could not be saved.") == []
+    assert [h[2] for h in hedges("Prices could rise again.")] == ["could"]
+    assert [h[2] for h in hedges("The claim could not be independently verified.")] == ["could"]
