@@ -1490,7 +1490,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast|should|possible|Possible|accused|if|on|believed|thought"
+    "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1518,6 +1518,9 @@ _HEDGE_PATTERN = (
     # (not a past inability: "could not be saved", "couldn't find"; but "could not be
     # independently verified" is a caveat)
     r"|\b(?:may|might|should)\b(?!\s+not\s+be\s+reached)"
+    # a conditional claim: "the deal would give workers 4%" (-> "gives"); not in reported
+    # speech ("said it would appeal": see hedges())
+    r"|\bwould\b(?!\s+(?:not\s+)?(?:be\s+)?(?:reached|available)\b)"
     r"|\bcould\b(?!n't|\s+not\b(?!\s+(?:be\s+)?(?:independently\s+)?(?:verif|confirm)))"
     # "a possible takeover", a headline's "Possible tornado" (not "as soon as possible")
     r"|(?<!\bas\s)\b[Pp]ossible\b(?!\s+to\b)"
@@ -1547,6 +1550,16 @@ _HEDGE_PATTERN = (
 _HEDGE_RE = re.compile(f"(?=(?:{_trie(_HEDGE_STARTS)})){_HEDGE_PATTERN}")
 
 
+# a reporting verb (or "that", "whether", "if") earlier in the sentence: a "would" after it is
+# the tense of reported speech
+_REPORTED_BEFORE = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|added|warned|insisted|claimed|confirmed|announce|"
+    r"announced|argued|stated|wrote|promised|pledged|vowed|threatened|expected|expects|believed|"
+    r"believes|thought|think|thinks|hoped|feared|knew|agreed|decided|indicated|stressed|"
+    r"suggested|signalled|signaled|noted|acknowledged|predicted|that|whether|if|when|unless)\b"
+)
+
+
 _ANTICIPATION = re.compile(
     r"^(?:will|won't)$|\b(?:set|due|poised|scheduled|plans?|planned)\s+to$|^(?:is|are)\s+to\b"
     r"|\bclose\s+to\s+\w+ing$|\bon\s+(?:course|track)\s+(?:to|for)$|\bverge\s+of$"
@@ -1566,6 +1579,8 @@ def hedges(text: str) -> list[tuple[int, int, str]]:
         word = m.group(0)
         if word[:1].isupper() and word.lower() in ("may", "will"):
             continue
+        if word == "would" and _REPORTED_BEFORE.search(text, 0, m.start()) is not None:
+            continue  # reported speech's tense: "she said she would appeal"
         out.append((m.start(), m.end(), " ".join(word.lower().replace("’", "'").split())))
     return out
 
@@ -1717,7 +1732,7 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont should possible unclear accused close course track if "
+    "plans plan planned will wont would should possible unclear accused close course track if "
     "convicted guilty "
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "

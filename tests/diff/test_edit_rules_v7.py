@@ -840,3 +840,24 @@ def test_body_names_ranks_pleas_and_could_not() -> None:
     assert hedges("The dog could not be saved.") == []
     assert [h[2] for h in hedges("Prices could rise again.")] == ["could"]
     assert [h[2] for h in hedges("The claim could not be independently verified.")] == ["could"]
+
+
+# "would" as a hedge: a conditional claim ("the deal would give workers 4%" -> "the deal gives
+# workers 4%" is firmer). Six blind sets' labels asked for it (holdout8, holdout9, holdout14
+# twice, holdout15 twice; it was left out as reported speech's tense, "said it would appeal").
+# It counts unless a reporting verb, "that", "whether" or "if" stands before it in the
+# sentence. In the corpus's paragraphs 51 more hold a hedge, mostly conditionals ("the listing
+# would raise at least ...", "the Act would impose sanctions"), some habitual or polite uses
+# ("Jobs would typically leave work before him", "would love to"): a sentence edited around one
+# of those may be typed softer or firmer wrongly.
+
+
+def test_would_is_a_hedge_outside_reported_speech() -> None:
+    assert [h[2] for h in hedges("The deal would give workers a 4% raise.")] == ["would"]
+    assert hedges("She said she would appeal against the ruling.") == []
+    assert hedges("Officials warned that the road would stay shut.") == []
+    got = edits_of(
+        ["The new contract would give drivers a 6% rise over two years."],
+        ["The new contract gives drivers a 6% rise over two years."],
+    )
+    assert typed(got, "certainty") == [("firmer", "would give", "gives")]
