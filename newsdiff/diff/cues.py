@@ -939,6 +939,13 @@ _ATTRIBUTION_RULES = (
         _holds("ccording"),
     ),
     _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
+    # "according to the Carrow Health Observatory and the UK Health Security Agency": the second
+    _Rule(
+        re.compile(
+            rf"\b[Aa]ccording\s+to\s+(?:the\s+)?{_NAME}\s+and\s+(?:the\s+)?(?P<who>{_NAME})"
+        ),
+        _holds("ccording"),
+    ),
     # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
     _Rule(re.compile(_NAME_TWO_CLAUSES), _holds(_TWO_CLAUSES_AFTER_NAME), True),
     # a body whose name holds commas and "and": "the Department for Environment, Food and
@@ -1490,7 +1497,9 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would"
+    "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
+    "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
+    "Officials"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1538,6 +1547,9 @@ _HEDGE_PATTERN = (
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
     r"|\balleges?\s+(?:that\b|(?=(?:he|she|they|the)\b|[A-Z]))"
+    # what investigators hold, not yet shown: "Police believe the fire was deliberately lit"
+    r"|\b(?:[Pp]olice|[Ii]nvestigators|[Dd]etectives|[Aa]uthorities|[Oo]fficials)\s+"
+    r"(?:believe|suspect|think)\b"
     r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests)\s+"
     r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
@@ -1732,7 +1744,8 @@ HEDGE_WORDS = frozenset(
     "due poised scheduled rumoured rumored tipped considered presumed supposed may might could "
     "reportedly allegedly apparently possibly probably presumably seemingly purportedly "
     "supposedly unconfirmed unlikely perhaps maybe appears appear appeared seems seem seemed "
-    "plans plan planned will wont would should possible unclear accused close course track if "
+    "plans plan planned will wont would should believe suspect think possible unclear accused "
+    "close course track if "
     "convicted guilty "
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "

@@ -1360,7 +1360,13 @@ class _Builder:
                     if other is None:
                         continue
                     m = _PRONOUN_SAID.search(other.text)
-                    if m is not None and next(_word_starts(other.text[: m.start()], word), -1) >= 0:
+                    if m is None:
+                        continue
+                    # ...or a pronoun that was the sentence's only attribution, now the name
+                    # ("..., he said" -> "..., Pruitt said")
+                    if next(_word_starts(other.text[: m.start()], word), -1) >= 0 or not found(
+                        other
+                    ):
                         return True
             return False
 

@@ -861,3 +861,22 @@ def test_would_is_a_hedge_outside_reported_speech() -> None:
         ["The new contract gives drivers a 6% rise over two years."],
     )
     assert typed(got, "certainty") == [("firmer", "would give", "gives")]
+
+
+# holdout14 and holdout15: the second source of "according to A and the B"; a pronoun that was
+# a sentence's only attribution, now the name ("..., he said" -> "..., Pruitt said": the same
+# source); "Police believe the fire was deliberately lit" holds a hedge (what investigators
+# think, not yet shown).
+
+
+def test_according_to_two_a_pronoun_named_and_police_believe() -> None:
+    said = (
+        "Cases rose, according to the Carrow Health Observatory and the UK Health Security Agency."
+    )
+    assert sources(said) == ["Carrow Health Observatory", "UK Health Security Agency"]
+    before = ["Dale Pruitt, 61, has run the shop since 1990.", "It will close in May, he said."]
+    after = [before[0], "It will close in May, Pruitt said."]
+    assert typed(edits_of(before, after), "source") == []
+    assert [h[2] for h in hedges("Police believe the fire was deliberately lit.")] == [
+        "police believe"
+    ]

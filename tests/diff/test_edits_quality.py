@@ -48,8 +48,9 @@ KNOWN_MISSES = {
         # vote" is labelled two quantities, one gone and one come; the only share that went
         # and the only one that came are typed one changed
         "pol-projected-to-won",
-        # source: "an administration official said" -> "she told reporters": a pronoun is no
-        # source, so the official is typed removed, not changed
+        # source: "an administration official said" -> "she told reporters": the pronoun that
+        # took the official's place is read as the same source, so nothing is typed; the set
+        # labels a source changed (the president)
         "pol-anonymous-official-to-president",
         # trivial: a name transliterated another way ("Youssef" -> "Yusuf") reads as another
         # word, not a spelling fix
