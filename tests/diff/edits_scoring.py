@@ -29,6 +29,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout11.toml",
     "edits_labelled_holdout12.toml",
     "edits_labelled_holdout13.toml",
+    "edits_labelled_holdout14.toml",
+    "edits_labelled_holdout15.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

@@ -136,6 +136,65 @@ KNOWN_MISSES = {
         # search" -> "found" is typed firmer
         "sc-missing-walker-found",
     },
+    # The fifteenth and sixteenth sets, written blind late in a session: the gaps their first
+    # runs found that are not fixed (their headers give each error in full).
+    "edits_labelled_holdout14.toml": {
+        # certainty (arguable): "he expected to be fit" in an added clause is typed softer
+        "sport-winger-subject-now-source",
+        # source: "Westway Trains" stands in "Trains between ... were cancelled, Network Rail
+        # said" (a sentence's first word, capitalised, in a reporting sentence)
+        "transport-operator-posted-on-x",
+        # source: "It said in a statement" opening a sentence is not tied to the body named in
+        # the sentence before
+        "biz-brewery-it-said",
+        # source: "club sources" -> "the club announced" is not typed changed; "a statement"
+        # is taken for a source of its own
+        "sport-club-sources-to-statement",
+        "sport-striker-signed-club-announced",
+        # source: a securities filing as a source is not read ("the filing said")
+        "biz-company-to-securities-filing",
+        # source (a span): "two councillors, who asked not to be named, said" is typed as "two
+        # councillors"; the set labels "councillors who asked"
+        "council-two-councillors-anonymous-removed",
+        # source: "He said" is not tied to the person named before as the subject
+        "council-member-he-said-months",
+        # source: "athletic director Lisa Crane announced Sunday" is not read
+        "sport-coach-hired-people-with-knowledge-to-ad",
+        # certainty (the set's own call): a suspected cause replaced by another is typed firmer
+        "tech-bank-outage-cause-cto-on-x",
+        # a lede rewritten whole: its count, hedge and source swap are not paired, and "town
+        # centre" is taken for a source
+        "health-legionnaires-agency-confirms",
+        # certainty (the set's own call, as holdout9's tram strike); source: "the company" in
+        # a joint statement is not read as Stellar Bus
+        "transport-strike-off-joint-statement",
+        # source: "the results suggested" makes the results a source
+        "sci-phone-ban-study-softened-expert",
+        # number (the set's own call): "24 votes to 17" is two numbers, labelled one
+        "council-tax-budget-passed-finance-chief",
+        # source (the set's own call): "the company" -> "Pinecrest Poultry" is typed changed
+        "decoy-company-by-kind-to-name",
+    },
+    "edits_labelled_holdout15.toml": {
+        # source: the set's own slip, recorded in its header ("MetService said" is a source
+        # come by the earlier sets' conventions)
+        "nz-karewa-rain-fell",
+        # certainty: a rewritten headline's "believed deliberately lit" is no hedge (no "to")
+        "au-bushfire-teen-charged",
+        # certainty (the set's own call, as holdout9's tram strike): "set to strike" ->
+        # "call off strike" is typed firmer
+        "us-nurses-strike-deal",
+        # number: the set's own slip ("the two companies" is a count by holdout5's labels);
+        # source (arguable): Corvale quoted in a new paragraph is a source come
+        "uk-harcourt-takeover-agreed",
+        # source: a Māori body's name ("Te Whatu Ora") is cut inside, and "tests had
+        # confirmed" inside reported speech is taken for a source
+        "nz-rest-home-norovirus-confirmed",
+        # source: "police said" after "Police believe" (no attribution read) is a source come
+        "au-decoy-hedge-kept-reworded",
+        # number: a photo caption's year is page furniture; captions are not told apart
+        "us-decoy-added-and-caption",
+    },
 }
 
 
