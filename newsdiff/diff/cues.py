@@ -671,20 +671,24 @@ _TESTIFIED = r"testifie[sd](?!\s+(?:before|in\s+front|at|to|on\s+behalf|for|agai
 # (a weekday may stand before "that", US style: "announced Tuesday that")
 _DAY_THAT = r"\s+(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+)?that\b"
 # "added" before an amount is no reporting verb: "employers added 143,000 jobs"
-_ADDED_AMOUNT = (
-    r"(?!add(?:ed|s)\s+(?:(?:about|around|nearly|almost|over|some|another|more\s+than|up\s+to|"
+# "added" before an amount is no reporting verb: "employers added 143,000 jobs" (the lookahead
+# on the "add" words alone: before the whole alternation it would be tried at every place)
+_ADDED = (
+    r"add(?:ed|s)(?!\s+(?:(?:about|around|nearly|almost|over|some|another|more\s+than|up\s+to|"
     r"an?\s+(?:extra|additional|further|estimated|record|net))\s+)?[\d£$€])"
 )
+_SAYING_BUT_ADDED = "|".join(w for w in _SAYING.split("|") if w not in ("added", "adds"))
 # a post on a platform ("posted on X that", "posted on Facebook:"), and a question's "asked"
 # after a quotation ('"Where was the council?" asked Sarah Denholm'; not "a letter posted on X")
 _POSTED_ASKED = (
-    r"(?<!\bletter\s)(?<!\bvideo\s)(?<!\bmessage\s)(?<!\bstatement\s)(?<!\bphoto\s)"
-    r"(?<!\bimage\s)(?<!\bclip\s)(?<!\bpost\s)"
-    r"posted(?=\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
+    r"posted(?<!\bletter\sposted)(?<!\bvideo\sposted)(?<!\bmessage\sposted)"
+    r"(?<!\bstatement\sposted)(?<!\bphoto\sposted)(?<!\bimage\sposted)(?<!\bclip\sposted)"
+    r"(?<!\bpost\sposted)"
+    r"(?=\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
     r"social\s+media)\b)|asked(?<=[\"”’']\sasked)"
 )
 _VERBS = (
-    f"{_ADDED_AMOUNT}(?:{_trie(_SAYING)})|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+    f"(?:{_trie(_SAYING_BUT_ADDED)})|{_ADDED}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
     f"|{_POSTED_ASKED}"
 )
 _TITLE = (
