@@ -1338,7 +1338,7 @@ class _Builder:
             # after another forename is another person
             if key in forenames and not _named_as(" ".join(shared), word, forenames[key]):
                 return False
-            # a person named only as the subject of what happened ("Lopez completed the
+            # a person named only as the subject of what happened ("Ruiz completed the
             # comeback") is no source yet: the name stands in a sentence that reports
             # (a name as a name: "Kenya Power" does not stand in "after a power outage")
             return any(
