@@ -158,13 +158,17 @@ _QUANTITY_WORDS = sorted(
 )
 _QUANTITY_FIRSTS = "".join(sorted({w[0] for w in _QUANTITY_WORDS}))
 _QUANTITY_START = f"(?=[{_QUANTITY_FIRSTS}])(?:{_trie('|'.join(_QUANTITY_WORDS))})"
+# a currency's letters glued to an amount (_CURRENCY_CODES gives each its unit): those that
+# may stand apart from it ("KSh 2 million"), and single letters
+_CODES_LONG = "RM|KSh|Ksh|Sh"
+_CODES_SHORT = "[RNP]"
 # what follows a currency's letters when they are glued to an amount (see _NUMBER_RE)
 _MONEY_AFTER = (
     r"\d{1,3}(?:,\d{3})+(?![\d,])"
     r"|\d+(?:\.\d+)?(?:\s?(?:mil|million|billion|bn|m)\b|-(?:million|billion)\b)"
 )
 _NUMBER_RE = re.compile(
-    rf"(?=[\d£$€¥]|(?-i:RM|KSh|Ksh|Sh|[RNP])\s?\d|\b(?:{_QUANTITY_START}))"
+    rf"(?=[\d£$€¥]|(?-i:{_CODES_LONG}|{_CODES_SHORT})\s?\d|\b(?:{_QUANTITY_START}))"
     # (not "go up to £2.40": a verb's "up to" says where a price went, not a limit)
     rf"(?:(?<!\bgo\s)(?<!\bgoes\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bgoing\s)"
     # (nor what a case or a quarrel is about: "on trial over $1.3m fraud", "row over £5m")
@@ -191,8 +195,9 @@ _NUMBER_RE = re.compile(
     # (thousands grouped by spaces, "10 000", are one number)
     # (a currency's letters glued to an amount count only before what reads as money:
     # "RM50,000", "KSh 2.5m", "N1,100", "P2.4-billion", "R38 million"; not "G7", "A380")
-    rf"|(?:(?P<cur>[£$€¥])|(?<![A-Za-z\d])(?-i:(?P<code>RM|KSh|Ksh|Sh)\s?(?={_MONEY_AFTER}|\d+\.\d)"
-    rf"|(?P<code1>[RNP])(?={_MONEY_AFTER})))?(?(code)|(?(code1)|(?<![A-Za-z\d])))(?<!\d[.,])"
+    rf"|(?:(?P<cur>[£$€¥])|(?<![A-Za-z\d])(?-i:(?P<code>{_CODES_LONG})\s?"
+    rf"(?={_MONEY_AFTER}|\d+\.\d)|(?P<code1>{_CODES_SHORT})(?={_MONEY_AFTER})))?"
+    rf"(?(code)|(?(code1)|(?<![A-Za-z\d])))(?<!\d[.,])"
     # (with a plain space only before a word in lower case: "10 000 visitors", not "400 737
     # Max jets", "74 100%")
     rf"(?P<num>\d{{1,3}}(?:[\u00a0\u2009\u202f]\d{{3}})+(?![\d,.]\d)"
@@ -680,12 +685,15 @@ _ADDED = (
 _SAYING_BUT_ADDED = "|".join(w for w in _SAYING.split("|") if w not in ("added", "adds"))
 # a post on a platform ("posted on X that", "posted on Facebook:"), and a question's "asked"
 # after a quotation ('"Where was the council?" asked Sarah Denholm'; not "a letter posted on X")
+_PLATFORM = (
+    r"\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
+    r"social\s+media)\b"
+)
+_QUOTED_ASKED = r"asked(?<=[\"”’']\sasked)"
 _POSTED_ASKED = (
     r"posted(?<!\bletter\sposted)(?<!\bvideo\sposted)(?<!\bmessage\sposted)"
     r"(?<!\bstatement\sposted)(?<!\bphoto\sposted)(?<!\bimage\sposted)(?<!\bclip\sposted)"
-    r"(?<!\bpost\sposted)"
-    r"(?=\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
-    r"social\s+media)\b)|asked(?<=[\"”’']\sasked)"
+    rf"(?<!\bpost\sposted)(?={_PLATFORM})|{_QUOTED_ASKED}"
 )
 _VERBS = (
     f"(?:{_trie(_SAYING_BUT_ADDED)})|{_ADDED}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
@@ -1299,8 +1307,7 @@ _SPACE_VERB = re.compile(
     rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
     # (a post's platform taken in: a verb_last rule's search ends here, and "posted" looks
     # ahead to it)
-    rf"|posted\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
-    rf"social\s+media)\b|asked(?<=[\"”’']\sasked)\b)"
+    rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b)"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character
 # at a time until a verb follows (from the right: faster than finding every verb from the left).

@@ -177,8 +177,7 @@ _PLAIN_SPACE_VERB = (
     rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
     rf"|{cues._TESTIFIED}\b"
     # (a post's platform and a quotation's "asked", as in cues._SPACE_VERB)
-    rf"|posted\s+(?:on|to)\s+(?:X|Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|TikTok|"
-    rf"social\s+media)\b|asked(?<=[\"”’']\sasked)\b)"
+    rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b)"
 )
 
 
