@@ -552,6 +552,33 @@ _PRONOUN_SAID = re.compile(
     r"wrote|explained|insisted|warned)\b"
 )
 
+# a sentence opening with a pronoun's attribution: "It said in a statement that ...", "He told"
+_OPENING_PRONOUN = re.compile(
+    r"(It|He|She)\s+(?:(?:also|later|previously|earlier)\s+)?(?:said|says|added|adds|told|"
+    r"stated|confirmed|announced|noted|wrote|explained|insisted|warned)\b"
+)
+# a name of two or more capitalised words ("Victor Ames", "Castleford Holdings", "Bank of
+# Arden"), not after a sentence's "The"
+_NAME_RUN = re.compile(
+    r"(?:^|(?<=[\s(“\"]))(?:The\s+)?([A-Z][\w'’&-]+(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w'’&-]+)+)"
+)
+# one capitalised word opening a sentence before a comma or a verb: a surname or a body
+# ("Morrison was", "Tesco said", "Okafor, 34,")
+_SUBJECT_ALONE = re.compile(
+    r"([A-Z][\w'’-]+)(?=,|\s+(?:is|was|has|had|will|would|said|says|told|voted|denied|"
+    r"declined|refused|added|became|left|joined|took|made|won|lost)\b)"
+)
+# words of a capitalised run that name no subject who could speak (its last word), or that
+# open a sentence without naming one
+_NOT_SUBJECTS = frozenset(
+    "Street Road Avenue Lane Square Park Bridge River Station Airport Hospital Court Monday "
+    "Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
+    "July August September October November December It This That There Here What Police "
+    "Officials Residents Witnesses Investigators Prosecutors Authorities Officers Firefighters "
+    "Doctors Researchers Scientists Analysts Experts Critics Parents Students Teachers "
+    "Workers Staff Members Voters Fans Shares Sales Prices Profits".split()
+)
+
 # where a sentence ends: its mark, closing quotes or brackets, and the space after them
 _SENTENCE_END = re.compile(r"[.!?][\"”»’')\]]*\s+")
 
@@ -1300,10 +1327,16 @@ class _Builder:
         return bool(gone or came)
 
     def sources(self) -> None:
+        old_ids = {id(s) for s in self.old_sentences}
+
         def found(s: Sentence) -> list[Attribution]:
             # words inside a quotation are the speaker's, never an attribution ("... the
             # first I ever heard live," Santos said)
-            return self.sources_in(self.outside_quotes(s.text))
+            got = self.sources_in(self.outside_quotes(s.text))
+            if got or not _OPENING_PRONOUN.match(s.text):
+                return got
+            doc = self.old_doc if id(s) in old_ids else self.new_doc
+            return self.pronoun_source(doc, s)
 
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
@@ -1440,11 +1473,62 @@ class _Builder:
                     detail = {"source": a.name, "anonymous": a.anonymous}
                     if side == "old":
                         self.add("source", "removed", at, None, detail)
+                        self.typed_old.add(s.index)  # (a pronoun's source: named before it)
                     else:
                         self.add("source", "added", None, at, detail)
+                        self.typed_new.add(s.index)
+
+    def pronoun_source(self, doc: Document, s: Sentence) -> list[Attribution]:
+        """The source a sentence opening with "It said" or "He told" stands for: the last
+        source of the sentence before (in its paragraph, or the paragraph before), else the
+        first name there of two or more capitalised words (the subject: "Council member Victor
+        Ames voted against. He said ..."). The attribution spans the name and the pronoun
+        when both stand in one paragraph (its start is then before the sentence's), the
+        pronoun and its verb alone otherwise."""
+        paragraph = doc.paragraphs[s.paragraph]
+        if s.start > 0:
+            before, at = paragraph[: s.start], 0
+        elif s.paragraph > 0:
+            before, at = doc.paragraphs[s.paragraph - 1], -1
+        else:
+            return []
+        offset = 0  # where the sentence before starts
+        for m in _SENTENCE_END.finditer(before.rstrip()):
+            offset = m.end()
+        last = before[offset:]
+        verb = _OPENING_PRONOUN.match(s.text)
+        assert verb is not None
+        named = self.sources_in(self.outside_quotes(last))
+        if named:
+            a = named[-1]
+            name, key, anonymous, start = a.name, a.key, a.anonymous, offset + a.start
+        else:
+            # the subject named alone at the sentence's start ("Morrison was the third
+            # witness"), else the first name of two or more words
+            run = _SUBJECT_ALONE.match(last)
+            if run is None or run.group(1) in _NOT_SUBJECTS:
+                run = next(
+                    (
+                        m
+                        for m in _NAME_RUN.finditer(last)
+                        if m.group(1).split()[-1] not in _NOT_SUBJECTS
+                    ),
+                    None,
+                )
+            if run is None:
+                return []
+            got = self.sources_in(f"{run.group(1)} said.")
+            if not got or got[0].anonymous:
+                return []
+            name, key, anonymous, start = run.group(1), got[0].key, False, offset + run.start(1)
+        if at < 0:  # the name in the paragraph before: the pronoun and its verb alone
+            return [Attribution(0, verb.end(), name, key, anonymous)]
+        return [Attribution(start - s.start, verb.end(), name, key, anonymous)]
 
     def source_changed(self, old: Sentence, o: Attribution, new: Sentence, n: Attribution) -> None:
         """A ``source changed`` edit: ``o`` in sentence ``old`` became ``n`` in ``new``."""
+        self.typed_old.add(old.index)
+        self.typed_new.add(new.index)
         self.add(
             "source",
             "changed",

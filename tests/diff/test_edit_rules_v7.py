@@ -878,3 +878,39 @@ def test_according_to_two_a_pronoun_named_and_police_believe() -> None:
     assert [h[2] for h in hedges("Police believe the fire was deliberately lit.")] == [
         "police believe"
     ]
+
+
+# holdout14: a sentence opening with "It said" or "He said" added after a sentence naming the
+# body or the person only as its subject: that subject is a source come (and gone, the other
+# way). The pronoun stands for the last source of the sentence before, else its subject: one
+# word opening it before a verb or a comma, else its first name of two or more words.
+
+
+def test_a_pronoun_opening_a_sentence_stands_for_the_subject_before() -> None:
+    bought = "Harwick Mills bought the Dunmore dairy in 2022 from the Ferrand family."
+    got = edits_of([bought], [f"{bought} It said in a statement that the dairy would close."])
+    assert [(e.change, e.detail["source"]) for e in got if e.kind == "source"] == [
+        ("added", "Harwick Mills")
+    ]
+    assert "Harwick Mills" in typed(got, "source")[0][2]
+    assert [e.kind for e in got] == ["source"]  # the sentence added is typed, not "other"
+    resigned = "Okafor was the second councillor from Bexford to resign this week."
+    got = edits_of([resigned], [f"{resigned} He said the budget had been mishandled."])
+    assert [(e.change, e.detail["source"]) for e in got if e.kind == "source"] == [
+        ("added", "Okafor")
+    ]
+    # the other way, and the name in the paragraph before: the span is the pronoun's
+    led = "Dr Mina Castell led the study at Arden University, which followed 900 children."
+    told = "She told reporters the results surprised the team."
+    got = edits_of([led, told], [led])
+    assert [(e.change, e.old, e.detail["source"]) for e in got if e.kind == "source"] == [
+        ("removed", "She told", "Dr Mina Castell")
+    ]
+    # a pronoun after the source it stands for is that source again: nothing came
+    said = "Harwick Mills said the dairy would close in March."
+    got = edits_of([said], [f"{said} It added that 40 jobs would go."])
+    assert typed(got, "source") == []
+    # the subject, not a name after it ("Ukrainian President X" in the same sentence)
+    met = "Morrison was the first witness on Tuesday to describe the call with President Ivo Lenk."
+    got = edits_of([met], [f"{met} He said he was not concerned by the content of the call."])
+    assert [e.detail["source"] for e in got if e.kind == "source"] == ["Morrison"]

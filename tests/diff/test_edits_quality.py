@@ -144,9 +144,6 @@ KNOWN_MISSES = {
         # source: "Westway Trains" stands in "Trains between ... were cancelled, Network Rail
         # said" (a sentence's first word, capitalised, in a reporting sentence)
         "transport-operator-posted-on-x",
-        # source: "It said in a statement" opening a sentence is not tied to the body named in
-        # the sentence before
-        "biz-brewery-it-said",
         # source: "club sources" -> "the club announced" is not typed changed; "a statement"
         # is taken for a source of its own
         "sport-club-sources-to-statement",
@@ -156,8 +153,6 @@ KNOWN_MISSES = {
         # source (a span): "two councillors, who asked not to be named, said" is typed as "two
         # councillors"; the set labels "councillors who asked"
         "council-two-councillors-anonymous-removed",
-        # source: "He said" is not tied to the person named before as the subject
-        "council-member-he-said-months",
         # source: "athletic director Lisa Crane announced Sunday" is not read
         "sport-coach-hired-people-with-knowledge-to-ad",
         # certainty (the set's own call): a suspected cause replaced by another is typed firmer
