@@ -1103,6 +1103,8 @@ _ANONYMOUS = frozenset(
 )
 
 
+_SINGULAR = {"sources": "source", "officials": "official", "insiders": "insider", "aides": "aide"}
+_SINGULAR.update(diplomats="diplomat", people="person")
 _PREPOSITIONS = frozenset("in on at by for with to from into of as".split())
 _NOT_SOURCES = frozenset(
     "it this that there which what who he she they we i you time times year years day days "
@@ -1182,10 +1184,20 @@ _NO_TEN_NAME = re.compile(r"(?:^|\s)((?:No\.?|Number)\s?10)$")
 _SEEN_BY = frozenset("seen obtained reviewed".split())
 
 
+# when, after a source's phrase: "according to a securities filing Thursday"
+_TRAILING_WHEN = re.compile(
+    r"\s+(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|yesterday|today|"
+    r"(?:earlier\s+)?(?:last|this)\s+(?:week|month|year|night))$"
+)
+
+
 def _source_of(name: str) -> tuple[str, str, bool] | None:
     ten = _NO_TEN_NAME.search(name)
     if ten is not None:  # "No 10 said": Downing Street
         return ten.group(1), "no 10", False
+    when = _TRAILING_WHEN.search(name)
+    if when is not None and when.start() > 0:
+        name = name[: when.start()]
     words = name.replace("’", "'").split()
     cut = next(
         (
@@ -1235,13 +1247,17 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     )
     # "a police spokeswoman", "the company spokesman": the one who speaks for the body, a
     # source of its own (keyed with the body's word), not the body
+    # ...and "police sources", "club insiders", "company officials": unnamed people of the
+    # body (keyed on the role and the body), not the body speaking
     if (
         head_at is not None
         and head_at + 1 < len(lowered)
-        and lowered[head_at + 1] in _SPEAKERS_FOR
+        and lowered[head_at + 1] in _ANONYMOUS
         and lowered[head_at] not in _ANONYMOUS
     ):
         body, speaker = lowered[head_at], lowered[head_at + 1]
+        if speaker not in _SPEAKERS_FOR:
+            speaker = _SINGULAR.get(speaker, speaker)
         return " ".join(words[: head_at + 2]), f"{speaker}|{body}", True
     org_match = _ORG_AFTER.search(name)
     person = _PERSON_OF.match(" ".join(words)) if not determined else None
@@ -1510,7 +1526,7 @@ _HEDGE_STARTS = (
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
-    "Officials"
+    "Officials|close"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1553,8 +1569,11 @@ _HEDGE_PATTERN = (
     # ("the accused told the court")
     r"|(?<!\bthe\s)\baccused\s+of\b"
     r"|\bplans?\s+to\b|\bplanned\s+to\b"
-    # a headline's "Tane on course to win" (no "is")
+    # a headline's "Tane on course to win", "Town close to signing" (no "is"; not "came
+    # close to winning", which did not happen)
     r"|\bon\s+(?:course|track)\s+(?:to|for)\b"
+    r"|(?<!\bcame\s)(?<!\bcome\s)(?<!\bcomes\s)(?<!\bcoming\s)(?<!\bso\s)(?<!\bvery\s)"
+    r"\bclose\s+to\s+(?!(?:freez|boil|be|noth|everyth|anyth|someth)ing\b)\w+ing\b"
     # a claim not yet proved, a finding not yet firm: "prosecutors allege that", "preliminary
     # data suggest" (-> "data show")
     r"|\balleges?\s+(?:that\b|(?=(?:he|she|they|the)\b|[A-Z]))"

@@ -552,6 +552,8 @@ _PRONOUN_SAID = re.compile(
     r"wrote|explained|insisted|warned)\b"
 )
 
+# what "the statement said" refers back to, when the version holds "in a statement"
+_BACK_DOCUMENTS = frozenset(("statement", "release", "announcement"))
 # a sentence opening with a pronoun's attribution: "It said in a statement that ...", "He told"
 _OPENING_PRONOUN = re.compile(
     r"(It|He|She)\s+(?:(?:also|later|previously|earlier)\s+)?(?:said|says|added|adds|told|"
@@ -1427,6 +1429,12 @@ class _Builder:
             keys -= {
                 k for k in keys if "|" not in k and any(q.startswith(f"{k}|") for q in side_keys)
             }
+        # '"...," the statement said' after "the club announced in a statement": the
+        # statement is that source's, not one more
+        for keys, doc in ((gone, self.old_doc), (came, self.new_doc)):
+            for k in [k for k in keys if k in _BACK_DOCUMENTS]:
+                if any(f"a {k}" in p or f"A {k}" in p for p in doc.paragraphs):
+                    keys.discard(k)
         # A source's name respelt ("organisers" -> "organizers") is the same source (the
         # sentence's trivial edit says what changed); "Mr Hale" -> "Mr Hall" is not (a last
         # letter changed is another word to spelling_fix). So is a body named in full and by

@@ -914,3 +914,35 @@ def test_a_pronoun_opening_a_sentence_stands_for_the_subject_before() -> None:
     met = "Morrison was the first witness on Tuesday to describe the call with President Ivo Lenk."
     got = edits_of([met], [f"{met} He said he was not concerned by the content of the call."])
     assert [e.detail["source"] for e in got if e.kind == "source"] == ["Morrison"]
+
+
+# holdout14: a day after a source's phrase ("according to a securities filing Thursday") hid
+# the source; "club sources", "police sources", "company officials" were the body speaking,
+# not unnamed people of it (so "club sources" -> "the club announced" was no change);
+# '"...," the statement said' after "announced in a statement" was a source of its own; a
+# headline's "Town close to signing" (no "is") held no hedge.
+
+
+def test_filings_body_sources_statements_and_close_to() -> None:
+    filed = "Arden Foods will shut 30 of its 200 shops, according to a securities filing Monday."
+    assert [(a.name, a.key) for a in attributions(filed)] == [("securities filing", "filing")]
+    assert [(a.key, a.anonymous) for a in attributions("It is over, police sources said.")] == [
+        ("source|police", True)
+    ]
+    assert [(a.key, a.anonymous) for a in attributions("It fell, company officials said.")] == [
+        ("official|company", True)
+    ]
+    before = ["Tolworth Rovers have sacked their manager after six defeats, club sources said."]
+    after = [
+        "Tolworth Rovers have sacked their manager after six defeats, the club announced in a "
+        "statement on Monday.",
+        '"We wish him well in the future," the statement said.',
+    ]
+    got = edits_of(before, after)
+    assert [(e.change, e.old, e.new) for e in got if e.kind == "source"] == [
+        ("changed", "club sources", "club")
+    ]
+    assert [h[2] for h in hedges("Tolworth close to signing winger Ade Bello")] == [
+        "close to signing"
+    ]
+    assert hedges("Temperatures fell close to freezing, and they came close to winning.") == []

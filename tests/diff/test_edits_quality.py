@@ -144,12 +144,6 @@ KNOWN_MISSES = {
         # source: "Westway Trains" stands in "Trains between ... were cancelled, Network Rail
         # said" (a sentence's first word, capitalised, in a reporting sentence)
         "transport-operator-posted-on-x",
-        # source: "club sources" -> "the club announced" is not typed changed; "a statement"
-        # is taken for a source of its own
-        "sport-club-sources-to-statement",
-        "sport-striker-signed-club-announced",
-        # source: a securities filing as a source is not read ("the filing said")
-        "biz-company-to-securities-filing",
         # source (a span): "two councillors, who asked not to be named, said" is typed as "two
         # councillors"; the set labels "councillors who asked"
         "council-two-councillors-anonymous-removed",
