@@ -911,6 +911,8 @@ _TWO_CLAUSES_AFTER_NAME = (
 _AND_SOURCE_VERB = _holds_after_space(
     "and", rf"\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}){_AUX}\s+(?:{_VERBS})\b"
 )
+# documents that speak for whoever wrote or filed them
+_PAPERS = "papers|documents|records|filings|filing|minutes|transcripts|emails|files"
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -1079,6 +1081,27 @@ _ATTRIBUTION_RULES = (
             rf"{{0,3}}?(?!{_VERBAL}\b)[A-Za-z][\w'’-]*){_AUX}\s+{_CLOSING_FIND}"
         ),
         _CLOSING_HINT,
+    ),
+    # "Court papers show he is accused of ...": papers opening a sentence, then what they
+    # show as a clause (not "the figures show a rise": what figures show is the claim)
+    _Rule(
+        re.compile(
+            rf"(?:^|(?<=[.;:]\s))(?P<who>(?:(?i:{_DETERMINERS})\s+)?(?:[\w'’-]+\s+){{0,2}}?"
+            rf"(?i:{_trie(_PAPERS)})(?:\s+(?:obtained|seen|filed|released|reviewed)\s+by\s+"
+            r"(?:[\w'’-]+\s+){0,5}?[\w'’-]+)?)"
+            r"\s+(?:show|shows|showed|reveal|reveals|revealed)\s+"
+            r"(?=(?:that|he|she|they|it|his|her|their|there)\b|[A-Z])"
+        ),
+        _holds(r"\s(?:show|reveal)"),
+    ),
+    # "Figures from the provincial rental registry show a similar increase": whose figures
+    _Rule(
+        re.compile(
+            r"\b(?:[Ff]igures|[Dd]ata|[Nn]umbers|[Ss]tatistics)\s+(?:(?:released|published)\s+)?"
+            r"(?:from|by)\s+(?P<who>(?:the\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+"
+            r"(?:show|shows|showed|reveal|reveals|revealed)\b"
+        ),
+        _holds(r"\s(?:show|reveal)"),
     ),
 )
 _APPOSITIVE = _ATTRIBUTION_RULES[0].pattern  # "Her spokesman, Tom Avery, said"
@@ -1306,9 +1329,12 @@ _VERB_FIRSTS = "".join(
 # spares the four alternatives behind their word boundaries at most places (about half the
 # scan's time).
 _CUE_FIRSTS = "".join(sorted({*_VERB_FIRSTS, *(w[0] for w in _CLOSING_FINDS.split("|")), "A"}))
+# what papers or figures show ("Court papers show he is accused", "Figures from X show")
+_SHOW_CUE = r"(?<=\w\s)(?:show|shows|showed|reveal|reveals|revealed)\b"
 _CUE_RE = re.compile(
     rf"(?=[{_CUE_FIRSTS}])(?:"
-    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b)"
+    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b"
+    f"|{_SHOW_CUE})"
 )
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
@@ -1321,9 +1347,10 @@ _CUE_HINT = re.compile(
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
 # every match of a ``verb_last`` rule in it (see :func:`attributions`).
 _SPACE_VERB = re.compile(
-    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING)})\b|(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
+    rf"\s(?=[{_VERB_FIRSTS}])(?:(?:{_trie(_SAYING_BUT_ADDED)})\b|{_ADDED}\b|"
+    rf"(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
     # (a post's platform taken in: a verb_last rule's search ends here, and "posted" looks
-    # ahead to it)
+    # ahead to it; so is "added"'s amount: "employers added 143,000 jobs" ends no search)
     rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b)"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character

@@ -171,10 +171,11 @@ def _windows_of_every_cue(text: str, start: int) -> list[tuple[int, int]]:
 # The patterns as they were before their first letters were looked for first.
 _PLAIN_CUE = (
     rf"\b(?:{cues._VERBS})\b|\b[Aa]ccording\s+to\b|\b{cues._CLOSING_FIND}|\b{cues._CLOSING_VENUE}"
-    r"|\bcalled\b"
+    rf"|\bcalled\b|{cues._SHOW_CUE}"
 )
 _PLAIN_SPACE_VERB = (
-    rf"\s(?:(?:{cues._trie(cues._SAYING)})\b|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
+    rf"\s(?:(?:{cues._trie(cues._SAYING_BUT_ADDED)})\b|{cues._ADDED}\b"
+    rf"|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
     rf"|{cues._TESTIFIED}\b"
     # (a post's platform and a quotation's "asked", as in cues._SPACE_VERB)
     rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b)"

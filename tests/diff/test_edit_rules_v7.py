@@ -972,3 +972,20 @@ def test_a_long_role_an_unnamed_clause_and_a_source_in_reported_speech() -> None
     reported = "The lead author, Dr Ines Hale, said the results suggested that the ban worked."
     assert sources(reported) == ["Dr Ines Hale"]
     assert sources("It will close, said the finance minister.") == ["finance minister"]
+
+
+# holdout11's documents: "Court papers show he is accused of ..." (papers opening a sentence,
+# then a clause) and "Figures from the rental registry show a rise" (whose figures) name a
+# source; "The figures show a rise" still states the claim and names none.
+
+
+def test_papers_that_show_a_clause_and_figures_from_a_body() -> None:
+    papers = "Ida Moyo, 41, was held on Monday. Court papers show she is accused of theft."
+    assert [a.key for a in attributions(papers)] == ["court"]
+    obtained = "Records obtained by the Courier show that the fund paid him twice."
+    assert len(attributions(obtained)) == 1
+    figures = "Figures from the regional housing registry show a similar rise."
+    assert sources(figures) == ["regional housing registry"]
+    assert attributions("The figures show a rise in thefts.") == []
+    got = edits_of(["Ida Moyo, 41, was held on Monday."], [papers])
+    assert [(e.change, e.new) for e in got if e.kind == "source"] == [("added", "Court")]

@@ -108,11 +108,6 @@ KNOWN_MISSES = {
         # "conceded" is no reporting verb ("has not conceded" says nothing), so Farris is
         # typed removed
         "nz-mayor-elected",
-        # source (by design, tests/diff/test_edit_rules.py k): "Figures from the rental
-        # registry show a rise", "Court papers show he is accused" state the claim; the set
-        # labels the documents sources
-        "ca-rents-registry-and-hedge",
-        "za-fraud-bail-court-papers",
     },
     "edits_labelled_holdout12.toml": {
         # certainty (the set's own call): a hedge inside a quotation that changed ("will" ->
