@@ -1094,6 +1094,14 @@ _ATTRIBUTION_RULES = (
         ),
         _holds(r"\s(?:show|reveal)"),
     ),
+    # "Police believe the fire was deliberately lit": a source (and a hedge) with no "that"
+    _Rule(
+        re.compile(
+            r"\b(?P<who>[Pp]olice|[Ii]nvestigators|[Dd]etectives|[Aa]uthorities|[Pp]rosecutors)"
+            r"\s+(?:now\s+)?(?:believe|suspect)\b"
+        ),
+        _holds(r"\s(?:believe|suspect)"),
+    ),
     # "Figures from the provincial rental registry show a similar increase": whose figures
     _Rule(
         re.compile(
@@ -1329,8 +1337,13 @@ _VERB_FIRSTS = "".join(
 # spares the four alternatives behind their word boundaries at most places (about half the
 # scan's time).
 _CUE_FIRSTS = "".join(sorted({*_VERB_FIRSTS, *(w[0] for w in _CLOSING_FINDS.split("|")), "A"}))
-# what papers or figures show ("Court papers show he is accused", "Figures from X show")
-_SHOW_CUE = r"(?<=\w\s)(?:show|shows|showed|reveal|reveals|revealed)\b"
+# what papers or figures show ("Court papers show he is accused", "Figures from X show"),
+# what investigators hold ("Police believe the fire was lit")
+_SHOW_CUE = (
+    r"(?<=\w\s)(?:show|shows|showed|reveal|reveals|revealed)\b"
+    r"|(?:(?<=[Pp]olice\s)|(?<=[Ii]nvestigators\s)|(?<=[Dd]etectives\s)|(?<=[Aa]uthorities\s)"
+    r"|(?<=[Pp]rosecutors\s))(?:believe|suspect)\b"
+)
 _CUE_RE = re.compile(
     rf"(?=[{_CUE_FIRSTS}])(?:"
     rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b"

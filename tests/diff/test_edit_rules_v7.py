@@ -1013,3 +1013,18 @@ def test_an_expected_event_called_off_is_not_firmer() -> None:
         ["Bus drivers in Selwick went on strike on Monday."],
     )
     assert [c for c, _, _ in typed(got, "certainty")] == ["firmer"]
+
+
+# holdout15 (and the seventeenth set's labeller, who wrote the same call): "Police believe
+# the fire was deliberately lit" names the police as a source as well as holding a hedge, so
+# "..., police said" in its reworded sentence is no source come.
+
+
+def test_police_believe_is_a_source_too() -> None:
+    assert sources("Police believe the fire at the depot was deliberately lit.") == ["Police"]
+    assert sources("I believe the fire was deliberately lit.") == []
+    got = edits_of(
+        ["Police believe the fire at the depot was deliberately lit."],
+        ["The fire at the depot is believed to have been deliberately lit, police said."],
+    )
+    assert typed(got, "source") == []
