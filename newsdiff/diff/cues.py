@@ -171,9 +171,12 @@ _NUMBER_RE = re.compile(
     rf"(?=[\d£$€¥]|(?-i:{_CODES_LONG}|{_CODES_SHORT})\s?\d|\b(?:{_QUANTITY_START}))"
     # (not "go up to £2.40": a verb's "up to" says where a price went, not a limit)
     rf"(?:(?<!\bgo\s)(?<!\bgoes\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bgoing\s)"
-    # (nor what a case or a quarrel is about: "on trial over $1.3m fraud", "row over £5m")
+    # (nor what a case or a quarrel is about: "on trial over $1.3m fraud", "row over £5m",
+    # "in court over R14m tender")
     rf"(?<!\btrial\s)(?<!\bcharged\s)(?<!\brow\s)(?<!\bdispute\s)(?<!\bsued\s)"
-    rf"(?<!\barrested\s)(?<!\bprobe\s)(?<!\bconvicted\s)(?<!\bguilty\s)"
+    rf"(?<!\barrested\s)(?<!\bprobe\s)(?<!\bconvicted\s)(?<!\bguilty\s)(?<!\bcourt\s)"
+    rf"(?<!\bcase\s)(?<!\bjailed\s)(?<!\bfined\s)(?<!\bquizzed\s)(?<!\bprotest\s)"
+    rf"(?<!\bclash\s)(?<!\bstrike\s)(?<!\binquiry\s)(?<!\bdock\s)"
     rf"\b(?P<qual>{_QUALIFIERS})\s+)?"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTH})\b\.?(?:\s+(?P<year1>\d{{4}}))?"
     rf"|\b(?P<month2>{_MONTH})\b\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
@@ -666,7 +669,9 @@ _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
     "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds|"
     # a court's or a panel's finding: "The Court of Appeal ruled that ..." (not "ruled out")
-    "ruled|rules|alleged"
+    "ruled|rules|alleged|"
+    # a court's remark: "the bench observed that ..."
+    "observed|observes"
 )
 # "X testified that ...", "..., X testified."; not an appearance ("testified before the
 # committee", "testified against him")
@@ -884,7 +889,9 @@ _CLOSING_FINDS = (
     "projected|projects|forecast|forecasts|predicted|predicts|estimated|estimates|"
     # an announcement or a report closing its clause: ", Reuters reported.", ", the club
     # announced." ("announced the winners" has an object: no source)
-    "announced|announces|reported|reports|disclosed|discloses"
+    "announced|announces|reported|reports|disclosed|discloses|"
+    # a court's remark closing its clause: ", the bench observed."
+    "observed|observes"
 )
 _CLOSING_FIND = (
     rf"(?:{_trie(_CLOSING_FINDS)})"
@@ -1497,6 +1504,9 @@ _PARTY = re.compile(
 )
 
 
+_INITIALS = re.compile(r"(?<=[a-z])\s\([A-Z][A-Za-z]?[A-Z0-9&]{1,8}\)(?=[\s,;:.]|$)")
+
+
 def _blank(m: re.Match[str]) -> str:
     """The party blanked, a comma after it kept right after the name ("Calder, who ...")."""
     comma = m.group("comma") or m.group("comma2") or ""
@@ -1530,6 +1540,9 @@ def attributions(text: str) -> list[Attribution]:
         # a US politician's party and state, "Sen. Ruth Calder (D-Ore.), who ...": blanked
         # (the same length: the spans stay those of ``text``)
         text = _PARTY.sub(_blank, text)
+    if "(" in text:
+        # a body's initials after its name, "the Electricity Company of Ghana (ECG) said"
+        text = _INITIALS.sub(lambda m: " " * len(m.group(0)), text)
     # A cue starts where its word does, or one character before ("according").
     windows = _windows(text, max(0, first.start() - 1))
     if not windows:

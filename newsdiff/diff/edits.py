@@ -517,6 +517,27 @@ def _counterparts(
     )
 
 
+# a unit of time after a count: the number edit's evidence ends after it ("four months")
+_TIME_UNIT = re.compile(
+    r"\s(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b(?!-)"
+)
+
+
+def _unit_end(text: str, q: Quantity) -> int:
+    """Where a count ``q`` of ``text`` ends with its unit of time, if one follows ("four
+    months", "several hours"; not "the third day")."""
+    if q.unit not in ("", "vague"):
+        return q.end
+    m = _TIME_UNIT.match(text, q.end)
+    return q.end if m is None else m.end()
+
+
+def _after_word(text: str, end: int) -> str:
+    """The word right after a quantity that ends at ``end`` (lower case; "" if none near)."""
+    m = _WORD.search(text, end, end + 30)
+    return "" if m is None else m.group(0).lower()
+
+
 def _number(value: float | None) -> float | int | None:
     if value is None:
         return None
@@ -565,6 +586,10 @@ _BACK_DOCUMENTS = frozenset(("statement", "release", "announcement"))
 _OPENING_PRONOUN = re.compile(
     r"(It|He|She)\s+(?:(?:also|later|previously|earlier)\s+)?(?:said|says|added|adds|told|"
     r"stated|confirmed|announced|noted|wrote|explained|insisted|warned)\b"
+)
+# ...or after a quotation: '"We will appeal," she said.' (the quotation blanked)
+_QUOTED_PRONOUN = re.compile(
+    r"[\s\"“”‘’'«»,.!?…-]*(?:he|she|it)\s+(?:also\s+)?(?:said|says|added|adds|told|wrote)\b"
 )
 # a name of two or more capitalised words ("Victor Ames", "Castleford Holdings", "Bank of
 # Arden"), not after a sentence's "The"
@@ -996,7 +1021,15 @@ class _Builder:
         left_new = list(news)
         left_old: list[Quantity] = []
         for q in olds:
-            same = next((k for k, n in enumerate(left_new) if n.key == q.key), None)
+            same_keys = [k for k, n in enumerate(left_new) if n.key == q.key]
+            same = same_keys[0] if same_keys else None
+            if len(same_keys) > 1:
+                # the one counting the same thing ("five-storey" is not "Five people")
+                after = _after_word(old.text, q.end)
+                same = next(
+                    (k for k in same_keys if _after_word(new.text, left_new[k].end) == after),
+                    same,
+                )
             if same is None:
                 left_old.append(q)
             else:
@@ -1038,7 +1071,7 @@ class _Builder:
                 self.add(
                     "number",
                     "removed",
-                    self.where(old, q.start, q.end, headline),
+                    self.where(old, q.start, _unit_end(old.text, q), headline),
                     None,
                     detail,
                     headline,
@@ -1051,8 +1084,8 @@ class _Builder:
                 self.add(
                     "number",
                     "changed",
-                    self.where(old, q.start, q.end, headline),
-                    self.where(new, n.start, n.end, headline),
+                    self.where(old, q.start, _unit_end(old.text, q), headline),
+                    self.where(new, n.start, _unit_end(new.text, n), headline),
                     detail,
                     headline,
                 )
@@ -1064,7 +1097,7 @@ class _Builder:
                 "number",
                 "added",
                 None,
-                self.where(new, n.start, n.end, headline),
+                self.where(new, n.start, _unit_end(new.text, n), headline),
                 {"new_value": _number(n.value), "unit": n.unit},
                 headline,
             )
@@ -1345,11 +1378,18 @@ class _Builder:
         def found(s: Sentence) -> list[Attribution]:
             # words inside a quotation are the speaker's, never an attribution ("... the
             # first I ever heard live," Santos said)
-            got = self.sources_in(self.outside_quotes(s.text))
-            if got or not _OPENING_PRONOUN.match(s.text):
+            outside = self.outside_quotes(s.text)
+            got = self.sources_in(outside)
+            if got:
                 return got
+            verb = _OPENING_PRONOUN.match(s.text)
+            if verb is None:
+                # '"...," he said.' after the sentence naming him, in the same paragraph
+                verb = _QUOTED_PRONOUN.match(outside) if s.start > 0 and outside != s.text else None
+                if verb is None:
+                    return got
             doc = self.old_doc if id(s) in old_ids else self.new_doc
-            return self.pronoun_source(doc, s)
+            return self.pronoun_source(doc, s, verb.end())
 
         # A sentence found word for word in both versions brings the same sources to both:
         # only the others are searched, and a source they gain or lose still counts as present
@@ -1497,13 +1537,14 @@ class _Builder:
                         self.add("source", "added", None, at, detail)
                         self.typed_new.add(s.index)
 
-    def pronoun_source(self, doc: Document, s: Sentence) -> list[Attribution]:
-        """The source a sentence opening with "It said" or "He told" stands for: the last
-        source of the sentence before (in its paragraph, or the paragraph before), else the
-        first name there of two or more capitalised words (the subject: "Council member Victor
-        Ames voted against. He said ..."). The attribution spans the name and the pronoun
-        when both stand in one paragraph (its start is then before the sentence's), the
-        pronoun and its verb alone otherwise."""
+    def pronoun_source(self, doc: Document, s: Sentence, verb_end: int) -> list[Attribution]:
+        """The source a sentence opening with "It said" or "He told" (or a quotation then
+        "he said") stands for: the last source of the sentence before (in its paragraph, or
+        the paragraph before), else the subject there: one word opening it before a verb or a
+        comma, else its first name of two or more capitalised words ("Council member Victor
+        Ames voted against. He said ..."). The attribution spans the name and the pronoun's
+        verb (ending at ``verb_end`` in the sentence) when both stand in one paragraph (its
+        start is then before the sentence's), the words up to the verb otherwise."""
         paragraph = doc.paragraphs[s.paragraph]
         if s.start > 0:
             before, at = paragraph[: s.start], 0
@@ -1515,8 +1556,6 @@ class _Builder:
         for m in _SENTENCE_END.finditer(before.rstrip()):
             offset = m.end()
         last = before[offset:]
-        verb = _OPENING_PRONOUN.match(s.text)
-        assert verb is not None
         named = self.sources_in(self.outside_quotes(last))
         if named:
             a = named[-1]
@@ -1541,8 +1580,8 @@ class _Builder:
                 return []
             name, key, anonymous, start = run.group(1), got[0].key, False, offset + run.start(1)
         if at < 0:  # the name in the paragraph before: the pronoun and its verb alone
-            return [Attribution(0, verb.end(), name, key, anonymous)]
-        return [Attribution(start - s.start, verb.end(), name, key, anonymous)]
+            return [Attribution(0, verb_end, name, key, anonymous)]
+        return [Attribution(start - s.start, verb_end, name, key, anonymous)]
 
     def source_changed(self, old: Sentence, o: Attribution, new: Sentence, n: Attribution) -> None:
         """A ``source changed`` edit: ``o`` in sentence ``old`` became ``n`` in ``new``."""

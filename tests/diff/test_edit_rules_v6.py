@@ -36,7 +36,7 @@ def test_1_a_vague_count_kept_makes_no_edit() -> None:
         ["Thousands of people lined the route of the parade."],
         ["thousands of people lined the route of the parade, which lasted 3 hours."],
     )
-    assert typed(got, "number") == [("added", "", "3")]
+    assert typed(got, "number") == [("added", "", "3 hours")]
     # a plural that is no count
     assert found("The scores were level and the dozen players left.") == [("dozen", 12.0, "")]
 

@@ -474,7 +474,7 @@ def test_units_vague_counts_and_months_made_dates() -> None:
         ["Shops were without water for several hours."],
         ["Shops were without water for about five hours."],
     )
-    assert typed(got, "number") == [("changed", "several", "about five")]
+    assert typed(got, "number") == [("changed", "several hours", "about five hours")]
     got = edits_of(["Officers talked to him."], ["Officers talked to him for several hours."])
     assert typed(got, "number") == []  # "several" alone is counted only when replaced
     got = edits_of(
@@ -1028,3 +1028,36 @@ def test_police_believe_is_a_source_too() -> None:
         ["The fire at the depot is believed to have been deliberately lit, police said."],
     )
     assert typed(got, "source") == []
+
+
+# The seventeenth set (holdout16), after its blind first run: a body's initials in brackets
+# before its verb ("the Electricity Company of Ghana (ECG) said"); a court's "observed"; a
+# quotation then "he said" after the sentence naming him; "in court over R14m" (what the case
+# is about, not more than R14m); "Three people" -> "Five people" beside a "five-storey"
+# building (the five counting the same thing paired); a count's unit of time in its evidence.
+
+
+def test_initials_observed_quoted_pronoun_over_and_counts() -> None:
+    said = "Power came back by 6am, the Electricity Company of Ghana (ECG) said in a statement."
+    assert sources(said) == ["Electricity Company of Ghana"]
+    assert sources("The delay was a denial of justice, the bench observed.") == ["bench"]
+    assert sources("Residents observed a minute of silence.") == []
+    old = ['"Rates will hold," said Ana Ruiz, an economist at Tarn Bank.']
+    new = [
+        old[0] + ' Idris Kane, an economist at Helm Capital, disagreed. "They will cut," he said.'
+    ]
+    got = edits_of(old, new)
+    assert [(e.change, e.detail["source"]) for e in got if e.kind == "source"] == [
+        ("added", "Idris Kane")
+    ]
+    assert [q.qualifier for q in quantities("Ex-clerk in court over R14m fraud")] == [""]
+    got = edits_of(
+        ["Three people died when a five-storey block fell in Lyari."],
+        ["Five people died when a five-storey block fell in Lyari."],
+    )
+    assert typed(got, "number") == [("changed", "Three", "Five")]
+    got = edits_of(
+        ["The pool will close for at least four months from January."],
+        ["The pool will close for at least six months from January."],
+    )
+    assert typed(got, "number") == [("changed", "at least four months", "at least six months")]

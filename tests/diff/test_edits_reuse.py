@@ -24,7 +24,11 @@ from .edits_scoring import LABELLED_FILES, documents, load
 LABELLED = load(*LABELLED_FILES)
 # Pairs whose two paragraphs swap places (A B -> B A), the second way above: either could be
 # the one that moved, and the two ways may choose differently.
-SWAPS = {"decoy-paragraphs-swapped-with-quote-and-number", "local-school-paragraphs-reordered"}
+SWAPS = {
+    "decoy-paragraphs-swapped-with-quote-and-number",
+    "local-school-paragraphs-reordered",
+    "ca-decoy-split-and-swap",
+}
 
 
 def full(old: Document, new: Document) -> Analysis:
