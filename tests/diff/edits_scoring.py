@@ -31,6 +31,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout13.toml",
     "edits_labelled_holdout14.toml",
     "edits_labelled_holdout15.toml",
+    "edits_labelled_holdout16.toml",
+    "edits_labelled_holdout17.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

@@ -142,8 +142,6 @@ KNOWN_MISSES = {
         "transport-strike-off-joint-statement",
         # number (the set's own call): "24 votes to 17" is two numbers, labelled one
         "council-tax-budget-passed-finance-chief",
-        # source (the set's own call): "the company" -> "Pinecrest Poultry" is typed changed
-        "decoy-company-by-kind-to-name",
     },
     "edits_labelled_holdout15.toml": {
         # source: the set's own slip, recorded in its header ("MetService said" is a source
@@ -156,6 +154,35 @@ KNOWN_MISSES = {
         "uk-harcourt-takeover-agreed",
         # number: a photo caption's year is page furniture; captions are not told apart
         "us-decoy-added-and-caption",
+    },
+    # The seventeenth and eighteenth sets, written blind in a later session and scored once
+    # (their headers); the gaps left after their fixes.
+    "edits_labelled_holdout16.toml": {
+        # source: "The company said" in a new paragraph is the company the article is about
+        # (named four sentences before, and called "the group" in between): typed a source
+        # come; number (the set's own call): "by midday" is a time of day come
+        "za-umgeni-results-dividend",
+        # source (arguable): "Police believe" -> "Det. Sgt. Helen Szabo said", with "police
+        # say" kept in the lede: the police stay a source, so Szabo is typed come, not changed
+        "ca-plaza-shooting-charged",
+        # source (the set's own call): "..., Eskom said" gone while Eskom stays the subject
+        # ("Eskom suspended load-shedding") is typed a source gone
+        "za-loadshedding-suspended",
+    },
+    "edits_labelled_holdout17.toml": {
+        # certainty (the set's own call): ", the criminal complaint alleges" appended to a
+        # sentence stated as fact is typed a source come; the set also labels it softer
+        "us-complaint-alleges-appended",
+        # number: a month named alone that appears ("in May") is not typed (as holdout12's
+        # au-council-boss-accused-guilty)
+        "us-councilman-bribery-verdict",
+        # certainty (a span): the headline's hedge gone is shown as "expected to sign ...",
+        # labelled with the word before it, "Governor expected to"
+        "us-governor-signs-disclosure-law",
+        # a lede rewritten whole: "sources who have seen a draft said" -> "a report ... has
+        # found" is typed a source gone and one come, not changed; "is due to be published" ->
+        # "published on Tuesday" (a participle) is not typed firmer
+        "uk-stadium-crush-inquiry-published",
     },
 }
 
