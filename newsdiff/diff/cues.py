@@ -928,6 +928,9 @@ _TWO_CLAUSES_AFTER_NAME = (
 _AND_SOURCE_VERB = _holds_after_space(
     "and", rf"\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}){_AUX}\s+(?:{_VERBS})\b"
 )
+# The three rules of what papers, figures or investigators show or believe share one hint
+# (asked once per window).
+_SHOWS_HINT = _holds(r"\s(?:show|reveal|believe|suspect)")
 # documents that speak for whoever wrote or filed them
 _PAPERS = "papers|documents|records|filings|filing|minutes|transcripts|emails|files"
 _ATTRIBUTION_RULES = (
@@ -1110,7 +1113,7 @@ _ATTRIBUTION_RULES = (
             r"(?:[\w'’-]+\s+){0,5}?[\w'’-]+)?)"
             r"\s+(?:show|shows|showed|reveal|reveals|revealed)\b(?!\s*[.;,:])"
         ),
-        _holds(r"\s(?:show|reveal)"),
+        _SHOWS_HINT,
     ),
     # "Police believe the fire was deliberately lit": a source (and a hedge) with no "that"
     _Rule(
@@ -1118,7 +1121,7 @@ _ATTRIBUTION_RULES = (
             r"\b(?P<who>[Pp]olice|[Ii]nvestigators|[Dd]etectives|[Aa]uthorities|[Pp]rosecutors)"
             r"\s+(?:now\s+)?(?:believe|suspect)\b"
         ),
-        _holds(r"\s(?:believe|suspect)"),
+        _SHOWS_HINT,
     ),
     # "Figures from the provincial rental registry show a similar increase": whose figures
     _Rule(
@@ -1127,7 +1130,7 @@ _ATTRIBUTION_RULES = (
             r"(?:from|by)\s+(?P<who>(?:the\s+)?(?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+"
             r"(?:show|shows|showed|reveal|reveals|revealed)\b"
         ),
-        _holds(r"\s(?:show|reveal)"),
+        _SHOWS_HINT,
     ),
 )
 _APPOSITIVE = _ATTRIBUTION_RULES[0].pattern  # "Her spokesman, Tom Avery, said"
@@ -1358,9 +1361,10 @@ _CUE_FIRSTS = "".join(sorted({*_VERB_FIRSTS, *(w[0] for w in _CLOSING_FINDS.spli
 # what papers or figures show ("Court papers show he is accused", "Figures from X show"),
 # what investigators hold ("Police believe the fire was lit")
 _SHOW_CUE = (
-    r"(?<=\w\s)(?:show|shows|showed|reveal|reveals|revealed)\b"
-    r"|(?:(?<=[Pp]olice\s)|(?<=[Ii]nvestigators\s)|(?<=[Dd]etectives\s)|(?<=[Aa]uthorities\s)"
-    r"|(?<=[Pp]rosecutors\s))(?:believe|suspect)\b"
+    r"(?=[sr])(?<=\w\s)(?:show|shows|showed|reveal|reveals|revealed)\b"
+    # (the five letters before the word: "police", "investigators", "detectives",
+    # "authorities", "prosecutors")
+    r"|(?=[bs])(?:believe|suspect)\b(?<=(?:olice|ators|tives|ities|utors)\s(?:believe|suspect))"
 )
 _CUE_RE = re.compile(
     rf"(?=[{_CUE_FIRSTS}])(?:"
