@@ -243,6 +243,8 @@ _NOT_COUNT = re.compile(
     r"|\ban?\s+[a-z]+\s+one\b(?!\s+(?:of|in|to|per|percent|%))"
     # a partitive, not a count: "one of its engines", "one of the study's authors"
     r"|\bone\s+of\s+(?:the|its|his|her|their|our|your|my|these|those|them|us)\b"
+    # an idiom: "taught under one roof"
+    r"|\bunder\s+one\s+roof\b"
     r"|(?<!\bleast\s)(?<!\bthan\s)(?<!\bonly\s)(?<!\bjust\s)\bone\s+(?:another|day|of\s+the\s+(?:most|best|worst|biggest|largest)|thing|way|hand|"
     r"time|point|must|should|can|could|would|might|resident|witness|source|official|neighbour|"
     r"man|woman|person|insider|observer|analyst|expert|onlooker|fan|passenger|driver|customer|"
@@ -518,9 +520,14 @@ def _clock(hour: str, minute: str, ampm: str | None) -> str:
     return f"time:{h:02d}:{minute}"
 
 
+_TICKER_END = re.compile(r"\.[A-Z]{1,2}\)")
+
+
 def _in_name(text: str, start: int, end: int) -> bool:
     """Is the number ``text[start:end]`` part of a name ("Radio 4")? Not a year ("Christmas
     2019")."""
+    if text[start - 1 : start] == "(" and _TICKER_END.match(text, end):
+        return True  # a stock's code: "Kurobane Robotics (6871.T)", "(0700.HK)"
     if not text[start - 1 : start].isspace():
         return False
     m = _NAME_BEFORE.search(text, max(0, start - 40), start)
@@ -831,7 +838,11 @@ _INVERTED_END = (
 # name who heard it).
 _INVERTED_VERB = rf"(?!told\b|tells\b)(?:{_VERBS})"
 # (the role may open with its body's name: "said Dunford manager Paul Grieve")
-_ROLE_NAME = rf"(?P<who>(?:(?:the\s+|[A-Z][\w'’-]*\s+)?(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
+# (or with two or three words of its body's name: "said Pelican Securities analyst Daryl Koh")
+_ROLE_NAME = (
+    rf"(?P<who>(?:(?:the\s+|[A-Z][\w'’&-]*\s+(?:[A-Z][\w'’&-]*\s+){{0,2}})?"
+    rf"(?:[a-z][\w'’-]*\s+){{1,3}})?{_NAME})"
+)
 
 
 _LOWER_WORDS = r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?"
@@ -931,6 +942,11 @@ _AND_SOURCE_VERB = _holds_after_space(
 # The three rules of what papers, figures or investigators show or believe share one hint
 # (asked once per window).
 _SHOWS_HINT = _holds(r"\s(?:show|reveal|believe|suspect)")
+# whom a coroner or the police identify or name
+_THE_DEAD = (
+    r"(?:him|her|them|the\s+(?:victim|victims|man|woman|boy|girl|driver|dead|deceased|child|"
+    r"teenager|pedestrian|cyclist|motorcyclist|rider|passenger|body|two|three))\b"
+)
 # documents that speak for whoever wrote or filed them
 _PAPERS = "papers|documents|records|filings|filing|minutes|transcripts|emails|files"
 _ATTRIBUTION_RULES = (
@@ -944,6 +960,27 @@ _ATTRIBUTION_RULES = (
         # what follows the role: a name between commas before the verb (searched from the
         # commas only, a literal re looks for fast)
         _holds(rf",\s+(?:the\s+(?=[A-Z]))?{_NAME},{_AUX}\s+(?:{_VERBS})\b"),
+        True,
+    ),
+    # "the Competition and Markets Authority, which said on Tuesday that": a body, then its
+    # relative clause's reporting verb
+    _Rule(
+        re.compile(
+            rf"\b(?P<who>{_NAME}(?:\s+(?:and|&|of|for)\s+(?:the\s+)?{_NAME})*),\s+which\s+"
+            rf"(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+|also\s+|has\s+|had\s+)?"
+            rf"(?:{_VERBS})\b"
+        ),
+        _holds(r",\s+which\s"),
+    ),
+    # "A spokesperson for Lanefield Fire and Rescue Service said": the body's whole name, "and"
+    # in it (not the second of two sources), keyed as one who speaks for it
+    _Rule(
+        re.compile(
+            r"\b(?P<who>(?:[Aa]n?|[Tt]he)\s+(?:spokesperson|spokesman|spokeswoman)\s+(?:for|at|from)"
+            rf"\s+(?:the\s+)?{_NAME}(?:\s+(?:and|&|of|for)\s+(?:the\s+)?{_NAME})*){_AUX}\s+"
+            rf"(?:{_VERBS})\b"
+        ),
+        _holds(r"spokes"),
         True,
     ),
     # "according to a report by the Rowntree Institute": the body whose work it is
@@ -1123,6 +1160,17 @@ _ATTRIBUTION_RULES = (
         ),
         _SHOWS_HINT,
     ),
+    # "The Kessling County coroner's office on Wednesday identified the victim as Andre
+    # Meekins": who named the dead is a source
+    _Rule(
+        re.compile(
+            r"(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w'’-]*\s+){0,3}(?:coroner|medical\s+examiner|"
+            r"sheriff|police|[Pp]olice|pathologist|[Cc]oroner))(?:['’]s\s+(?:office|department))?"
+            r"\s+(?:(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+|later\s+|have\s+|has\s+)?"
+            rf"(?:identified|named)\s+{_THE_DEAD}"
+        ),
+        _holds(r"\s(?:identified|named)\s"),
+    ),
     # "Figures from the provincial rental registry show a similar increase": whose figures
     _Rule(
         re.compile(
@@ -1134,6 +1182,8 @@ _ATTRIBUTION_RULES = (
     ),
 )
 _APPOSITIVE = _ATTRIBUTION_RULES[0].pattern  # "Her spokesman, Tom Avery, said"
+# the rules of an inverted "..., said X" (the verb first)
+_INVERTED = frozenset(r.pattern for r in _ATTRIBUTION_RULES if _INVERTED_END in r.pattern.pattern)
 _PRONOUNS = frozenset(
     "he she they it we i you one this that there which who "
     "nobody anybody everybody somebody everyone someone anyone "
@@ -1284,6 +1334,11 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     if not words:
         return None
     lowered = [w.lower().strip(".,'") for w in words]
+    if len(words) > 2 and lowered[0] in _SPEAKERS_FOR and lowered[1] in ("for", "at", "from"):
+        # "spokesperson for Lanefield Fire and Rescue Service": one who speaks for the body,
+        # unnamed (keyed on the role and the body's first word, as "the council's spokesman")
+        body = next(w for w in lowered[2:] + ["?"] if w != "the")
+        return " ".join(words), f"{lowered[0]}|{body}", True
     if len(lowered) == 1 and (
         lowered[0] in _PRONOUNS or lowered[0] in _LEADING or lowered[0] in _CONJUNCTIONS
     ):
@@ -1365,6 +1420,8 @@ _SHOW_CUE = (
     # (the five letters before the word: "police", "investigators", "detectives",
     # "authorities", "prosecutors")
     r"|(?=[bs])(?:believe|suspect)\b(?<=(?:olice|ators|tives|ities|utors)\s(?:believe|suspect))"
+    # who named the dead: "The coroner's office identified the victim as ..."
+    rf"|(?=[in])(?:identified|named)\s+{_THE_DEAD}"
 )
 _CUE_RE = re.compile(
     rf"(?=[{_CUE_FIRSTS}])(?:"
@@ -1382,7 +1439,7 @@ _REPORT_CUE_RE = re.compile(
 _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
-        "testif|disclos|called|posted|asked"
+        "testif|disclos|called|posted|asked|identified|named"
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
@@ -1602,6 +1659,15 @@ def attributions(text: str) -> list[Attribution]:
                 continue
             if taken and any(a < stop and start < b for a, b in taken):
                 continue
+            # an inverted "..., said X" whose verb another source's match took ("Simon
+            # Thackray, of the fire service, said the roof had collapsed": not "the roof")
+            if (
+                taken
+                and pattern in _INVERTED
+                and name.split()[-1][:1].islower()
+                and any(a <= m.start() < b for a, b in taken)
+            ):
+                continue
             # the verb of "Her spokesman, Tom Avery, said" read again for a name after it
             # ("..., said the plan stood")
             if appositives and any(a < m.start() < b <= start for a, b in appositives):
@@ -1626,6 +1692,7 @@ _HEDGE_STARTS = (
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
+    "preprint|Preprint|Study|Research|Data|"
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
     "Officials|close"
@@ -1638,6 +1705,9 @@ _HEDGE_PATTERN = (
     r"|\b(?:expected|likely|poised|tipped|projected)\s+to\b"
     # a headline's "Okafor tipped for top job", "... is tipped for the post"
     r"|\btipped\s+for\b"
+    # ...and "Tasman Orbital set for first launch" (a headline's schedule)
+    r"|(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\btable\s)\bset\s+for\s+(?!life\b)"
+    r"(?=(?:first|its|his|her|their|a|an|the)\b)"
     # with no "is": "a body believed to be that of", "The man, thought to be in his 40s,"
     # (not one's own belief: "what he thought to be right")
     r"|(?<!\bI\s)(?<!\bhe\s)(?<!\bshe\s)(?<!\bwe\s)(?<!\bthey\s)(?<!\byou\s)"
@@ -1684,7 +1754,8 @@ _HEDGE_PATTERN = (
     # what investigators hold, not yet shown: "Police believe the fire was deliberately lit"
     r"|\b(?:[Pp]olice|[Ii]nvestigators|[Dd]etectives|[Aa]uthorities|[Oo]fficials)\s+"
     r"(?:believe|suspect|think)\b"
-    r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests)\s+"
+    r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests|preprint|"
+    r"Preprint|Study|Research|Data)\s+"
     r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
     r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+(?:to|for)|"
@@ -1708,6 +1779,7 @@ _REPORTED_BEFORE = re.compile(
 
 _ANTICIPATION = re.compile(
     r"^(?:will|won't)$|\b(?:set|due|poised|scheduled|plans?|planned)\s+to$|^(?:is|are)\s+to\b"
+    r"|^set\s+for$"
     r"|\bclose\s+to\s+\w+ing$|\bon\s+(?:course|track)\s+(?:to|for)$|\bverge\s+of$"
 )
 

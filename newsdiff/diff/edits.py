@@ -573,6 +573,8 @@ _PRONOUN_SAID = re.compile(
     r"wrote|explained|insisted|warned)\b"
 )
 
+# the plain future, firmer than a plan or a schedule
+_WILL = frozenset(("will", "won't"))
 # an expected event that will not happen
 _CALLED_OFF = re.compile(
     r"\b(?:call(?:ed|s|ing)?\s+off|call(?:ed|s|ing)?\s+(?:it|the\s+\w+)\s+off|cancel\w*|"
@@ -1156,6 +1158,22 @@ class _Builder:
             lost, gained = was - now, now - was
             if lost or gained:
                 break
+        if not anticipation and (lost and not gained or gained and not lost):
+            # both kinds gone (or come) the same way: one edit resting on all of them ("is
+            # scheduled to lift off ..., in what would be" -> "lifted off")
+            was = Counter(m for _, _, m in olds if is_anticipation(m))
+            now = Counter(m for _, _, m in news if is_anticipation(m))
+            if lost and was - now and not now - was:
+                lost = lost + (was - now)
+            elif gained and now - was and not was - now:
+                gained = gained + (now - was)
+        if anticipation and lost and gained:
+            # a plan or a schedule made a plain "will" is firmer ("plans to charge" -> "will
+            # charge", "are set to strike" -> "will strike"), "will" made one softer
+            if set(gained) <= _WILL and not set(lost) & _WILL:
+                gained = Counter()
+            elif set(lost) <= _WILL and not set(gained) & _WILL:
+                lost = Counter()
         if bool(lost) == bool(gained) or (firmer_only and not lost):
             return False, regions
         if lost and anticipation and _CALLED_OFF.search(new.text):
@@ -1165,7 +1183,10 @@ class _Builder:
         change = "firmer" if lost else "softer"
         markers = sorted(lost or gained)
         side = olds if lost else news
-        start, end, _ = next(h for h in side if h[2] in markers)
+        held = [h for h in side if h[2] in markers]
+        start, end = held[0][0], held[0][1]
+        if len(markers) > 1:  # (the evidence spans every marker that went or came)
+            start, end = min(h[0] for h in held), max(h[1] for h in held)
         # The evidence: the changed stretch holding the marker (both sides of it).
         if regions is None:
             regions = _regions(old.text, new.text)
@@ -1561,6 +1582,23 @@ class _Builder:
                     or self.kind_of(self.new_doc, link.new, n, o)
                 ):
                     self.source_changed(link.old, o, link.new, n)
+            elif len(a_old) + len(a_new) == 1:
+                # one sentence swapped a source the article keeps (named elsewhere) for one it
+                # gains, or the reverse: "Police said" -> "Sgt. Renee Calloway, a police
+                # spokeswoman, said", "police say" standing in the lede
+                here_old, here_new = found(link.old), found(link.new)
+                if a_new:
+                    keys_new = {a.key for a in here_new}
+                    kept = [a for a in here_old if a.key not in keys_new and a.key not in done]
+                    if len(kept) == 1 and len(here_new) == 1 and kept[0].key not in gone:
+                        done.add(a_new[0][1])
+                        self.source_changed(link.old, kept[0], link.new, a_new[0][0])
+                else:
+                    keys_old = {a.key for a in here_old}
+                    kept = [a for a in here_new if a.key not in keys_old and a.key not in done]
+                    if len(kept) == 1 and len(here_old) == 1 and kept[0].key not in came:
+                        done.add(a_old[0][1])
+                        self.source_changed(link.old, a_old[0][0], link.new, kept[0])
         for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
             for s, a in items:
                 if a.key in keys and a.key not in done:

@@ -33,6 +33,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout15.toml",
     "edits_labelled_holdout16.toml",
     "edits_labelled_holdout17.toml",
+    "edits_labelled_holdout18.toml",
+    "edits_labelled_holdout19.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

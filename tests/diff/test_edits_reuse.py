@@ -28,6 +28,7 @@ SWAPS = {
     "decoy-paragraphs-swapped-with-quote-and-number",
     "local-school-paragraphs-reordered",
     "ca-decoy-split-and-swap",
+    "us-decoy-paragraphs-swapped",
 }
 
 
