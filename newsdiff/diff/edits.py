@@ -532,6 +532,27 @@ def _unit_end(text: str, q: Quantity) -> int:
     return q.end if m is None else m.end()
 
 
+def _sentence_initial(text: str, at: int) -> bool:
+    """Does the word at ``at`` open a sentence of ``text``?"""
+    before = text[:at].rstrip("\"“‘'( ")
+    if not before:
+        return True
+    if before[-1] == ".":
+        # (not after an initial or a title: "James P. Kennedy", "Mr. Hale", "Sgt. Vell")
+        last = before[:-1].rsplit(None, 1)[-1] if before[:-1].strip() else ""
+        return not (last[:1].isupper() and len(last) <= 4)
+    return before[-1] in "!?:"
+
+
+# what follows a name opening a sentence: a comma or a verb ("Ruiz, 34, said", "Ruiz also
+# said", "Hale told")
+_NAME_THEN_VERB = re.compile(
+    r"['’]?s?(?:,|(?:\s+(?:in|on|at|last|this|earlier|later)\s+[A-Za-z]+)?"
+    r"\s+(?:[a-z]+ed|[a-z]+s|is|was|has|had|will|would|also|later|then|earlier|"
+    r"previously|never|always|could|can|did|does|told|said|says|say|wrote|spoke)\b)"
+)
+
+
 def _after_word(text: str, end: int) -> str:
     """The word right after a quantity that ends at ``end`` (lower case; "" if none near)."""
     m = _WORD.search(text, end, end + 30)
@@ -1472,6 +1493,13 @@ class _Builder:
             # Esterly discussed the cases")
             return any(
                 text[start].isupper()
+                # (a sentence's first word stands as a name only before a verb or a comma:
+                # "Westway Trains" does not stand in "Trains between the two towns were
+                # cancelled, Network Rail said")
+                and (
+                    not _sentence_initial(text, start)
+                    or _NAME_THEN_VERB.match(text, start + len(word)) is not None
+                )
                 and reports(_sentence_around(text, start))
                 and not any(
                     m.start() < start < m.end()

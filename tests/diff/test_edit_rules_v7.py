@@ -1211,3 +1211,22 @@ def test_set_for_a_preprint_two_kinds_of_hedge_a_ticker_and_one_roof() -> None:
     ]
     assert [q.text for q in quantities("Shares of Kurobane Robotics (6871.T) rose 4%.")] == ["4%"]
     assert quantities("Every child is now taught under one roof.") == []
+
+
+# holdout14's "Westway Trains": a sentence's first word is capitalised as any first word is,
+# so it stands as a name only before a verb or a comma ("Trains between the towns were
+# cancelled, Network Rail said" holds no "Westway Trains"; "Hale said", "Ruiz, 34, said",
+# "Clark in October revealed" and "James P. Kennedy" still do).
+
+
+def test_a_first_word_stands_as_a_name_only_before_a_verb() -> None:
+    shared = "Trains between Arley and Besk were cancelled after a fault, Network Rail said."
+    posted = "Operator Westway Trains posted on X that buses were running every 30 minutes."
+    got = edits_of([shared], [shared, posted])
+    assert [(e.change, e.new) for e in got if e.kind == "source"] == [
+        ("added", "Operator Westway Trains")
+    ]
+    # a name opening a reporting sentence before its verb stands there
+    clark = "Clark in October revealed plans to grow the fleet."
+    told = "Airline president Tim Clark told reporters the plan was on track."
+    assert typed(edits_of([clark], [clark, told]), "source") == []
