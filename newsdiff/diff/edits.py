@@ -625,6 +625,12 @@ _REPORTED_SUBJECT = re.compile(
     r"(?:(?!(?:news|its|his|this|thus|us)\b)[a-z]+(?:ed|s)\b"
     r"|(?:is|was|were|are|had|has|have|will|would|could|can|did|does|must|should|may|might)\b)"
 )
+# kinds of company that stand for one named as a source just before ("Kittiwake Care said
+# ... "...," the company said")
+_COMPANY_KINDS = frozenset(
+    "company firm group business retailer bank airline carrier operator developer miner lender "
+    "insurer chain maker manufacturer producer supplier grocer brewer".split()
+)
 # kinds of body that stand for one named before ("the FBI ..., the bureau said")
 _BODY_KINDS = frozenset("bureau force board commission authority service office".split())
 # a run of capitalised words, with the small words of a body's name between them
@@ -1556,6 +1562,11 @@ class _Builder:
             keys -= {
                 k for k in keys if "|" not in k and any(q.startswith(f"{k}|") for q in side_keys)
             }
+        # "the company said", just after "Kittiwake Care said": that body again, by its kind
+        for keys, items, doc in ((gone, old_all, self.old_doc), (came, new_all, self.new_doc)):
+            for sent, a in items:
+                if a.key in keys and self.named_before(doc, sent, a):
+                    keys.discard(a.key)
         # '"...," the statement said' after "the club announced in a statement": the
         # statement is that source's, not one more
         for keys, doc in ((gone, self.old_doc), (came, self.new_doc)):
@@ -1620,13 +1631,23 @@ class _Builder:
                     kept = [a for a in here_old if a.key not in keys_new and a.key not in done]
                     if len(kept) == 1 and len(here_new) == 1 and kept[0].key not in gone:
                         done.add(a_new[0][1])
-                        self.source_changed(link.old, kept[0], link.new, a_new[0][0])
+                        o, n = kept[0], a_new[0][0]
+                        if not (
+                            self.kind_of(self.old_doc, link.old, o, n)
+                            or self.kind_of(self.new_doc, link.new, n, o)
+                        ):
+                            self.source_changed(link.old, o, link.new, n)
                 else:
                     keys_old = {a.key for a in here_old}
                     kept = [a for a in here_new if a.key not in keys_old and a.key not in done]
                     if len(kept) == 1 and len(here_old) == 1 and kept[0].key not in came:
                         done.add(a_old[0][1])
-                        self.source_changed(link.old, a_old[0][0], link.new, kept[0])
+                        o, n = a_old[0][0], kept[0]
+                        if not (
+                            self.kind_of(self.old_doc, link.old, o, n)
+                            or self.kind_of(self.new_doc, link.new, n, o)
+                        ):
+                            self.source_changed(link.old, o, link.new, n)
         for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
             for s, a in items:
                 if a.key in keys and a.key not in done:
@@ -1686,6 +1707,23 @@ class _Builder:
             return [Attribution(0, verb_end, name, key, anonymous)]
         return [Attribution(start - s.start, verb_end, name, key, anonymous)]
 
+    def named_before(self, doc: Document, s: Sentence, kind: Attribution) -> bool:
+        """Is ``kind`` ("the company") in sentence ``s`` a body named as a source in the
+        sentence or the two before it (:meth:`kind_of`)?"""
+        if kind.name not in _COMPANY_KINDS or kind.anonymous:
+            return False
+        paragraph = doc.paragraphs[s.paragraph]
+        before = paragraph[: max(0, s.start + kind.start)]
+        for k in range(s.paragraph - 1, max(-1, s.paragraph - 3), -1):
+            before = f"{doc.paragraphs[k]} {before}"
+        ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+        if len(ends) > 2:
+            before = before[ends[-3] :]
+        return any(
+            b.name.split()[-1][:1].isupper() and not b.anonymous and self.kind_of(doc, s, kind, b)
+            for b in self.sources_in(self.outside_quotes(before))
+        )
+
     def kind_of(self, doc: Document, s: Sentence, kind: Attribution, named: Attribution) -> bool:
         """Is ``kind`` ("the company", "the watchdog", "the bureau"), in sentence ``s`` of
         ``doc``, the body ``named`` names ("Pinecrest Poultry", "IOPC", "FBI") called by its
@@ -1696,7 +1734,7 @@ class _Builder:
             return False
         if kind.key not in HEAD_SET and kind.key not in _BODY_KINDS:
             return False
-        if not named.name[:1].isupper() or s.start + kind.start < 0:
+        if not named.name.split()[-1][:1].isupper() or s.start + kind.start < 0:
             return False
         paragraph = doc.paragraphs[s.paragraph]
         before = paragraph[: s.start + kind.start]
@@ -1973,8 +2011,9 @@ _SAYS = tuple(
 
 
 _SLUG = re.compile(
-    r"(?:UPDATE|REFILE|RPT|WRAPUP|EXCLUSIVE|ANALYSIS|FACTBOX|INSIGHT|BREAKINGVIEWS)"
-    r"(?:\s?\d{1,2})?\s?-(?=\S)"
+    # (one after another: "CORRECTED-UPDATE 1-")
+    r"(?:(?:UPDATE|REFILE|RPT|WRAPUP|EXCLUSIVE|ANALYSIS|FACTBOX|INSIGHT|BREAKINGVIEWS|CORRECTED)"
+    r"(?:\s?\d{1,2})?\s?-)+(?=\S)"
     # a live page's label: "Live: Vessland election results", "LIVE UPDATES | ..."
     r"|(?i:live(?:\s+updates?)?|breaking(?:\s+news)?)\s*[:|–—-]\s*(?=\S)"
 )

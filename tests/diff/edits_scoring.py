@@ -35,6 +35,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout17.toml",
     "edits_labelled_holdout18.toml",
     "edits_labelled_holdout19.toml",
+    "edits_labelled_holdout20.toml",
+    "edits_labelled_holdout21.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

@@ -1230,3 +1230,52 @@ def test_a_first_word_stands_as_a_name_only_before_a_verb() -> None:
     clark = "Clark in October revealed plans to grow the fleet."
     told = "Airline president Tim Clark told reporters the plan was on track."
     assert typed(edits_of([clark], [clark, told]), "source") == []
+
+
+# The twenty-second set (holdout21): a wire's "CORRECTED-UPDATE 1-" slug is no headline edit,
+# its "(Corrects ... )" line a correction notice, its "(Adds ... in paragraph 3)" line page
+# furniture; and (with holdout16, holdout20 and holdout21) "the company said" just after a
+# company named as a source is that company again, not one more source.
+
+
+def test_wire_lines_and_the_company_again() -> None:
+    from newsdiff.diff.cues import is_stamp, notice
+
+    assert notice("(Corrects percentage fall in paragraph 1 to 4%, not 14%)") == (0, "correction")
+    assert is_stamp("(Adds CEO comment in paragraph 3, details of dividend in paragraph 2)")
+    assert not is_stamp("(The company declined to comment.)")
+    got = edits_of(
+        ["The co-op's revenue fell 14% on Tuesday."],
+        ["The co-op's revenue fell 4% on Tuesday."],
+        title="UPDATE 1-Dairy co-op posts lower revenue",
+    )
+    same = analyse(
+        Document("UPDATE 1-Dairy co-op posts lower revenue", ["Revenue fell."]),
+        Document("CORRECTED-UPDATE 1-Dairy co-op posts lower revenue", ["Revenue fell."]),
+    ).edits
+    assert [e.kind for e in same] == []
+    assert [e.kind for e in got] == ["number"]
+    said = "The home's owner, Kittiwake Care, said it had brought in a new manager."
+    quoted = '"We accept the findings in full," the company said.'
+    got = edits_of([said, quoted], [said])
+    assert [e.kind for e in got if e.kind == "source"] == []
+    # a police force is no company
+    hurt = "Dr Ana Vell said two people were hurt."
+    got = edits_of([hurt], [hurt, "The police said the road was shut."])
+    assert [e.change for e in got if e.kind == "source"] == ["added"]
+
+
+# holdout12, holdout19 and holdout21 (three blind sets, one call): "Prosecutors allege Neil
+# Barrow used ..." -> "The jury found Neil Barrow used ...": the jury is the source now, a
+# source changed; a correction notice's "An earlier version of this report said" names none.
+
+
+def test_a_jury_found_and_an_earlier_version() -> None:
+    assert sources("The jury found Lindahl moved the money into a shell company.") == ["jury"]
+    assert sources("Police found him in a field near the road.") == []
+    got = edits_of(
+        ["Prosecutors allege Lindahl moved the money into a shell company."],
+        ["The jury found Lindahl moved the money into a shell company."],
+    )
+    assert typed(got, "source") == [("changed", "Prosecutors", "jury")]
+    assert sources("An earlier version of this report said the minister promised 500.") == []

@@ -29,6 +29,7 @@ SWAPS = {
     "local-school-paragraphs-reordered",
     "ca-decoy-split-and-swap",
     "us-decoy-paragraphs-swapped",
+    "uk-decoy-harbourside-rovers-paragraph-moved",
 }
 
 
