@@ -37,6 +37,8 @@ LABELLED_FILES = (
     "edits_labelled_holdout19.toml",
     "edits_labelled_holdout20.toml",
     "edits_labelled_holdout21.toml",
+    "edits_labelled_holdout22.toml",
+    "edits_labelled_holdout23.toml",
 )
 SCORED = ("headline", "number", "quote", "source", "certainty", "correction", "trivial")
 

@@ -1279,3 +1279,21 @@ def test_a_jury_found_and_an_earlier_version() -> None:
     )
     assert typed(got, "source") == [("changed", "Prosecutors", "jury")]
     assert sources("An earlier version of this report said the minister promised 500.") == []
+
+
+# The twenty-fourth set (holdout23): a finding that closes its clause ("..., a study published
+# Monday in the journal suggests.") and "Aerial surveys suggest" hold hedges, so "shows" ->
+# "suggests" is softer and "suggest" -> "show" firmer.
+
+
+def test_a_closing_suggests_and_surveys_suggest() -> None:
+    said = "Walking lowers the risk, a study published Monday in the Journal of Gait {}."
+    got = edits_of([said.format("shows")], [said.format("suggests")])
+    assert [c for c, _, _ in typed(got, "certainty")] == ["softer"]
+    got = edits_of(
+        ["Aerial surveys suggest 61 per cent of the reefs are bleached."],
+        ["Aerial surveys show 61 per cent of the reefs are bleached."],
+    )
+    assert [c for c, _, _ in typed(got, "certainty")] == ["firmer"]
+    assert hedges("As the name suggests, it is big.") == []
+    assert hedges("I suggest you go.") == []

@@ -229,6 +229,50 @@ KNOWN_MISSES = {
         # the road to reopen" is typed firmer ("expects" is no hedge word)
         "bc-decoy-ie-hedge-kept-reworded",
     },
+    # The twenty-third and twenty-fourth sets, scored once on the session's last rules: their
+    # gaps are left (no time was left to fix them), each listed in their headers.
+    "edits_labelled_holdout22.toml": {
+        # number: a marathon time "2hr 09min 05sec" is read as several numbers (one to the set)
+        "uk-tynebridge-marathon-time-corrected",
+        # number (the set's own call): a cricket score "3/187" -> "6/302" is two numbers
+        "au-hartigan-day-one-stumps",
+        # certainty (a span): the headline's hedge labelled with the word before it
+        "au-pettifer-sacked",
+        # number: a boxer's weight "9st 2lb 10oz" is read as several numbers
+        "ie-kinsella-weigh-in",
+        # number: "a three-year deal" added is not read as a count
+        "ie-moran-ratified-manager",
+        # certainty: a headline's "close in on" is no hedge to the rules
+        "au-delacroix-believed-agreed",
+        # number: "takes two-shot lead" -> "takes one-shot lead" is typed a number gone and
+        # one come, not changed
+        "us-ortega-penalty-stroke",
+        # number: a photo caption's year is page furniture; captions are not told apart
+        "uk-decoy-photo-caption",
+        # source: "the team said in a statement" reworded as "a team statement said" is typed
+        # a source gone
+        "ca-decoy-statement-reworded",
+    },
+    "edits_labelled_holdout23.toml": {
+        # number: "thousands" and "dozens" dropped from a sentence that stays are typed as
+        # vague counts gone (the set does not count them there)
+        "ke-malaria-vaccine-doses-quote",
+        "us-tornado-rating-raised",
+        # number: "about four metres" -> "4.2 metres" is typed one gone and one come
+        "au-crocodile-believed-length",
+        # trivial: "Covid-19" -> "COVID-19" in a sentence also changed otherwise is not typed
+        "sg-covid-wave-estimates",
+        # number: "over two days" in a quotation changed is typed a number gone
+        "us-salmonella-quote-corrected",
+        # certainty: a headline's "Suspected Nipah" is no hedge to the rules
+        "in-nipah-containment-ministry",
+        # number (the set's own call): a hurricane's "as Category 3" is read as a name
+        "us-hurricane-makes-landfall",
+        # source: "Tests confirmed ..." makes the tests a source
+        "nz-havelock-water-confirmed-source",
+        # trivial: "34 degrees Celsius" -> "34°C" is not read as a unit's style
+        "sg-decoy-degrees-restyled",
+    },
 }
 
 
