@@ -1222,7 +1222,7 @@ _PREPOSITIONS = frozenset("in on at by for with to from into of as".split())
 _NOT_SOURCES = frozenset(
     "it this that there which what who he she they we i you time times year years day days "
     "week weeks month months people's is was article story version headline caption piece "
-    "post page video photo photograph picture sign notice "
+    "post page video photo photograph picture sign notice tests "
     # a notice's heading: "Correction added 18 Nov:", "Update added at 14:00:"
     "correction corrections clarification update note amendment".split()
 )
@@ -1705,6 +1705,7 @@ _HEDGE_STARTS = (
     "is|are|was|were|be|expected|likely|poised|tipped|set|it|It|may|might|could|reportedly|"
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
+    "Suspected|Alleged|Unconfirmed|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
     "preprint|Preprint|Study|Research|Data|survey|surveys|Survey|Surveys|analysis|analyses|"
     "Analysis|trial|trials|Trial|poll|polls|Poll|estimates|modelling|modeling|projections|"
@@ -1757,6 +1758,8 @@ _HEDGE_PATTERN = (
     r"|\bif\s+(?:convicted|found\s+guilty|approved|passed|confirmed|elected)\b"
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
+    # ...opening a headline or a sentence: "Suspected Nipah case in Kerala"
+    r"|\b(?:Suspected|Alleged|Unconfirmed)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
     # an accusation, not yet a fact ("stole" -> "is accused of stealing"); not the noun
     # ("the accused told the court")

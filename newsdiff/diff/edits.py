@@ -1115,8 +1115,10 @@ class _Builder:
                         partner = alike[0]
             detail: dict[str, Any] = {"old_value": _number(q.value), "unit": q.unit}
             if partner is None:
-                if q.text.lower() == "several":
-                    continue  # counted only when a figure takes its place ("about five")
+                if q.unit == "vague":
+                    # "several", "thousands", "dozens" gone with no figure for them: counted
+                    # only when a figure takes their place ("Thousands" -> "About 40,000")
+                    continue
                 self.add(
                     "number",
                     "removed",

@@ -1297,3 +1297,20 @@ def test_a_closing_suggests_and_surveys_suggest() -> None:
     assert [c for c, _, _ in typed(got, "certainty")] == ["firmer"]
     assert hedges("As the name suggests, it is big.") == []
     assert hedges("I suggest you go.") == []
+
+
+# holdout5, holdout23 (twice): a vague count ("thousands", "dozens") gone with no figure for it
+# is no number edit, as "several" was not; "Tests confirmed ..." names no source; a headline's
+# "Suspected Nipah case" holds a hedge.
+
+
+def test_vague_counts_gone_tests_and_suspected() -> None:
+    got = edits_of(
+        ["Thousands of doses reached the clinics in Kisumu on Monday."],
+        ["The doses reached the clinics in Kisumu on Monday."],
+    )
+    assert typed(got, "number") == []
+    got = edits_of(["Hundreds of homes were hit."], ["About 400 homes were hit."])
+    assert [c for c, _, _ in typed(got, "number")] == ["changed"]
+    assert attributions("Tests confirmed the presence of E. coli in the water.") == []
+    assert [h[2] for h in hedges("Suspected Nipah case in Kerala village")] == ["suspected"]

@@ -20,10 +20,6 @@ KNOWN_MISSES = {
         # number: a month named alone that appears ("at a later date" -> "in March") is not
         # typed, by the rule that months and weekdays count only when they change
         "mixed-inquest-adjourned",
-        # number (the set's own call): a headline rewritten whole that drops its count
-        # ("Thousands protest in Velsk" -> "Police fire tear gas at Velsk fuel protest") is
-        # typed number removed, as four later blind sets label a rewritten headline's numbers
-        "mixed-wire-protest",
     },
     "edits_labelled_holdout6.toml": {
         # number: "Six people were injured" -> "Two people were killed and nine injured": the
@@ -254,22 +250,14 @@ KNOWN_MISSES = {
         "ca-decoy-statement-reworded",
     },
     "edits_labelled_holdout23.toml": {
-        # number: "thousands" and "dozens" dropped from a sentence that stays are typed as
-        # vague counts gone (the set does not count them there)
-        "ke-malaria-vaccine-doses-quote",
-        "us-tornado-rating-raised",
         # number: "about four metres" -> "4.2 metres" is typed one gone and one come
         "au-crocodile-believed-length",
         # trivial: "Covid-19" -> "COVID-19" in a sentence also changed otherwise is not typed
         "sg-covid-wave-estimates",
         # number: "over two days" in a quotation changed is typed a number gone
         "us-salmonella-quote-corrected",
-        # certainty: a headline's "Suspected Nipah" is no hedge to the rules
-        "in-nipah-containment-ministry",
         # number (the set's own call): a hurricane's "as Category 3" is read as a name
         "us-hurricane-makes-landfall",
-        # source: "Tests confirmed ..." makes the tests a source
-        "nz-havelock-water-confirmed-source",
         # trivial: "34 degrees Celsius" -> "34°C" is not read as a unit's style
         "sg-decoy-degrees-restyled",
     },
