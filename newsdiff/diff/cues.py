@@ -1705,10 +1705,9 @@ _HEDGE_STARTS = (
     "is|are|was|were|be|expected|likely|poised|tipped|set|it|It|may|might|could|reportedly|"
     "allegedly|apparently|possibly|probably|presumably|seemingly|purportedly|supposedly|"
     "unconfirmed|alleged|suspected|unlikely|perhaps|maybe|appear|seem|stand|stood|plan|will|won|"
-    "Suspected|Alleged|Unconfirmed|"
     "allege|alleges|data|evidence|findings|results|research|studies|study|figures|tests|"
-    "preprint|Preprint|Study|Research|Data|survey|surveys|Survey|Surveys|analysis|analyses|"
-    "Analysis|trial|trials|Trial|poll|polls|Poll|estimates|modelling|modeling|projections|"
+    "preprint|survey|surveys|analysis|analyses|trial|trials|poll|polls|estimates|modelling|"
+    "modeling|projections|"
     # a finding that closes its clause: "..., a study published Monday suggests."
     "suggest|suggests|suggested|"
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
@@ -1758,8 +1757,6 @@ _HEDGE_PATTERN = (
     r"|\bif\s+(?:convicted|found\s+guilty|approved|passed|confirmed|elected)\b"
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
-    # ...opening a headline or a sentence: "Suspected Nipah case in Kerala"
-    r"|\b(?:Suspected|Alleged|Unconfirmed)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
     # an accusation, not yet a fact ("stole" -> "is accused of stealing"); not the noun
     # ("the accused told the court")
@@ -1777,8 +1774,7 @@ _HEDGE_PATTERN = (
     r"|\b(?:[Pp]olice|[Ii]nvestigators|[Dd]etectives|[Aa]uthorities|[Oo]fficials)\s+"
     r"(?:believe|suspect|think)\b"
     r"|\b(?:data|evidence|findings|results|research|studies|study|figures|tests|preprint|"
-    r"Preprint|Study|Research|Data|surveys?|Surveys?|analys[ie]s|Analysis|trials?|Trial|polls?|"
-    r"Poll|estimates|modelling|modeling|projections)\s+"
+    r"surveys?|analys[ie]s|trials?|polls?|estimates|modelling|modeling|projections)\s+"
     r"(?:suggests?|suggested)\b"
     # near, not yet: "are close to agreeing", "is on course to win", "on the verge of"
     r"|\b(?:is|are|was|were)\s+(?:now\s+)?(?:close\s+to\s+\w+ing|on\s+(?:course|track)\s+(?:to|for)|"
@@ -1812,11 +1808,22 @@ def is_anticipation(marker: str) -> bool:
     return _ANTICIPATION.search(marker) is not None
 
 
+# ...opening a headline or a sentence, capitalised: "Suspected Nipah case in Kerala", "Study
+# suggests ..." (matched at the start only: capitals elsewhere are names)
+_HEDGE_OPENING = re.compile(
+    r"(?:Suspected|Alleged|Unconfirmed)\b"
+    r"|(?:Study|Research|Data|Preprint|Surveys?|Analysis|Trials?|Polls?)\s+(?:suggests?|suggested)\b"
+)
+
+
 def hedges(text: str) -> list[tuple[int, int, str]]:
     """(start, end, marker) of each hedging or anticipating phrase, the marker normalised
     (lower case, single spaces). Only lower-case "may" counts (not the month)."""
     out: list[tuple[int, int, str]] = []
-    for m in _HEDGE_RE.finditer(text):
+    opening = _HEDGE_OPENING.match(text) if text[:1] in "SARDPTU" else None
+    if opening is not None:
+        out.append((0, opening.end(), " ".join(opening.group(0).lower().split())))
+    for m in _HEDGE_RE.finditer(text, opening.end() if opening is not None else 0):
         word = m.group(0)
         if word[:1].isupper() and word.lower() in ("may", "will"):
             continue
