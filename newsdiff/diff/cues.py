@@ -1437,17 +1437,13 @@ _SHOW_CUE = (
     # a verdict: "The jury found Neil Barrow used ..."
     r"|(?=[fr])(?:found|ruled)\s+(?=[A-Z]|(?:him|her|them)\b)"
 )
-_CUE_RE = re.compile(
-    rf"(?=[{_CUE_FIRSTS}])(?:"
+_REPORT_CUES = (
     rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b"
-    f"|{_SHOW_CUE})"
 )
+_CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES}|{_SHOW_CUE})")
 # ...but for reports(): a word before "show" is no sign that a sentence reports ("The
 # platform's flexibility shows its strength, allowing Volkswagen to ...")
-_REPORT_CUE_RE = re.compile(
-    rf"(?=[{_CUE_FIRSTS}])(?:"
-    rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b)"
-)
+_REPORT_CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES})")
 # Every cue holds one of these words: searched first (a bare alternation of words, shaped as
 # a trie, is searched far faster than one behind \b).
 _CUE_HINT = re.compile(

@@ -608,6 +608,10 @@ _CALLED_OFF = re.compile(
 _BACK_DOCUMENTS = frozenset(
     "statement release announcement filing letter memo email post notice".split()
 )
+_ANOTHERS_DOCUMENT = re.compile(
+    r"\b(?:in|issued|released|posted|filed|sent|published)\s+an?\s+(?:[\w-]+\s+)?"
+    rf"({'|'.join(sorted(_BACK_DOCUMENTS))})\b"
+)
 # a sentence opening with a pronoun's attribution: "It said in a statement that ...", "He told"
 _OPENING_PRONOUN = re.compile(
     r"(It|He|She)\s+(?:(?:also|later|previously|earlier)\s+)?(?:said|says|added|adds|told|"
@@ -1572,15 +1576,11 @@ class _Builder:
         # '"...," the statement said' after "the club announced in a statement": the
         # statement is that source's, not one more
         for keys, doc in ((gone, self.old_doc), (came, self.new_doc)):
-            for k in [k for k in keys if k in _BACK_DOCUMENTS]:
-                # (another's: "said in a securities filing", "issued a statement"; not
-                # "according to an internal memo", the memo's own)
-                a_document = re.compile(
-                    rf"\b(?:in|issued|released|posted|filed|sent|published)\s+an?\s+"
-                    rf"(?:[\w-]+\s+)?{k}\b"
-                )
-                if any(a_document.search(p) for p in doc.paragraphs):
-                    keys.discard(k)
+            if not keys & _BACK_DOCUMENTS:
+                continue
+            # (another's: "said in a securities filing", "issued a statement"; not "according
+            # to an internal memo", the memo's own)
+            keys -= {m.group(1) for p in doc.paragraphs for m in _ANOTHERS_DOCUMENT.finditer(p)}
         # A source's name respelt ("organisers" -> "organizers") is the same source (the
         # sentence's trivial edit says what changed); "Mr Hale" -> "Mr Hall" is not (a last
         # letter changed is another word to spelling_fix). So is a body named in full and by
@@ -1618,11 +1618,7 @@ class _Builder:
             if len(a_old) == 1 and len(a_new) == 1:
                 (o, o_key), (n, n_key) = a_old[0], a_new[0]
                 done.update((o_key, n_key))
-                if not (
-                    self.kind_of(self.old_doc, link.old, o, n)
-                    or self.kind_of(self.new_doc, link.new, n, o)
-                ):
-                    self.source_changed(link.old, o, link.new, n)
+                self.swapped(link.old, o, link.new, n)
             elif len(a_old) + len(a_new) == 1:
                 # one sentence swapped a source the article keeps (named elsewhere) for one it
                 # gains, or the reverse: "Police said" -> "Sgt. Renee Calloway, a police
@@ -1634,22 +1630,14 @@ class _Builder:
                     if len(kept) == 1 and len(here_new) == 1 and kept[0].key not in gone:
                         done.add(a_new[0][1])
                         o, n = kept[0], a_new[0][0]
-                        if not (
-                            self.kind_of(self.old_doc, link.old, o, n)
-                            or self.kind_of(self.new_doc, link.new, n, o)
-                        ):
-                            self.source_changed(link.old, o, link.new, n)
+                        self.swapped(link.old, o, link.new, n)
                 else:
                     keys_old = {a.key for a in here_old}
                     kept = [a for a in here_new if a.key not in keys_old and a.key not in done]
                     if len(kept) == 1 and len(here_old) == 1 and kept[0].key not in came:
                         done.add(a_old[0][1])
                         o, n = a_old[0][0], kept[0]
-                        if not (
-                            self.kind_of(self.old_doc, link.old, o, n)
-                            or self.kind_of(self.new_doc, link.new, n, o)
-                        ):
-                            self.source_changed(link.old, o, link.new, n)
+                        self.swapped(link.old, o, link.new, n)
         for items, keys, side in ((old_all, gone, "old"), (new_all, came, "new")):
             for s, a in items:
                 if a.key in keys and a.key not in done:
@@ -1709,28 +1697,48 @@ class _Builder:
             return [Attribution(0, verb_end, name, key, anonymous)]
         return [Attribution(start - s.start, verb_end, name, key, anonymous)]
 
+    def swapped(self, old: Sentence, o: Attribution, new: Sentence, n: Attribution) -> None:
+        """``o`` in ``old`` became ``n`` in ``new``: a source changed, unless one is the other
+        called by its kind (:meth:`kind_of`)."""
+        if not (self.kind_of(self.old_doc, old, o, n) or self.kind_of(self.new_doc, new, n, o)):
+            self.source_changed(old, o, new, n)
+
+    @staticmethod
+    def _before(doc: Document, s: Sentence, at: int) -> str:
+        """The text of ``doc`` before offset ``at`` of sentence ``s``: its sentence and the two
+        before it (within the two paragraphs before)."""
+        before = doc.paragraphs[s.paragraph][: max(0, s.start + at)]
+        for k in range(s.paragraph - 1, max(-1, s.paragraph - 3), -1):
+            before = f"{doc.paragraphs[k]} {before}"
+        ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+        return before[ends[-3] :] if len(ends) > 2 else before
+
     def named_before(self, doc: Document, s: Sentence, kind: Attribution) -> bool:
         """Is ``kind`` ("the company") in sentence ``s`` a body named as a source in the
         sentence or the two before it (:meth:`kind_of`)?"""
         if kind.name not in _COMPANY_KINDS or kind.anonymous:
             return False
-        paragraph = doc.paragraphs[s.paragraph]
-        before = paragraph[: max(0, s.start + kind.start)]
-        for k in range(s.paragraph - 1, max(-1, s.paragraph - 3), -1):
-            before = f"{doc.paragraphs[k]} {before}"
-        ends = [m.end() for m in _SENTENCE_END.finditer(before)]
-        if len(ends) > 2:
-            before = before[ends[-3] :]
+        before = self._before(doc, s, kind.start)
         return any(
-            b.name.split()[-1][:1].isupper() and not b.anonymous and self.kind_of(doc, s, kind, b)
+            b.name.split()[-1][:1].isupper()
+            and not b.anonymous
+            and self.kind_of(doc, s, kind, b, before)
             for b in self.sources_in(self.outside_quotes(before))
         )
 
-    def kind_of(self, doc: Document, s: Sentence, kind: Attribution, named: Attribution) -> bool:
+    def kind_of(
+        self,
+        doc: Document,
+        s: Sentence,
+        kind: Attribution,
+        named: Attribution,
+        before: str | None = None,
+    ) -> bool:
         """Is ``kind`` ("the company", "the watchdog", "the bureau"), in sentence ``s`` of
         ``doc``, the body ``named`` names ("Pinecrest Poultry", "IOPC", "FBI") called by its
         kind? It is a body's kind after "the", and the name (or a name it is the initials of)
-        stands just before it: in its sentence or the two before."""
+        stands just before it: in its sentence or the two before (``before``, when the caller
+        has it)."""
         words = kind.name.split()
         if len(words) != 1 or kind.anonymous or named.anonymous:
             return False
@@ -1738,13 +1746,8 @@ class _Builder:
             return False
         if not named.name.split()[-1][:1].isupper() or s.start + kind.start < 0:
             return False
-        paragraph = doc.paragraphs[s.paragraph]
-        before = paragraph[: s.start + kind.start]
-        for k in range(s.paragraph - 1, max(-1, s.paragraph - 3), -1):
-            before = f"{doc.paragraphs[k]} {before}"
-        ends = [m.end() for m in _SENTENCE_END.finditer(before)]
-        if len(ends) > 2:
-            before = before[ends[-3] :]
+        if before is None:
+            before = self._before(doc, s, kind.start)
         # (not when another body named there has the kind in its name: "Ofsted inspected
         # Hale School. The school said" is the school)
         kind_word = kind.name.lower()
