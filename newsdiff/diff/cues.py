@@ -1216,8 +1216,10 @@ _ANONYMOUS = frozenset(
 )
 
 
-_SINGULAR = {"sources": "source", "officials": "official", "insiders": "insider", "aides": "aide"}
-_SINGULAR.update(diplomats="diplomat", people="person")
+# the singular of _ANONYMOUS's plurals ("police sources" is keyed "source|police")
+_SINGULAR = {"people": "person"} | {
+    w: w[:-1] for w in _ANONYMOUS if w.endswith("s") and w[:-1] in _ANONYMOUS
+}
 _PREPOSITIONS = frozenset("in on at by for with to from into of as".split())
 _NOT_SOURCES = frozenset(
     "it this that there which what who he she they we i you time times year years day days "
