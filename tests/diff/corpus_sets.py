@@ -50,8 +50,9 @@ from typing import Any
 
 from newsdiff.text import normalize_paragraphs
 
-from .edits_scoring import DATA
+from . import edits_scoring
 
+DATA = edits_scoring.DATA
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "extraction-aeb"
 #: the sets written on the corpus, in the order they were written
 CORPUS_FILES = ("edits_corpus1.toml", "edits_corpus2.toml")
@@ -201,13 +202,18 @@ def _minimal(p: int, start: int, old: str, new: str) -> list[list[Any]]:
     return out
 
 
+_PLAIN = re.compile(r"\w+")
+
+
 def _copied_run(text: str, source: str) -> str:
-    """The first run of more than MAX_COPIED_WORDS words of ``text`` that stands in ``source``."""
-    words = text.split()
+    """The first run of more than MAX_COPIED_WORDS words of ``text`` that stands in ``source``
+    (words compared without their case and punctuation)."""
+    words = _PLAIN.findall(text.lower())
+    plain = " " + " ".join(_PLAIN.findall(source.lower())) + " "
     n = MAX_COPIED_WORDS + 1
     for i in range(len(words) - n + 1):
         run = " ".join(words[i : i + n])
-        if run in source:
+        if f" {run} " in plain:
             return run
     return ""
 
@@ -308,7 +314,7 @@ def convert(draft: dict[str, Any], body: dict[str, list[str]]) -> list[dict[str,
             old, new, old_title, new_title = new, old, new_title, old_title
             old_marks, new_marks = new_marks, old_marks
         labels = []
-        for label in d["edits"]:
+        for label in d.get("edits", []):
             table = label if isinstance(label, dict) else {"label": label}
             head, a, b = (part.strip() for part in (table["label"] + "||").split("|")[:3])
             if len(head.split()) != 2:
