@@ -249,6 +249,7 @@ from newsdiff.diff import Document, compare, cues  # noqa: E402
 from newsdiff.diff.edits import Analysis, _Builder, analyse, unchanged_paragraphs  # noqa: E402
 from newsdiff.diff.model import DocumentDiff  # noqa: E402
 from newsdiff.diff.sentences import sentence_spans  # noqa: E402
+from tests.diff import corpus_sets  # noqa: E402
 from tests.diff.edits_scoring import LABELLED_FILES, SCORED, Score, load, score  # noqa: E402
 
 FILES = LABELLED_FILES
@@ -272,6 +273,20 @@ def quality(show_errors: bool) -> None:
     print_score("all", total)
     if show_errors:
         for error in total.errors:
+            print("   ", error)
+    # the sets on real prose (tests/diff/corpus_sets.py): where the shared corpus is
+    real = [name for name in corpus_sets.CORPUS_FILES if corpus_sets.available(name)]
+    if not real:
+        print(f"\nsets on real prose: none (no corpus at {corpus_sets.CORPUS})")
+        return
+    body = corpus_sets.articles()
+    print("\nsets on real prose (windows of the shared corpus's articles, edits written here):")
+    for name in real:
+        print_score(name, score(corpus_sets.load(name, corpus=body)))
+    together = score(corpus_sets.load(*real, corpus=body))
+    print_score("all on real prose", together)
+    if show_errors:
+        for error in together.errors:
             print("   ", error)
 
 
