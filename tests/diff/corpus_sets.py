@@ -202,7 +202,7 @@ def _minimal(p: int, start: int, old: str, new: str) -> list[list[Any]]:
     return out
 
 
-_PLAIN = re.compile(r"\w+")
+_PLAIN = re.compile(r"\w+(?:[.,]\w+)*")  # a word, or a figure with its points and commas
 
 
 def _copied_run(text: str, source: str) -> str:
@@ -214,6 +214,18 @@ def _copied_run(text: str, source: str) -> str:
     for i in range(len(words) - n + 1):
         run = " ".join(words[i : i + n])
         if f" {run} " in plain:
+            return run
+    return ""
+
+
+def copied(pair: dict[str, Any], body: dict[str, list[str]]) -> str:
+    """The first run of the article's words that a set file's pair would store at too great a
+    length (its headlines, its changes' new words, its inserted paragraphs), or ``""``."""
+    article = " ".join(body[pair["article"]])
+    stored = [pair.get("old_title", ""), pair.get("new_title", "")]
+    stored += [c[3] for c in pair.get("change", [])] + [t for _, t in pair.get("insert", [])]
+    for text in stored:
+        if run := _copied_run(text, article):
             return run
     return ""
 
@@ -286,25 +298,23 @@ def convert(draft: dict[str, Any], body: dict[str, list[str]]) -> list[dict[str,
             if d.get(title):
                 pair[stored] = d[title]
         old = _window(body, pair)
-        article = " ".join(body[key])
         changes: list[list[Any]] = []
         for p, before, after in d.get("change", []):
             if not 0 <= p < len(old):
                 raise ValueError(f"{where}: change in paragraph {p}, outside the window")
             at = _find_once(before, old[p], f"{where}: paragraph {p}")
             changes += _minimal(p, at, before, after)
-        for paragraph in [c[3] for c in changes] + [t for _, t in d.get("insert", [])]:
-            if run := _copied_run(paragraph, article):
-                raise ValueError(f"{where}: new text repeats the article's words: {run!r}")
         if changes:
             pair["change"] = changes
+        if d.get("insert"):
+            pair["insert"] = [list(i) for i in d["insert"]]
+        if run := copied(pair, body):
+            raise ValueError(f"{where}: new text repeats the article's words: {run!r}")
         if "order" in d:
             order = list(d["order"])
             if len(set(order)) != len(order) or not set(order) <= set(range(len(old))):
                 raise ValueError(f"{where}: order {order} is not a choice of old paragraphs")
             pair["order"] = order
-        if d.get("insert"):
-            pair["insert"] = [list(i) for i in d["insert"]]
         new, old_marks, new_marks = _apply_marked(old, pair)
         old_title, new_title = pair.get("old_title", ""), pair.get("new_title", "")
         if old_title != new_title:

@@ -163,6 +163,10 @@ def test_an_ambiguous_label_can_be_given_its_paragraph(tmp_path: Path) -> None:
             {"insert": [[1, "We have waited long enough, said Ruth Amadi, who chairs it."]]},
             "repeats the article's words",
         ),
+        (
+            {"new_title": "The plan sets aside 40 million for roads"},
+            "repeats the article's words",
+        ),
     ],
 )
 def test_what_the_converter_refuses(pair: dict[str, Any], message: str) -> None:
@@ -175,3 +179,15 @@ def test_no_corpus_no_pairs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setattr(corpus_sets, "CORPUS", tmp_path)
     assert corpus_sets.articles() is None
     assert corpus_sets.load("edits_corpus1.toml") == []
+
+
+@pytest.mark.parametrize("name", corpus_sets.CORPUS_FILES)
+def test_the_set_files_hold_no_run_of_the_corpus(name: str) -> None:
+    """What a set file stores of its own (headlines, new words, inserted paragraphs) repeats at
+    most MAX_COPIED_WORDS words of its article in a row: the corpus stays out of the tree."""
+    if not corpus_sets.available(name):
+        pytest.skip(f"no shared corpus ({corpus_sets.CORPUS}) or no {name}")
+    body = corpus_sets.articles()
+    assert body is not None
+    for pair in tomllib.loads((corpus_sets.DATA / name).read_text(encoding="utf-8"))["pair"]:
+        assert not corpus_sets.copied(pair, body), pair["id"]
