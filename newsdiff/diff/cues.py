@@ -1710,7 +1710,7 @@ _HEDGE_STARTS = (
     "suggest|suggests|suggested|"
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
-    "Officials|close"
+    "Officials|close|not|unable|cannot|can|looks|look|believes|believe"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1756,6 +1756,17 @@ _HEDGE_PATTERN = (
     r"|\b(?:reportedly|allegedly|apparently|possibly|probably|presumably|seemingly|"
     r"purportedly|supposedly|unconfirmed|alleged|suspected|likely|unlikely|perhaps|maybe)\b"
     r"|\b(?:appears?|appeared|seems?|seemed)\s+to\b"
+    # "plumes seem real", "it seems likely" (what "seem" says without "to": a headline's)
+    r"|\b(?:seems?|seemed)\b(?!\s+to\b)"
+    # "looks like it's coming to an end" (not "looks like a cathedral")
+    r"|\blooks?\s+like\s+(?:it|they|he|she|we|this|that)(?:'s|’s|\s+(?:is|are|will|would))\b"
+    # what another holds, not yet shown: "Herbert believes that" (-> "said")
+    r"|\bbelieves?\s+that\b"
+    # a claim the outlet could not check, however it says so ("could not be independently
+    # verified" above): "It was not possible to independently verify", "Reuters was unable to
+    # verify", "cannot be confirmed"
+    r"|\b(?:not\s+possible|unable)\s+to\s+(?:independently\s+)?(?:verify|confirm)\b"
+    r"|\b(?:cannot|can\s+not|can't|can’t)\s+(?:be\s+)?(?:independently\s+)?(?:verif|confirm)\w*"
     # an accusation, not yet a fact ("stole" -> "is accused of stealing"); not the noun
     # ("the accused told the court")
     r"|(?<!\bthe\s)\baccused\s+of\b"
@@ -1810,6 +1821,9 @@ def is_anticipation(marker: str) -> bool:
 # suggests ..." (matched at the start only: capitals elsewhere are names)
 _HEDGE_OPENING = re.compile(
     r"(?:Suspected|Alleged|Unconfirmed)\b"
+    # a sentence's own doubt: "Presumably, other games ...", "Reportedly, the deal ..."
+    r"|(?:Reportedly|Allegedly|Apparently|Possibly|Probably|Presumably|Seemingly|Purportedly|"
+    r"Supposedly|Perhaps|Maybe)\b"
     r"|(?:Study|Research|Data|Preprint|Surveys?|Analysis|Trials?|Polls?)\s+(?:suggests?|suggested)\b"
 )
 
@@ -1818,7 +1832,7 @@ def hedges(text: str) -> list[tuple[int, int, str]]:
     """(start, end, marker) of each hedging or anticipating phrase, the marker normalised
     (lower case, single spaces). Only lower-case "may" counts (not the month)."""
     out: list[tuple[int, int, str]] = []
-    opening = _HEDGE_OPENING.match(text) if text[:1] in "SARDPTU" else None
+    opening = _HEDGE_OPENING.match(text) if text[:1] in "SARDPTUM" else None
     if opening is not None:
         out.append((0, opening.end(), " ".join(opening.group(0).lower().split())))
     for m in _HEDGE_RE.finditer(text, opening.end() if opening is not None else 0):
@@ -1988,7 +2002,8 @@ HEDGE_WORDS = frozenset(
     "convicted guilty "
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
-    "alleges suggest suggests suggested".split()
+    "alleges suggest suggests suggested looks look believes possible unable cannot cant "
+    "verify confirm verified confirmed".split()
 )
 
 
