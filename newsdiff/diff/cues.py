@@ -580,7 +580,7 @@ def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[
 
 # --- quotes ----------------------------------------------------------------------------------
 
-_CLOSERS = {"“": '”"', "«": "»", "„": "“”", '"': '"', "‘": "’'", "'": "'’", "‹": "›", "「": "」"}
+_CLOSERS = {"“": '”"', "«": "»", "„": "“”", '"': '"”', "‘": "’'", "'": "'’", "‹": "›", "「": "」"}
 _DOUBLE_OPEN = frozenset('“«„"「')
 _BEFORE_OPEN = frozenset(" \t([{—–-/:;,")
 
@@ -643,9 +643,17 @@ def quotes(text: str) -> list[Quote]:
             k += 1
             continue
         single = c not in _DOUBLE_OPEN
+        spaced = False  # a typeset opener with a space after it: “ bird fancier’s lung. ”
         if k + 1 >= n or text[k + 1].isspace():
-            k += 1
-            continue
+            if (
+                c not in "“«"
+                or k > 0
+                and text[k - 1] not in _BEFORE_OPEN
+                or not text[k + 1 :].strip()
+            ):
+                k += 1
+                continue
+            spaced = True
         close = _find_close(text, k + 1, c, single)
         if close < 0:
             if single:
@@ -664,7 +672,12 @@ def quotes(text: str) -> list[Quote]:
             continue
         inner = text[k + 1 : close]
         if any(ch.isalnum() for ch in inner):
-            out.append(Quote(k + 1, close, inner, True))
+            if spaced:  # (the quoted words without the spaces inside the marks)
+                lead = len(inner) - len(inner.lstrip())
+                inner = inner.strip()
+                out.append(Quote(k + 1 + lead, k + 1 + lead + len(inner), inner, True))
+            else:
+                out.append(Quote(k + 1, close, inner, True))
         k = close + 1
     return out
 

@@ -5,7 +5,7 @@ up; the corpus stays out of the tree."""
 
 from __future__ import annotations
 
-from newsdiff.diff.cues import hedges
+from newsdiff.diff.cues import hedges, quotes
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -71,3 +71,35 @@ def test_seem_looks_like_an_opening_adverb_and_believes_that() -> None:
         "Okoro believes that the cells sense the virus early.",
         "Okoro said the cells sense the virus early.",
     ) == ["firmer"]
+
+
+# corpus1 (gizmodo): typeset marks with spaces inside them (“ comfort food ”, common in scraped
+# pages) were no quotation: the marks' spacing fixed read as a quotation come.
+
+
+def test_typeset_marks_with_spaces_inside_are_a_quotation() -> None:
+    text = "The ward calls it “ pigeon keeper’s cough. ” Others call it “ loft lung. ”"
+    assert [q.text for q in quotes(text)] == ["pigeon keeper’s cough.", "loft lung."]
+    got = edits_of(
+        [text], ["The ward calls it “pigeon keeper’s cough.” Others call it “loft lung.”"]
+    )
+    assert typed(got, "quote") == []
+    # one trivial edit a sentence, each spanning the quotation's marks
+    assert [("pigeon" in new, "loft" in new) for _, _, new in typed(got, "trivial")] == [
+        (True, False),
+        (False, True),
+    ]
+    # a closing mark after a word ("„Hallo“ sagte er") stays no opener
+    assert [q.text for q in quotes("„Ja“ sagte er.")] == ["Ja"]
+
+
+# corpus2 (ap): a straight opening mark closed by a typeset one ("... authority?” said Hill)
+# ran on to the next straight mark, taking the attribution between into the quotation.
+
+
+def test_a_straight_opening_mark_closed_by_a_typeset_one() -> None:
+    text = '"Who signed it?” asked Ruiz, who will testify Monday. "Nobody knows."'
+    assert [q.text for q in quotes(text)] == ["Who signed it?", "Nobody knows."]
+    got = edits_of([text], [text.replace("will testify", "is due to testify")])
+    assert typed(got, "quote") == []
+    assert [c for c, _, _ in typed(got, "certainty")] == ["softer"]
