@@ -1005,8 +1005,10 @@ class _Builder:
             found, regions = self.certainty(old, new, headline, regions)
             typed |= found
         spelling = _any_spelling_fix(removed, added)
-        joined = changed and "".join(w * n for w, n in removed.items()) == "".join(
-            w * n for w, n in added.items()
+        # (the same letters on both sides, as multisets: a word that also stands elsewhere
+        # keeps the place of its first copy, so the order of the changed words is not theirs)
+        joined = changed and sorted("".join(w * n for w, n in removed.items())) == sorted(
+            "".join(w * n for w, n in added.items())
         )
         spacing = not headline and (_odd_spacing(old.text) or _odd_spacing(new.text))
         # "42 per cent" -> "42%": the same quantity in another house style

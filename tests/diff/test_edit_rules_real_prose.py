@@ -103,3 +103,17 @@ def test_a_straight_opening_mark_closed_by_a_typeset_one() -> None:
     got = edits_of([text], [text.replace("will testify", "is due to testify")])
     assert typed(got, "quote") == []
     assert [c for c, _, _ in typed(got, "certainty")] == ["softer"]
+
+
+# corpus2 (space): words split by stray spaces and rejoined ("Arte mis m oon" -> "Artemis
+# moon") were no trivial change when a rejoined word also stood elsewhere in the sentence
+# ("Blue Moon"): the changed words were compared in the order of their first place.
+
+
+def test_words_rejoined_when_one_also_stands_elsewhere() -> None:
+    got = edits_of(
+        ["The Moon lander joins the Arte mis m oon plan."],
+        ["The Moon lander joins the Artemis moon plan."],
+    )
+    assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
+    assert [e.kind for e in got] == ["trivial"]
