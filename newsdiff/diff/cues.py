@@ -1872,7 +1872,9 @@ _NOTICE_RE = re.compile(
     # dated, at a sentence's start: "Update, 14 October:", "Correction (12 May):"; the date
     # starts right after the word ("Update your app:" is no notice)
     r"|(?:^|(?<=[.!?])\s+)[^\w\s]*(?:correction|clarification|update|updated|editor'?s note|"
-    rf"editor’s note)[,\s(]+(?:\d|(?:{_MONTH}|{_WEEKDAYS})\b)[\w ,.:]{{0,24}}?\)?\s*:"
+    # (and when it was added: "Correction added Nov. 18, 2019:", "Update appended at 14:00:")
+    r"editor’s note)(?:\s+(?:added|appended|made|issued|posted)(?:\s+(?:at|on))?)?"
+    rf"[,\s(]+(?:\d|(?:{_MONTH}|{_WEEKDAYS})\b)[\w ,.:]{{0,24}}?\)?\s*:"
     # "an earlier version of this article", "An earlier version said ..."; not "an earlier
     # version of the bill"
     r"|\ban\s+earlier\s+version\s+(?:of\s+this\b|of\s+the\s+(?:article|story|report|piece|"

@@ -5,7 +5,7 @@ up; the corpus stays out of the tree."""
 
 from __future__ import annotations
 
-from newsdiff.diff.cues import hedges, quotes
+from newsdiff.diff.cues import hedges, notice, quotes
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -117,3 +117,26 @@ def test_words_rejoined_when_one_also_stands_elsewhere() -> None:
     )
     assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
     assert [e.kind for e in got] == ["trivial"]
+
+
+# corpus2 (quanta): a dated notice saying when it was added ("Correction added Nov. 18,
+# 2019:") was no notice.
+
+
+def test_a_notice_dated_when_it_was_added() -> None:
+    assert notice("Correction added Nov. 18, 2019: The caption gave the wrong lab.") == (
+        0,
+        "correction",
+    )
+    assert notice("Update appended at 14:00: The council has now replied.") == (0, "update")
+    assert notice("The update added 12 new features: maps and more.") is None
+    got = edits_of(
+        [
+            "The lab grew the cells.",
+            "Correction added Nov. 18, 2019: The caption gave the wrong lab.",
+        ],
+        ["The lab grew the cells."],
+    )
+    assert typed(got, "correction") == [
+        ("removed", "Correction added Nov. 18, 2019: The caption gave the wrong lab.", "")
+    ]
