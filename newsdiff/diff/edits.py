@@ -74,6 +74,7 @@ from newsdiff.diff.cues import (
     HEAD_SET,
     HEDGE_WORDS,
     MONEY_WORD,
+    NUMBER_WORDS,
     NUMBERISH,
     ROLE_WORDS,
     TITLE_WORDS,
@@ -468,6 +469,15 @@ _SCALE_WORDS = frozenset(
     "thousand k million mn mln m billion bn bln trillion tn lakh lakhs crore crores euro euros "
     "dollar dollars yen".split()
 )
+
+
+# the number words a compound can start with ("threehour", "fivestorey" as plain_words gives
+# "three-hour", "five-storey")
+_COUNT_STARTS = tuple(w for w in NUMBER_WORDS if " " not in w and w != "zero")
+
+
+# a month (or another word quantity) after "mid-", as plain_words joins it: "middecember"
+_MID_WORDS = frozenset("mid" + w for w in WORD_QUANTITIES)
 
 
 def _any_spelling_fix(removed: Iterable[str], added: Iterable[str]) -> bool:
@@ -988,9 +998,17 @@ class _Builder:
         changed = removed.keys() | added.keys()
         regions: list[tuple[int, int, int, int]] | None = None
         typed = False
+        mid_month = not _MID_WORDS.isdisjoint(changed)
         # Only what the changed words could touch is looked for (the pair's cost stays small).
-        if changed & NUMBERISH or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed):
-            found, regions = self.numbers(old, new, headline, bool(changed & WORD_QUANTITIES))
+        if (
+            changed & NUMBERISH
+            or any(w[:1].isdigit() or w[-1:].isdigit() for w in changed)
+            # a count in a compound, joined by plain_words: "three-hour" -> "four-hour"
+            or any(w.startswith(_COUNT_STARTS) for w in changed)
+            or mid_month
+        ):
+            words = mid_month or bool(changed & WORD_QUANTITIES)
+            found, regions = self.numbers(old, new, headline, words)
             typed |= found
         # (or the words around a hedge's word that stayed: "is expected to cut" -> "cut, more
         # than analysts had expected")

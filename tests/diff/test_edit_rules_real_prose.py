@@ -140,3 +140,31 @@ def test_a_notice_dated_when_it_was_added() -> None:
     assert typed(got, "correction") == [
         ("removed", "Correction added Nov. 18, 2019: The caption gave the wrong lab.", "")
     ]
+
+
+# corpus1 (cbsnews), holdout10, holdout22: a count in a hyphenated compound ("a three-hour
+# interview" -> "four-hour") was not looked for: plain_words joins the compound
+# ("threehour"), which no number word matched.
+
+
+def test_a_count_in_a_hyphenated_compound() -> None:
+    got = edits_of(
+        ["In a three-hour interview, the driver admitted the theft."],
+        ["In a four-hour interview, the driver admitted the theft."],
+    )
+    assert [(c, o, n) for c, o, n in typed(got, "number")] == [("changed", "three", "four")]
+    got = edits_of(["Moran signed a deal."], ["Moran signed a three-year deal."])
+    assert [c for c, _, _ in typed(got, "number")] == ["added"]
+    got = edits_of(["The tenants met."], ["The tenant met."])
+    assert typed(got, "number") == []
+
+
+# corpus1 (reuters): a month after "mid-" ("mid-December" -> "Dec. 15") was not looked for
+# (plain_words joins it: "middecember"), so the date came as a number added.
+
+
+def test_a_month_after_mid() -> None:
+    got = edits_of(["The levy starts in mid-December."], ["The levy starts on Dec. 15."])
+    assert typed(got, "number") == [("changed", "December", "Dec. 15")]
+    got = edits_of(["The talks resume in mid-March."], ["The talks resume in mid-April."])
+    assert typed(got, "number") == [("changed", "March", "April")]

@@ -146,9 +146,17 @@ def _quotes_before(text: str) -> list[cues.Quote]:
             k += 1
             continue
         single = c not in cues._DOUBLE_OPEN
+        spaced = False
         if k + 1 >= n or text[k + 1].isspace():
-            k += 1
-            continue
+            if (
+                c not in "“«"
+                or k > 0
+                and text[k - 1] not in cues._BEFORE_OPEN
+                or not text[k + 1 :].strip()
+            ):
+                k += 1
+                continue
+            spaced = True
         close = find_close(k + 1, closers, single)
         if close < 0:
             if single:
@@ -165,7 +173,9 @@ def _quotes_before(text: str) -> list[cues.Quote]:
             continue
         inner = text[k + 1 : close]
         if any(ch.isalnum() for ch in inner):
-            out.append(cues.Quote(k + 1, close, inner, True))
+            lead = len(inner) - len(inner.lstrip()) if spaced else 0
+            inner = inner.strip() if spaced else inner
+            out.append(cues.Quote(k + 1 + lead, k + 1 + lead + len(inner), inner, True))
         k = close + 1
     return out
 
