@@ -859,6 +859,8 @@ _ROLE_NAME = (
 
 
 _LOWER_WORDS = r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?"
+# ...and where they are: "sources in the Rukban camp"
+_LOWER_AT = rf"(?:\s+(?:in|at|from|close\s+to)\s+(?:the\s+)?(?:{_NAME}\s+)?[a-z][\w'’-]*)?"
 # Who can announce or report: a noun phrase headed by a source's word ("the regulator", "its
 # owners") or by a word for people who do something ("organisers", "investigators"); not "a
 # deal announced at ...".
@@ -950,7 +952,7 @@ _TWO_CLAUSES_AFTER_NAME = (
 )
 # The second of two sources before one verb, and the verb (the rule below).
 _AND_SOURCE_VERB = _holds_after_space(
-    "and", rf"\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}){_AUX}\s+(?:{_VERBS})\b"
+    "and", rf"\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}{_LOWER_AT}){_AUX}\s+(?:{_VERBS})\b"
 )
 # The three rules of what papers, figures or investigators show or believe share one hint
 # (asked once per window).
@@ -962,6 +964,14 @@ _THE_DEAD = (
 )
 # documents that speak for whoever wrote or filed them
 _PAPERS = "papers|documents|records|filings|filing|minutes|transcripts|emails|files"
+# "..., per the WHO, ...", "(per Reuters)"; "As Emily Feng reports for NPR, ...", "as first
+# reported by the Gazette"
+_PER = r"(?:(?<=[,(]\s)|(?<=\())per\s+(?=(?:the\s+)?[A-Z])"
+# (as a cue, the verb: the scan for cues starts at the first word that could be one)
+_AS_REPORTED = (
+    r"\b(?:reported|revealed)\s+by\b"
+    r"|\b(?:reports|reported|writes|wrote)(?=\s+(?:for|in)\s+[A-Z]|,)"
+)
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -996,12 +1006,37 @@ _ATTRIBUTION_RULES = (
         _holds(r"spokes"),
         True,
     ),
+    # "According to The Verge's review": whose review, report or figures they are
+    _Rule(
+        re.compile(
+            r"\b[Aa]ccording\s+to\s+(?P<who>(?:[Tt]he\s+)?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3})"
+            r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?:report|reports|reporting|review|analysis|study|survey|"
+            r"poll|data|figures|count|tally|estimate|estimates|investigation|sources)\b"
+        ),
+        _holds("ccording"),
+    ),
+    # "..., per the WHO, ...", "(per Reuters)": who gives it
+    _Rule(
+        re.compile(
+            rf"{_PER}(?P<who>(?:the\s+)?{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?)"
+            r"(?=\s*[,.;:)]|$)"
+        ),
+        _holds(r"[,(]\s?per\s"),
+    ),
+    # "As Emily Feng reports for NPR, ...", "as first reported by the Gazette"
+    _Rule(
+        re.compile(
+            rf"\b[Aa]s\s+(?:(?P<who>{_NAME})\s+(?:reports|reported|writes|wrote|notes|noted)\b"
+            rf"|(?:first\s+)?(?:reported|revealed)\s+by\s+(?P<who2>(?:the\s+)?{_NAME}))"
+        ),
+        _holds(r"\b[Aa]s\s"),
+    ),
     # "according to a report by the Rowntree Institute": the body whose work it is
     _Rule(
         re.compile(
             rf"\b[Aa]ccording\s+to\s+(?:(?:an?|the|its|their)\s+)?(?:[\w'’-]+\s+){{0,2}}?"
-            rf"(?:report|study|survey|analysis|review|poll|audit|investigation|inquiry|figures|"
-            rf"data|estimates|statistics)\s+"
+            rf"(?:report|reports|study|studies|survey|surveys|analysis|review|poll|audit|"
+            rf"investigation|inquiry|figures|data|estimates|statistics)\s+"
             # "a poll of analysts by Sutlej Research", "a survey of 2,000 adults by Kell"
             rf"(?:of\s+(?:[\w,'’-]+\s+){{1,2}}?(?=(?:by|from|for)\s))?"
             # "figures released by the company", "figures from the tracking firm Boxline"
@@ -1024,7 +1059,14 @@ _ATTRIBUTION_RULES = (
         ),
         _holds("ccording"),
     ),
-    _Rule(re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}|{_NP_GREEDY})"), _holds("ccording")),
+    # "according to China's National Bureau of Statistics": "of" or "for" inside a name
+    _Rule(
+        re.compile(
+            rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?"
+            rf"|{_NP_GREEDY})"
+        ),
+        _holds("ccording"),
+    ),
     # "according to the Carrow Health Observatory and the UK Health Security Agency": the second
     _Rule(
         re.compile(
@@ -1067,8 +1109,9 @@ _ATTRIBUTION_RULES = (
     # by "and" are one name ("Devon and Cornwall Police", "Marks and Spencer")
     _Rule(
         re.compile(
-            rf"(?:^|[,;:]\s*)(?:(?P<who>(?:[Tt]he\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?)"
-            rf"\s+and\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS})"
+            # (after "both": "and both independent analysts and sources in the camp told")
+            rf"(?:^|[,;:]\s*|\b[Bb]oth\s+)(?:(?P<who>(?:[Tt]he\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?)"
+            rf"\s+and\s+(?:the\s+)?(?:{_NAME}|{_LOWER_WORDS}{_LOWER_AT})"
             rf"|(?P<who2>{_NAME})\s+and\s+(?:the\s+(?:{_NAME}|{_LOWER_WORDS})|{_LOWER_WORDS}))"
             rf"{_AUX}\s+(?:{_VERBS})\b"
         ),
@@ -1319,6 +1362,17 @@ _TRAILING_WHEN = re.compile(
 )
 
 
+_INITIALS_NOT_PRONOUNS = frozenset({"WHO"})  # the World Health Organization
+# the last word of a body's name before its "of": "China's National Bureau of Statistics",
+# "the Federal Reserve Bank of New York" (no person "of" a body)
+_BODY_WORDS = frozenset(
+    "bureau bank department office ministry university institute institution council board "
+    "commission agency court college society academy federation association union league "
+    "service authority division centre center chamber corporation museum hospital foundation "
+    "fund organisation organization school church".split()
+)
+
+
 def _source_of(name: str) -> tuple[str, str, bool] | None:
     ten = _NO_TEN_NAME.search(name)
     if ten is not None:  # "No 10 said": Downing Street
@@ -1366,11 +1420,20 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
         # unnamed (keyed on the role and the body's first word, as "the council's spokesman")
         body = next(w for w in lowered[2:] + ["?"] if w != "the")
         return " ".join(words), f"{lowered[0]}|{body}", True
-    if len(lowered) == 1 and (
-        lowered[0] in _PRONOUNS or lowered[0] in _LEADING or lowered[0] in _CONJUNCTIONS
+    # (a body's initials that spell a pronoun are no pronoun: "per the WHO"; "HE SAID" in
+    # capitals stays one, and "IT said" too)
+    acronym_last = words[-1].strip(".,'") in _INITIALS_NOT_PRONOUNS
+    if (
+        len(lowered) == 1
+        and not acronym_last
+        and (lowered[0] in _PRONOUNS or lowered[0] in _LEADING or lowered[0] in _CONJUNCTIONS)
     ):
         return None
-    if lowered[0] in _PREPOSITIONS or lowered[-1] in _NOT_SOURCES:
+    # (a name's last word is no such word: "the Washington Post", "the WHO")
+    name_last = len(words) >= 2 and words[-1][:1].isupper() and words[-2][:1].isupper()
+    if lowered[0] in _PREPOSITIONS or (
+        lowered[-1] in _NOT_SOURCES and not acronym_last and not name_last
+    ):
         return None
     if any(w.endswith("n't") for w in lowered):
         return None  # a negated verb: "The price wasn't [announced]"
@@ -1403,7 +1466,7 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
         named = [w for w in person.group("person").split() if w.rstrip(".") not in TITLE_WORDS]
         key = named[-1].lower().removesuffix("'s") if named else ""
         if (len(named) >= 2 or len(named) < len(person.group("person").split())) and (
-            key not in HEAD_SET and key not in ROLE_WORDS
+            key not in HEAD_SET and key not in ROLE_WORDS and key not in _BODY_WORDS
         ):
             return person.group("person"), key, False
     # (a body's name that ends with a kind of body: "The Brookfield Nurses Association", not
@@ -1413,7 +1476,7 @@ def _source_of(name: str) -> tuple[str, str, bool] | None:
     )
     if words[-1][:1].isupper() and (lowered[-1] not in HEAD_SET or named_body):
         key = lowered[-1].removesuffix("'s")  # a name: a person's surname, a body's last word
-        if key in _PRONOUNS or key in _LEADING or len(key) < 2:
+        if (key in _PRONOUNS or key in _LEADING or len(key) < 2) and not acronym_last:
             return None
         return " ".join(words), key, False
     if head_at is not None:
@@ -1454,6 +1517,7 @@ _SHOW_CUE = (
 )
 _REPORT_CUES = (
     rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b"
+    rf"|{_PER}|{_AS_REPORTED}"
 )
 _CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES}|{_SHOW_CUE})")
 # ...but for reports(): a word before "show" is no sign that a sentence reports ("The
@@ -1464,7 +1528,7 @@ _REPORT_CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES})")
 _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
-        "testif|disclos|called|posted|asked|identified|named"
+        "testif|disclos|called|posted|asked|identified|named|, per |(per "
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends

@@ -5,7 +5,7 @@ up; the corpus stays out of the tree."""
 
 from __future__ import annotations
 
-from newsdiff.diff.cues import hedges, notice, quotes
+from newsdiff.diff.cues import attributions, hedges, notice, quotes
 from tests.diff.rule_helpers import edits_of, typed
 
 
@@ -168,3 +168,51 @@ def test_a_month_after_mid() -> None:
     assert typed(got, "number") == [("changed", "December", "Dec. 15")]
     got = edits_of(["The talks resume in mid-March."], ["The talks resume in mid-April."])
     assert typed(got, "number") == [("changed", "March", "April")]
+
+
+def sources(text: str) -> list[str]:
+    return [a.name for a in attributions(text)]
+
+
+# corpus2 (smithsonian, wccftech), corpus1 (nyt, polygraph): ways real copy credits a source
+# that the rules did not read: "per the WHO", "As Emily Feng reports for NPR", "as first
+# reported by", "according to The Verge's review", a body's name with "of" in it ("China's
+# National Bureau of Statistics", which was read as a person "of" a body), "both X and Y told",
+# and the WHO (its initials spell a pronoun) and the New York Times ("times" is no source alone).
+
+
+def test_sources_credited_in_ways_real_copy_has() -> None:
+    assert sources("The germ, per the WHO, lives in fleas.") == ["WHO"]
+    assert sources("The fee rose 3% (per Reuters) in May.") == ["Reuters"]
+    assert sources("The fee is 3%, per year, and rising.") == []
+    assert sources("As Ruth Abara reports for the Ledger, two cases were found.") == ["Ruth Abara"]
+    assert sources("As first reported by the Gazette, the mill will close.") == ["Gazette"]
+    assert sources("According to The Courier's review, the game runs slowly.") == ["Courier"]
+    assert sources("Output fell, according to Kenya's National Bureau of Statistics.") == [
+        "Kenya's National Bureau of Statistics"
+    ]
+    assert sources("It grew, according to Ana Ruiz of the Dunmore Post, in May.") == ["Ana Ruiz"]
+    assert sources("Both the council and the police said the road was shut.") == [
+        "council",
+        "police",
+    ]
+    assert sources("He said both engineers and residents in the valley told the inquiry.") == [
+        "engineers",
+        "residents in the valley",
+    ]
+    assert sources("The WHO said the risk was low.") == ["WHO"]
+    assert sources("HE SAID IT WAS LOW.") == []
+    assert sources("The New York Times reported on Sunday that the firm would cut jobs.") == [
+        "New York Times"
+    ]
+    got = edits_of(
+        [
+            "The germ, per the WHO, lives in fleas.",
+            "As Ruth Abara reports for the Ledger, two cases were found.",
+        ],
+        ["The germ lives in fleas.", "Two cases were found."],
+    )
+    assert [(c, o) for c, o, _ in typed(got, "source")] == [
+        ("removed", "WHO"),
+        ("removed", "Ruth Abara"),
+    ]
