@@ -476,6 +476,17 @@ _SCALE_WORDS = frozenset(
 _COUNT_STARTS = tuple(w for w in NUMBER_WORDS if " " not in w and w != "zero")
 
 
+def _bare(a: Attribution) -> bool:
+    """Is a source named by its head word alone ("the people", "sources"), with nothing that
+    tells it apart from another of its kind ("an insurgent source")?"""
+    words = [w for w in a.name.lower().split() if w not in _COUNTING]
+    return len(words) <= 1
+
+
+# what a bare source's name may hold before its head: "one of the people", "both sources"
+_COUNTING = frozenset("the a an one of those these some two three both all several".split())
+
+
 # a month (or another word quantity) after "mid-", as plain_words joins it: "middecember"
 _MID_WORDS = frozenset("mid" + w for w in WORD_QUANTITIES)
 
@@ -1584,9 +1595,14 @@ class _Builder:
             came -= {a.key for s, a in new_all if s.index in trivial_new}
         # "the people said", after "people familiar with the matter" in the same version, is
         # that source again: a bare key whose qualified form the version holds is not one more
-        for keys, side_keys in ((gone, old_keys), (came, new_keys)):
+        # (not "an insurgent source" beside "a local police source": another, told apart)
+        for keys, side_keys, items in ((gone, old_keys, old_all), (came, new_keys, new_all)):
             keys -= {
-                k for k in keys if "|" not in k and any(q.startswith(f"{k}|") for q in side_keys)
+                k
+                for k in keys
+                if "|" not in k
+                and any(q.startswith(f"{k}|") for q in side_keys)
+                and all(_bare(a) for _, a in items if a.key == k)
             }
         # "the company said", just after "Kittiwake Care said": that body again, by its kind
         for keys, items, doc in ((gone, old_all, self.old_doc), (came, new_all, self.new_doc)):
@@ -1625,15 +1641,19 @@ class _Builder:
         for link in self.links:
             if link.old is None or link.new is None or link.op in ("unchanged", "split", "merged"):
                 continue
+            # (a bare key gone or come itself is its own source: "an insurgent source" is not
+            # "a local police source" that went too)
             a_old = [
-                (a, bare_old.get(a.key, a.key))
+                (a, k)
                 for a in found(link.old)
-                if bare_old.get(a.key, a.key) in gone and bare_old.get(a.key, a.key) not in done
+                if (k := a.key if a.key in gone else bare_old.get(a.key, a.key)) in gone
+                and k not in done
             ]
             a_new = [
-                (a, bare_new.get(a.key, a.key))
+                (a, k)
                 for a in found(link.new)
-                if bare_new.get(a.key, a.key) in came and bare_new.get(a.key, a.key) not in done
+                if (k := a.key if a.key in came else bare_new.get(a.key, a.key)) in came
+                and k not in done
             ]
             if len(a_old) == 1 and len(a_new) == 1:
                 (o, o_key), (n, n_key) = a_old[0], a_new[0]

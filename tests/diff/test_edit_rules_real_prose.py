@@ -216,3 +216,36 @@ def test_sources_credited_in_ways_real_copy_has() -> None:
         ("removed", "WHO"),
         ("removed", "Ruth Abara"),
     ]
+
+
+# corpus2 (nypost): "an insurgent source told AFP" (keyed "source") beside "a local police
+# source" (keyed "source|police") was taken for that source again, as "the source said" after
+# it is; so with both gone and a named one come, the police source's going was lost.
+
+
+def test_a_source_told_apart_is_not_the_bare_one_again() -> None:
+    got = edits_of(
+        [
+            "The two men were freed at the border, an insurgent source told the agency.",
+            "They were flown out by helicopter, according to a local police source.",
+        ],
+        [
+            "The two men were freed at the border, rebel commander Omar Dall told the agency.",
+            "They were flown out by helicopter.",
+        ],
+    )
+    assert [(c, o) for c, o, _ in typed(got, "source")] == [
+        ("changed", "insurgent source"),
+        ("removed", "local police source"),
+    ]
+    # the bare one is still that source again: "one of the people" after "people familiar"
+    got = edits_of(
+        [
+            "People familiar with the deal said it was signed."
+            " It closes in May, one of the people said."
+        ],
+        ["It closes in May."],
+    )
+    assert [(c, o) for c, o, _ in typed(got, "source")] == [
+        ("removed", "People familiar with the deal")
+    ]
