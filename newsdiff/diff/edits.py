@@ -476,6 +476,17 @@ _SCALE_WORDS = frozenset(
 _COUNT_STARTS = tuple(w for w in NUMBER_WORDS if " " not in w and w != "zero")
 
 
+def _named_after_role(text: str, role: Attribution, named: Attribution) -> bool:
+    """Is ``named`` ("Wolfgang Peschorn") in ``text`` the one ``role`` names by title
+    ("Austria's interior minister"), the title standing just before the name, as in
+    "Austria's interior minister, Wolfgang Peschorn, said"? Naming an official the copy gave
+    by title is no new source (nor is dropping the name while the title stays)."""
+    if role.anonymous or not role.name[-1:].islower() or not named.name[:1].isupper():
+        return False
+    at = text.rfind(role.name, 0, named.start)
+    return at >= 0 and text[at + len(role.name) : named.start] in (", ", " ")
+
+
 def _bare(a: Attribution) -> bool:
     """Is a source named by its head word alone ("the people", "sources"), with nothing that
     tells it apart from another of its kind ("an insurgent source")?"""
@@ -1740,8 +1751,11 @@ class _Builder:
     def swapped(self, old: Sentence, o: Attribution, new: Sentence, n: Attribution) -> None:
         """``o`` in ``old`` became ``n`` in ``new``: a source changed, unless one is the other
         called by its kind (:meth:`kind_of`)."""
-        if not (self.kind_of(self.old_doc, old, o, n) or self.kind_of(self.new_doc, new, n, o)):
-            self.source_changed(old, o, new, n)
+        if self.kind_of(self.old_doc, old, o, n) or self.kind_of(self.new_doc, new, n, o):
+            return
+        if _named_after_role(new.text, o, n) or _named_after_role(old.text, n, o):
+            return
+        self.source_changed(old, o, new, n)
 
     @staticmethod
     def _before(doc: Document, s: Sentence, at: int) -> str:

@@ -249,3 +249,22 @@ def test_a_source_told_apart_is_not_the_bare_one_again() -> None:
     assert [(c, o) for c, o, _ in typed(got, "source")] == [
         ("removed", "People familiar with the deal")
     ]
+
+
+# corpus1 (nbcnews, a decoy; holdout10's convention): an official given by title who is then
+# named ("the state's health minister said" -> "the state's health minister, Ida Marsh, said")
+# is no source changed: the same person, now named (and the name dropped, the title kept).
+
+
+def test_an_official_named_after_the_title_that_stays() -> None:
+    title = "The clinic will close in May, the state's health minister{} said on Monday."
+    got = edits_of([title.format("")], [title.format(", Ida Marsh,")])
+    assert typed(got, "source") == []
+    got = edits_of([title.format(", Ida Marsh,")], [title.format("")])
+    assert typed(got, "source") == []
+    # another person in the title's place is one
+    got = edits_of(
+        [title.format("")],
+        ["The clinic will close in May, Ida Marsh, a nurse at the clinic, said on Monday."],
+    )
+    assert [c for c, _, _ in typed(got, "source")] == ["changed"]
