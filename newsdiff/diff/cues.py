@@ -819,7 +819,10 @@ _WHO = rf"\b(?=\w)(?P<who>{_NAME}|{_NP})"  # tried at word starts only: much fas
 # followed by another character of the run.
 _SOURCE_FIRST = (
     rf"\b(?=\w)(?P<who>{_name('+')}|{_noun_phrase('+')})"
-    rf"(?:,(?!\d)(?:[^,]|,\d){{1,120}},)?{_AUX}\s+(?:{_VERBS})\b"
+    # (a clause between commas: "officials, who asked not to be named, said"; not one that
+    # coordinates: "Rain falls on Titan, but the poles are wetter, said ...")
+    rf"(?:,(?!\d)(?!\s(?:but|and|or|yet|so|while|though|although|whereas)\s)"
+    rf"(?:[^,]|,\d){{1,120}},)?{_AUX}\s+(?:{_VERBS})\b"
 )
 # A name opening its sentence with two or three clauses before the verb: "Mr Dunne, 58, who has
 # run the shop for 20 years, said", "Ann Lee, 59, a baker, who ..., said" (a short one first, no

@@ -268,3 +268,16 @@ def test_an_official_named_after_the_title_that_stays() -> None:
         ["The clinic will close in May, Ida Marsh, a nurse at the clinic, said on Monday."],
     )
     assert [c for c, _, _ in typed(got, "source")] == ["changed"]
+
+
+# corpus1 (sciencealert, read beside it): a clause between commas before "said" that
+# coordinates ("..., but the poles are wetter, said X") was read as an appositive, so what
+# opened the sentence was a source ("Rainfall occurs everywhere on Titan"); in the corpus it
+# made "Germany", "Space" and "portfolio of solutions for the Intensive Care" sources too.
+
+
+def test_a_coordinated_clause_before_said_is_no_appositive() -> None:
+    assert sources(
+        "Snow settles everywhere on Io, but the poles are colder, said Dr Ana Ruiz, a scientist."
+    ) == ["Dr Ana Ruiz"]
+    assert sources("Officials, who asked not to be named, said the deal was off.") == ["Officials"]

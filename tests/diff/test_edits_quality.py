@@ -122,8 +122,7 @@ KNOWN_MISSES = {
         "sport-winger-subject-now-source",
         # certainty (the set's own call): a suspected cause replaced by another is typed firmer
         "tech-bank-outage-cause-cto-on-x",
-        # a lede rewritten whole: its count, hedge and source swap are not paired, and "town
-        # centre" is taken for a source
+        # a lede rewritten whole: its count, hedge and source swap are not paired
         "health-legionnaires-agency-confirms",
         # source: "the company" in a joint statement is not read as Stellar Bus
         "transport-strike-off-joint-statement",
