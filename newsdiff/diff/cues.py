@@ -974,6 +974,8 @@ _PER = r"(?:(?<=[,(]\s)|(?<=\())per\s+(?=(?:the\s+)?[A-Z])"
 _AS_REPORTED = (
     r"\b(?:reported|revealed)\s+by\b"
     r"|\b(?:reports|reported|writes|wrote)(?=\s+(?:for|in)\s+[A-Z]|,)"
+    # "CBS DFW reports the man ... was sentenced" (an outlet's report, no "that")
+    r"|\breports\s+(?=(?:the|a|an)\s)"
 )
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
@@ -1008,6 +1010,12 @@ _ATTRIBUTION_RULES = (
         ),
         _holds(r"spokes"),
         True,
+    ),
+    # "CBS DFW reports the man who took the child was sentenced": a name opening its sentence
+    # that reports what follows (no "that")
+    _Rule(
+        re.compile(rf"(?:^|(?<=[.;:!?\"”]\s))(?P<who>{_NAME})\s+reports\s+(?=(?:the|a|an)\s)"),
+        _finds("reports "),
     ),
     # "According to The Verge's review": whose review, report or figures they are
     _Rule(

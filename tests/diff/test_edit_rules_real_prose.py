@@ -281,3 +281,19 @@ def test_a_coordinated_clause_before_said_is_no_appositive() -> None:
         "Snow settles everywhere on Io, but the poles are colder, said Dr Ana Ruiz, a scientist."
     ) == ["Dr Ana Ruiz"]
     assert sources("Officials, who asked not to be named, said the deal was off.") == ["Officials"]
+
+
+# corpus1 (cbsnews): an outlet opening its sentence that reports what follows, with no
+# "that" ("CBS DFW reports the man ... was sentenced") was no source.
+
+
+def test_a_name_that_reports_what_follows() -> None:
+    assert sources("Police met. KSTV News reports the man was sentenced on Friday.") == [
+        "KSTV News"
+    ]
+    assert sources("The reports the council gave were late.") == []
+    got = edits_of(
+        ["KSTV News reports the man was sentenced to life."],
+        ["The man was sentenced to life."],
+    )
+    assert [(c, o) for c, o, _ in typed(got, "source")] == [("removed", "KSTV News")]
