@@ -263,7 +263,46 @@ KNOWN_MISSES = {
 #: the sets on real prose (tests/diff/corpus_sets.py: windows of the shared corpus's articles with
 #: edits written for newsdiff), skipped where the corpus is absent: their pairs the rules still
 #: get wrong, as above
-CORPUS_KNOWN_MISSES: dict[str, set[str]] = {}
+CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
+    "edits_corpus1.toml": {
+        # number (a span): the headline's count labelled "10,000 teachers rally", typed "More
+        # than 10,000": the spans overlap, neither holds the other (the scorer asks that)
+        "detroitnews-teachers-lede-count",
+        # trivial (disputed): a stray "the" dropped ("the South Dakota's") is a word cut, not
+        # typed trivial in a sentence whose figure changed too
+        "thehill-noem-youth-rate",
+        # certainty (holdout12's call, kept): a hedge inside a quotation that changed ("will
+        # take longer" -> "may take longer") is the speaker's word: the quote change is typed
+        "foxbusiness-homedepot-outlook-corrected",
+        # source: "..., said a European Space Agency research fellow who co-wrote the study" is
+        # not read as a source (a rule tried for it gave the agency, not the fellow)
+        "sciencealert-titan-coauthor",
+        # source: "according to reports from The Wrap and Deadline": two outlets joined by
+        # "and" are read as one name ("and" stands inside bodies' names too)
+        "verge-startrek-deadline",
+    },
+    "edits_corpus2.toml": {
+        # certainty (the set's call): "found a potential source" -> "found the source" is
+        # labelled firmer; "potential" is no hedge to the rules ("potential buyers")
+        "livescience-duvet-typo-firmer",
+        # trivial: a misspelt first letter ("sutomatic") is no spelling fix to the rules: a
+        # neighbouring-key rule for it made 45 pairs of the corpus's real words one word
+        "chron-autos-typo-forecast-kept-hedge",
+        # number (a span): the headline's "more than a third of staff" -> "2,400 jobs" is
+        # typed a number gone and one come; the label's spans overlap the rule's
+        "trd-wework-layoffs-begin",
+        # source (disputed): "Lynn said, via the Los Angeles Times" labelled a source; the
+        # rules follow holdout8, holdout13 and corpus1, for which "via" credits none
+        "pft-chargers-via-cut-quote-trimmed",
+        # number: a month named alone that goes ("in May" -> "earlier this year") is not
+        # typed, by the rule that months count only when they change (holdout5 likewise)
+        "bbc-assange-month-dropped-alleged",
+        # number (spans): labelled "106 protesters killed", "375,000 people"; typed "at least
+        # 106", "some 375,000": the spans overlap, neither holds the other
+        "panarmenian-iran-toll-rises",
+        "ap-pge-blackouts-begin",
+    },
+}
 
 
 def _load(name: str) -> list[dict[str, object]]:
