@@ -55,7 +55,12 @@ from . import edits_scoring
 DATA = edits_scoring.DATA
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "extraction-aeb"
 #: the sets written on the corpus, in the order they were written
-CORPUS_FILES = ("edits_corpus1.toml", "edits_corpus2.toml")
+CORPUS_FILES = (
+    "edits_corpus1.toml",
+    "edits_corpus2.toml",
+    "edits_corpus3.toml",
+    "edits_corpus4.toml",
+)
 #: a stored new text may repeat at most this many words of its article in a row
 MAX_COPIED_WORDS = 6
 
