@@ -83,7 +83,8 @@ def test_attributions_without_hints_or_cuts(monkeypatch: pytest.MonkeyPatch) -> 
     # The plain way: every pattern over every whole window, the 'X said' one without
     # possessive runs, the cues found by scanning the whole text.
     plain_first = re.compile(
-        rf"{cues._WHO}(?:,(?!\d)(?:[^,]|,\d){{1,120}},)?{cues._AUX}\s+(?:{cues._VERBS})\b"
+        rf"{cues._WHO}(?:,(?!\d)(?!\s(?:but|and|or|yet|so|while|though|although|whereas)\s)"
+        rf"(?:[^,]|,\d){{1,120}},)?{cues._AUX}\s+(?:{cues._VERBS})\b"
     )
     rules = [cues._Rule(rule.pattern) for rule in cues._ATTRIBUTION_RULES]
     first = [rule.pattern.pattern for rule in cues._ATTRIBUTION_RULES].index(cues._SOURCE_FIRST)
