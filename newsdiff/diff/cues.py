@@ -977,6 +977,28 @@ _AS_REPORTED = (
     # "CBS DFW reports the man ... was sentenced" (an outlet's report, no "that")
     r"|\breports\s+(?=(?:the|a|an)\s)"
 )
+# The rules after "according to" share one hint (asked once per window, a plain find).
+_ACCORDING = _finds("ccording")
+
+
+def _PER_HINT(text: str, lo: int, hi: int) -> bool:  # noqa: N802 (a hint, as the others)
+    """A hint: "per" after a comma or an opening bracket (:data:`_PER`)."""
+    return (
+        text.find(", per ", lo, hi) >= 0
+        or text.find("(per ", lo, hi) >= 0
+        or (text.find("( per ", lo, hi) >= 0)
+    )
+
+
+_AS_AFTER_SPACE = _holds_after_space("as", r"\s+(?:first\s|reported\s|revealed\s|[A-Z])")
+
+
+def _AS_HINT(text: str, lo: int, hi: int) -> bool:  # noqa: N802
+    """A hint: "As ..." or "as" before a name or "first/reported/revealed" (the rule of
+    "As Emily Feng reports for NPR", "as first reported by")."""
+    return text.find("As ", lo, hi) >= 0 or _AS_AFTER_SPACE(text, lo, hi)
+
+
 _ATTRIBUTION_RULES = (
     # "Her spokesman, Tom Avery, said": the name, not the role (a name holds no comma)
     _Rule(
@@ -1024,7 +1046,7 @@ _ATTRIBUTION_RULES = (
             r"['’]s?\s+(?:[\w-]+\s+){0,2}?(?:report|reports|reporting|review|analysis|study|survey|"
             r"poll|data|figures|count|tally|estimate|estimates|investigation|sources)\b"
         ),
-        _holds("ccording"),
+        _ACCORDING,
     ),
     # "..., per the WHO, ...", "(per Reuters)": who gives it
     _Rule(
@@ -1032,7 +1054,7 @@ _ATTRIBUTION_RULES = (
             rf"{_PER}(?P<who>(?:the\s+)?{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?)"
             r"(?=\s*[,.;:)]|$)"
         ),
-        _holds(r"[,(]\s?per\s"),
+        _PER_HINT,
     ),
     # "As Emily Feng reports for NPR, ...", "as first reported by the Gazette"
     _Rule(
@@ -1040,7 +1062,7 @@ _ATTRIBUTION_RULES = (
             rf"\b[Aa]s\s+(?:(?P<who>{_NAME})\s+(?:reports|reported|writes|wrote|notes|noted)\b"
             rf"|(?:first\s+)?(?:reported|revealed)\s+by\s+(?P<who2>(?:the\s+)?{_NAME}))"
         ),
-        _holds(r"\b[Aa]s\s"),
+        _AS_HINT,
     ),
     # "according to a report by the Rowntree Institute": the body whose work it is
     _Rule(
@@ -1058,7 +1080,7 @@ _ATTRIBUTION_RULES = (
             rf"|(?P<who2>(?:company|government|ministry|council|agency|department|club|firm|"
             rf"regulator|police|army|office|studio|league)\b))"
         ),
-        _holds("ccording"),
+        _ACCORDING,
     ),
     # "according to the seismic monitoring agency QuakeWatch": the name after its kind
     _Rule(
@@ -1068,7 +1090,7 @@ _ATTRIBUTION_RULES = (
             rf"watchdog|union|association|institute|service|website|newspaper|broadcaster|"
             rf"consultancy|monitor)\s+(?P<who>{_NAME})"
         ),
-        _holds("ccording"),
+        _ACCORDING,
     ),
     # "according to China's National Bureau of Statistics": "of" or "for" inside a name
     _Rule(
@@ -1076,14 +1098,14 @@ _ATTRIBUTION_RULES = (
             rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?"
             rf"|{_NP_GREEDY})"
         ),
-        _holds("ccording"),
+        _ACCORDING,
     ),
     # "according to the Carrow Health Observatory and the UK Health Security Agency": the second
     _Rule(
         re.compile(
             rf"\b[Aa]ccording\s+to\s+(?:the\s+)?{_NAME}\s+and\s+(?:the\s+)?(?P<who>{_NAME})"
         ),
-        _holds("ccording"),
+        _ACCORDING,
     ),
     # before "X said": "Ann Lee, 59, a baker, who ..., said" is Ann Lee, not "a baker"
     _Rule(re.compile(_NAME_TWO_CLAUSES), _holds(_TWO_CLAUSES_AFTER_NAME), True),
@@ -1798,7 +1820,8 @@ _HEDGE_STARTS = (
     "suggest|suggests|suggested|"
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
-    "Officials|close|not|unable|cannot|can|looks|look|believes|believe"
+    "Officials|close|not possible|unable|cannot|can not|can't|can’t|looks like|look like|"
+    "believes that|believe that"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
