@@ -1821,7 +1821,7 @@ _HEDGE_STARTS = (
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
     "Officials|close|not possible|unable|cannot|can not|can't|can’t|looks like|look like|"
-    "believes that|believe that"
+    "believes that|believe that|potential"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1873,6 +1873,11 @@ _HEDGE_PATTERN = (
     r"|\blooks?\s+like\s+(?:it|they|he|she|we|this|that)(?:'s|’s|\s+(?:is|are|will|would))\b"
     # what another holds, not yet shown: "Herbert believes that" (-> "said")
     r"|\bbelieves?\s+that\b"
+    # what is not yet real: "a potential production version" (-> "will build a production
+    # version"), "found a potential source" (-> "the source"); a finding put weakly: "work in
+    # recent years suggests that" (-> "shows that")
+    r"|\bpotential\b(?=\s+[a-z])"
+    r"|\bsuggest(?:s|ed)?\s+that\b"
     # a claim the outlet could not check, however it says so ("could not be independently
     # verified" above): "It was not possible to independently verify", "Reuters was unable to
     # verify", "cannot be confirmed"
@@ -2116,7 +2121,7 @@ HEDGE_WORDS = frozenset(
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
     "alleges suggest suggests suggested looks look believes possible unable cannot cant "
-    "verify confirm verified confirmed".split()
+    "verify confirm verified confirmed potential".split()
 )
 
 

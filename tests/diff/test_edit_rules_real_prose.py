@@ -297,3 +297,22 @@ def test_a_name_that_reports_what_follows() -> None:
         ["The man was sentenced to life."],
     )
     assert [(c, o) for c, o, _ in typed(got, "source")] == [("removed", "KSTV News")]
+
+
+# corpus2 (livescience), corpus3 (slashgear), corpus4 (quanta): what is not yet real
+# ("a potential production version" -> "will build a production version") and a finding put
+# weakly ("work in recent years shows that" -> "suggests that") are hedges; three writers
+# labelled them so.
+
+
+def test_potential_and_suggests_that() -> None:
+    assert certainty(
+        "The maker is weighing a potential sports version for Europe.",
+        "The maker will build a sports version for Europe.",
+    ) == ["firmer"]
+    assert certainty(
+        "Surveys of the reef in recent years show that the coral is recovering.",
+        "Surveys of the reef in recent years suggest that the coral is recovering.",
+    ) == ["softer"]
+    assert markers("It could potentially grow.") == ["could"]  # (not "potentially")
+    assert markers("A potential buyer came.") == ["potential"]
