@@ -733,8 +733,11 @@ _POSTED_ASKED = (
     r"(?<!\bstatement\sposted)(?<!\bphoto\sposted)(?<!\bimage\sposted)(?<!\bclip\sposted)"
     rf"(?<!\bpost\sposted)(?={_PLATFORM})|{_QUOTED_ASKED}"
 )
+# "Gleckman, a senior fellow at ..., has written." (not "a letter written by")
+_HAS_WRITTEN = r"written(?<=\shas\swritten)|written(?<=\shave\swritten)"
 _VERBS = (
     f"(?:{_trie(_SAYING_BUT_ADDED)})|{_ADDED}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
+    f"|{_HAS_WRITTEN}"
     f"|{_POSTED_ASKED}"
 )
 _TITLE = (
@@ -781,7 +784,7 @@ _DETERMINER_WORDS = (
     "a|an|the|one|two|three|several|some|many|senior|other|another|its|their|his|her"
 )
 _DETERMINERS = _trie(_DETERMINER_WORDS)
-_LINKS = r"(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)"
+_LINKS = r"(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with|representing)"
 # Words a noun phrase before a verb never holds (so "Staff were not told" is no source).
 _VERBAL_WORDS = (
     "is|are|was|were|be|been|being|has|have|had|will|would|may|might|could|can|not|also|"
@@ -796,7 +799,9 @@ def _noun_phrase(runs: str = "") -> str:
     return (
         rf"(?:(?i:{_DETERMINERS})\s+)?(?:(?!{_VERBAL}\b)[\w'’-]+{runs}\s+){{0,2}}?"
         rf"(?!{_VERBAL}\b)[A-Za-z][\w'’-]*{runs}\b"
-        r"(?:\s+(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with)\s+"
+        # ("a lawyer representing the woman")
+        r"(?:\s+(?:for|from|at|of|close\s+to|in|into|on|about|with|within|familiar\s+with|"
+        r"representing)\s+"
         rf"(?:the\s+)?[\w'’-]+{runs}(?:\s+[\w'’-]+{runs}){{0,3}}?)?"
     )
 
@@ -981,6 +986,21 @@ _AS_REPORTED = (
     # "CBS DFW reports the man ... was sentenced" (an outlet's report, no "that")
     r"|\breports\s+(?=(?:the|a|an)\s)"
 )
+
+
+def _CALLED_HINT(text: str, lo: int, hi: int) -> bool:  # noqa: N802
+    """A hint: " called " or " described " (the rule of a name calling something what a
+    quotation says)."""
+    return text.find(" called ", lo, hi) >= 0 or text.find(" described ", lo, hi) >= 0
+
+
+# "Corbyn is accused by critics of ...": who accuses
+_ACCUSED_BY = re.compile(
+    rf"\baccused\s+by\s+(?P<who>(?:the\s+)?{_NAME}|(?:(?:the|his|her|their|its)\s+)?"
+    r"(?:[a-z][\w'’-]*\s+)?[a-z][\w'’-]*)\s+of\b"
+)
+
+
 # The rules after "according to" share one hint (asked once per window, a plain find).
 _ACCORDING = _finds("ccording")
 
@@ -1043,6 +1063,8 @@ _ATTRIBUTION_RULES = (
         re.compile(rf"(?:^|(?<=[.;:!?\"”]\s))(?P<who>{_NAME})\s+reports\s+(?=(?:the|a|an)\s)"),
         _finds("reports "),
     ),
+    # "is accused by critics of failing to ...": the accusers (the accusation is a hedge)
+    _Rule(_ACCUSED_BY, _finds("accused by ")),
     # "According to The Verge's review": whose review, report or figures they are
     _Rule(
         re.compile(
@@ -1120,8 +1142,13 @@ _ATTRIBUTION_RULES = (
     # "Joan Pryce called the decision "an act of vandalism"": a name that calls something
     # what a quotation right after says (not "police were called", "a man called Tom")
     _Rule(
-        re.compile(rf"\b(?P<who>{_NAME})\s+called\s+(?:[\w'’-]+\s+){{0,4}}?[\"“‘']"),
-        _finds(" called "),
+        # (an appositive may stand between: "The Campaign for Fair Elections, a watchdog
+        # group, called the stunt "..."", and "described it as "..."" is the same)
+        re.compile(
+            rf"\b(?P<who>{_NAME})(?:,\s[^,\"“”]{{1,40}},)?\s+(?:called|described\s+"
+            rf"(?:[\w'’-]+\s+){{0,3}}?as)\s+(?:[\w'’-]+\s+){{0,4}}?[\"“‘']"
+        ),
+        _CALLED_HINT,
     ),
     # "No 10 said": Downing Street (a number is no name to the rule above)
     _Rule(
@@ -1351,7 +1378,7 @@ class Attribution:
 
 
 _ORG_AFTER = re.compile(
-    r"\b(?:for|from|at|of|close to|in|into|on|about|with|within|familiar with)\s+"
+    r"\b(?:for|from|at|of|close to|in|into|on|about|with|within|familiar with|representing)\s+"
     r"(?:the\s+)?(.+)$"
 )
 _SOURCES: dict[str, tuple[str, str, bool] | None] = {}  # _source's answers, by phrase
@@ -1564,7 +1591,7 @@ _SHOW_CUE = (
 )
 _REPORT_CUES = (
     rf"\b(?:{_VERBS})\b|\b[Aa]ccording\s+to\b|\b{_CLOSING_FIND}|\b{_CLOSING_VENUE}|\bcalled\b"
-    rf"|{_PER}|{_AS_REPORTED}"
+    rf"|{_PER}|{_AS_REPORTED}|\bdescribed\b|\baccused\s+by\b"
 )
 _CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES}|{_SHOW_CUE})")
 # ...but for reports(): a word before "show" is no sign that a sentence reports ("The
@@ -1575,7 +1602,8 @@ _REPORT_CUE_RE = re.compile(rf"(?=[{_CUE_FIRSTS}])(?:{_REPORT_CUES})")
 _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
-        "testif|disclos|called|posted|asked|identified|named|, per |(per "
+        "testif|disclos|called|posted|asked|identified|named|, per |(per |described|"
+        "accused by|written"
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
@@ -1585,7 +1613,7 @@ _SPACE_VERB = re.compile(
     rf"(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
     # (a post's platform taken in: a verb_last rule's search ends here, and "posted" looks
     # ahead to it; so is "added"'s amount: "employers added 143,000 jobs" ends no search)
-    rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b)"
+    rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b|(?:{_HAS_WRITTEN})\b)"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character
 # at a time until a verb follows (from the right: faster than finding every verb from the left).

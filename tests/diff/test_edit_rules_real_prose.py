@@ -342,3 +342,30 @@ def test_sources_corpus3_and_corpus4_found_or_misread() -> None:
         ["Schools shut. The unions said 900 marched."],
     )
     assert typed(got, "source") == []
+
+
+# corpus3 and corpus4: "is accused by critics of" (the accusers), a name with an appositive
+# before "called" ("The Campaign for Fair Elections, a watchdog group, called the stunt "..."")
+# and "described it as "..."" (a decoy: "called it" -> "described it as" is no source gone),
+# "X, a senior fellow at ..., has written" (a decoy: -> "wrote"), "a lawyer representing the
+# woman said".
+
+
+def test_accused_by_called_described_written_representing() -> None:
+    assert sources("Ruiz is accused by critics of raising taxes.") == ["critics"]
+    assert sources("Ruiz is accused of raising taxes.") == []
+    assert sources(
+        "The Fair Vote Trust, a watchdog group, called the stunt “a deliberate deceit”."
+    ) == ["Fair Vote Trust"]
+    got = edits_of(
+        ['The Gulf League called it an "extremely adverse development".'],
+        ['The Gulf League described it as an "extremely adverse development".'],
+    )
+    assert typed(got, "source") == []
+    assert sources('"Nobody pays," Ann Ruiz, a senior fellow at the Tax Centre, has written.') == [
+        "Ann Ruiz"
+    ]
+    assert sources("A letter written by the mayor arrived.") == []
+    assert sources("A lawyer representing the family said the ruling was wrong.") == [
+        "lawyer representing the family"
+    ]
