@@ -645,8 +645,11 @@ def quotes(text: str) -> list[Quote]:
         single = c not in _DOUBLE_OPEN
         spaced = False  # a typeset opener with a space after it: “ bird fancier’s lung. ”
         if k + 1 >= n or text[k + 1].isspace():
+            # (a straight mark too, after a space: 'he told Cook. " You guys ...'; a
+            # closing one after a space was taken with its opening one already)
             if (
                 c not in "“«"
+                and not (c == '"' and (k == 0 or text[k - 1] == " "))
                 or k > 0
                 and text[k - 1] not in _BEFORE_OPEN
                 or not text[k + 1 :].strip()
@@ -655,6 +658,9 @@ def quotes(text: str) -> list[Quote]:
                 continue
             spaced = True
         close = _find_close(text, k + 1, c, single)
+        if close < 0 and spaced:  # (a spaced mark opens only a quotation it closes)
+            k += 1
+            continue
         if close < 0:
             if single:
                 k += 1

@@ -1284,8 +1284,9 @@ class _Builder:
         self, old: _Group, new: _Group, regions: list[tuple[int, int, int, int]], headline: bool
     ) -> None:
         what = trivial_change(old.text, new.text)
-        if what is not None and Counter(q.key for q in quotes(old.text)) != Counter(
-            q.key for q in quotes(new.text)
+        # (an apostrophe fixed inside a quotation, "whether its" -> "whether it's", is not)
+        if what is not None and Counter(q.key.replace("'", "") for q in quotes(old.text)) != (
+            Counter(q.key.replace("'", "") for q in quotes(new.text))
         ):
             what = None  # quote marks added or removed: a quotation, not punctuation
         if what is not None and not headline:

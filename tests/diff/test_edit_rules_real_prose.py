@@ -369,3 +369,20 @@ def test_accused_by_called_described_written_representing() -> None:
     assert sources("A lawyer representing the family said the ruling was wrong.") == [
         "lawyer representing the family"
     ]
+
+
+# corpus4 (crn): a straight opening mark with a space after it ('he told Cook. " You guys')
+# was no quotation, and an apostrophe fixed inside a quotation ("whether its" -> "whether
+# it's") was no trivial change (it changed the quotation's key).
+
+
+def test_a_spaced_straight_mark_and_an_apostrophe_in_a_quotation() -> None:
+    text = '"It works," he told Ruiz. " You have done a good job."'
+    assert [q.text for q in quotes(text)] == ["It works,", "You have done a good job."]
+    got = edits_of([text], [text.replace('. " You', '. "You')])
+    assert typed(got, "quote") == []
+    assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
+    said = '"I love how fast you ship things, whether {} maps or music," he told Ruiz.'
+    got = edits_of([said.format("its")], [said.format("it's")])
+    assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
+    assert typed(got, "quote") == []

@@ -151,6 +151,7 @@ def _quotes_before(text: str) -> list[cues.Quote]:
         if k + 1 >= n or text[k + 1].isspace():
             if (
                 c not in "“«"
+                and not (c == '"' and (k == 0 or text[k - 1] == " "))
                 or k > 0
                 and text[k - 1] not in cues._BEFORE_OPEN
                 or not text[k + 1 :].strip()
@@ -159,6 +160,9 @@ def _quotes_before(text: str) -> list[cues.Quote]:
                 continue
             spaced = True
         close = find_close(k + 1, closers, single)
+        if close < 0 and spaced:
+            k += 1
+            continue
         if close < 0:
             if single:
                 k += 1
