@@ -73,6 +73,11 @@ _VAGUE = {
     "billions": 1e9,
     # "for several hours" -> "for about five hours": a count given, not come
     "several": 3.0,
+    # "a crowd of several dozen" -> "of about 60": one count ("several", then "dozen", were two)
+    "several dozen": 36.0,
+    "several hundred": 3e2,
+    "several thousand": 3e3,
+    "several million": 3e6,
 }
 _VAGUE_WORDS = "dozens|hundreds|thousands|millions|billions|several"  # single words of _VAGUE
 _MONTHS = (
@@ -219,7 +224,8 @@ _NUMBER_RE = re.compile(
     # a currency named after the number: "549 euros" is "€549"
     r"(?:\s(?P<curword>euros?|dollars?|yen)\b)?"
     rf"(?P<pct>\s?%|\s(?:per\s?cent|percent)\b)?"
-    rf"|\b(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:{_VAGUE_WORDS}))\b"
+    rf"|\b(?P<vague>several\s+(?:dozen|hundred|thousand|million)"
+    rf"|(?:(?:tens|hundreds)\s+of\s+)?(?:{_VAGUE_WORDS}))\b"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
     rf"|\b(?P<word>(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?)\b"
     rf"(?:\s(?P<wscale>hundred|thousand|million|billion)\b)?(?P<wpct>\s(?:per\s?cent|percent)\b)?"

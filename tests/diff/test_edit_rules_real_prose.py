@@ -386,3 +386,14 @@ def test_a_spaced_straight_mark_and_an_apostrophe_in_a_quotation() -> None:
     got = edits_of([said.format("its")], [said.format("it's")])
     assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
     assert typed(got, "quote") == []
+
+
+# corpus3 (ctpost): "several dozen" was two counts ("several", then "dozen"), so "a crowd of
+# several dozen" -> "of about 60" had a number gone beside the one changed.
+
+
+def test_several_dozen_is_one_count() -> None:
+    got = edits_of(
+        ["He was met by a crowd of several dozen."], ["He was met by a crowd of about 60."]
+    )
+    assert typed(got, "number") == [("changed", "several dozen", "about 60")]
