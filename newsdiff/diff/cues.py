@@ -773,7 +773,7 @@ _HEADS = (
     "gardaí|gardai|jury|coroner|tribunal|"
     "insider|insiders|aide|aides|witness|witnesses|police|officer|officers|investigators|"
     "inspectors|"
-    "prosecutors|authorities|researchers|experts|analysts|doctors|residents|neighbours|"
+    "prosecutors|authorities|researchers|experts|analysts|doctor|doctors|residents|neighbours|"
     "lawyer|lawyers|attorney|attorneys|solicitor|solicitors|barrister|counsel|"
     "minister|ministers|government|council|company|firm|report|statement|"
     "study|survey|figures|data|ministry|department|agency|court|judge|committee|board|"

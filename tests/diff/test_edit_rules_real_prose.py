@@ -397,3 +397,22 @@ def test_several_dozen_is_one_count() -> None:
         ["He was met by a crowd of several dozen."], ["He was met by a crowd of about 60."]
     )
     assert typed(got, "number") == [("changed", "several dozen", "about 60")]
+
+
+# corpus3 (rt): "a doctor on the scene" was keyed on "scene" (a doctor was no head word,
+# only "doctors"), so "the doctor said" after it was one more source, gone when the doctor
+# was named.
+
+
+def test_a_doctor_on_the_scene_is_the_doctor_again() -> None:
+    got = edits_of(
+        [
+            "A doctor on the scene told the agency he tried to help.",
+            '"It was awful," the doctor said.',
+        ],
+        [
+            "Raul Quispe, a doctor on the scene, told the agency he tried to help.",
+            '"It was awful," Quispe said.',
+        ],
+    )
+    assert [c for c, _, _ in typed(got, "source")] == ["changed"]
