@@ -850,8 +850,11 @@ _SOURCE_FIRST = (
 # quotation in any; not "..., vice president at Boeing Defense, Space, and Security, said",
 # whose name stands inside a clause).
 _NAME_TWO_CLAUSES = (
-    rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,30}},(?:\s[^,\"“”]{{1,40}},)?"
-    rf"\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
+    # (no clause adds a name: "Kurt Volker, the former envoy, and Tim Morrison, ..., testified"
+    # is two people; "..., and co-author of the study, said" is one)
+    rf"(?:^|(?<=[.;:!?\"”’]\s))(?P<who>{_NAME}),\s[^,\"“”]{{1,80}},"
+    rf"(?:(?!\s(?:and|or|but)\s+[A-Z])\s[^,\"“”]{{1,40}},)?"
+    rf"(?!\s(?:and|or|but)\s+[A-Z])\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
 )
 # (single words between the commas: "Ann Lee, Tom Dyer and Ola Brandt said" is three people)
 _CAPITAL = r"[A-Z][\w'’.&-]*"
@@ -972,7 +975,8 @@ _CLOSING_HINT = _holds(rf"\s{_CLOSING_FIND}")
 # What follows the name in _NAME_TWO_CLAUSES: its clauses, _AUX and the verb (searched from the
 # commas only).
 _TWO_CLAUSES_AFTER_NAME = (
-    rf",\s[^,\"“”]{{1,30}},(?:\s[^,\"“”]{{1,40}},)?\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
+    rf",\s[^,\"“”]{{1,80}},(?:(?!\s(?:and|or|but)\s+[A-Z])\s[^,\"“”]{{1,40}},)?"
+    rf"(?!\s(?:and|or|but)\s+[A-Z])\s[^,\"“”]{{1,80}},{_AUX}\s+(?:{_VERBS})\b"
 )
 # The second of two sources before one verb, and the verb (the rule below).
 _AND_SOURCE_VERB = _holds_after_space(

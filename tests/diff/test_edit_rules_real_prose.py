@@ -416,3 +416,20 @@ def test_a_doctor_on_the_scene_is_the_doctor_again() -> None:
         ],
     )
     assert [c for c, _, _ in typed(got, "source")] == ["changed"]
+
+
+# corpus3 (livescience): a name opening its sentence before three clauses and its verb took a
+# first clause of at most 30 characters ("Dylan Nelson, a postdoctoral fellow at the Max
+# Planck Institute ..., Germany, and co-author of the study, said" was no source); one up to
+# 80 now, and no clause may add a name ("Kurt Volker, ..., and Tim Morrison, ..., testified").
+
+
+def test_a_name_before_a_long_appositive() -> None:
+    assert sources(
+        "Ann Ruiz, a postdoctoral fellow at the Hale Institute for Astronomy in Lund, Sweden,"
+        " and co-author of the study, said in a statement that it worked."
+    ) == ["Ann Ruiz"]
+    assert sources(
+        "Kurt Vale, the former special envoy, and Tim Moss, a former council official,"
+        " testified side by side."
+    ) == ["Tim Moss"]
