@@ -299,6 +299,50 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         "panarmenian-iran-toll-rises",
         "ap-pge-blackouts-begin",
     },
+    # The third and fourth, scored on the rules after the first two's fixes: the gaps their
+    # first runs found that are not fixed (their headers give each error).
+    "edits_corpus3.toml": {
+        # trivial: a two-letter word misspelt ("a medical st Stamford Bridge") is no spelling
+        # fix to the rules (words of four letters or more)
+        "linknaija-kepa-signed",
+        # source: "Rolling Stone reported details of the tour" -> "The band announced details":
+        # "reported"/"announced" with an object name no source to the rules
+        "cleveland-doobie-band-announced-dates",
+        # number (a span): labelled "300 districts", typed "Nearly 300": the spans overlap,
+        # neither holds the other
+        "detnews-teachers-districts-corrected",
+        # source and certainty: "Industry experts expect rates to" -> "Rates are expected to":
+        # "expect" names no source to the rules, and "are expected to" is a hedge come
+        "chron-autos-experts-cut-hedge-kept",
+        # source: "Volker and Morrison said" -> "Morrison said": two capitalised names joined by
+        # "and" are one name to the rules ("Marks and Spencer")
+        "deccanherald-vindman-quote-trimmed-volker-cut",
+    },
+    "edits_corpus4.toml": {
+        # source: "Bergeron chimed in, noting that ..." names no source to the rules
+        "foxnews-vdb-bergeron-cut-abc-added",
+        # number: a headline rewritten whole ("plan 30-date tour" -> "now 34 shows") has its
+        # figures typed gone and come, not paired (the rules' call: a new claim)
+        "billboard-doobies-dates-added",
+        # certainty (the rules' call): a headline's question answered ("Is $53 million ...?" ->
+        # "... claim rated Mostly True") is firmer; the set labels the headline only
+        "politifact-mckinley-ruling-softened",
+        # source (conventions differ): "according to Wall Street" cut while "Wall Street
+        # predicted" stays in the next paragraph is no source gone to the rules (corpus3's
+        # writer labelled it so too); the set labels it removed
+        "barrons-homedepot-shares-headline",
+        # number: a month named alone that appears ("earlier this year" -> "in May") is not
+        # typed (holdout5, corpus2 likewise)
+        "space-clps-landers-headline-firmer",
+        # source: "..., comments Robin Biesbroek of the CDF" is no source to the rules
+        # ("comments" is a noun as often), so "said Robin Biesbroek" is one come
+        "physorg-hibernation-roadmap-years",
+        # source: "explains SciSpacE Team Leader Jennifer Ngo-Anh": a title of two capitalised
+        # words and a name of three are longer than a name the rules read
+        "physorg-hibernation-team-leader-anonymous",
+        # trivial (disputed): a doubled "he said" closed up is a words cut to the rules
+        "pioneerpress-wild-pep-talk-doubled-words",
+    },
 }
 
 
