@@ -60,6 +60,8 @@ CORPUS_FILES = (
     "edits_corpus2.toml",
     "edits_corpus3.toml",
     "edits_corpus4.toml",
+    "edits_corpus5.toml",
+    "edits_corpus6.toml",
 )
 #: a stored new text may repeat at most this many words of its article in a row
 MAX_COPIED_WORDS = 6
