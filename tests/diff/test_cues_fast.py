@@ -171,14 +171,15 @@ def _windows_of_every_cue(text: str, start: int) -> list[tuple[int, int]]:
 # The patterns as they were before their first letters were looked for first.
 _PLAIN_CUE = (
     rf"\b(?:{cues._VERBS})\b|\b[Aa]ccording\s+to\b|\b{cues._CLOSING_FIND}|\b{cues._CLOSING_VENUE}"
-    rf"|\bcalled\b|{cues._SHOW_CUE}"
+    rf"|\bcalled\b|{cues._SHOW_CUE}|{cues._PER}|{cues._AS_REPORTED}|\bdescribed\b"
+    r"|\baccused\s+by\b"
 )
 _PLAIN_SPACE_VERB = (
     rf"\s(?:(?:{cues._trie(cues._SAYING_BUT_ADDED)})\b|{cues._ADDED}\b"
     rf"|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
     rf"|{cues._TESTIFIED}\b"
-    # (a post's platform and a quotation's "asked", as in cues._SPACE_VERB)
-    rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b)"
+    # (a post's platform and a quotation's "asked", as in cues._SPACE_VERB; "has written")
+    rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b|(?:{cues._HAS_WRITTEN})\b)"
 )
 
 
