@@ -2,7 +2,7 @@
 
 Quality: precision and recall per kind (and of ``silent``) on tests/data/edits_labelled.toml and
 tests/data/edits_labelled_holdout.toml and _holdout2.toml to _holdout23.toml (3,018 labelled edits),
-printed per file and in all. The first holdout set was written after the rules were tuned on
+printed per file and in all, then the sets on real prose (below). The first holdout set was written after the rules were tuned on
 the first one and scored once before any further change: headline
 1.00/1.00, number P 0.94 R 0.89, quote 1.00/1.00, source P 0.80 R 0.73, certainty P 0.90 R 1.00,
 correction 1.00/1.00, trivial 1.00/1.00, silent P 0.90 R 0.84 (the rules were then fixed, and three
@@ -84,6 +84,18 @@ UTC, load about 1.1: 800w-5% 5.01-5.22x against 4.27-4.36x, 8000w-5% 5.44-5.59x 
 800w-30% 4.51-4.63x against 3.96-4.25x, 8000w-30% 5.16-5.17x against 4.74-4.82x, real articles
 4.56-4.58x against 4.20-4.22x (5% of the words) and 2.70-2.88x against 2.68-2.79x (two paragraphs);
 attributions() 20.7 against 17.8 us a corpus sentence.
+
+Sets on real prose (tests/data/edits_corpus*.toml, tests/diff/corpus_sets.py; printed after the
+others where ../shared/corpora is): windows of the extraction corpus's real articles with edits
+written for newsdiff, written blind, each scored once (their headers): the first two on f84ad72,
+all kinds P 0.89/0.94 R 0.88/0.85, source P 0.79/1.00 R 0.79/0.77; the third and fourth after
+their fixes, on eb78a42, all kinds P 0.91/0.93 R 0.91/0.91, source P 0.67/0.81 R 0.64/0.81 (the
+README's table). Their fixes, two runs of ``--repeat 5`` alternating with f84ad72, 04:57-04:58
+UTC, load about 1.0, at f7e37cf: 800w-5% 4.47-4.80x against 4.50-4.75x, 8000w-5% 5.67-5.83x
+against 5.15-5.52x, 800w-30% 4.12-4.13x against 3.84-3.85x, 8000w-30% 4.71-4.72x against
+4.26-4.52x, real articles 4.89-4.92x against 4.65-4.80x (5% of the words) and 3.08-3.10x against
+2.83-2.96x (two paragraphs); attributions() 13.8-14.1 against 12.7-13.1 us a corpus sentence
+(this machine), hedges() 5.8 against 5.4-5.5.
 
 Compiled with mypyc (cues.py, edits.py, sentence_align.py, sentences.py, in a copy of the tree;
 every output byte-identical on 1,104 analyses), analyse() took 0.81-0.85x its time (five rounds of
