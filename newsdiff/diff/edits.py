@@ -103,7 +103,9 @@ from newsdiff.diff.sentences import segment, sentence_spans
 from newsdiff.diff.tokens import word_list
 from newsdiff.diff.words import word_diff
 
-ANALYSER_VERSION = "7"
+# 8: the rules of the sets on real prose (tests/diff/test_edit_rules_real_prose.py); version 7
+# landed twice with different rules, so stored edits of 7 are redone by `newsdiff analyse`
+ANALYSER_VERSION = "8"
 
 KINDS = ("headline", "number", "quote", "source", "certainty", "correction", "trivial", "other")
 CHANGES = ("added", "removed", "changed", "firmer", "softer")
