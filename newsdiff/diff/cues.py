@@ -702,10 +702,11 @@ _SAYING = (
     "argues|noted|notes|wrote|writes|tweeted|urged|urges|allege|alleges|declared|declares|"
     # (and how it was said: "Dempsey stressed", "..., she cautioned"; not "commented" or
     # "replied", as often negated as not ("has not commented"), nor "emphasizes playability")
-    "stressed|emphasised|emphasized|cautioned|remarked"
+    "stressed|emphasised|emphasized|cautioned|remarked|reiterated|reiterates"
 )
 _FINDING = (  # reporting verbs only before "that"
     "announced|announces|revealed|reveals|reported|reports|suggested|suggests|acknowledged|"
+    "predicted|predicts|"
     "acknowledges|concluded|concludes|estimated|estimates|believes|believe|found|finds|"
     # a court's or a panel's finding: "The Court of Appeal ruled that ..." (not "ruled out")
     "ruled|rules|alleged|testifying|"
@@ -747,9 +748,11 @@ _POSTED_ASKED = (
 )
 # "Gleckman, a senior fellow at ..., has written." (not "a letter written by")
 _HAS_WRITTEN = r"written(?<=\shas\swritten)|written(?<=\shave\swritten)"
+# "Bergeron chimed in, noting that ...", "Benioff weighed in, telling Cook"
+_CHIMED_IN = r"(?:chimed|weighed)\s+in\b"
 _VERBS = (
     f"(?:{_trie(_SAYING_BUT_ADDED)})|{_ADDED}|(?:{_trie(_FINDING)})(?={_DAY_THAT})|{_TESTIFIED}"
-    f"|{_HAS_WRITTEN}"
+    f"|{_HAS_WRITTEN}|{_CHIMED_IN}"
     f"|{_POSTED_ASKED}"
 )
 _TITLE = (
@@ -1000,7 +1003,7 @@ _AS_REPORTED = (
     r"\b(?:reported|revealed)\s+by\b"
     r"|\b(?:reports|reported|writes|wrote)(?=\s+(?:for|in)\s+[A-Z]|,)"
     # "CBS DFW reports the man ... was sentenced" (an outlet's report, no "that")
-    r"|\breports\s+(?=(?:the|a|an)\s)"
+    r"|\b(?:reports|reported)\s+(?=(?:the|a|an)\s)"
 )
 
 
@@ -1015,6 +1018,11 @@ _ACCUSED_BY = re.compile(
     rf"\baccused\s+by\s+(?P<who>(?:the\s+)?{_NAME}|(?:(?:the|his|her|their|its)\s+)?"
     r"(?:[a-z][\w'’-]*\s+)?[a-z][\w'’-]*)\s+of\b"
 )
+
+
+def _REPORTS_THE(text: str, lo: int, hi: int) -> bool:  # noqa: N802
+    """A hint: "reports the/a/an" or "reported the/a/an"."""
+    return text.find("reports ", lo, hi) >= 0 or text.find("reported ", lo, hi) >= 0
 
 
 # The rules after "according to" share one hint (asked once per window, a plain find).
@@ -1073,11 +1081,27 @@ _ATTRIBUTION_RULES = (
         _holds(r"spokes"),
         True,
     ),
+    # "As both NBC News and Bloomberg have reported": the second (its match from "and", so
+    # that the first's, from "As", does not take it; the rule after gives the first)
+    _Rule(
+        re.compile(
+            rf"\band\s+(?P<who>{_NAME})(?=\s+(?:has\s+|have\s+)?"
+            r"(?:reports|reported|writes|wrote|notes|noted)\b)"
+        ),
+        _AS_HINT,
+    ),
     # "CBS DFW reports the man who took the child was sentenced": a name opening its sentence
     # that reports what follows (no "that")
     _Rule(
-        re.compile(rf"(?:^|(?<=[.;:!?\"”]\s))(?P<who>{_NAME})\s+reports\s+(?=(?:the|a|an)\s)"),
-        _finds("reports "),
+        # (and "..., after Politico reported the aid had been paused")
+        re.compile(
+            rf"(?:^|(?<=[.;:!?\"”]\s)|(?<=\bafter\s)|(?<=\bwhen\s)|(?<=\bas\s))(?P<who>{_NAME})\s+"
+            # (a clause follows, not a result: "reported the aid had been paused", not
+            # "Ridgeline Mining reported a 31 per cent fall in profit")
+            r"(?:reports|reported)\s+(?=(?:the|a|an)\s+(?:[^\s.;]+\s+){0,9}?"
+            r"(?:is|are|was|were|had|has|have|will|would|could|may|might)\b)"
+        ),
+        _REPORTS_THE,
     ),
     # "is accused by critics of failing to ...": the accusers (the accusation is a hedge)
     _Rule(_ACCUSED_BY, _finds("accused by ")),
@@ -1101,7 +1125,10 @@ _ATTRIBUTION_RULES = (
     # "As Emily Feng reports for NPR, ...", "as first reported by the Gazette"
     _Rule(
         re.compile(
-            rf"\b[Aa]s\s+(?:(?P<who>{_NAME})\s+(?:reports|reported|writes|wrote|notes|noted)\b"
+            # ("As both NBC News and Bloomberg have reported": the first, its match ending with
+            # its name; the second above)
+            rf"\b[Aa]s\s+(?:both\s+)?(?:(?P<who>{_NAME})(?=(?:\s+and\s+{_NAME})?"
+            rf"\s+(?:has\s+|have\s+)?(?:reports|reported|writes|wrote|notes|noted)\b)"
             rf"|(?:first\s+)?(?:reported|revealed)\s+by\s+(?P<who2>(?:the\s+)?{_NAME}))"
         ),
         _AS_HINT,
@@ -1619,7 +1646,7 @@ _CUE_HINT = re.compile(
     _trie(
         f"{_SAYING}|{_FINDING}|ccording|show|indicat|suggest|reveal|project|forecast|predict|"
         "testif|disclos|called|posted|asked|identified|named|, per |(per |described|"
-        "accused by|written"
+        "accused by|written|chimed in|weighed in"
     )
 )
 # A reporting verb after a space, with the "that" some verbs need: a window's last one ends
@@ -1629,7 +1656,7 @@ _SPACE_VERB = re.compile(
     rf"(?:{_trie(_FINDING)}){_DAY_THAT}|{_TESTIFIED}\b"
     # (a post's platform taken in: a verb_last rule's search ends here, and "posted" looks
     # ahead to it; so is "added"'s amount: "employers added 143,000 jobs" ends no search)
-    rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b|(?:{_HAS_WRITTEN})\b)"
+    rf"|posted{_PLATFORM}|{_QUOTED_ASKED}\b|(?:{_HAS_WRITTEN})\b|{_CHIMED_IN})"
 )
 # The last of them in a stretch: everything before it taken first, then given back a character
 # at a time until a verb follows (from the right: faster than finding every verb from the left).
@@ -1791,6 +1818,8 @@ _UNNAMED_AFTER = re.compile(
 )
 
 
+# "has", "have" or "had" right before a phrase: the phrase is a verb's ("have made ...")
+_AFTER_HAVE = re.compile(r"\b(?:has|have|had)\s+$")
 # reporting verbs that are plural nouns too ("Swift's claims")
 _NOUN_VERBS = frozenset("claims notes states reports".split())
 
@@ -1836,6 +1865,8 @@ def attributions(text: str) -> list[Attribution]:
             stop = start + len(name)
             if m.end() > stop + 1 and _REPORTED_SOURCE.search(text, max(0, start - 30), start):
                 continue  # "X said the results suggested that": the results are X's words
+            if name[:1].islower() and _AFTER_HAVE.search(text, max(0, start - 6), start):
+                continue  # a verb's words: "have made China wary of ..., said X"
             if not anonymous and "who" in text and name.split()[-1][:1].islower():
                 unnamed = _UNNAMED_AFTER.match(text, stop)
                 if unnamed is not None:  # "two councillors who asked not to be named"
@@ -1887,7 +1918,7 @@ _HEDGE_STARTS = (
     "projected|forecast|should|possible|Possible|accused|if|on|believed|thought|would|police|"
     "Police|investigators|Investigators|detectives|Detectives|authorities|Authorities|officials|"
     "Officials|close|not possible|unable|cannot|can not|can't|can’t|looks like|look like|"
-    "believes that|believe that|potential"
+    "believes that|believe that|potential|predict"
 )
 _HEDGE_PATTERN = (
     r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:not\s+)?(?:widely\s+)?"
@@ -1944,6 +1975,13 @@ _HEDGE_PATTERN = (
     # recent years suggests that" (-> "shows that")
     r"|\bpotential\b(?=\s+[a-z])"
     r"|\bsuggest(?:s|ed)?\s+that\b"
+    # a forecast or an estimate, not yet a fact: "Kuo has predicted that Apple will" (-> "Apple
+    # is expected to": the same doubt), "is estimated at around 40,000" (-> "stands at")
+    r"|\bpredict(?:s|ed)?\s+that\b"
+    r"|\b(?:is|are|was|were|been)\s+estimated\b"
+    # "The plan appears consistent with" (-> "is consistent"; not "appeared in court")
+    r"|\b(?:appears?|appeared)\s+(?=(?:consistent|likely|unlikely|certain|ready|poised|set|"
+    r"close|increasingly|unwilling|willing|unable|able|keen|intent|determined)\b)"
     # a claim the outlet could not check, however it says so ("could not be independently
     # verified" above): "It was not possible to independently verify", "Reuters was unable to
     # verify", "cannot be confirmed"
@@ -2187,7 +2225,7 @@ HEDGE_WORDS = frozenset(
     "verge allege "
     "projected forecast forecasted predicted within later soon shortly tomorrow tonight next "
     "alleges suggest suggests suggested looks look believes possible unable cannot cant "
-    "verify confirm verified confirmed potential".split()
+    "verify confirm verified confirmed potential predicted predicts predict estimated".split()
 )
 
 

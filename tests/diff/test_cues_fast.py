@@ -179,7 +179,8 @@ _PLAIN_SPACE_VERB = (
     rf"|(?:{cues._trie(cues._FINDING)}){cues._DAY_THAT}"
     rf"|{cues._TESTIFIED}\b"
     # (a post's platform and a quotation's "asked", as in cues._SPACE_VERB; "has written")
-    rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b|(?:{cues._HAS_WRITTEN})\b)"
+    rf"|posted{cues._PLATFORM}|{cues._QUOTED_ASKED}\b|(?:{cues._HAS_WRITTEN})\b"
+    rf"|{cues._CHIMED_IN})"
 )
 
 

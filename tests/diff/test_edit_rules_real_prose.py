@@ -433,3 +433,46 @@ def test_a_name_before_a_long_appositive() -> None:
         "Kurt Vale, the former special envoy, and Tim Moss, a former council official,"
         " testified side by side."
     ) == ["Tim Moss"]
+
+
+# corpus5 and corpus6 (scored after the first four's fixes): "chimed in" and "weighed in",
+# "reiterated", "X predicted that" (a source, and a forecast: "predicted that Apple will" ->
+# "Apple is expected to" is no certainty edit), "is estimated at", "appears consistent",
+# "after Politico reported the aid had been paused" (not "reported a 31 per cent fall in
+# profit"), "As both NBC News and Bloomberg have reported", and no source in "have made China
+# wary of offering concessions, for fear that ..., said X".
+
+
+def test_sources_and_hedges_of_corpus5_and_corpus6() -> None:
+    assert sources("Ruiz chimed in, noting that the offer was kind.") == ["Ruiz"]
+    assert sources('"We miss him," Ruiz weighed in, telling Lee.') == ["Ruiz"]
+    assert sources("The EU reiterated its view.") == ["EU"]
+    assert sources("Analyst Ann Kuo has predicted that the firm will move.") == ["Analyst Ann Kuo"]
+    assert (
+        certainty(
+            "Analyst Ann Kuo has predicted that the firm will move its plant in 2020.",
+            "The firm is expected to move its plant in 2020.",
+        )
+        == []
+    )
+    assert certainty(
+        "The camp's population is estimated at around 40,000.",
+        "The camp's population stands at about 12,000.",
+    ) == ["firmer"]
+    assert certainty(
+        "The plan appears consistent with the last one.",
+        "The plan is consistent with the last one.",
+    ) == ["firmer"]
+    assert markers("She appeared in court.") == []
+    assert sources("He spoke in August, after Politico reported the aid had been paused.") == [
+        "Politico"
+    ]
+    assert sources("Ridgeline Mining reported a 31 per cent fall in profit on Wednesday.") == []
+    assert sources("As both NBC News and Bloomberg have reported, there is a risk.") == [
+        "NBC News",
+        "Bloomberg",
+    ]
+    assert sources(
+        "His threats have made China wary of offering concessions, for fear that he will only"
+        " demand more, said Ann Kuo, a former negotiator."
+    ) == ["Ann Kuo"]

@@ -319,8 +319,6 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         "deccanherald-vindman-quote-trimmed-volker-cut",
     },
     "edits_corpus4.toml": {
-        # source: "Bergeron chimed in, noting that ..." names no source to the rules
-        "foxnews-vdb-bergeron-cut-abc-added",
         # number: a headline rewritten whole ("plan 30-date tour" -> "now 34 shows") has its
         # figures typed gone and come, not paired (the rules' call: a new claim)
         "billboard-doobies-dates-added",
