@@ -586,8 +586,19 @@ def _with_words(text: str, found: list[Quantity], excluded: list[Span]) -> list[
 
 # --- quotes ----------------------------------------------------------------------------------
 
-_CLOSERS = {"“": '”"', "«": "»", "„": "“”", '"': '"”', "‘": "’'", "'": "'’", "‹": "›", "「": "」"}
-_DOUBLE_OPEN = frozenset('“«„"「')
+# (a closing mark may open, the wrong way round, after a space: 'were ”dwindling.”')
+_CLOSERS = {
+    "“": '”"',
+    "«": "»",
+    "„": "“”",
+    '"': '"”',
+    "”": '”"',
+    "‘": "’'",
+    "'": "'’",
+    "‹": "›",
+    "「": "」",
+}
+_DOUBLE_OPEN = frozenset('“«„"「”')
 _BEFORE_OPEN = frozenset(" \t([{—–-/:;,")
 
 
@@ -612,6 +623,7 @@ class Quote:
 
 
 SINGLE_REACH = 400  # how far a closing single mark is looked for (apostrophes are common)
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?…]\s)$")  # a sentence's start just before
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
@@ -645,7 +657,7 @@ def quotes(text: str) -> list[Quote]:
             break
         k = found_mark.start()
         c = text[k]
-        if k > 0 and text[k - 1] not in _BEFORE_OPEN and c in "\"'‘":
+        if k > 0 and text[k - 1] not in _BEFORE_OPEN and c in "\"'‘”":
             k += 1
             continue
         single = c not in _DOUBLE_OPEN
@@ -664,7 +676,9 @@ def quotes(text: str) -> list[Quote]:
                 continue
             spaced = True
         close = _find_close(text, k + 1, c, single)
-        if close < 0 and spaced:  # (a spaced mark opens only a quotation it closes)
+        # (a spaced mark opens only a quotation it closes, or a straight one opening a
+        # sentence: 'Taylor wrote. " The course ...' goes on in the next paragraph)
+        if close < 0 and spaced and not (c == '"' and _SENTENCE_BEFORE.search(text, 0, k)):
             k += 1
             continue
         if close < 0:
@@ -678,8 +692,10 @@ def quotes(text: str) -> list[Quote]:
                 found = _SENTENCE_END.search(text, k + 1)
                 end = found.end() if found else n
             inner = text[k + 1 : end].rstrip()
+            lead = len(inner) - len(inner.lstrip()) if spaced else 0
+            inner = inner[lead:]
             if inner and any(ch.isalnum() for ch in inner):
-                out.append(Quote(k + 1, k + 1 + len(inner), inner, False))
+                out.append(Quote(k + 1 + lead, k + 1 + lead + len(inner), inner, False))
             k = max(end, k + 1)
             continue
         inner = text[k + 1 : close]

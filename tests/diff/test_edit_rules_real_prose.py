@@ -476,3 +476,24 @@ def test_sources_and_hedges_of_corpus5_and_corpus6() -> None:
         "His threats have made China wary of offering concessions, for fear that he will only"
         " demand more, said Ann Kuo, a former negotiator."
     ) == ["Ann Kuo"]
+
+
+# corpus6 (spacereview, cnn): a closing mark used to open ('were ”dwindling.”') is a
+# quotation, so the mark set right is trivial; a straight mark with a space after it that
+# opens a sentence and closes in a later paragraph ('Taylor wrote. " The course ...') is a
+# quotation left open, as it is without the space.
+
+
+def test_a_wrong_way_mark_and_a_spaced_mark_left_open() -> None:
+    assert [q.text for q in quotes("the odds were ”dwindling.”")] == ["dwindling."]
+    got = edits_of(["The odds were ”dwindling.”"], ["The odds were “dwindling.”"])
+    assert typed(got, "quote") == []
+    assert [c for c, _, _ in typed(got, "trivial")] == ["changed"]
+    assert [q.text for q in quotes("word” then “x”")] == ["x"]
+    text = '"It worked," Ruiz wrote. " The course lasted a year. I stopped it.'
+    assert [(q.text, q.closed) for q in quotes(text)] == [
+        ("It worked,", True),
+        ("The course lasted a year.", False),
+    ]
+    got = edits_of([text], [text.replace('. " The', '. "The')])
+    assert typed(got, "quote") == []

@@ -143,7 +143,7 @@ def _quotes_before(text: str) -> list[cues.Quote]:
     while k < n:
         c = text[k]
         closers = cues._CLOSERS.get(c)
-        if closers is None or (k > 0 and text[k - 1] not in cues._BEFORE_OPEN and c in "\"'‘"):
+        if closers is None or (k > 0 and text[k - 1] not in cues._BEFORE_OPEN and c in "\"'‘”"):
             k += 1
             continue
         single = c not in cues._DOUBLE_OPEN
@@ -160,7 +160,7 @@ def _quotes_before(text: str) -> list[cues.Quote]:
                 continue
             spaced = True
         close = find_close(k + 1, closers, single)
-        if close < 0 and spaced:
+        if close < 0 and spaced and not (c == '"' and re.search(r"(?:^|[.!?…]\s)$", text[:k])):
             k += 1
             continue
         if close < 0:
@@ -172,8 +172,10 @@ def _quotes_before(text: str) -> list[cues.Quote]:
                 found = cues._SENTENCE_END.search(text, k + 1)
                 end = found.end() if found else n
             inner = text[k + 1 : end].rstrip()
+            lead = len(inner) - len(inner.lstrip()) if spaced else 0
+            inner = inner[lead:]
             if inner and any(ch.isalnum() for ch in inner):
-                out.append(cues.Quote(k + 1, k + 1 + len(inner), inner, False))
+                out.append(cues.Quote(k + 1 + lead, k + 1 + lead + len(inner), inner, False))
             k = max(end, k + 1)
             continue
         inner = text[k + 1 : close]
