@@ -1180,8 +1180,9 @@ _ATTRIBUTION_RULES = (
     # "according to China's National Bureau of Statistics": "of" or "for" inside a name
     _Rule(
         re.compile(
-            rf"\b[Aa]ccording\s+to\s+(?P<who>{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?"
-            rf"|{_NP_GREEDY})"
+            # ("according to Taliban spokesman Saifullah Wardak": a body, a role, a name)
+            rf"\b[Aa]ccording\s+to\s+(?P<who>(?:[A-Z][\w'’&-]*\s+){{1,3}}(?:[a-z][\w'’-]*\s+){{1,2}}"
+            rf"{_NAME}|{_NAME}(?:\s+(?:of|for)\s+(?:the\s+)?{_NAME})?|{_NP_GREEDY})"
         ),
         _ACCORDING,
     ),

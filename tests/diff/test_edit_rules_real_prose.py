@@ -497,3 +497,20 @@ def test_a_wrong_way_mark_and_a_spaced_mark_left_open() -> None:
     ]
     got = edits_of([text], [text.replace('. " The', '. "The')])
     assert typed(got, "quote") == []
+
+
+# corpus6 (nypost): "according to Taliban spokesman Saifullah Wardak" was cut to the body's
+# name ("Taliban"), so a representative named was the body.
+
+
+def test_according_to_a_body_a_role_and_a_name() -> None:
+    assert sources("It rose, according to Kenya Power spokesman Peter Mbugua.") == [
+        "Kenya Power spokesman Peter Mbugua"
+    ]
+    got = edits_of(
+        ["The men were freed in Doha, according to a Taliban representative."],
+        ["The men were freed in Doha, according to Taliban spokesman Ali Wardak."],
+    )
+    assert typed(got, "source") == [
+        ("changed", "Taliban representative", "Taliban spokesman Ali Wardak")
+    ]
