@@ -341,6 +341,60 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         # trivial (disputed): a doubled "he said" closed up is a words cut to the rules
         "pioneerpress-wild-pep-talk-doubled-words",
     },
+    # The fifth and sixth, scored on analyser version 8 (after the first four's fixes).
+    "edits_corpus5.toml": {
+        # source (conventions differ): "Morrison's lawyer said" -> "Morrison's lawyer, Ruth
+        # Alcott, said" is no source changed to the rules (corpus1's decoy: the same person,
+        # now named); the set labels it changed
+        "cbsnews-morrison-lawyer-named-counsel-case",
+        # number: "at the end of August" -> "in mid-August": the month stays; where in it is
+        # not typed
+        "cbsnews-volker-politico-cut-mid-august",
+        # source: "The Afghan government has ruled out ..." -> "ministry spokesman Rohullah
+        # Karimi ruled out ...": "ruled out" reports nothing to the rules
+        "aljazeera-afghan-crash-ministry-spokesman-named",
+        # number: an ordinal that appears ("for seventh session") is not typed, by the rule
+        # that ordinals count only when they change
+        "reuters-markets-headline-seventh-hyphen",
+        # number: a month that appears ("earlier this year" -> "in June") is not typed
+        # (corpus4, corpus6 likewise)
+        "bbc-swift-sale-month-quote-trimmed",
+        # trivial (disputed): "scored just three four times" -> "four times" is a count gone
+        # to the rules
+        "twincities-parise-doubled-count-fixed",
+        # source (disputed): "Richardson, via USA Today, said" labelled a source; "via"
+        # credits none to the rules (corpus2's pft pair likewise)
+        "cbssports-richardson-via-cut",
+    },
+    "edits_corpus6.toml": {
+        # source: "researchers at the University of Maryland School of Medicine reported that"
+        # is longer than a noun phrase the rules read (four words after "at")
+        "quanta-tuft-liggett-lab-anonymous",
+        # trivial: "male of female" -> "male or female": two-letter words are no spelling fix
+        # to the rules (corpus3's "medical st" likewise)
+        "wired-instagram-nbc-cut",
+        # number: a month that appears or goes ("Earlier this year" -> "In January"; "in
+        # August" cut with its clause) is not typed
+        "autoindustriya-lexus-wheels-ditched",
+        "pvmag-korea-capacity-amended",
+        # correction: a paragraph opening "Note:" is a notice to the rules (the site's label
+        # for a sports note here), so its edit is a correction changed
+        "timesunion-nhl-hathaway-banned",
+        # trivial: "Caldwell Pope" -> "Caldwell-Pope" in a sentence whose figures changed too
+        # is not typed (only misspellings, case and spacing are, beside other changes)
+        "ap-lakers-closeout-clock-fixed",
+        # certainty (a span): a headline's hedge labelled with the word before it ("Sweden
+        # expected to"), as in the known misses of holdout22
+        "bbc-assange-lede-dropped",
+        # source: "a group representing rural counties in California" -> "the Rural County
+        # Representatives of California" (the same body named) is a source changed to the
+        # rules
+        "ap-pge-outage-rounds-updated",
+        # number: the headline's "thousands" -> "more than 2,400" is typed a number added (a
+        # headline rewritten whole); trivial: a stray "a" cut ("installed a Claure") is a
+        # word cut to the rules
+        "trd-wework-layoffs-confirmed",
+    },
 }
 
 
