@@ -112,7 +112,7 @@ CHANGES = ("added", "removed", "changed", "firmer", "softer")
 FACTUAL = frozenset({"number", "quote", "source"})
 QUOTE_PAIR_MIN = 0.4  # word Dice for two quotations to be one quotation changed
 NOTICE_PAIR_MIN = 0.3  # ...for two notices to be one notice changed
-_CHANGED_ONLY = ("weekday:", "month:", "ordinal:")  # quantities typed only when they change
+_CHANGED_ONLY = ("weekday:", "ordinal:")  # quantities typed only when they change
 PAIR_LIMIT = 40_000  # unmatched quotations/notices scored pairwise up to this many pairs
 # How far from a source's head word its reporting verb may stand: "said the chief executive
 # of X" before it, "X, who ... , has said" after it.
@@ -498,6 +498,23 @@ def _bare(a: Attribution) -> bool:
 
 # what a bare source's name may hold before its head: "one of the people", "both sources"
 _COUNTING = frozenset("the a an one of those these some two three both all several".split())
+
+
+def _respelt_months(found: list[Quantity], other: str) -> list[Quantity]:
+    """``found`` without the months named alone that ``other`` (the other side's text) holds
+    misspelt ("Febuary" for "February"): one month respelt is no date come or gone."""
+    if not any(q.unit.startswith("month:") for q in found):
+        return found
+    words = {w.lower() for w in _WORD.findall(other) if len(w) >= 4}
+    return [
+        q
+        for q in found
+        if not q.unit.startswith("month:")
+        or q.text.lower() in words
+        or not any(
+            spelling_fix(w, q.text.lower()) or spelling_fix(q.text.lower(), w) for w in words
+        )
+    ]
 
 
 # a month (or another word quantity) after "mid-", as plain_words joins it: "middecember"
@@ -1106,9 +1123,13 @@ class _Builder:
                 self.add("number", "changed", old_at, new_at, dated, headline)
                 found = True
         # A weekday counts when it changes ("on Sunday" -> "on Saturday"), not when it
-        # appears or goes ("said on Monday"): that is routine timing, not a fact. So do a
-        # month named alone ("by May" -> "by June") and an ordinal word ("for the third
-        # time" -> "fourth"; "first" and "second" come and go with the wording).
+        # appears or goes ("said on Monday"): that is routine timing, not a fact. So does an
+        # ordinal word ("for the third time" -> "fourth"; "first" and "second" come and go
+        # with the wording). A month named alone counts when it comes or goes too
+        # ("earlier this year" -> "in June": a date given; six blind labels of the real-prose
+        # sets and earlier ones, and issue 14's "a date ... appeared or went"), but not one
+        # only respelt ("by Febuary" -> "by February": the trivial edit says it).
+        olds, news = _respelt_months(olds, new.text), _respelt_months(news, old.text)
         for family in _CHANGED_ONLY:
             if sum(q.unit.startswith(family) for q in olds) != sum(
                 q.unit.startswith(family) for q in news

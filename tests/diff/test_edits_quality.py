@@ -15,13 +15,15 @@ FILES = LABELLED_FILES
 #: pairs the rules still get wrong, left out of their file's own floor (they count in the sum of
 #: all sets): each with why it is left. A test checks they still miss, so a fix is noticed.
 KNOWN_MISSES = {
+    "edits_labelled_holdout.toml": {
+        # number (the set's call, before the rule): a clause adding "relegated in May" is a
+        # month come, a date given (issue 14: "a date ... appeared"); the set labels none
+        "no-change-of-kind",
+    },
     "edits_labelled_holdout5.toml": {
         # trivial: a name respelt by a final "s" (Morgans -> Morgan) reads as an inflection;
         # taking it as a spelling fix would make "Democrats" -> "Democrat" trivial too
         "corr-name-fixed-with-note",
-        # number: a month named alone that appears ("at a later date" -> "in March") is not
-        # typed, by the rule that months and weekdays count only when they change
-        "mixed-inquest-adjourned",
     },
     "edits_labelled_holdout6.toml": {
         # number: "Six people were injured" -> "Two people were killed and nine injured": the
@@ -102,10 +104,6 @@ KNOWN_MISSES = {
         # certainty edit is looked for inside quotation marks
         "uk-landslip-quote-will-to-could",
         "us-harbor-days-quote-may-to-was",
-        # source: "The jury found Neil Barrow used ..." is no attribution ("found" before a
-        # name), so "Prosecutors allege" -> "The jury found" is a source removed, not changed;
-        # number: a month named alone that appears ("in March") is not typed
-        "au-council-boss-accused-guilty",
         # certainty (a span): the headline's hedge gone is shown as "believed to be missing
         # hiker", labelled "Body believed to be missing" (neither holds the other)
         "us-hiker-believed-confirmed",
@@ -154,9 +152,6 @@ KNOWN_MISSES = {
         # certainty (the set's own call): ", the criminal complaint alleges" appended to a
         # sentence stated as fact is typed a source come; the set also labels it softer
         "us-complaint-alleges-appended",
-        # number: a month named alone that appears ("in May") is not typed (as holdout12's
-        # au-council-boss-accused-guilty)
-        "us-councilman-bribery-verdict",
         # certainty (a span): the headline's hedge gone is shown as "expected to sign ...",
         # labelled with the word before it, "Governor expected to"
         "us-governor-signs-disclosure-law",
@@ -291,9 +286,6 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         # source (disputed): "Lynn said, via the Los Angeles Times" labelled a source; the
         # rules follow holdout8, holdout13 and corpus1, for which "via" credits none
         "pft-chargers-via-cut-quote-trimmed",
-        # number: a month named alone that goes ("in May" -> "earlier this year") is not
-        # typed, by the rule that months count only when they change (holdout5 likewise)
-        "bbc-assange-month-dropped-alleged",
         # number (spans): labelled "106 protesters killed", "375,000 people"; typed "at least
         # 106", "some 375,000": the spans overlap, neither holds the other
         "panarmenian-iran-toll-rises",
@@ -329,9 +321,6 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         # predicted" stays in the next paragraph is no source gone to the rules (corpus3's
         # writer labelled it so too); the set labels it removed
         "barrons-homedepot-shares-headline",
-        # number: a month named alone that appears ("earlier this year" -> "in May") is not
-        # typed (holdout5, corpus2 likewise)
-        "space-clps-landers-headline-firmer",
         # source: "..., comments Robin Biesbroek of the CDF" is no source to the rules
         # ("comments" is a noun as often), so "said Robin Biesbroek" is one come
         "physorg-hibernation-roadmap-years",
@@ -356,9 +345,6 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         # number: an ordinal that appears ("for seventh session") is not typed, by the rule
         # that ordinals count only when they change
         "reuters-markets-headline-seventh-hyphen",
-        # number: a month that appears ("earlier this year" -> "in June") is not typed
-        # (corpus4, corpus6 likewise)
-        "bbc-swift-sale-month-quote-trimmed",
         # trivial (disputed): "scored just three four times" -> "four times" is a count gone
         # to the rules
         "twincities-parise-doubled-count-fixed",
@@ -373,10 +359,6 @@ CORPUS_KNOWN_MISSES: dict[str, set[str]] = {
         # trivial: "male of female" -> "male or female": two-letter words are no spelling fix
         # to the rules (corpus3's "medical st" likewise)
         "wired-instagram-nbc-cut",
-        # number: a month that appears or goes ("Earlier this year" -> "In January"; "in
-        # August" cut with its clause) is not typed
-        "autoindustriya-lexus-wheels-ditched",
-        "pvmag-korea-capacity-amended",
         # correction: a paragraph opening "Note:" is a notice to the rules (the site's label
         # for a sports note here), so its edit is a correction changed
         "timesunion-nhl-hathaway-banned",
