@@ -90,13 +90,12 @@ written for newsdiff, written blind, each scored once (their headers): the first
 all kinds P 0.89/0.94 R 0.88/0.85, source P 0.79/1.00 R 0.79/0.77; the third and fourth after
 their fixes, on eb78a42, all kinds P 0.91/0.93 R 0.91/0.91, source P 0.67/0.81 R 0.64/0.81 (the
 README's table); the fifth and sixth after the fourth's fixes, on 256240b (analyser version 8),
-all kinds P 0.94/0.92 R 0.90/0.88, source P 0.79/0.87 R 0.71/0.83. The first four's fixes, two
-runs of ``--repeat 5`` alternating with f84ad72, 04:57-04:58
-UTC, load about 1.0, at f7e37cf: 800w-5% 4.47-4.80x against 4.50-4.75x, 8000w-5% 5.67-5.83x
-against 5.15-5.52x, 800w-30% 4.12-4.13x against 3.84-3.85x, 8000w-30% 4.71-4.72x against
-4.26-4.52x, real articles 4.89-4.92x against 4.65-4.80x (5% of the words) and 3.08-3.10x against
-2.83-2.96x (two paragraphs); attributions() 13.8-14.1 against 12.7-13.1 us a corpus sentence
-(this machine), hedges() 5.8 against 5.4-5.5.
+all kinds P 0.94/0.92 R 0.90/0.88, source P 0.79/0.87 R 0.71/0.83. All six sets' fixes, two runs of
+``--repeat 5`` alternating with f84ad72, 05:19-05:21 UTC, load 0.2-0.8, at 254a7c4: 800w-5%
+4.88-4.94x against 4.34-4.64x, 8000w-5% 4.96-5.90x against 5.34-5.49x, 800w-30% 4.05-4.10x against
+3.71-3.79x, 8000w-30% 4.56-4.62x against 4.55-4.72x, real articles 4.88-4.90x against 4.60-4.65x
+(5% of the words) and 3.07-3.12x against 2.92-2.95x (two paragraphs); attributions() 14.6-14.8
+against 12.8-12.9 us a corpus sentence (this machine), hedges() 5.8 against 5.4.
 
 Compiled with mypyc (cues.py, edits.py, sentence_align.py, sentences.py, in a copy of the tree;
 every output byte-identical on 1,104 analyses), analyse() took 0.81-0.85x its time (five rounds of
