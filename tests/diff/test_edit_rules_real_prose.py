@@ -6,7 +6,7 @@ up; the corpus stays out of the tree."""
 from __future__ import annotations
 
 from newsdiff.diff.cues import attributions, hedges, notice, quotes
-from tests.diff.rule_helpers import edits_of, typed
+from tests.diff.rule_helpers import edits_of, sources, typed
 
 
 def markers(text: str) -> list[str]:
@@ -168,10 +168,6 @@ def test_a_month_after_mid() -> None:
     assert typed(got, "number") == [("changed", "December", "Dec. 15")]
     got = edits_of(["The talks resume in mid-March."], ["The talks resume in mid-April."])
     assert typed(got, "number") == [("changed", "March", "April")]
-
-
-def sources(text: str) -> list[str]:
-    return [a.name for a in attributions(text)]
 
 
 # corpus2 (smithsonian, wccftech), corpus1 (nyt, polygraph): ways real copy credits a source

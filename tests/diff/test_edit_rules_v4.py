@@ -6,14 +6,9 @@ our own, made up."""
 from __future__ import annotations
 
 from newsdiff.diff import Document
-from newsdiff.diff.cues import attributions, hedges, quantities
+from newsdiff.diff.cues import hedges, quantities
 from newsdiff.diff.edits import analyse
-from tests.diff.rule_helpers import edits_of, typed
-
-
-def sources(text: str) -> list[str]:
-    return [a.name for a in attributions(text)]
-
+from tests.diff.rule_helpers import edits_of, sources, typed
 
 # 1: a weekday in a sentence with no digit and no number word is still looked for.
 

@@ -16,11 +16,7 @@ from newsdiff.diff.cues import (
     trivial_change,
 )
 from newsdiff.diff.edits import analyse
-from tests.diff.rule_helpers import edits_of, typed
-
-
-def sources(text: str) -> list[str]:
-    return [a.name for a in attributions(text)]
+from tests.diff.rule_helpers import edits_of, sources, typed
 
 
 def keys(text: str) -> list[str]:

@@ -6,15 +6,11 @@ and none is a sentence of the labelled set."""
 from __future__ import annotations
 
 from newsdiff.diff.cues import attributions, quantities
-from tests.diff.rule_helpers import edits_of, typed
+from tests.diff.rule_helpers import edits_of, sources, typed
 
 
 def found(text: str) -> list[tuple[str, float | None, str]]:
     return [(q.text, q.value, q.unit) for q in quantities(text)]
-
-
-def sources(text: str) -> list[str]:
-    return [a.name for a in attributions(text)]
 
 
 # 1: a count given by its order of magnitude ("Hundreds", "tens of thousands") is a quantity:

@@ -10,12 +10,7 @@ from newsdiff.diff import Document
 from newsdiff.diff.cues import attributions, hedges, is_stamp, quantities
 from newsdiff.diff.edits import Edit, analyse
 from newsdiff.diff.sentences import split_sentences
-from tests.diff.rule_helpers import edits_of, typed
-
-
-def sources(text: str) -> list[str]:
-    return [a.name for a in attributions(text)]
-
+from tests.diff.rule_helpers import edits_of, sources, typed
 
 # An adverb between a pronoun and its verb was the source's name: "He has always denied"
 # gave the source "always", so a version dropping the adverb lost a source.
